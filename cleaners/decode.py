@@ -1,0 +1,256 @@
+"""Bytes to text: decompression, charset choice, and ftfy repair with its explanation.
+
+Pure functions: bytes in, text and a record of what was done out. Anything that
+cannot become text raises :class:`~cleaners.types.Rejection` with a reason.
+
+>>> decode_bytes("Le café était très bon, déjà vu à Noël.".encode("cp1252"), fmt="text").charset
+'windows-1252'
+>>> repair_text("The Mona Lisa doesnÃ¢â‚¬â„¢t have eyebrows.")
+('The Mona Lisa doesn’t have eyebrows.', ('encode:sloppy-windows-1252', 'decode:utf-8', 'encode:sloppy-windows-1252', 'decode:utf-8'))
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+import zlib
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import charset_normalizer
+import ftfy
+
+from .types import Reason, Rejection
+
+__all__ = [
+    "DecodeConfig",
+    "Decoded",
+    "decompress",
+    "decode_bytes",
+    "repair_text",
+    "strip_control_chars",
+]
+
+
+class DecodeConfig(NamedTuple):
+    """Limits and choices for turning bytes into text."""
+
+    max_decompressed_bytes: int = 64 * 1024 * 1024
+    #: Share of control characters above which decoded text is taken for binary data.
+    max_control_ratio: float = 0.05
+    #: Fold typography to ASCII (curly quotes, dashes). Off: repair is not folding.
+    ascii_fold: bool = False
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    charset: str
+    method: str  # "bom", "declared", "utf-8", "sniffed"
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+_MAGIC = (
+    (b"%PDF", "PDF document"),
+    (b"\x89PNG", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF8", "GIF image"),
+    (b"PK\x03\x04", "ZIP archive"),
+    (b"\x7fELF", "ELF executable"),
+    (b"MZ", "Windows executable"),
+    (b"\x1f\x8b", "gzip data"),
+    (b"BZh", "bzip2 data"),
+    (b"\xfd7zXZ", "xz data"),
+    (b"RIFF", "RIFF media"),
+    (b"OggS", "Ogg media"),
+    (b"ID3", "MP3 audio"),
+    (b"\x00\x00\x01\x00", "icon image"),
+    (b"wOFF", "web font"),
+)
+
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]{2,40})""", re.I)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_CONTROL_KEEP_TAB = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def decompress(data: bytes, limit: int) -> bytes:
+    """Gunzip ``data``, refusing to expand past ``limit`` bytes (gzip bombs).
+
+    >>> import gzip; decompress(gzip.compress(b"hello"), 100)
+    b'hello'
+    >>> decompress(gzip.compress(b"x" * 1000), 100)
+    Traceback (most recent call last):
+    ...
+    cleaners.types.Rejection: too_large: decompresses past the limit of 100 bytes
+    """
+    inflater = zlib.decompressobj(wbits=47)  # gzip or zlib header
+    try:
+        out = inflater.decompress(data, limit + 1)
+    except zlib.error as exc:
+        raise Rejection(Reason.UNDECODABLE, f"corrupt compressed data: {exc}") from None
+    if len(out) > limit or inflater.unconsumed_tail:
+        raise Rejection(Reason.TOO_LARGE, f"decompresses past the limit of {limit} bytes")
+    return out
+
+
+def _binary_kind(data: bytes) -> str | None:
+    head = data[:8]
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return kind
+    return None
+
+
+def _declared_charset(data: bytes) -> str | None:
+    match = _META_CHARSET.search(data[:8192])
+    if not match:
+        return None
+    name = match.group(1).decode("ascii", "ignore").lower()
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """Guess UTF-16 from the NUL pattern of mostly-ASCII text."""
+    sample = data[:4096]
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _try(data: bytes, charset: str) -> str | None:
+    try:
+        return data.decode(charset)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _pick_charset(data: bytes, fmt: str) -> Decoded:
+    for bom, charset in _BOMS:
+        if data.startswith(bom):
+            text = _try(data[len(bom):], charset)
+            if text is not None:
+                return Decoded(text, charset, "bom")
+    utf16 = _utf16_without_bom(data)
+    if utf16 and (text := _try(data, utf16)) is not None:
+        return Decoded(text, utf16, "nul-pattern")
+    if fmt == "html" and (declared := _declared_charset(data)):
+        if (text := _try(data, declared)) is not None:
+            return Decoded(text, declared, "declared")
+    if (text := _try(data, "utf-8")) is not None:
+        return Decoded(text, "utf-8", "utf-8")
+    sniffed = _sniff_charset(data[:262144])
+    if sniffed and (text := _try(data, sniffed)) is not None:
+        return Decoded(text, _canonical(sniffed), "sniffed")
+    if (text := _try(data, "cp1252")) is not None:
+        return Decoded(text, "windows-1252", "fallback")
+    raise Rejection(Reason.UNDECODABLE, "no charset decodes these bytes")
+
+
+def _canonical(charset: str) -> str:
+    return codecs.lookup(charset).name.replace("cp125", "windows-125")
+
+
+def _sniff_charset(data: bytes) -> str | None:
+    """charset-normalizer's pick, except that windows-1252 wins ties.
+
+    On short Western text several single-byte charsets score alike and the
+    first listed is often windows-1250 (``très`` -> ``trčs``); windows-1252 is
+    by far the most common unlabelled legacy charset on the web, so it takes
+    any near-tie with the best match.
+    """
+    matches = list(charset_normalizer.from_bytes(data))
+    if not matches:
+        return None
+    best = matches[0]
+    for match in matches:
+        if _canonical(match.encoding) == "windows-1252":
+            if match.chaos <= best.chaos + 0.01 and match.coherence >= best.coherence - 0.05:
+                return match.encoding
+    return best.encoding
+
+
+def decode_bytes(data: bytes, fmt: str, config: DecodeConfig = DecodeConfig()) -> Decoded:
+    """Decode ``data``: BOM, then declared charset (HTML), then UTF-8, then sniffing.
+
+    >>> decode_bytes(b"\\xef\\xbb\\xbfhi", fmt="text")
+    Decoded(text='hi', charset='utf-8', method='bom')
+    >>> decode_bytes(b"%PDF-1.4 ...", fmt="text")
+    Traceback (most recent call last):
+    ...
+    cleaners.types.Rejection: binary_input: looks like PDF document
+    """
+    if not data.strip():
+        raise Rejection(Reason.EMPTY_INPUT, f"{len(data)} bytes, no text")
+    kind = _binary_kind(data)
+    if kind:
+        raise Rejection(Reason.BINARY_INPUT, f"looks like {kind}")
+    decoded = _pick_charset(data, fmt)
+    sample = decoded.text[:65536]
+    controls = len(_CONTROL.findall(sample))
+    if controls > config.max_control_ratio * max(len(sample), 1):
+        raise Rejection(
+            Reason.BINARY_INPUT,
+            f"{controls} control characters in the first {len(sample)} decoded as {decoded.charset}",
+        )
+    return decoded
+
+
+_FTFY_CONFIG = ftfy.TextFixerConfig(
+    unescape_html="auto",
+    uncurl_quotes=False,
+    fix_character_width=False,
+    fix_latin_ligatures=True,
+    normalization="NFC",
+    explain=True,
+)
+_FTFY_FOLDING = _FTFY_CONFIG._replace(uncurl_quotes=True, normalization="NFKC")
+
+_ASCII_FOLD = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2026": "...", "\u00a0": " "})
+
+
+def repair_text(text: str, ascii_fold: bool = False) -> tuple[str, tuple[str, ...]]:
+    """Repair mojibake, entities and control characters; return the text and what ftfy did.
+
+    Typography (curly quotes, dashes, accents) is kept unless ``ascii_fold``.
+
+    >>> repair_text("“Café” — ok")
+    ('“Café” — ok', ())
+    >>> repair_text("“Café” — ok", ascii_fold=True)[0]
+    '"Café" - ok'
+    """
+    fixed, explanation = ftfy.fix_and_explain(text, config=_FTFY_FOLDING if ascii_fold else _FTFY_CONFIG)
+    if ascii_fold:
+        fixed = fixed.translate(_ASCII_FOLD)
+    steps = tuple(f"{step.action}:{step.parameter}" for step in explanation or ())
+    return strip_control_chars(fixed), steps
+
+
+def strip_control_chars(text: str) -> str:
+    """Drop control characters other than newline; tabs become spaces.
+
+    >>> strip_control_chars("a\\tb\\x00c\\nd")
+    'a bc\\nd'
+    """
+    text = text.replace("\t", " ").replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL_KEEP_TAB.sub("", text)
+    return "".join(ch for ch in text if not unicodedata.category(ch) == "Cs") if _has_surrogate(text) else text
+
+
+def _has_surrogate(text: str) -> bool:
+    return any("\ud800" <= ch <= "\udfff" for ch in text)

@@ -1,0 +1,38 @@
+"""Repeated blocks: a body heading that repeats the title, or a block seen earlier in the article.
+
+>>> from cleaners.types import Block
+>>> marked = mark_duplicates([Block("Big News"), Block("Body text."), Block("Body text.")], title="Big news")
+>>> [b.decision.evidence["rule"] if b.decision else "kept" for b in marked]
+['repeats_title', 'kept', 'repeats_block']
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from .types import Block, Reason
+
+__all__ = ["mark_duplicates"]
+
+STEP = "duplicates"
+
+
+def _key(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def mark_duplicates(blocks: Iterable[Block], title: str | None) -> list[Block]:
+    """Mark blocks equal (case and spacing aside) to the title or to an earlier kept block."""
+    title_key = _key(title) if title else None
+    seen: dict[str, int] = {}
+    out = []
+    for i, block in enumerate(blocks):
+        key = _key(block.text)
+        if block.kept and key == title_key:
+            block = block.drop(STEP, Reason.DUPLICATE, rule="repeats_title")
+        elif block.kept and key in seen:
+            block = block.drop(STEP, Reason.DUPLICATE, rule="repeats_block", first_index=seen[key])
+        elif block.kept:
+            seen[key] = i
+        out.append(block)
+    return out

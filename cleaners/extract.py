@@ -1,0 +1,196 @@
+"""Text to blocks: HTML through trafilatura, plain text by lines.
+
+>>> ex = extract_text("A Title Line Here\\n\\nThe first paragraph of the story is long enough to be prose, with words and more words and yet more words in it.")
+>>> ex.title, [b.type.value for b in ex.blocks]
+('A Title Line Here', ['paragraph'])
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+import trafilatura
+from lxml import etree
+
+from .decode import strip_control_chars
+from .types import Block, BlockType
+
+__all__ = ["ExtractConfig", "Extracted", "extract_html", "extract_text", "looks_like_heading"]
+
+
+class ExtractConfig(NamedTuple):
+    include_comments: bool = False
+    include_tables: bool = True
+    favor_precision: bool = False
+    #: A first line becomes the title only if followed by a paragraph of at least this many words.
+    title_min_next_words: int = 20
+    #: Headings have at most this many words.
+    heading_max_words: int = 25
+
+
+@dataclass(frozen=True)
+class Extracted:
+    blocks: tuple[Block, ...]
+    title: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+_TERMINAL = re.compile(r"[.!?…:;,\"”»)\]]\s*$")
+_BULLET = re.compile(r"^\s*(?:[-*•·▪◦‣–]|\d{1,3}[.)])\s+")
+_SPACES = re.compile(r"[ \u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+
+
+def _normalize_space(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def looks_like_heading(line: str, max_words: int = 25) -> bool:
+    """A short line without sentence-final punctuation.
+
+    >>> looks_like_heading("Soundtrack to the Soul: Carson and Galitzine’s Musical Magic")
+    True
+    >>> looks_like_heading("It is the anthem we needed.")
+    False
+    """
+    words = _words(line)
+    return 0 < words <= max_words and not _TERMINAL.search(line) and not line.endswith("...")
+
+
+# --- plain text ---------------------------------------------------------------
+
+
+def _text_lines(text: str) -> list[str]:
+    """Lines of text, with hard-wrapped sentence continuations joined; '' marks a blank line."""
+    lines: list[str] = []
+    for raw in text.split("\n"):
+        line = _normalize_space(raw)
+        if line and lines and lines[-1] and _continues(lines[-1], line):
+            lines[-1] = f"{lines[-1]} {line}"
+        else:
+            lines.append(line)
+    return lines
+
+
+def _continues(previous: str, line: str) -> bool:
+    """A line that starts in lower case after one that did not end a sentence is a wrap."""
+    return line[0].islower() and not _TERMINAL.search(previous) and _words(previous) >= 6
+
+
+def _classify(line: str, next_line: str | None, config: ExtractConfig) -> BlockType:
+    if _BULLET.match(line):
+        return BlockType.LIST_ITEM
+    if next_line is not None and looks_like_heading(line, config.heading_max_words):
+        if _words(next_line) > max(_words(line), 12) and not looks_like_heading(next_line):
+            return BlockType.HEADING
+    return BlockType.PARAGRAPH
+
+
+def extract_text(text: str, config: ExtractConfig = ExtractConfig()) -> Extracted:
+    """Split scraped plain text into blocks, one per line, and detect a title line.
+
+    A first line becomes the title when it reads like a headline and the next
+    line is a real paragraph.
+
+    >>> ex = extract_text("Intro\\n- one item\\n- two items")
+    >>> ex.title, [(b.type.value, b.text) for b in ex.blocks]
+    (None, [('paragraph', 'Intro'), ('list_item', '- one item'), ('list_item', '- two items')])
+    """
+    lines = [line for line in _text_lines(strip_control_chars(text)) if line]
+    title = None
+    if len(lines) >= 2 and _is_title_line(lines[0], lines[1], config):
+        title, lines = lines[0], lines[1:]
+    blocks = tuple(
+        Block(line, _classify(line, lines[i + 1] if i + 1 < len(lines) else None, config))
+        for i, line in enumerate(lines)
+    )
+    return Extracted(blocks=blocks, title=title)
+
+
+def _is_title_line(first: str, second: str, config: ExtractConfig) -> bool:
+    return (
+        3 <= _words(first) <= config.heading_max_words
+        and looks_like_heading(first, config.heading_max_words)
+        and _words(second) >= config.title_min_next_words
+    )
+
+
+# --- HTML -----------------------------------------------------------------------
+
+_BLOCK_TYPES = {
+    "p": BlockType.PARAGRAPH,
+    "head": BlockType.HEADING,
+    "quote": BlockType.QUOTE,
+    "code": BlockType.CODE,
+    "table": BlockType.TABLE,
+}
+
+
+def _element_text(element: etree._Element) -> str:
+    return _normalize_space(" ".join(t for t in element.itertext()))
+
+
+def _table_text(table: etree._Element) -> str:
+    rows = []
+    for row in table.iter("row"):
+        cells = [_element_text(cell) for cell in row if cell.tag == "cell"]
+        if any(cells):
+            rows.append(" | ".join(cells))
+    return "\n".join(rows)
+
+
+def _body_blocks(body: etree._Element) -> list[Block]:
+    blocks: list[Block] = []
+    for element in body:
+        if element.tag == "list":
+            items = [_element_text(item) for item in element.iter("item")]
+            blocks += [Block(item, BlockType.LIST_ITEM) for item in items if item]
+            continue
+        if element.tag == "table":
+            text = _table_text(element)
+        else:
+            text = _element_text(element)
+        if text:
+            blocks.append(Block(strip_control_chars(text), _BLOCK_TYPES.get(element.tag, BlockType.PARAGRAPH)))
+    return blocks
+
+
+_METADATA_FIELDS = ("author", "date", "sitename", "description", "categories", "tags", "url", "hostname")
+
+
+def _metadata(document: Any) -> dict[str, Any]:
+    meta: dict[str, Any] = {}
+    for name in _METADATA_FIELDS:
+        value = getattr(document, name, None)
+        if isinstance(value, list):
+            value = [v.strip() for item in value for v in str(item).split(",") if v.strip()]
+        if value:
+            meta[name] = value
+    return meta
+
+
+def extract_html(html: str, config: ExtractConfig = ExtractConfig()) -> Extracted:
+    """Main text blocks, title and metadata of an HTML page (trafilatura).
+
+    >>> page = "<html><head><title>T</title></head><body><article><h1>Big news</h1><p>" + "Words of the story. " * 20 + "</p></article></body></html>"
+    >>> ex = extract_html(page)
+    >>> [b.type.value for b in ex.blocks]
+    ['heading', 'paragraph']
+    """
+    document = trafilatura.bare_extraction(
+        html,
+        with_metadata=True,
+        include_comments=config.include_comments,
+        include_tables=config.include_tables,
+        favor_precision=config.favor_precision,
+        deduplicate=False,
+    )
+    if document is None or document.body is None:
+        return Extracted(blocks=())
+    title = _normalize_space(document.title) if document.title else None
+    return Extracted(blocks=tuple(_body_blocks(document.body)), title=title or None, metadata=_metadata(document))

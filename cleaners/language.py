@@ -1,0 +1,162 @@
+"""Document and block language (langdetect, seeded), and foreign-language fragments.
+
+A block is judged only when it has enough text. Cheap evidence comes first: a
+block whose words are largely the document language's stopwords is that
+language and costs no detector call. Otherwise langdetect decides, and a block
+is dropped only when another language is confidently detected.
+
+>>> from cleaners.types import Block
+>>> blocks = [Block("The film follows a young couple who marry for convenience and then fall in love over the years."),
+...           Block("Die Ermittlungen zur tödlichen Brandkatastrophe haben neue, tragische Details ans Licht gebracht.")]
+>>> lang, score, marked = mark_foreign_blocks(blocks)
+>>> lang, [b.decision.evidence["language"] if b.decision else "kept" for b in marked]
+('en', ['kept', 'de'])
+"""
+
+from __future__ import annotations
+
+import re
+from types import MappingProxyType
+from typing import Iterable, Mapping, NamedTuple
+
+import justext
+from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+from langdetect.lang_detect_exception import LangDetectException
+
+from .types import Block, BlockType, Reason
+
+__all__ = [
+    "LanguageConfig",
+    "detect_language",
+    "stopword_ratio",
+    "document_language",
+    "mark_foreign_blocks",
+    "STOPWORDS",
+]
+
+STEP = "language"
+
+
+class LanguageConfig(NamedTuple):
+    seed: int = 0
+    #: Document language needs at least this probability, else it is None (undetermined).
+    min_document_probability: float = 0.70
+    #: Characters of kept text used to decide the document language.
+    document_sample_chars: int = 3000
+    #: Blocks shorter than this (characters or words) are not judged: too little evidence.
+    min_block_chars: int = 40
+    min_block_words: int = 5
+    #: A block whose share of document-language stopwords reaches this is that language.
+    same_language_stopword_ratio: float = 0.22
+    #: A block is foreign when another language reaches this probability...
+    min_foreign_probability: float = 0.90
+    #: ...and the document language stays below this one.
+    max_own_probability: float = 0.10
+    #: If set, articles whose language is not listed are rejected (reason foreign_language).
+    accept_languages: tuple[str, ...] = ()
+
+
+# Profiles are loaded once per process and only read afterwards.
+_FACTORY = DetectorFactory()
+_FACTORY.load_profile(PROFILES_DIRECTORY)
+
+_JUSTEXT_NAMES = {
+    "af": "Afrikaans", "ar": "Arabic", "bg": "Bulgarian", "bn": "Bengali", "ca": "Catalan", "cs": "Czech",
+    "cy": "Welsh", "da": "Danish", "de": "German", "el": "Greek", "en": "English", "es": "Spanish",
+    "et": "Estonian", "fa": "Persian", "fi": "Finnish", "fr": "French", "gu": "Gujarati", "he": "Hebrew",
+    "hi": "Hindi", "hr": "Croatian", "hu": "Hungarian", "id": "Indonesian", "it": "Italian", "kn": "Kannada",
+    "ko": "Korean", "lt": "Lithuanian", "lv": "Latvian", "mk": "Macedonian", "ml": "Malayalam", "mr": "Marathi",
+    "ne": "Nepali", "nl": "Dutch", "no": "Norwegian_Bokmal", "pl": "Polish", "pt": "Portuguese", "ro": "Romanian",
+    "ru": "Russian", "sk": "Slovak", "sl": "Slovenian", "sq": "Albanian", "sv": "Swedish", "sw": "Swahili",
+    "ta": "Tamil", "te": "Telugu", "tl": "Tagalog", "tr": "Turkish", "uk": "Ukrainian", "ur": "Urdu",
+    "vi": "Vietnamese",
+}
+
+#: Stopwords per ISO 639-1 code, from jusText's stoplists (read once at import, never changed).
+STOPWORDS: Mapping[str, frozenset[str]] = MappingProxyType(
+    {code: frozenset(justext.get_stoplist(name)) for code, name in _JUSTEXT_NAMES.items()}
+)
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+
+def detect_language(text: str, seed: int = 0) -> list[tuple[str, float]]:
+    """Languages and probabilities, best first; deterministic for a given seed.
+
+    >>> detect_language("Das ist ein ganz normaler deutscher Satz über das Wetter.")[0][0]
+    'de'
+    >>> detect_language("12345 !!!")
+    []
+    """
+    detector = _FACTORY.create()
+    detector.seed = seed
+    detector.append(text)
+    try:
+        return [(p.lang, round(p.prob, 4)) for p in detector.get_probabilities()]
+    except LangDetectException:
+        return []
+
+
+def stopword_ratio(text: str, language: str) -> float | None:
+    """Share of the words of ``text`` that are stopwords of ``language`` (None: no list).
+
+    >>> stopword_ratio("the cat is on the mat", "en")
+    0.6667
+    """
+    stopwords = STOPWORDS.get(language)
+    if stopwords is None:
+        return None
+    words = _WORD.findall(text.lower())
+    if not words:
+        return 0.0
+    return round(sum(w in stopwords for w in words) / len(words), 4)
+
+
+def document_language(blocks: Iterable[Block], config: LanguageConfig = LanguageConfig()) -> tuple[str | None, float]:
+    """The language of the kept prose of a document and its probability, or (None, p) when unsure."""
+    sample, size = [], 0
+    for block in blocks:
+        if block.kept and block.type is not BlockType.HEADING:
+            sample.append(block.text)
+            size += len(block.text)
+            if size >= config.document_sample_chars:
+                break
+    if not sample:
+        sample = [b.text for b in blocks if b.kept]
+    ranked = detect_language(" ".join(sample)[: config.document_sample_chars], config.seed)
+    if not ranked or ranked[0][1] < config.min_document_probability:
+        return None, ranked[0][1] if ranked else 0.0
+    return ranked[0][0], ranked[0][1]
+
+
+def _judge_block(block: Block, doc_lang: str, config: LanguageConfig) -> Block:
+    text = block.text
+    if len(text) < config.min_block_chars or len(text.split()) < config.min_block_words:
+        return block
+    own_ratio = stopword_ratio(text, doc_lang)
+    if own_ratio is not None and own_ratio >= config.same_language_stopword_ratio:
+        return block.with_language(doc_lang)
+    ranked = detect_language(text, config.seed)
+    if not ranked:
+        return block
+    best, probability = ranked[0]
+    own_probability = dict(ranked).get(doc_lang, 0.0)
+    if best == doc_lang:
+        return block.with_language(doc_lang) if probability >= config.min_foreign_probability else block
+    if probability >= config.min_foreign_probability and own_probability < config.max_own_probability:
+        return block.with_language(best).drop(
+            STEP, Reason.FOREIGN_LANGUAGE, language=best, score=probability,
+            document_language=doc_lang, own_stopword_ratio=own_ratio,
+        )
+    return block
+
+
+def mark_foreign_blocks(
+    blocks: Iterable[Block], config: LanguageConfig = LanguageConfig()
+) -> tuple[str | None, float, list[Block]]:
+    """Detect the document language, then mark kept blocks confidently in another language."""
+    blocks = list(blocks)
+    doc_lang, probability = document_language(blocks, config)
+    if doc_lang is None:
+        return None, probability, blocks
+    return doc_lang, probability, [_judge_block(b, doc_lang, config) if b.kept else b for b in blocks]

@@ -1,0 +1,168 @@
+"""``clean_document``: bytes of one input to an Article or a RejectedInput, through a
+straight line of pure steps. It never raises: every input ends as one or the other.
+
+>>> result = clean_document("A Short Story Title\\n" + "This is the story, told in one long and simple sentence with enough words. " * 3 + "\\nEnd of content", "x.txt")
+>>> result.title, [b.decision.reason.value for b in result.blocks if not b.kept]
+('A Short Story Title', ['boilerplate'])
+>>> clean_document(b"", "empty.txt").reason.value
+'empty_input'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, NamedTuple
+
+from . import __version__
+from .boilerplate import BoilerplateConfig, mark_boilerplate
+from .decode import DecodeConfig, decode_bytes, decompress, repair_text
+from .duplicates import mark_duplicates
+from .extract import ExtractConfig, Extracted, extract_html, extract_text
+from .language import LanguageConfig, mark_foreign_blocks
+from .teasers import TeaserConfig, mark_teasers
+from .topic import TopicConfig, mark_off_topic
+from .types import Article, Block, EncodingInfo, Reason, RejectedInput, Rejection, Source
+
+__all__ = ["CleanConfig", "clean_document", "detect_format", "config_fingerprint", "config_to_dict"]
+
+_FORMATS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".xhtml": "html"}
+
+
+class CleanConfig(NamedTuple):
+    """Every setting of the pipeline, one immutable value per step."""
+
+    decode: DecodeConfig = DecodeConfig()
+    extract: ExtractConfig = ExtractConfig()
+    boilerplate: BoilerplateConfig = BoilerplateConfig()
+    teasers: TeaserConfig = TeaserConfig()
+    language: LanguageConfig = LanguageConfig()
+    topic: TopicConfig = TopicConfig()
+    #: Inputs larger than this (bytes, as stored) are rejected as too_large.
+    max_input_bytes: int = 64 * 1024 * 1024
+
+
+def config_to_dict(config: CleanConfig) -> dict[str, Any]:
+    """The config as plain JSON-able data.
+
+    >>> config_to_dict(CleanConfig())["topic"]["min_terms"]
+    6
+    """
+    return {
+        name: (value._asdict() if hasattr(value, "_asdict") else value)
+        for name, value in config._asdict().items()
+    }
+
+
+def config_fingerprint(config: CleanConfig) -> str:
+    """A short stable hash of the version and config: changes when either changes."""
+    payload = json.dumps({"version": __version__, "config": config_to_dict(config)}, sort_keys=True, default=list)
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def detect_format(path: str) -> tuple[str | None, bool]:
+    """(format, gzipped) from a file name; format None when unsupported.
+
+    >>> detect_format("a/b.HTML.gz"), detect_format("notes.txt"), detect_format("x.pdf")
+    (('html', True), ('text', False), (None, False))
+    """
+    name = path.lower()
+    compressed = name.endswith(".gz")
+    if compressed:
+        name = name[:-3]
+    for suffix, fmt in _FORMATS.items():
+        if name.endswith(suffix):
+            return fmt, compressed
+    return None, compressed
+
+
+def _extract(text: str, fmt: str, config: CleanConfig) -> Extracted:
+    return extract_html(text, config.extract) if fmt == "html" else extract_text(text, config.extract)
+
+
+def _repair_blocks(extracted: Extracted, ascii_fold: bool) -> tuple[Extracted, tuple[str, ...]]:
+    repairs: list[str] = []
+    blocks = []
+    for block in extracted.blocks:
+        fixed, steps = repair_text(block.text, ascii_fold)
+        repairs += steps
+        if fixed.strip():
+            blocks.append(Block(fixed.strip(), block.type))
+    title = None
+    if extracted.title:
+        title, steps = repair_text(extracted.title, ascii_fold)
+        repairs += steps
+    unique = tuple(dict.fromkeys(repairs))
+    return Extracted(tuple(blocks), title.strip() or None if title else None, extracted.metadata), unique
+
+
+def _to_text(data: bytes | str, fmt: str, config: CleanConfig) -> tuple[str, EncodingInfo]:
+    if isinstance(data, str):
+        return data, EncodingInfo("utf-8", "given-as-text")
+    decoded = decode_bytes(data, fmt, config.decode)
+    return decoded.text, EncodingInfo(decoded.charset, decoded.method)
+
+
+def _run_steps(article: Article, config: CleanConfig) -> Article:
+    blocks = mark_duplicates(article.blocks, article.title)
+    blocks = mark_boilerplate(blocks, config.boilerplate)
+    blocks = mark_teasers(blocks, config.teasers)
+    language, score, blocks = mark_foreign_blocks(blocks, config.language)
+    blocks = mark_off_topic(blocks, article.title, language, config.topic)
+    return article.replace(blocks=tuple(blocks), language=language, language_score=score)
+
+
+def _removal_summary(article: Article) -> str:
+    counts: dict[str, int] = {}
+    for block in article.blocks:
+        if block.decision:
+            counts[block.decision.reason.value] = counts.get(block.decision.reason.value, 0) + 1
+    return ", ".join(f"{n} {reason}" for reason, n in sorted(counts.items()))
+
+
+def _clean(data: bytes | str, source: Source, compressed: bool, config: CleanConfig) -> Article:
+    raw = data.encode() if isinstance(data, str) else data
+    if len(raw) > config.max_input_bytes:
+        raise Rejection(Reason.TOO_LARGE, f"{len(raw)} bytes > limit of {config.max_input_bytes}")
+    if compressed:
+        data = decompress(raw, config.decode.max_decompressed_bytes)
+    text, encoding = _to_text(data, source.format, config)
+    extracted, repairs = _repair_blocks(_extract(text, source.format, config), config.decode.ascii_fold)
+    if not extracted.blocks:
+        raise Rejection(Reason.NO_TEXT, f"no text blocks found in the {source.format} input")
+    article = Article(
+        source=source,
+        blocks=extracted.blocks,
+        encoding=EncodingInfo(encoding.charset, encoding.method, repairs),
+        title=extracted.title,
+        metadata=extracted.metadata,
+    )
+    article = _run_steps(article, config)
+    accepted = config.language.accept_languages
+    if accepted and article.language not in accepted:
+        raise Rejection(
+            Reason.FOREIGN_LANGUAGE,
+            f"article language {article.language} (p={article.language_score}) not in {','.join(accepted)}",
+        )
+    if not article.kept_blocks:
+        raise Rejection(Reason.NO_TEXT, f"all {len(article.blocks)} blocks removed ({_removal_summary(article)})")
+    return article
+
+
+def clean_document(
+    data: bytes | str, path: str, config: CleanConfig = CleanConfig(), url: str | None = None
+) -> Article | RejectedInput:
+    """Clean one input. ``path`` names it (its suffix gives the format); never raises."""
+    raw = data.encode() if isinstance(data, str) else data
+    fmt, compressed = detect_format(path)
+    source = Source(path=path, format=fmt or "unknown", sha256=hashlib.sha256(raw).hexdigest(), url=url)
+    if fmt is None:
+        return RejectedInput(source, Reason.UNSUPPORTED_FORMAT, "file type is not .txt, .html or .htm (optionally .gz)")
+    try:
+        return _clean(data, source, compressed, config)
+    except Rejection as rejection:
+        return RejectedInput(source, rejection.reason, rejection.detail)
+    except RecursionError:
+        return RejectedInput(source, Reason.INTERNAL_ERROR, "document nested too deeply to parse")
+    except Exception as exc:  # noqa: BLE001 - the contract is: never crash on one input
+        return RejectedInput(source, Reason.INTERNAL_ERROR, f"{type(exc).__name__}: {exc}"[:500])

@@ -1,0 +1,123 @@
+"""Blocks of unrelated-story teasers: "News" / "Related" / "Most read" sections made
+of headline + truncated-summary pairs, or of headline lists, removed as a unit.
+
+>>> from cleaners.types import Block
+>>> blocks = [Block("The article's last paragraph ends here, properly and with a full stop."), Block("News"),
+...     Block("Storm Hits the Coast Overnight"), Block("Residents woke to flooded streets after a night of heavy…"),
+...     Block("Council Votes on New Budget"), Block("The city council met on Tuesday to discuss the spending plan that…")]
+>>> [b.decision.evidence["rule"] if b.decision else "kept" for b in mark_teasers(blocks)]
+['kept', 'section_label', 'headline_summary_run', 'headline_summary_run', 'headline_summary_run', 'headline_summary_run']
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, NamedTuple
+
+from .types import Block, Reason
+
+__all__ = ["TeaserConfig", "is_truncated", "is_teaser_headline", "is_section_label", "mark_teasers"]
+
+STEP = "teasers"
+
+
+class TeaserConfig(NamedTuple):
+    #: Headline + summary pairs needed for a run without a section label.
+    min_pairs: int = 2
+    #: Headline + summary pairs needed when a section label precedes the run.
+    min_pairs_with_label: int = 1
+    #: Headlines needed in a list that follows a "related stories" label.
+    min_listed_headlines: int = 2
+    headline_max_words: int = 30
+    label_max_words: int = 6
+
+
+_TRUNCATED = re.compile(r"(?:…|\.\.\.|\[…\]|\[\.\.\.\])\s*$")
+_SENTENCE_END = re.compile(r"[.:;,…]\s*$")
+_LABEL = re.compile(
+    r"^\W*(?:news|latest(?: news)?|related(?: (?:news|stories|articles|posts|content))?|more (?:news|stories|articles|from \w+(?: \w+)?|on this(?: topic)?)"
+    r"|most (?:read|popular|viewed|shared)|you (?:may|might) (?:also )?like|recommended(?: for you)?|(?:also|read) (?:read|also|more)|see also"
+    r"|trending(?: now)?|top stories|editor'?s picks|nachrichten|aktuell|lesen sie auch|mehr zum thema|das könnte sie auch interessieren"
+    r"|meistgelesen|weitere artikel|à lire aussi|lire aussi|sur le même sujet|les plus lus|actualités|te puede interesar|noticias(?: relacionadas)?"
+    r"|más leídas|también te puede interesar|lee también|artículos relacionados)\W*$",
+    re.I,
+)
+
+
+def is_truncated(text: str) -> bool:
+    """A summary cut off with an ellipsis.
+
+    >>> is_truncated("Authorities in Chicago confirmed a tragic development in the search for…")
+    True
+    """
+    return bool(_TRUNCATED.search(text)) and len(text.split()) >= 5
+
+
+def is_teaser_headline(text: str, max_words: int = 30) -> bool:
+    """A headline: short, no sentence-final period (question and exclamation marks allowed).
+
+    >>> is_teaser_headline("Jack & Lilly Sullivan Update: RCMP Confirms Progress and Confidence in Resolution")
+    True
+    """
+    return 2 <= len(text.split()) <= max_words and not _SENTENCE_END.search(text)
+
+
+def is_section_label(text: str, max_words: int = 6) -> bool:
+    """A section label announcing other stories.
+
+    >>> is_section_label("More stories"), is_section_label("Lesen Sie auch:"), is_section_label("The end")
+    (True, True, False)
+    """
+    return len(text.split()) <= max_words and bool(_LABEL.match(text))
+
+
+def _pair_run_end(kept: list[Block], start: int, config: TeaserConfig) -> tuple[int, int]:
+    """From ``start``, the end index and count of consecutive headline + truncated-summary pairs."""
+    i, pairs = start, 0
+    while i + 1 < len(kept) and is_teaser_headline(kept[i].text, config.headline_max_words) and is_truncated(kept[i + 1].text):
+        i, pairs = i + 2, pairs + 1
+    return i, pairs
+
+
+def _headline_list_end(kept: list[Block], start: int, config: TeaserConfig) -> int:
+    i = start
+    while i < len(kept) and (is_teaser_headline(kept[i].text, config.headline_max_words) or is_truncated(kept[i].text)):
+        i += 1
+    return i
+
+
+def _find_runs(kept: list[Block], config: TeaserConfig) -> list[tuple[int, int, str, dict]]:
+    """(start, end, rule, evidence) for each teaser unit among the kept blocks."""
+    runs = []
+    i = 0
+    while i < len(kept):
+        label = is_section_label(kept[i].text, config.label_max_words)
+        body = i + 1 if label else i
+        end, pairs = _pair_run_end(kept, body, config)
+        needed = config.min_pairs_with_label if label else config.min_pairs
+        if pairs >= needed:
+            runs.append((i, end, "headline_summary_run", {"pairs": pairs, "label": kept[i].text if label else None}))
+            i = end
+            continue
+        if label:
+            end = _headline_list_end(kept, body, config)
+            if end - body >= config.min_listed_headlines:
+                runs.append((i, end, "related_list", {"headlines": end - body, "label": kept[i].text}))
+                i = end
+                continue
+        i += 1
+    return runs
+
+
+def mark_teasers(blocks: Iterable[Block], config: TeaserConfig = TeaserConfig()) -> list[Block]:
+    """Mark teaser units dropped with reason ``teaser``; a run's label is marked with rule ``section_label``."""
+    out = list(blocks)
+    kept_index = [i for i, b in enumerate(out) if b.kept]
+    kept = [out[i] for i in kept_index]
+    for start, end, rule, evidence in _find_runs(kept, config):
+        for k in range(start, end):
+            is_label = evidence.get("label") is not None and k == start
+            out[kept_index[k]] = out[kept_index[k]].drop(
+                STEP, Reason.TEASER, rule="section_label" if is_label else rule, run_blocks=end - start, **evidence
+            )
+    return out

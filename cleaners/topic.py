@@ -1,0 +1,116 @@
+"""Blocks unrelated to the article's subject, at its edges.
+
+Each judged block gets a topical score: the share of its content words (not
+stopwords, at least three letters) that also occur in the article's core (its
+title and the middle of its kept blocks). A run of low-scoring blocks at the
+head or tail of the article is off-topic: appended stories, "also read" links,
+promotions. Blocks in the middle are never judged off-topic, so the article's
+own sections survive even when they change subject.
+
+>>> from cleaners.types import Block
+>>> story = [Block(t) for t in (
+...     "The river flooded the old mill town after three days of heavy rain, and the mill closed.",
+...     "Residents of the mill town said the river had never risen so fast in living memory.",
+...     "Engineers will inspect the river walls and the mill dam next week, the town council said.",
+...     "Quarterly smartphone sales rose sharply in Asia as manufacturers cut prices for budget models.")]
+>>> [b.decision.evidence["score"] if b.decision else "kept" for b in mark_off_topic(story, "Flood closes mill", "en")]
+['kept', 'kept', 'kept', 0.0]
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Iterable, NamedTuple
+
+from .language import STOPWORDS
+from .types import Block, Reason
+
+__all__ = ["TopicConfig", "content_terms", "topical_score", "mark_off_topic"]
+
+STEP = "topic"
+
+
+class TopicConfig(NamedTuple):
+    #: A block needs this many distinct content words to be judged.
+    min_terms: int = 6
+    #: Blocks scoring below this are off-topic when they sit in an edge run.
+    max_off_topic_score: float = 0.15
+    #: The core is the kept blocks between these fractions of the article (plus the title).
+    core_start: float = 0.2
+    core_end: float = 0.8
+    #: Never remove more than this share of the article's kept characters as off-topic.
+    max_removed_share: float = 0.4
+
+
+_TERM = re.compile(r"[^\W\d_]{3,}")
+
+
+def content_terms(text: str, language: str | None) -> set[str]:
+    """Distinct lower-cased words of three letters or more, minus the language's stopwords.
+
+    >>> sorted(content_terms("The baker and the Miller", "en"))
+    ['baker', 'miller']
+    """
+    stop = STOPWORDS.get(language or "", frozenset())
+    return {t for t in _TERM.findall(text.lower()) if t not in stop}
+
+
+def topical_score(terms: set[str], core: Counter[str]) -> tuple[float, list[str]]:
+    """Share of ``terms`` found in the core, and the shared terms (sorted).
+
+    >>> topical_score({"river", "mill", "price"}, Counter({"river": 2, "town": 1}))
+    (0.3333, ['river'])
+    """
+    shared = sorted(t for t in terms if core.get(t))
+    return (round(len(shared) / len(terms), 4) if terms else 1.0), shared
+
+
+def _core_indexes(n: int, config: TopicConfig) -> range:
+    if n < 5:
+        return range(n)
+    return range(int(n * config.core_start), max(int(n * config.core_end), 1))
+
+
+def _reference(core: Counter[str], core_range: range, k: int, terms: set[str]) -> Counter[str]:
+    """The core's terms without block ``k``'s own contribution."""
+    return core - Counter(terms) if k in core_range else core
+
+
+def _edge_runs(n: int) -> list[tuple[str, range]]:
+    return [("tail", range(n - 1, -1, -1)), ("head", range(n))]
+
+
+def mark_off_topic(
+    blocks: Iterable[Block], title: str | None, language: str | None, config: TopicConfig = TopicConfig()
+) -> list[Block]:
+    """Mark edge runs of low-scoring kept blocks dropped with reason ``off_topic``."""
+    out = list(blocks)
+    kept_index = [i for i, b in enumerate(out) if b.kept]
+    kept = [out[i] for i in kept_index]
+    if len(kept) < 3:
+        return out
+    budget = config.max_removed_share * sum(len(b.text) for b in kept)
+    terms = [content_terms(b.text, language) for b in kept]
+    core_range = _core_indexes(len(kept), config)
+    core: Counter[str] = Counter(content_terms(title or "", language))
+    for k in core_range:
+        core.update(terms[k])
+    verdicts: dict[int, dict] = {}
+    for position, order in _edge_runs(len(kept)):
+        for k in order:
+            if k in verdicts:
+                break
+            if len(terms[k]) < config.min_terms:
+                continue
+            score, shared = topical_score(terms[k], _reference(core, core_range, k, terms[k]))
+            if score >= config.max_off_topic_score:
+                break
+            verdicts[k] = {"score": score, "threshold": config.max_off_topic_score, "shared_terms": shared[:8],
+                           "terms": len(terms[k]), "position": position, "reference": "title+core"}
+    removed = sum(len(kept[k].text) for k in verdicts)
+    if removed > budget:
+        return out
+    for k, evidence in verdicts.items():
+        out[kept_index[k]] = kept[k].drop(STEP, Reason.OFF_TOPIC, **evidence)
+    return out

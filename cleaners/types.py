@@ -1,0 +1,168 @@
+"""The records every step shares: Block, Decision, Reason, Article, Rejection.
+
+A step never deletes a block: it marks it dropped with a :class:`Decision`
+that names the step, the :class:`Reason` and the evidence. A drop without a
+reason cannot be built.
+
+>>> b = Block("End of content")
+>>> d = b.drop("boilerplate", Reason.BOILERPLATE, rule="infinite_scroll")
+>>> d.kept, d.decision.reason.value, d.decision.evidence["rule"]
+(False, 'boilerplate', 'infinite_scroll')
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Mapping
+
+__all__ = [
+    "Reason",
+    "BlockType",
+    "Decision",
+    "Block",
+    "Source",
+    "EncodingInfo",
+    "Article",
+    "Rejection",
+    "RejectedInput",
+]
+
+
+class Reason(str, Enum):
+    """Why a block was removed or an input yielded no article. Declared once."""
+
+    # block-level removals
+    BOILERPLATE = "boilerplate"
+    TEASER = "teaser"
+    FOREIGN_LANGUAGE = "foreign_language"
+    OFF_TOPIC = "off_topic"
+    DUPLICATE = "duplicate"
+    # input-level rejections
+    EMPTY_INPUT = "empty_input"
+    BINARY_INPUT = "binary_input"
+    UNDECODABLE = "undecodable"
+    UNSUPPORTED_FORMAT = "unsupported_format"
+    UNREADABLE = "unreadable"
+    TOO_LARGE = "too_large"
+    NO_TEXT = "no_text"
+    TIMEOUT = "timeout"
+    INTERNAL_ERROR = "internal_error"
+
+
+class BlockType(str, Enum):
+    PARAGRAPH = "paragraph"
+    HEADING = "heading"
+    LIST_ITEM = "list_item"
+    QUOTE = "quote"
+    TABLE = "table"
+    CODE = "code"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Why a block was dropped: the step, the reason and what decided it."""
+
+    step: str
+    reason: Reason
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"step": self.step, "reason": self.reason.value, "evidence": dict(self.evidence)}
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph, heading, list item, quote... of an article."""
+
+    text: str
+    type: BlockType = BlockType.PARAGRAPH
+    language: str | None = None
+    decision: Decision | None = None
+
+    @property
+    def kept(self) -> bool:
+        return self.decision is None
+
+    def drop(self, step: str, reason: Reason, **evidence: Any) -> "Block":
+        """Return this block marked dropped by ``step`` for ``reason``."""
+        if self.decision is not None:
+            return self
+        return dataclasses.replace(self, decision=Decision(step, reason, evidence))
+
+    def with_language(self, language: str | None) -> "Block":
+        return dataclasses.replace(self, language=language)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an input came from: a path (or label), its format and the sha256 of its bytes."""
+
+    path: str
+    format: str
+    sha256: str
+    url: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "url": self.url, "format": self.format, "sha256": self.sha256}
+
+
+@dataclass(frozen=True)
+class EncodingInfo:
+    """How bytes became text: the charset, how it was found, and ftfy's repairs."""
+
+    charset: str
+    method: str
+    repairs: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"charset": self.charset, "method": self.method, "repairs": list(self.repairs)}
+
+
+@dataclass(frozen=True)
+class Article:
+    """A document as it moves through the steps."""
+
+    source: Source
+    blocks: tuple[Block, ...]
+    encoding: EncodingInfo
+    title: str | None = None
+    language: str | None = None
+    language_score: float | None = None
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def kept_blocks(self) -> tuple[Block, ...]:
+        return tuple(b for b in self.blocks if b.kept)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(b.text for b in self.kept_blocks)
+
+    def with_blocks(self, blocks: "tuple[Block, ...] | list[Block]") -> "Article":
+        return dataclasses.replace(self, blocks=tuple(blocks))
+
+    def replace(self, **changes: Any) -> "Article":
+        return dataclasses.replace(self, **changes)
+
+
+class Rejection(Exception):
+    """Raised by a step when an input cannot yield an article; carries the reason."""
+
+    def __init__(self, reason: Reason, detail: str):
+        super().__init__(f"{reason.value}: {detail}")
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class RejectedInput:
+    """An input that yielded no article, and why."""
+
+    source: Source
+    reason: Reason
+    detail: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source.to_dict(), "reason": self.reason.value, "detail": self.detail}

@@ -1,0 +1,1 @@
+"""Orchestration: inputs, batching, Prefect tasks and flows, the `clean` CLI."""
