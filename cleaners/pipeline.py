@@ -24,7 +24,9 @@ from .teasers import TeaserConfig, mark_teasers
 from .topic import TopicConfig, mark_off_topic
 from .types import Article, Block, EncodingInfo, Reason, RejectedInput, Rejection, Source
 
-__all__ = ["CleanConfig", "clean_document", "detect_format", "config_fingerprint", "config_to_dict"]
+__all__ = [
+    "CleanConfig", "clean_document", "detect_format", "config_fingerprint", "config_to_dict", "config_from_dict",
+]
 
 _FORMATS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".xhtml": "html"}
 
@@ -52,6 +54,26 @@ def config_to_dict(config: CleanConfig) -> dict[str, Any]:
         name: (value._asdict() if hasattr(value, "_asdict") else value)
         for name, value in config._asdict().items()
     }
+
+
+def config_from_dict(data: dict[str, Any] | None) -> CleanConfig:
+    """Rebuild a CleanConfig from :func:`config_to_dict` output (missing keys keep defaults).
+
+    >>> config_from_dict(config_to_dict(CleanConfig())) == CleanConfig()
+    True
+    >>> config_from_dict({"language": {"accept_languages": ["en"]}}).language.accept_languages
+    ('en',)
+    """
+    base = CleanConfig()
+    changes: dict[str, Any] = {}
+    for name, value in (data or {}).items():
+        default = getattr(base, name)
+        if hasattr(default, "_replace"):
+            fields = {k: tuple(v) if isinstance(v, list) else v for k, v in value.items()}
+            changes[name] = default._replace(**fields)
+        else:
+            changes[name] = value
+    return base._replace(**changes)
 
 
 def config_fingerprint(config: CleanConfig) -> str:

@@ -101,7 +101,7 @@ class Source:
 
     path: str
     format: str
-    sha256: str
+    sha256: str | None  # None when the bytes could not be read
     url: str | None = None
 
     def to_dict(self) -> dict[str, Any]:

@@ -1,0 +1,145 @@
+"""The ``clean`` command.
+
+    clean                         clean seeds/ into output/
+    clean PATH... --out DIR       files and folders (recursively): .txt, .html, .htm, optionally .gz
+    clean --explain FILE          show each block of one document with its verdict and why
+
+With ``PREFECT_API_URL`` set, the run is a tracked Prefect flow run; without it
+the same code runs in-process (no orchestration start-up cost) and says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from typing import Sequence
+
+from cleaners.pipeline import CleanConfig, clean_document, config_to_dict
+from cleaners.types import Article
+
+from .runner import IN_PROCESS, BatchResult, RunReport, local_batches, run_clean
+
+
+def build_config(args: argparse.Namespace) -> CleanConfig:
+    config = CleanConfig()
+    if args.lang:
+        langs = tuple(sorted({lang.strip().lower() for lang in args.lang.split(",") if lang.strip()}))
+        config = config._replace(language=config.language._replace(accept_languages=langs))
+    if args.ascii_fold:
+        config = config._replace(decode=config.decode._replace(ascii_fold=True))
+    return config
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="clean", description="Clean scraped articles into normalized JSON.")
+    parser.add_argument("paths", nargs="*", default=["seeds"], help="files or folders (default: seeds)")
+    parser.add_argument("--out", default="output", help="output folder (default: output)")
+    parser.add_argument("--lang", help="accepted article languages, e.g. en,de; others are rejected")
+    parser.add_argument("--ascii-fold", action="store_true", help="fold typography to ASCII (off by default)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes (default: all cores)")
+    parser.add_argument("--batch-size", type=int, default=100, help="documents per batch / Prefect task")
+    parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar or summary")
+    parser.add_argument("--explain", metavar="FILE", help="print every block of FILE with its verdict and exit")
+    orchestration = parser.add_mutually_exclusive_group()
+    orchestration.add_argument("--prefect", action="store_true", help="run as a Prefect flow run even without PREFECT_API_URL")
+    orchestration.add_argument("--no-prefect", action="store_true", help="run in-process even if PREFECT_API_URL is set")
+    return parser.parse_args(argv)
+
+
+def explain(path: str, config: CleanConfig) -> int:
+    """Print one document's blocks with verdicts: what was kept, what was removed and why."""
+    with open(path, "rb") as handle:
+        result = clean_document(handle.read(), path, config)
+    if not isinstance(result, Article):
+        print(f"REJECTED  {result.reason.value}: {result.detail}")
+        return 0
+    print(f"title: {result.title!r}  language: {result.language} (p={result.language_score})  "
+          f"charset: {result.encoding.charset} via {result.encoding.method}  repairs: {list(result.encoding.repairs)}")
+    for i, block in enumerate(result.blocks):
+        snippet = block.text if len(block.text) <= 100 else block.text[:97] + "..."
+        if block.kept:
+            print(f"{i:4d} KEEP  {block.type.value:<9} {snippet}")
+        else:
+            d = block.decision
+            evidence = ", ".join(f"{k}={v}" for k, v in d.evidence.items() if k != "pattern")
+            print(f"{i:4d} DROP  {block.type.value:<9} {snippet}\n{'':16}{d.reason.value} by {d.step}: {evidence}")
+    return 0
+
+
+def _run_with_prefect(args: argparse.Namespace, config: CleanConfig) -> RunReport | dict:
+    from .prefect_flow import clean_flow
+
+    return clean_flow(list(args.paths), args.out, config_to_dict(config), args.batch_size, args.workers)
+
+
+def _run_in_process(args: argparse.Namespace, config: CleanConfig) -> dict:
+    progress = _progress(args)
+    try:
+        report = run_clean(
+            args.paths, args.out, config, map_batches=local_batches(args.workers),
+            batch_size=args.batch_size, mode=IN_PROCESS, on_batch=progress.advance if progress else None,
+        )
+    finally:
+        if progress:
+            progress.stop()
+    return report.to_dict()
+
+
+class _Progress:
+    def __init__(self) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+        self.bar = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                            TimeElapsedColumn(), transient=True)
+        self.task = self.bar.add_task("cleaning", total=None)
+        self.bar.start()
+
+    def advance(self, result: BatchResult) -> None:
+        self.bar.advance(self.task, len(result.lines))
+
+    def stop(self) -> None:
+        self.bar.stop()
+
+
+def _progress(args: argparse.Namespace) -> _Progress | None:
+    return _Progress() if not args.quiet and sys.stderr.isatty() else None
+
+
+def print_summary(report: dict, out: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"clean: {report['run']['mode']}", show_header=True)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for key in ("inputs", "articles", "rejected"):
+        table.add_row(key, str(report[key]))
+    for reason, n in report["removed_by_reason"].items():
+        table.add_row(f"removed fragments: {reason}", str(n))
+    for reason, n in report["rejected_by_reason"].items():
+        table.add_row(f"rejected inputs: {reason}", str(n))
+    table.add_row("seconds", f"{report['run']['seconds']:.2f}")
+    table.add_row("documents / second", str(report["run"]["docs_per_second"]))
+    console = Console(stderr=True)
+    console.print(table)
+    console.print(f"output: {os.path.join(out, 'articles.jsonl')}, rejected.jsonl, report.json")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    config = build_config(args)
+    if args.explain:
+        return explain(args.explain, config)
+    use_prefect = args.prefect or (bool(os.environ.get("PREFECT_API_URL")) and not args.no_prefect)
+    started = time.perf_counter()
+    report = _run_with_prefect(args, config) if use_prefect else _run_in_process(args, config)
+    if not args.quiet:
+        print_summary(report, args.out)
+        print(f"ran {report['run']['mode']} in {time.perf_counter() - started:.2f} s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
