@@ -21,6 +21,7 @@ from typing import NamedTuple
 import charset_normalizer
 import ftfy
 
+from .language import STOPWORDS
 from .types import Reason, Rejection
 
 __all__ = [
@@ -75,6 +76,12 @@ _MAGIC = (
     (b"\x00\x00\x01\x00", "icon image"),
     (b"wOFF", "web font"),
 )
+
+_WORD = re.compile(r"[^\W\d_]+")
+#: A non-ASCII symbol between two letters ("Za¿ó³æ"): a sign of the wrong legacy charset.
+_SYMBOL_IN_WORD = re.compile(r"(?<=[^\W\d_])[^\w\s\x00-\x7f](?=[^\W\d_])")
+#: Stopwords of every language that contain a non-ASCII letter (read-only).
+NON_ASCII_STOPWORDS = frozenset(w for words in STOPWORDS.values() for w in words if not w.isascii())
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]{2,40})""", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
@@ -166,23 +173,35 @@ def _canonical(charset: str) -> str:
     return codecs.lookup(charset).name.replace("cp125", "windows-125")
 
 
-def _sniff_charset(data: bytes) -> str | None:
-    """charset-normalizer's pick, except that windows-1252 wins ties.
+def _non_ascii_stopword_hits(text: str) -> int:
+    """How many words with non-ASCII letters are stopwords of some language.
 
-    On short Western text several single-byte charsets score alike and the
-    first listed is often windows-1250 (``très`` -> ``trčs``); windows-1252 is
-    by far the most common unlabelled legacy charset on the web, so it takes
-    any near-tie with the best match.
+    Legacy single-byte charsets differ only in their upper half, so a wrong
+    choice turns ``très`` into ``trčs`` and ``и`` into ``è``: the right one
+    is the one whose non-ASCII words are real (common) words.
     """
-    matches = list(charset_normalizer.from_bytes(data))
-    if not matches:
-        return None
-    best = matches[0]
-    for match in matches:
-        if _canonical(match.encoding) == "windows-1252":
-            if match.chaos <= best.chaos + 0.01 and match.coherence >= best.coherence - 0.05:
-                return match.encoding
-    return best.encoding
+    return sum(1 for word in _WORD.findall(text.lower()) if not word.isascii() and word in NON_ASCII_STOPWORDS)
+
+
+def _sniff_charset(data: bytes) -> str | None:
+    """The candidate charset (windows-1252 and charset-normalizer's best few) whose
+    decoding has the most real non-ASCII words; ties go to windows-1252, then to
+    charset-normalizer's order.
+
+    charset-normalizer alone often picks windows-1250 or -1257 for short French
+    or German text (``très`` -> ``trčs``).
+    """
+    candidates = ["cp1252"] + [m.encoding for m in list(charset_normalizer.from_bytes(data))[:5]]
+    best, best_score = None, (-1, 0)
+    for charset in dict.fromkeys(candidates):
+        text = _try(data, charset)
+        if text is None:
+            continue
+        sample = text[:20000]
+        score = (_non_ascii_stopword_hits(sample), -len(_SYMBOL_IN_WORD.findall(sample)))
+        if score > best_score:
+            best, best_score = charset, score
+    return best
 
 
 def decode_bytes(data: bytes, fmt: str, config: DecodeConfig = DecodeConfig()) -> Decoded:
