@@ -111,12 +111,12 @@ def match_rule(text: str, config: BoilerplateConfig = BoilerplateConfig()) -> tu
     return None
 
 
-_MENU_ITEM = re.compile(r"^[^.!?…:;]{1,40}$")
+_MENU_ITEM = re.compile(r"^[^.!?…:;。！？：；]{1,40}$")
 
 
 def _is_menu_item(block: Block, config: BoilerplateConfig) -> bool:
     return (
-        block.type is not BlockType.HEADING
+        block.type is BlockType.PARAGRAPH
         and len(block.text.split()) <= config.menu_item_words
         and bool(_MENU_ITEM.match(block.text))
     )
@@ -149,4 +149,71 @@ def mark_boilerplate(blocks: Iterable[Block], config: BoilerplateConfig = Boiler
             out[i] = block.drop(STEP, Reason.BOILERPLATE, rule=hit[0], pattern=hit[1])
     for i in sorted(_menu_runs(out, config)):
         out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="menu", run_min=config.menu_run)
+    return out
+
+
+# --- main content window (plain-text dumps) ----------------------------------------
+
+class WindowConfig(NamedTuple):
+    """Where the article sits in a scraper's text dump (every visible line of the page)."""
+
+    #: A line of at least this many words that ends a sentence is prose.
+    prose_min_words: int = 6
+    #: A line of at least this many words is prose whatever its ending.
+    prose_any_words: int = 30
+    #: What one non-prose line inside the window costs, in words of prose.
+    gap_penalty: float = 8.0
+
+
+_SENTENCE_END = re.compile(r"[.!?…。！？\"”’»)]\s*$")
+_NO_SPACE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
+
+
+def _word_count(text: str) -> float:
+    """Words, counting three characters as a word in scripts written without spaces."""
+    dense = len(_NO_SPACE_SCRIPT.findall(text))
+    return len(text.split()) + dense / 3
+
+
+def _line_value(text: str, config: WindowConfig) -> float:
+    words = _word_count(text)
+    is_prose = words >= config.prose_any_words or (words >= config.prose_min_words and _SENTENCE_END.search(text))
+    return words if is_prose else -config.gap_penalty
+
+
+def main_content_window(texts: list[str], config: WindowConfig = WindowConfig()) -> tuple[int, int, float]:
+    """The [start, end) run of lines with the most prose, gaps charged (maximum-sum segment).
+
+    >>> main_content_window(["Home", "News", "This is the first real sentence of the story here.",
+    ...     "Menu", "And this is the second real sentence of the story, also long.", "About", "Contact"])
+    (2, 5, 18.0)
+    """
+    best = (0, 0, 0.0)
+    start, total = 0, 0.0
+    for i, text in enumerate(texts):
+        if total <= 0:
+            start, total = i, 0.0
+        total += _line_value(text, config)
+        if total > best[2]:
+            best = (start, i + 1, total)
+    return best
+
+
+def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = WindowConfig()) -> list[Block]:
+    """Mark kept blocks before and after the main content window dropped (rule ``outside_main_content``).
+
+    >>> blocks = [Block(t) for t in ["Home", "A long first sentence of the story that goes on and on.", "About us"]]
+    >>> [b.decision.evidence["rule"] if b.decision else "kept" for b in mark_outside_main_content(blocks)]
+    ['outside_main_content', 'kept', 'outside_main_content']
+    """
+    out = list(blocks)
+    kept_index = [i for i, b in enumerate(out) if b.kept]
+    start, end, score = main_content_window([out[i].text for i in kept_index], config)
+    if end == 0:
+        return out
+    window = [kept_index[start], kept_index[end - 1]]
+    for k, i in enumerate(kept_index):
+        if k < start or k >= end:
+            out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="outside_main_content", window=window,
+                                 window_score=round(score, 1), side="before" if k < start else "after")
     return out

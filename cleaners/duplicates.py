@@ -1,7 +1,7 @@
 """Repeated blocks: a body heading that repeats the title, or a block seen earlier in the article.
 
 >>> from cleaners.types import Block
->>> marked = mark_duplicates([Block("Big News"), Block("Body text."), Block("Body text.")], title="Big news")
+>>> marked = mark_duplicates([Block("Big News"), Block("Body text."), Block("Body text.")], title="Big news", min_repeat_words=2)
 >>> [b.decision.evidence["rule"] if b.decision else "kept" for b in marked]
 ['repeats_title', 'kept', 'repeats_block']
 """
@@ -21,8 +21,13 @@ def _key(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def mark_duplicates(blocks: Iterable[Block], title: str | None) -> list[Block]:
-    """Mark blocks equal (case and spacing aside) to the title or to an earlier kept block."""
+#: Only blocks of at least this many words count as repeats of an earlier block: short
+#: lines (interview questions, "See it on Amazon", recipe steps) legitimately recur.
+MIN_REPEAT_WORDS = 25
+
+
+def mark_duplicates(blocks: Iterable[Block], title: str | None, min_repeat_words: int = MIN_REPEAT_WORDS) -> list[Block]:
+    """Mark blocks equal (case and spacing aside) to the title, or long blocks equal to an earlier kept block."""
     title_key = _key(title) if title else None
     seen: dict[str, int] = {}
     out = []
@@ -30,7 +35,7 @@ def mark_duplicates(blocks: Iterable[Block], title: str | None) -> list[Block]:
         key = _key(block.text)
         if block.kept and key == title_key:
             block = block.drop(STEP, Reason.DUPLICATE, rule="repeats_title")
-        elif block.kept and key in seen:
+        elif block.kept and key in seen and len(key.split()) >= min_repeat_words:
             block = block.drop(STEP, Reason.DUPLICATE, rule="repeats_block", first_index=seen[key])
         elif block.kept:
             seen[key] = i

@@ -15,7 +15,7 @@ import json
 from typing import Any, NamedTuple
 
 from . import __version__
-from .boilerplate import BoilerplateConfig, mark_boilerplate
+from .boilerplate import BoilerplateConfig, WindowConfig, mark_boilerplate, mark_outside_main_content
 from .decode import DecodeConfig, decode_bytes, decompress, repair_text
 from .duplicates import mark_duplicates
 from .extract import ExtractConfig, Extracted, extract_html, extract_text
@@ -37,6 +37,8 @@ class CleanConfig(NamedTuple):
     decode: DecodeConfig = DecodeConfig()
     extract: ExtractConfig = ExtractConfig()
     boilerplate: BoilerplateConfig = BoilerplateConfig()
+    #: Plain text only: keep the page's main prose window (HTML relies on trafilatura for this).
+    window: WindowConfig = WindowConfig()
     teasers: TeaserConfig = TeaserConfig()
     language: LanguageConfig = LanguageConfig()
     topic: TopicConfig = TopicConfig()
@@ -128,6 +130,8 @@ def _to_text(data: bytes | str, fmt: str, config: CleanConfig) -> tuple[str, Enc
 def _run_steps(article: Article, config: CleanConfig) -> Article:
     blocks = mark_duplicates(article.blocks, article.title)
     blocks = mark_boilerplate(blocks, config.boilerplate)
+    if article.source.format == "text":
+        blocks = mark_outside_main_content(blocks, config.window)
     blocks = mark_teasers(blocks, config.teasers)
     language, score, blocks = mark_foreign_blocks(blocks, config.language)
     blocks = mark_off_topic(blocks, article.title, language, config.topic)

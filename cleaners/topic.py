@@ -12,9 +12,11 @@ own sections survive even when they change subject.
 ...     "The river flooded the old mill town after three days of heavy rain, and the mill closed.",
 ...     "Residents of the mill town said the river had never risen so fast in living memory.",
 ...     "Engineers will inspect the river walls and the mill dam next week, the town council said.",
-...     "Quarterly smartphone sales rose sharply in Asia as manufacturers cut prices for budget models.")]
+...     "The town council also said the mill owners would be paid for damage caused by the river.",
+...     "Quarterly smartphone sales rose sharply in Asia as manufacturers cut prices for budget models.",
+...     "A celebrated chef opened her third restaurant downtown, serving seasonal tasting menus nightly.")]
 >>> [b.decision.evidence["score"] if b.decision else "kept" for b in mark_off_topic(story, "Flood closes mill", "en")]
-['kept', 'kept', 'kept', 0.0]
+['kept', 'kept', 'kept', 'kept', 0.0, 0.0]
 """
 
 from __future__ import annotations
@@ -39,6 +41,10 @@ class TopicConfig(NamedTuple):
     #: The core is the kept blocks between these fractions of the article (plus the title).
     core_start: float = 0.2
     core_end: float = 0.8
+    #: ...and below this fraction of the median score of the core's own blocks.
+    relative_threshold: float = 0.4
+    #: An edge run needs this many low-scoring judged blocks to be removed.
+    min_run: int = 2
     #: Never remove more than this share of the article's kept characters as off-topic.
     max_removed_share: float = 0.4
 
@@ -81,35 +87,63 @@ def _edge_runs(n: int) -> list[tuple[str, range]]:
     return [("tail", range(n - 1, -1, -1)), ("head", range(n))]
 
 
+def _core_median_score(terms: list[set[str]], core: Counter[str], core_range: range, config: TopicConfig) -> float:
+    """How topical the article's own core blocks are, leave-one-out: the baseline to compare with."""
+    scores = sorted(
+        topical_score(terms[k], _reference(core, core_range, k, terms[k]))[0]
+        for k in core_range
+        if len(terms[k]) >= config.min_terms
+    )
+    return scores[len(scores) // 2] if scores else 0.0
+
+
+def _edge_run(
+    order: range, terms: list[set[str]], core: Counter[str], core_range: range, threshold: float, config: TopicConfig
+) -> list[tuple[int, float, list[str]]]:
+    """From one edge inwards: the judged blocks scoring below ``threshold`` until an on-topic one."""
+    run = []
+    for k in order:
+        if len(terms[k]) < config.min_terms:
+            continue
+        score, shared = topical_score(terms[k], _reference(core, core_range, k, terms[k]))
+        if score >= threshold:
+            break
+        run.append((k, score, shared))
+    return run
+
+
 def mark_off_topic(
     blocks: Iterable[Block], title: str | None, language: str | None, config: TopicConfig = TopicConfig()
 ) -> list[Block]:
-    """Mark edge runs of low-scoring kept blocks dropped with reason ``off_topic``."""
+    """Mark edge runs of low-scoring kept blocks dropped with reason ``off_topic``.
+
+    A block is low when its score is under both ``max_off_topic_score`` and
+    ``relative_threshold`` times the median score of the core's own blocks; a
+    run counts only with at least ``min_run`` such blocks (one odd closing
+    paragraph is the author's, a string of them is appended material).
+    """
     out = list(blocks)
     kept_index = [i for i, b in enumerate(out) if b.kept]
     kept = [out[i] for i in kept_index]
     if len(kept) < 3:
         return out
-    budget = config.max_removed_share * sum(len(b.text) for b in kept)
     terms = [content_terms(b.text, language) for b in kept]
     core_range = _core_indexes(len(kept), config)
     core: Counter[str] = Counter(content_terms(title or "", language))
     for k in core_range:
         core.update(terms[k])
+    baseline = _core_median_score(terms, core, core_range, config)
+    threshold = round(min(config.max_off_topic_score, config.relative_threshold * baseline), 4)
     verdicts: dict[int, dict] = {}
     for position, order in _edge_runs(len(kept)):
-        for k in order:
-            if k in verdicts:
-                break
-            if len(terms[k]) < config.min_terms:
-                continue
-            score, shared = topical_score(terms[k], _reference(core, core_range, k, terms[k]))
-            if score >= config.max_off_topic_score:
-                break
-            verdicts[k] = {"score": score, "threshold": config.max_off_topic_score, "shared_terms": shared[:8],
-                           "terms": len(terms[k]), "position": position, "reference": "title+core"}
+        run = [item for item in _edge_run(order, terms, core, core_range, threshold, config) if item[0] not in verdicts]
+        if len(run) < config.min_run:
+            continue
+        for k, score, shared in run:
+            verdicts[k] = {"score": score, "threshold": threshold, "core_median": baseline, "shared_terms": shared[:8],
+                           "terms": len(terms[k]), "position": position, "run": len(run), "reference": "title+core"}
     removed = sum(len(kept[k].text) for k in verdicts)
-    if removed > budget:
+    if removed > config.max_removed_share * sum(len(b.text) for b in kept):
         return out
     for k, evidence in verdicts.items():
         out[kept_index[k]] = kept[k].drop(STEP, Reason.OFF_TOPIC, **evidence)

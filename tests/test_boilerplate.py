@@ -1,0 +1,267 @@
+"""cleaners.boilerplate: scraped leftovers dropped with Reason.BOILERPLATE and the rule that
+matched; article sentences that merely mention a cookie, a newsletter or sharing are kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaners.boilerplate import (
+    RULES,
+    BoilerplateConfig,
+    WindowConfig,
+    main_content_window,
+    mark_boilerplate,
+    mark_outside_main_content,
+    match_rule,
+)
+from cleaners.types import Block, BlockType, Reason
+
+DROPPED = [
+    # infinite scroll
+    ("End of content", "infinite_scroll"),
+    ("No more pages to load", "infinite_scroll"),
+    ("Load more", "infinite_scroll"),
+    ("Loading…", "infinite_scroll"),
+    ("Mehr laden", "infinite_scroll"),
+    ("Keine weiteren Artikel", "infinite_scroll"),
+    ("Charger plus d'articles", "infinite_scroll"),
+    ("Cargar más noticias", "infinite_scroll"),
+    # share / print
+    ("Share on Facebook", "share"),
+    ("Share this article", "share"),
+    ("Tweet", "share"),
+    ("Copy link", "share"),
+    ("Artikel teilen", "share"),
+    ("Partager cet article", "share"),
+    ("Compartir en WhatsApp", "share"),
+    ("Print this article", "share"),
+    # subscribe
+    ("Sign up for our newsletter", "subscribe"),
+    ("Subscribe now", "subscribe"),
+    ("Get our newsletter for the best stories of the week", "subscribe"),
+    ("Newsletter abonnieren", "subscribe"),
+    ("Abonnez-vous à notre lettre d'information", "subscribe"),
+    ("Suscríbete a nuestro boletín", "subscribe"),
+    ("Already a subscriber? Log in", "subscribe"),
+    # cookie banners, even long ones
+    ("We use cookies to improve your experience on our site. By continuing to browse, you agree to our use of cookies.", "cookie"),
+    ("Diese Website verwendet Cookies, um Ihnen das beste Nutzererlebnis zu bieten.", "cookie"),
+    ("Ce site utilise des cookies pour améliorer votre expérience.", "cookie"),
+    ("Este sitio web utiliza cookies para mejorar su experiencia.", "cookie"),
+    ("Accept all", "cookie"),
+    ("Alle akzeptieren", "cookie"),
+    ("Tout accepter", "cookie"),
+    ("Cookie settings", "cookie"),
+    ("Datenschutzerklärung", "cookie"),
+    # copyright footers
+    ("© 2024 The Coastal Herald. All rights reserved.", "copyright"),
+    ("Alle Rechte vorbehalten.", "copyright"),
+    ("Tous droits réservés", "copyright"),
+    ("Todos los derechos reservados.", "copyright"),
+    # navigation
+    ("Home", "navigation"),
+    ("Skip to main content", "navigation"),
+    ("Back to top", "navigation"),
+    ("Read more", "navigation"),
+    ("Advertisement", "navigation"),
+    ("Anzeige", "navigation"),
+    ("Weiterlesen", "navigation"),
+    ("Lire la suite", "navigation"),
+    ("Leer más", "navigation"),
+    ("Tags: politics, election", "navigation"),
+    ("12 Comments", "navigation"),
+    ("Follow us on Twitter", "navigation"),
+    # bylines
+    ("By Maria Lopez", "byline"),
+    ("By Maria Lopez | Reuters", "byline"),
+    ("Von Anna Schmidt", "byline"),
+    ("Par Jean Dupont", "byline"),
+    ("Por Carlos García", "byline"),
+    ("Published on March 11, 2024", "byline"),
+    ("Updated: 11 March 2024, 09:14", "byline"),
+    ("Aktualisiert am 11.03.2024", "byline"),
+    ("Photo: Reuters", "byline"),
+]
+
+
+@pytest.mark.parametrize("text, rule", DROPPED)
+def test_leftover_is_dropped_with_its_rule(text, rule):
+    (block,) = mark_boilerplate([Block(text)])
+    assert block.decision.reason is Reason.BOILERPLATE
+    assert block.decision.step == "boilerplate"
+    assert block.decision.evidence["rule"] == rule
+    assert block.decision.evidence["pattern"] == dict(RULES)[rule].pattern[:80]
+
+
+KEPT = [
+    "We talked about sharing on Facebook for an hour.",
+    "The cookie recipe is from my grandmother, who baked every Sunday for forty years.",
+    "The company said it would send a newsletter to all 40,000 employees explaining the new policy on remote work and travel.",
+    "Residents were asked to share their views on the plan at a public meeting next Thursday evening.",
+    "Regulators said websites that use cookies to track children without consent will face fines of up to 4% of global turnover.",
+    "Home prices rose 4% in the third quarter, the agency said.",
+    "Published reports suggested the deal was close, but both sides denied it on Monday.",
+    "Print newspapers lost another 8% of their readers last year.",
+    "Search teams found the missing hikers on Sunday.",
+    "Accept the result, the coach told his players after the match.",
+    "Loading the ferry took nearly four hours on Saturday.",
+    "Updated figures from the health ministry showed a sharp fall in cases last week.",
+    "Photo exhibitions drew record crowds in Paris this summer.",
+    "Die Polizei bat Zeugen, sich zu melden und Hinweise zu teilen.",
+    "Teilen Sie Ihre Meinung mit uns in den Kommentaren.",
+    "Anmelden können sich Interessierte bis Freitag beim Bürgeramt.",
+    "Par ailleurs, le gouvernement a annoncé une hausse du budget de l'éducation.",
+]
+
+
+@pytest.mark.parametrize("text", KEPT)
+def test_article_sentence_mentioning_a_trigger_word_is_kept(text):
+    assert match_rule(text) is None
+    (block,) = mark_boilerplate([Block(text)])
+    assert block.kept
+
+
+def _bug(text: str, rule: str, why: str):
+    return pytest.param(text, rule, marks=pytest.mark.xfail(strict=True, reason=f"BUG: {why}"), id=rule + ":" + text[:30])
+
+
+@pytest.mark.parametrize(
+    "text, rule",
+    [
+        _bug("She founded the newsletter in 2019 with two friends from college.", "subscribe",
+             "subscribe rule '.{0,40}newsletter.{0,60}' drops any short sentence mentioning a newsletter"),
+        _bug("Most users accept all cookies without reading the banner, a study by the University of Bonn found.", "cookie",
+             "cookie rule '.{0,80}accept all cookies.{0,120}' drops article sentences about cookies"),
+        _bug("The EU's new cookie consent rules, which take effect in May, will require sites to ask before tracking visitors.",
+             "cookie", "cookie rule '.{0,40}cookie consent.{0,120}' drops article sentences"),
+        _bug("Share prices fell sharply after the announcement.", "share",
+             "share rule 'share(\\W+\\w+){0,6}' drops short sentences starting with 'Share'"),
+        _bug("The band won a copyright case against the label in 2019, ending a long dispute.", "copyright",
+             "copyright rule matches any sentence containing 'copyright'"),
+        _bug("By the end of the year, the company expects to hire 300 more engineers.", "byline",
+             "byline rule is compiled with re.I, so '[A-Z]' matches 'the': sentences starting 'By the ...' are dropped"),
+        _bug("Por la tarde, el presidente visitó la zona afectada por las inundaciones.", "byline",
+             "byline rule with re.I drops Spanish sentences starting 'Por la ...'"),
+        _bug("Published in 1851, Moby-Dick sold poorly during Melville's lifetime.", "byline",
+             "byline 'published .{0,60}' drops short sentences starting 'Published'"),
+    ],
+)
+def test_article_sentence_is_not_taken_for_boilerplate(text, rule):
+    (block,) = mark_boilerplate([Block(text)])
+    assert block.kept, f"dropped by rule {rule}"
+
+
+def test_short_rules_do_not_apply_to_long_blocks():
+    sentence = "Tags: " + ", ".join(["politics", "election", "budget", "council", "transport"] * 3)
+    assert len(sentence.split()) == 16
+    assert match_rule(sentence, BoilerplateConfig(max_words=20)) == ("navigation", dict(RULES)["navigation"].pattern[:80])
+    assert match_rule(sentence, BoilerplateConfig(max_words=14)) is None
+
+
+def test_cookie_and_copyright_rules_apply_to_long_blocks_up_to_a_limit():
+    banner = "We use cookies to personalise content and ads, to provide social media features and to analyse our traffic, and we share information about your use of our site with our partners."
+    assert len(banner.split()) > BoilerplateConfig().max_words
+    assert match_rule(banner)[0] == "cookie"
+    assert match_rule(banner, BoilerplateConfig(long_rule_max_words=20)) is None
+
+
+def test_menu_run_is_dropped_with_rule_menu():
+    texts = ["World", "Politics", "Sports", "Culture", "Opinion",
+             "The Harbor Bridge carried traffic again on Monday after a two-year repair, city officials said."]
+    out = mark_boilerplate([Block(t) for t in texts])
+    assert [dict(b.decision.evidence) if b.decision else "kept" for b in out] == [{"rule": "menu", "run_min": 4}] * 5 + ["kept"]
+    assert all(b.decision.reason is Reason.BOILERPLATE for b in out[:5])
+
+
+def test_three_short_items_are_not_a_menu():
+    out = mark_boilerplate([Block(t) for t in ("World", "Politics", "Sports", "A long sentence of the story, told with a full stop.")])
+    assert all(b.kept for b in out)
+
+
+def test_menu_run_length_is_configurable():
+    out = mark_boilerplate([Block(t) for t in ("World", "Politics", "Sports")], BoilerplateConfig(menu_run=3))
+    assert [b.decision.evidence["rule"] for b in out] == ["menu"] * 3
+
+
+def test_article_headings_and_list_items_are_not_menu_items():
+    blocks = [
+        Block("Commuters return", BlockType.HEADING),
+        Block("New cycle lane", BlockType.LIST_ITEM),
+        Block("Wider footpath", BlockType.LIST_ITEM),
+        Block("Four viewing platforms", BlockType.LIST_ITEM),
+        Block("Lower speed limit", BlockType.LIST_ITEM),
+    ]
+    assert all(b.kept for b in mark_boilerplate(blocks))
+
+
+def test_a_sentence_breaks_a_menu_run():
+    texts = ["World", "Politics", "It rained.", "Sports", "Culture"]
+    assert all(b.kept for b in mark_boilerplate([Block(t) for t in texts]))
+
+
+def test_blocks_already_dropped_keep_their_first_decision():
+    earlier = Block("Share on Facebook").drop("duplicates", Reason.DUPLICATE, rule="repeats_block", first_index=0)
+    (block,) = mark_boilerplate([earlier])
+    assert block.decision.reason is Reason.DUPLICATE
+
+
+# --- main content window (plain-text dumps) -------------------------------------------
+
+PAGE_LINES = [
+    "Home", "News", "Sport",
+    "The Harbor Bridge carried traffic again on Monday morning after a two-year repair, city officials said.",
+    "Commuters return",
+    "Hundreds of commuters crossed the bridge in the first hour, many of them cyclists who had spent two years taking a ferry.",
+    "- New cycle lane",
+    "The repair cost about 95 million dollars, slightly under the budget approved by the council in 2021.",
+    "About us", "Contact", "Imprint",
+]
+
+
+def test_main_content_window_is_the_run_with_most_prose():
+    start, end, score = main_content_window(PAGE_LINES)
+    assert (start, end) == (3, 8)
+    prose = [len(PAGE_LINES[i].split()) for i in (3, 5, 7)]
+    assert score == sum(prose) - 2 * WindowConfig().gap_penalty
+
+
+def test_lines_outside_the_window_are_dropped_with_side_and_window():
+    out = mark_outside_main_content([Block(t) for t in PAGE_LINES])
+    kept = [b.text for b in out if b.kept]
+    assert kept == PAGE_LINES[3:8]
+    assert "Commuters return" in kept  # a heading inside the article survives
+    first, last = out[0].decision, out[-1].decision
+    assert first.reason is Reason.BOILERPLATE and last.reason is Reason.BOILERPLATE
+    assert first.evidence["rule"] == last.evidence["rule"] == "outside_main_content"
+    assert (first.evidence["side"], last.evidence["side"]) == ("before", "after")
+    assert first.evidence["window"] == [3, 7]
+    assert first.evidence["window_score"] == main_content_window(PAGE_LINES)[2]
+
+
+def test_window_ignores_blocks_already_dropped():
+    blocks = [Block(t) for t in PAGE_LINES]
+    blocks[0] = blocks[0].drop("boilerplate", Reason.BOILERPLATE, rule="navigation", pattern="home")
+    out = mark_outside_main_content(blocks)
+    assert out[0].decision.evidence["rule"] == "navigation"
+    assert out[1].decision.evidence["rule"] == "outside_main_content"
+
+
+def test_page_without_prose_is_left_alone():
+    assert main_content_window(["Home", "Menu", "Contact"]) == (0, 0, 0.0)
+    assert all(b.kept for b in mark_outside_main_content([Block("Home"), Block("Menu")]))
+
+
+def test_gap_penalty_decides_whether_two_prose_islands_join():
+    lines = [
+        "The council voted on Tuesday to approve the new cycle lanes across the city centre.",
+        "Menu", "Login", "Search",
+        "Work on the first lanes will start in spring and finish before the summer holidays.",
+    ]
+    assert main_content_window(lines, WindowConfig(gap_penalty=1.0))[:2] == (0, 5)
+    assert main_content_window(lines, WindowConfig(gap_penalty=10.0))[:2] in {(0, 1), (4, 5)}
+
+
+def test_japanese_prose_counts_without_spaces():
+    ja = "市議会は火曜日、中心街に保護された自転車専用レーンの整備計画を承認した。"
+    start, end, _ = main_content_window(["ホーム", "ニュース", ja, "お問い合わせ"])
+    assert (start, end) == (2, 3)

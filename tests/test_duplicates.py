@@ -1,0 +1,92 @@
+"""cleaners.duplicates: a body heading repeating the title, and blocks seen earlier."""
+
+from __future__ import annotations
+
+from cleaners.duplicates import mark_duplicates
+from cleaners.types import Block, BlockType, Reason
+
+TITLE = "Harbor Bridge Reopens After Two-Year Repair"
+BODY = (
+    "The Harbor Bridge carried traffic again on Monday morning after a two-year repair that replaced its rusted "
+    "steel cables and most of the deck, city officials said in a short statement."
+)
+OTHER = (
+    "Hundreds of commuters crossed the bridge in the first hour, many of them cyclists who had spent two years "
+    "taking a ferry or a long detour through the industrial district."
+)
+SHORT = "See it on Amazon"
+
+
+def _evidence(blocks):
+    return [(b.decision.reason, dict(b.decision.evidence)) if b.decision else "kept" for b in blocks]
+
+
+def test_heading_repeating_the_title_is_a_duplicate_case_and_spacing_aside():
+    blocks = [Block("HARBOR  bridge reopens after\ntwo-year repair", BlockType.HEADING), Block(BODY)]
+    marked = mark_duplicates(blocks, title=TITLE)
+    assert _evidence(marked) == [(Reason.DUPLICATE, {"rule": "repeats_title"}), "kept"]
+    assert marked[0].decision.step == "duplicates"
+
+
+def test_repeated_paragraph_points_to_its_first_occurrence():
+    marked = mark_duplicates([Block(BODY), Block(OTHER), Block(BODY.upper()), Block(OTHER)], title=None)
+    assert _evidence(marked) == [
+        "kept",
+        "kept",
+        (Reason.DUPLICATE, {"rule": "repeats_block", "first_index": 0}),
+        (Reason.DUPLICATE, {"rule": "repeats_block", "first_index": 1}),
+    ]
+
+
+def test_short_lines_may_recur():
+    question = "What did you do next?"
+    blocks = [Block(question), Block(BODY), Block(question), Block(SHORT), Block(SHORT)]
+    assert _evidence(mark_duplicates(blocks, title=None)) == ["kept"] * 5
+
+
+def test_min_repeat_words_is_a_parameter():
+    blocks = [Block(SHORT), Block(SHORT)]
+    assert _evidence(mark_duplicates(blocks, title=None, min_repeat_words=4)) == [
+        "kept", (Reason.DUPLICATE, {"rule": "repeats_block", "first_index": 0}),
+    ]
+    assert _evidence(mark_duplicates(blocks, title=None, min_repeat_words=5)) == ["kept", "kept"]
+
+
+def test_a_short_heading_repeating_the_title_is_dropped_whatever_its_length():
+    marked = mark_duplicates([Block("Big News", BlockType.HEADING)], title="big news")
+    assert _evidence(marked) == [(Reason.DUPLICATE, {"rule": "repeats_title"})]
+
+
+def test_near_duplicates_are_kept():
+    blocks = [Block(BODY), Block(BODY.replace("Monday", "Tuesday")), Block(TITLE + ".")]
+    assert _evidence(mark_duplicates(blocks, title=TITLE)) == ["kept", "kept", "kept"]
+
+
+def test_without_a_title_a_title_like_heading_is_kept():
+    assert _evidence(mark_duplicates([Block(TITLE, BlockType.HEADING), Block(BODY)], title=None)) == ["kept", "kept"]
+
+
+def test_empty_title_does_not_match_anything():
+    assert _evidence(mark_duplicates([Block(BODY)], title="")) == ["kept"]
+
+
+def test_already_dropped_blocks_are_left_alone_and_do_not_count_as_seen():
+    earlier = Block(OTHER).drop("boilerplate", Reason.BOILERPLATE, rule="menu")
+    marked = mark_duplicates([earlier, Block(OTHER)], title=None)
+    assert marked[0] is earlier
+    assert _evidence(marked) == [(Reason.BOILERPLATE, {"rule": "menu"}), "kept"]
+
+
+def test_input_blocks_are_not_changed_and_order_is_kept():
+    blocks = [Block(BODY), Block(BODY)]
+    marked = mark_duplicates(blocks, title=None)
+    assert blocks[1].kept and not marked[1].kept
+    assert [b.text for b in marked] == [BODY, BODY]
+    assert isinstance(marked, list)
+
+
+def test_german_title_repeated_with_umlauts():
+    title = "Neue Brücke über den Hafen eröffnet"
+    marked = mark_duplicates([Block("Neue Brücke über den Hafen eröffnet", BlockType.HEADING), Block("Die Brücke ist offen.")], title)
+    assert _evidence(marked)[0] == (Reason.DUPLICATE, {"rule": "repeats_title"})
+    assert marked[1].kept

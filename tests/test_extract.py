@@ -1,0 +1,221 @@
+"""cleaners.extract: plain text by lines (title line, headings, list items, wrapped lines)
+and HTML through trafilatura (block types, title, metadata)."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaners.extract import ExtractConfig, extract_html, extract_text, looks_like_heading
+from cleaners.types import BlockType
+
+P = BlockType.PARAGRAPH
+H = BlockType.HEADING
+L = BlockType.LIST_ITEM
+
+BIKE_LANES = """City Council Approves New Bike Lanes for Downtown
+
+The city council voted 7-2 on Tuesday to approve a network of protected bike lanes across downtown, ending a debate that lasted more than two years.
+Why the Vote Matters
+Supporters say the lanes will reduce traffic deaths, which rose by a third last year according to the transport department's own figures.
+- Main Street between 1st and 9th
+- Harbor Road
+1. First phase in spring
+2) Second phase in autumn
+• Third phase next year
+The mayor, who had pushed for the plan since her election, called it
+a turning point for the city and thanked residents for their patience.
+"""
+
+
+def _shape(extracted):
+    return [(b.type, b.text) for b in extracted.blocks]
+
+
+# --- plain text ------------------------------------------------------------------------
+
+
+def test_plain_text_title_headings_lists_and_wrapped_lines():
+    ex = extract_text(BIKE_LANES)
+    assert ex.title == "City Council Approves New Bike Lanes for Downtown"
+    assert ex.metadata == {}
+    assert _shape(ex) == [
+        (P, "The city council voted 7-2 on Tuesday to approve a network of protected bike lanes across downtown, "
+            "ending a debate that lasted more than two years."),
+        (H, "Why the Vote Matters"),
+        (P, "Supporters say the lanes will reduce traffic deaths, which rose by a third last year according to the "
+            "transport department's own figures."),
+        (L, "- Main Street between 1st and 9th"),
+        (L, "- Harbor Road"),
+        (L, "1. First phase in spring"),
+        (L, "2) Second phase in autumn"),
+        (L, "• Third phase next year"),
+        (P, "The mayor, who had pushed for the plan since her election, called it a turning point for the city and "
+            "thanked residents for their patience."),
+    ]
+
+
+def test_no_title_when_the_next_line_is_not_a_real_paragraph():
+    ex = extract_text("Harbor Bridge Reopens Today\nBy Maria Lopez\nShort line.")
+    assert ex.title is None
+    assert [b.text for b in ex.blocks] == ["Harbor Bridge Reopens Today", "By Maria Lopez", "Short line."]
+
+
+def test_a_first_line_ending_a_sentence_is_not_a_title():
+    first = "The bridge reopened on Monday."
+    body = "Hundreds of commuters crossed it in the first hour, many of them cyclists who had spent two years taking a ferry."
+    ex = extract_text(f"{first}\n{body}")
+    assert ex.title is None
+    assert [b.text for b in ex.blocks] == [first, body]
+
+
+def test_title_min_next_words_is_configurable():
+    text = "Harbor Bridge Reopens Today\nThe bridge carried traffic again on Monday morning."
+    assert extract_text(text).title is None
+    assert extract_text(text, ExtractConfig(title_min_next_words=5)).title == "Harbor Bridge Reopens Today"
+
+
+def test_german_and_french_text_keep_their_letters_and_headings():
+    de = ("Neue Radwege für die Innenstadt\n\n"
+          "Der Stadtrat hat am Dienstag mit großer Mehrheit ein Netz geschützter Radwege in der Innenstadt beschlossen, "
+          "nach mehr als zwei Jahren Debatte.\n"
+          "Was sich jetzt ändert\n"
+          "Die ersten Abschnitte sollen im Frühjahr fertig werden, teilte die Stadtverwaltung mit, und weitere Straßen folgen im Herbst.")
+    ex = extract_text(de)
+    assert ex.title == "Neue Radwege für die Innenstadt"
+    assert [b.type for b in ex.blocks] == [P, H, P]
+    assert ex.blocks[1].text == "Was sich jetzt ändert"
+    fr = "Le café était très bon.\n« Déjà vu », a-t-il déclaré à Noël."
+    assert [b.text for b in extract_text(fr).blocks] == ["Le café était très bon.", "« Déjà vu », a-t-il déclaré à Noël."]
+
+
+def test_crlf_tabs_nbsp_and_control_characters_are_normalised():
+    ex = extract_text("First\tline\x00 here,\u00a0ok.\r\nSecond   line.\r\n\r\n")
+    assert [b.text for b in ex.blocks] == ["First line here, ok.", "Second line."]
+
+
+def test_a_lowercase_line_after_a_finished_sentence_is_not_joined():
+    ex = extract_text("The council met on Tuesday and voted on the plan.\niPhone sales were not discussed at all, officials said.")
+    assert len(ex.blocks) == 2
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: a title followed by a paragraph starting in lower case ('iPhone') is joined into it")
+def test_title_is_not_joined_with_a_paragraph_starting_in_lower_case():
+    title = "Apple Unveils Cheaper Model With Bigger Screen and Better Camera"
+    body = ("iPhone 16e goes on sale on Friday in 40 countries, the company said on Wednesday, priced at 599 dollars "
+            "in the United States and slightly more in Europe.")
+    ex = extract_text(f"{title}\n{body}")
+    assert ex.title == title
+    assert [b.text for b in ex.blocks] == [body]
+
+
+def test_empty_text_has_no_blocks():
+    assert extract_text("").blocks == ()
+    assert extract_text("\n \n\t\n").blocks == ()
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("Soundtrack to the Soul: Carson and Galitzine’s Musical Magic", True),
+        ("Why the Vote Matters", True),
+        ("It is the anthem we needed.", False),
+        ("Is this the end?", False),
+        ("Read the full story...", False),
+        ("", False),
+    ],
+)
+def test_looks_like_heading(line, expected):
+    assert looks_like_heading(line) is expected
+
+
+def test_heading_max_words():
+    line = " ".join(["word"] * 10)
+    assert looks_like_heading(line, max_words=10)
+    assert not looks_like_heading(line, max_words=9)
+
+
+# --- HTML --------------------------------------------------------------------------------
+
+PAGE = """<!DOCTYPE html>
+<html lang="en"><head>
+<meta charset="utf-8">
+<title>Harbor Bridge Reopens After Two-Year Repair | The Coastal Herald</title>
+<meta property="og:title" content="Harbor Bridge Reopens After Two-Year Repair">
+<meta property="og:site_name" content="The Coastal Herald">
+<meta name="author" content="Maria Lopez">
+<meta name="description" content="The Harbor Bridge carried traffic again on Monday after a two-year repair.">
+<meta property="article:published_time" content="2024-03-11T08:00:00Z">
+<meta name="keywords" content="bridge, transport">
+</head><body>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li><li><a href="/sport">Sport</a></li></ul></nav>
+<article>
+<h1>Harbor Bridge Reopens After Two-Year Repair</h1>
+<p>The Harbor Bridge carried traffic again on Monday morning after a two-year repair that replaced its rusted steel cables and most of the deck, city officials said.</p>
+<h2>Commuters return</h2>
+<p>Hundreds of commuters crossed the bridge in the first hour, many of them cyclists who had spent two years taking a ferry or a long detour through the industrial district.</p>
+<ul><li>New protected cycle lane on the north side</li><li>Wider footpath with four viewing platforms</li></ul>
+<blockquote><p>“We waited a long time for this morning, and it was worth it,” said one cyclist, Ana Ruiz.</p></blockquote>
+<table><tr><td>Year</td><td>Cost</td></tr><tr><td>2022</td><td>$40m</td></tr><tr><td>2023</td><td>$55m</td></tr></table>
+<p>The repair cost about $95 million, slightly under the budget approved by the council in 2021, and the work finished three weeks ahead of schedule despite a wet winter.</p>
+</article>
+<footer><p>© 2024 The Coastal Herald. All rights reserved.</p></footer>
+</body></html>
+"""
+
+
+@pytest.fixture(scope="module")
+def page():
+    return extract_html(PAGE)
+
+
+def test_html_title_and_metadata(page):
+    assert page.title == "Harbor Bridge Reopens After Two-Year Repair"
+    assert page.metadata == {
+        "author": "Maria Lopez",
+        "date": "2024-03-11",
+        "sitename": "The Coastal Herald",
+        "description": "The Harbor Bridge carried traffic again on Monday after a two-year repair.",
+        "tags": ["bridge", "transport"],
+    }
+
+
+def test_html_block_types_in_order(page):
+    assert [b.type.value for b in page.blocks] == [
+        "heading", "paragraph", "heading", "paragraph", "list_item", "list_item", "quote", "table", "paragraph",
+    ]
+    assert page.blocks[6].text == "“We waited a long time for this morning, and it was worth it,” said one cyclist, Ana Ruiz."
+    assert page.blocks[7].text == "Year | Cost\n2022 | $40m\n2023 | $55m"
+
+
+def test_html_navigation_and_footer_are_not_main_text(page):
+    texts = [b.text for b in page.blocks]
+    assert "Home" not in texts
+    assert not any("All rights reserved" in t for t in texts)
+
+
+def test_html_tables_can_be_left_out():
+    ex = extract_html(PAGE, ExtractConfig(include_tables=False))
+    assert BlockType.TABLE not in [b.type for b in ex.blocks]
+    assert any(b.text.startswith("The repair cost about $95 million") for b in ex.blocks)
+
+
+def test_html_canonical_url_and_section_become_metadata():
+    page = PAGE.replace(
+        '<meta name="keywords" content="bridge, transport">',
+        '<link rel="canonical" href="https://coastalherald.example/2024/bridge"><meta property="article:section" content="Local">',
+    )
+    meta = extract_html(page).metadata
+    assert meta["url"] == "https://coastalherald.example/2024/bridge"
+    assert meta["hostname"] == "coastalherald.example"
+    assert meta["categories"] == ["Local"]
+    assert "tags" not in meta
+
+
+@pytest.mark.parametrize(
+    "html",
+    ["", "<html><body><div></div></body></html>", "<html><body><script>var x = 1;</script></body></html>"],
+)
+def test_html_without_text_has_no_blocks(html):
+    ex = extract_html(html)
+    assert ex.blocks == ()
+    assert ex.title is None

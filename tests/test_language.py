@@ -1,0 +1,180 @@
+"""cleaners.language: document language, foreign-language blocks (Reason.FOREIGN_LANGUAGE with
+the detected language as evidence), undetermined short text, determinism."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaners.language import (
+    LanguageConfig,
+    detect_language,
+    document_language,
+    mark_foreign_blocks,
+    stopword_ratio,
+)
+from cleaners.types import Block, BlockType, Reason
+
+SAMPLES = {
+    "en": "The city council voted on Tuesday to approve a network of protected bike lanes across downtown. "
+          "Supporters said the lanes would make the streets safer for children and older residents.",
+    "de": "Der Stadtrat hat am Dienstag ein Netz geschützter Radwege in der Innenstadt beschlossen. "
+          "Befürworter sagten, die Straßen würden dadurch für Kinder und ältere Menschen sicherer.",
+    "fr": "Le conseil municipal a approuvé mardi un réseau de pistes cyclables protégées dans le centre-ville. "
+          "Les partisans estiment que les rues seront plus sûres pour les enfants et les personnes âgées.",
+    "es": "El ayuntamiento aprobó el martes una red de carriles bici protegidos en el centro de la ciudad. "
+          "Sus defensores dijeron que las calles serán más seguras para los niños y los mayores.",
+    "ru": "Городской совет во вторник одобрил сеть защищённых велосипедных дорожек в центре города. "
+          "Сторонники считают, что улицы станут безопаснее для детей и пожилых людей.",
+    "ja": "市議会は火曜日、中心街に保護された自転車専用レーンの整備計画を承認した。"
+          "支持者は、子どもや高齢者にとって道路がより安全になると述べた。",
+}
+
+EN_ARTICLE = [
+    Block("Harbor Bridge Reopens", BlockType.HEADING),
+    Block("The Harbor Bridge carried traffic again on Monday morning after a two-year repair that replaced its "
+          "rusted steel cables and most of the deck, city officials said."),
+    Block("Hundreds of commuters crossed the bridge in the first hour, many of them cyclists who had spent two "
+          "years taking a ferry."),
+]
+GERMAN_PARAGRAPH = "Die Brücke ist wieder für den Verkehr freigegeben, teilte die Stadtverwaltung am Montag in einer kurzen Mitteilung mit."
+
+
+@pytest.mark.parametrize("lang", sorted(SAMPLES))
+def test_document_language_of_each_sample(lang):
+    detected, probability = document_language([Block(SAMPLES[lang])])
+    assert detected == lang
+    assert probability >= LanguageConfig().min_document_probability
+
+
+def test_document_language_ignores_dropped_blocks_and_headings():
+    blocks = [
+        Block("Neue Radwege für die Innenstadt beschlossen", BlockType.HEADING),
+        Block(SAMPLES["de"]).drop("boilerplate", Reason.BOILERPLATE, rule="menu"),
+        Block(SAMPLES["fr"]),
+    ]
+    assert document_language(blocks)[0] == "fr"
+
+
+def test_german_paragraph_in_an_english_article_is_dropped():
+    blocks = EN_ARTICLE[:2] + [Block(GERMAN_PARAGRAPH)] + EN_ARTICLE[2:]
+    language, probability, marked = mark_foreign_blocks(blocks)
+    assert (language, probability) == ("en", 1.0)
+    german = marked[2]
+    assert german.decision.reason is Reason.FOREIGN_LANGUAGE
+    assert german.decision.step == "language"
+    assert german.decision.evidence["language"] == "de"
+    assert german.decision.evidence["document_language"] == "en"
+    assert german.decision.evidence["score"] >= LanguageConfig().min_foreign_probability
+    assert german.decision.evidence["own_stopword_ratio"] < LanguageConfig().same_language_stopword_ratio
+    assert german.language == "de"
+    assert [b.kept for b in marked] == [True, True, False, True]
+
+
+ENGLISH_PARAGRAPH = "The minister told reporters in London that the agreement would be signed by both governments before the end of the month."
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: jusText's de/fr/es stoplists contain 'the', 'of', 'and', so an English paragraph passes the "
+    "same-language stopword shortcut (ratio ~0.24 >= 0.22) and is kept, tagged with the document language",
+)
+@pytest.mark.parametrize("lang", ["de", "fr", "es"])
+def test_english_paragraph_in_a_non_english_article_is_dropped(lang):
+    blocks = [Block(SAMPLES[lang]), Block(SAMPLES[lang]), Block(ENGLISH_PARAGRAPH)]
+    language, _, marked = mark_foreign_blocks(blocks)
+    assert language == lang
+    assert marked[2].decision is not None
+    assert marked[2].decision.reason is Reason.FOREIGN_LANGUAGE
+    assert marked[2].decision.evidence["language"] == "en"
+
+
+def test_german_paragraph_in_a_spanish_article_is_dropped():
+    blocks = [Block(SAMPLES["es"]), Block(GERMAN_PARAGRAPH), Block(SAMPLES["es"])]
+    language, _, marked = mark_foreign_blocks(blocks)
+    assert language == "es"
+    assert marked[1].decision.reason is Reason.FOREIGN_LANGUAGE
+    assert marked[1].decision.evidence["language"] == "de"
+    assert marked[1].decision.evidence["document_language"] == "es"
+    assert marked[0].kept and marked[2].kept
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“We waited a long time for this morning, and it was worth it,” said one cyclist, who crossed the bridge at dawn.",
+        "Die Zeit called it „ein historischer Tag“ on its front page.",
+        "Le Monde, Libération and Le Figaro all led with the story on Wednesday morning.",
+        "The mayor quoted the city’s motto, “Fluctuat nec mergitur”, at the opening ceremony on Monday.",
+    ],
+)
+def test_english_quotes_and_foreign_names_in_an_english_article_are_kept(text):
+    language, _, marked = mark_foreign_blocks(EN_ARTICLE + [Block(text)])
+    assert language == "en"
+    assert marked[-1].kept
+
+
+@pytest.mark.parametrize("fragment", ["Danke schön!", "Merci beaucoup, à bientôt", "¡Hola amigos!"])
+def test_short_foreign_fragments_are_undetermined_and_kept(fragment):
+    _, _, marked = mark_foreign_blocks(EN_ARTICLE + [Block(fragment)])
+    assert marked[-1].kept
+    assert marked[-1].language is None
+
+
+def test_blocks_in_the_document_language_are_tagged_with_it():
+    _, _, marked = mark_foreign_blocks(EN_ARTICLE)
+    assert [b.language for b in marked] == [None, "en", "en"]  # the 3-word heading is too short to judge
+
+
+def test_block_length_limits_are_configurable():
+    config = LanguageConfig(min_block_chars=200)
+    _, _, marked = mark_foreign_blocks(EN_ARTICLE + [Block(GERMAN_PARAGRAPH)], config)
+    assert marked[-1].kept and marked[-1].language is None
+
+
+def test_undetermined_document_leaves_every_block_alone():
+    blocks = [Block("12345 67890"), Block("+++ 2024-03-11 +++")]
+    language, probability, marked = mark_foreign_blocks(blocks)
+    assert (language, probability) == (None, 0.0)
+    assert marked == blocks
+
+
+def test_low_probability_document_is_undetermined():
+    # langdetect's seed-0 guess for this phrase is Dutch at p≈0.57: below the floor, so None.
+    assert detect_language("Hotel Central Park", seed=0)[0] == ("nl", 0.5714)
+    assert document_language([Block("Hotel Central Park")]) == (None, 0.5714)
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: no minimum length for the document language: 'Ja' -> ('id', 1.0), a guess")
+def test_tiny_document_language_is_undetermined():
+    assert document_language([Block("Ja")])[0] is None
+
+
+def test_detection_is_deterministic_and_the_seed_is_respected():
+    text = "Hotel Central Park"
+    assert detect_language(text, seed=0) == detect_language(text, seed=0)
+    assert detect_language(text, seed=1) == detect_language(text, seed=1)
+    assert detect_language(text, seed=0) != detect_language(text, seed=1)
+    assert document_language([Block(text)], LanguageConfig(seed=1)) == ("en", 0.7143)
+
+
+def test_mark_foreign_blocks_is_repeatable():
+    blocks = EN_ARTICLE + [Block(GERMAN_PARAGRAPH), Block("Danke schön!")]
+    assert mark_foreign_blocks(blocks) == mark_foreign_blocks(blocks)
+
+
+def test_detect_language_without_letters_is_empty():
+    assert detect_language("12345 !!! 678") == []
+
+
+def test_stopword_ratio():
+    assert stopword_ratio("the cat is on the mat", "en") == 0.6667
+    assert stopword_ratio("Der Hund und die Katze", "de") == 0.6
+    assert stopword_ratio("12345", "en") == 0.0
+    assert stopword_ratio("anything", "xx") is None
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: an English ingredient list in an English article is dropped as foreign_language 'it'")
+def test_english_list_of_nouns_is_not_foreign():
+    ingredients = Block("Ingredients: olive oil, garlic, tomatoes, basil, mozzarella, parmesan, salt, pepper", BlockType.LIST_ITEM)
+    _, _, marked = mark_foreign_blocks(EN_ARTICLE + [ingredients])
+    assert marked[-1].kept

@@ -1,0 +1,170 @@
+"""cleaners.teasers: "related / more news" units removed with Reason.TEASER and their rule;
+a single truncated sentence or an article's own headings are not teasers."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaners.teasers import TeaserConfig, is_section_label, is_teaser_headline, is_truncated, mark_teasers
+from cleaners.types import Block, BlockType, Reason
+
+ARTICLE = [
+    "The council approved the budget on Tuesday after a long debate that ran late into the night.",
+    "Opposition members said the cuts to libraries would hurt poorer neighbourhoods the most, and vowed to fight on.",
+]
+
+
+def _marked(texts, config=TeaserConfig()):
+    return mark_teasers([t if isinstance(t, Block) else Block(t) for t in texts], config)
+
+
+def _rules(blocks):
+    return [b.decision.evidence["rule"] if b.decision else "kept" for b in blocks]
+
+
+def test_labelled_headline_summary_run_is_one_teaser_unit():
+    blocks = _marked(ARTICLE + [
+        "More news",
+        "Storm Hits the Coast Overnight",
+        "Residents woke to flooded streets after a night of heavy…",
+        "Council Votes on New Budget",
+        "The city council met on Tuesday to discuss the spending plan that…",
+    ])
+    assert _rules(blocks) == ["kept", "kept", "section_label"] + ["headline_summary_run"] * 4
+    for block in blocks[2:]:
+        assert block.decision.reason is Reason.TEASER
+        assert block.decision.step == "teasers"
+        assert block.decision.evidence["pairs"] == 2
+        assert block.decision.evidence["label"] == "More news"
+        assert block.decision.evidence["run_blocks"] == 5
+
+
+def test_two_pairs_without_a_label_are_a_teaser_run():
+    blocks = _marked(ARTICLE + [
+        "Storm Hits the Coast Overnight",
+        "Residents woke to flooded streets after a night of heavy…",
+        "Police Search for Missing Hiker",
+        "The search for a hiker missing since Friday resumed this morning in the [...]",
+    ])
+    assert _rules(blocks) == ["kept", "kept"] + ["headline_summary_run"] * 4
+    assert {b.decision.evidence["label"] for b in blocks[2:]} == {None}
+    assert {b.decision.evidence["pairs"] for b in blocks[2:]} == {2}
+
+
+def test_one_pair_needs_a_label():
+    pair = ["Storm Hits the Coast Overnight", "Residents woke to flooded streets after a night of heavy…"]
+    assert _rules(_marked(ARTICLE + pair)) == ["kept"] * 4
+    assert _rules(_marked(ARTICLE + ["Most read"] + pair)) == ["kept", "kept", "section_label", "headline_summary_run", "headline_summary_run"]
+
+
+def test_min_pairs_is_configurable():
+    pair = ["Storm Hits the Coast Overnight", "Residents woke to flooded streets after a night of heavy…"]
+    assert _rules(_marked(ARTICLE + pair, TeaserConfig(min_pairs=1))) == ["kept", "kept", "headline_summary_run", "headline_summary_run"]
+
+
+@pytest.mark.parametrize(
+    "label, headlines",
+    [
+        ("Lesen Sie auch:", ["Neue Brücke in Hamburg eröffnet", "Bahnstreik legt Verkehr lahm", "Bundesliga: Bayern verliert in Mainz"]),
+        ("À lire aussi", ["Le gouvernement présente son budget", "Grève à la SNCF ce week-end"]),
+        ("Noticias relacionadas", ["El Gobierno aprueba los presupuestos", "Huelga de transporte en Madrid"]),
+        ("Related stories", ["Council Votes on New Budget", "Storm Hits the Coast Overnight"]),
+    ],
+)
+def test_labelled_headline_list_is_a_related_list(label, headlines):
+    blocks = _marked(ARTICLE + [label] + headlines)
+    assert _rules(blocks) == ["kept", "kept", "section_label"] + ["related_list"] * len(headlines)
+    for block in blocks[2:]:
+        assert block.decision.reason is Reason.TEASER
+        assert block.decision.evidence["headlines"] == len(headlines)
+        assert block.decision.evidence["label"] == label
+
+
+def test_label_followed_by_one_headline_is_kept():
+    assert _rules(_marked(ARTICLE + ["Related stories", "Council Votes on New Budget"])) == ["kept"] * 4
+
+
+def test_single_truncated_sentence_in_the_middle_of_an_article_is_not_a_teaser():
+    blocks = _marked([ARTICLE[0], "He added that the plan was only a first step and that more would follow…", ARTICLE[1]])
+    assert _rules(blocks) == ["kept"] * 3
+
+
+def test_article_heading_with_a_trailing_off_paragraph_is_kept():
+    blocks = _marked([
+        ARTICLE[0],
+        Block("Budget Talks Continue", BlockType.HEADING),
+        "Negotiators met again on Wednesday to discuss the remaining points of the…",
+        ARTICLE[1],
+    ])
+    assert _rules(blocks) == ["kept"] * 4
+
+
+def test_article_headings_followed_by_prose_are_kept_even_after_a_label_like_heading():
+    blocks = _marked([
+        Block("Latest", BlockType.HEADING),
+        "Officials said the fire was under control by midnight, and no one was hurt in the blaze at the warehouse.",
+        Block("What Happens Next", BlockType.HEADING),
+        "Investigators will return to the site on Monday to look for the cause of the fire.",
+    ])
+    assert _rules(blocks) == ["kept"] * 4
+
+
+def test_label_alone_before_the_article_is_kept():
+    assert _rules(_marked(["News"] + ARTICLE)) == ["kept"] * 3
+
+
+def test_dropped_blocks_are_skipped_when_finding_runs():
+    blocks = [Block(t) for t in ARTICLE] + [
+        Block("More news"),
+        Block("Storm Hits the Coast Overnight"),
+        Block("Advertisement").drop("boilerplate", Reason.BOILERPLATE, rule="navigation"),
+        Block("Residents woke to flooded streets after a night of heavy…"),
+    ]
+    out = mark_teasers(blocks)
+    assert _rules(out) == ["kept", "kept", "section_label", "headline_summary_run", "navigation", "headline_summary_run"]
+    assert out[4].decision.reason is Reason.BOILERPLATE
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Authorities in Chicago confirmed a tragic development in the search for…", True),
+        ("The search for a hiker missing since Friday resumed this morning in the [...]", True),
+        ("Residents woke to flooded streets after a night of heavy...", True),
+        ("Too short…", False),
+        ("This sentence ends properly with a full stop.", False),
+    ],
+)
+def test_is_truncated(text, expected):
+    assert is_truncated(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Jack & Lilly Sullivan Update: RCMP Confirms Progress and Confidence in Resolution", True),
+        ("Why Did the Bridge Fail?", True),
+        ("It is the anthem we needed.", False),
+        ("One", False),
+        (" ".join(["word"] * 31), False),
+    ],
+)
+def test_is_teaser_headline(text, expected):
+    assert is_teaser_headline(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("More stories", True),
+        ("Lesen Sie auch:", True),
+        ("Das könnte Sie auch interessieren", True),
+        ("Les plus lus", True),
+        ("Más leídas", True),
+        ("You may also like", True),
+        ("The end", False),
+        ("News from the front line of the war in the east", False),
+    ],
+)
+def test_is_section_label(text, expected):
+    assert is_section_label(text) is expected

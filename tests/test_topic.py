@@ -1,0 +1,136 @@
+"""cleaners.topic: runs of unrelated blocks at the article's edges are dropped with
+Reason.OFF_TOPIC and their score; the article's own sections in the middle are kept."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from cleaners.topic import TopicConfig, content_terms, mark_off_topic, topical_score
+from cleaners.types import Block, Reason
+
+TITLE = "Harbor Bridge reopens after repair"
+STORY = [
+    "The Harbor Bridge reopened to traffic on Monday after a two-year repair that replaced the rusted steel cables of the bridge.",
+    "Engineers replaced most of the bridge deck and strengthened the towers, the city transport department said in a statement.",
+    "Commuters and cyclists crossed the bridge in the first hour, many relieved to end the long ferry detour around the harbor.",
+    "The repair of the bridge cost about 95 million dollars, slightly under the budget approved by the city council.",
+    "Transport officials said the bridge would close again for one weekend in the autumn so engineers can inspect the new cables.",
+]
+SMARTPHONES = "Quarterly smartphone sales rose sharply in Asia as manufacturers cut prices for budget models and launched cheaper phones."
+CHEF = "A celebrated chef opened her third restaurant downtown, serving seasonal tasting menus and natural wines every night."
+VEGAN = "Celebrity chef opens vegan restaurant in Paris featuring seasonal menus, natural wines and desserts made from local fruit."
+FASHION = "Fashion week in Milan closed with a show of bright silk dresses, oversized coats and handmade leather boots."
+FOOTBALL = "Meanwhile, the city’s football team celebrated its promotion with a parade through the old town, cheered by thousands of supporters."
+
+
+def _mark(texts, title=TITLE, language="en", config=TopicConfig()):
+    return mark_off_topic([Block(t) for t in texts], title, language, config)
+
+
+def _kept(blocks):
+    return [b.kept for b in blocks]
+
+
+def test_appended_unrelated_paragraphs_at_the_tail_are_off_topic():
+    out = _mark(STORY + [SMARTPHONES, CHEF])
+    assert _kept(out) == [True] * 5 + [False, False]
+    for block in out[5:]:
+        evidence = block.decision.evidence
+        assert block.decision.reason is Reason.OFF_TOPIC
+        assert block.decision.step == "topic"
+        assert evidence["position"] == "tail"
+        assert evidence["score"] < evidence["threshold"] <= TopicConfig().max_off_topic_score
+        assert evidence["run"] == 2
+        assert evidence["reference"] == "title+core"
+    assert out[5].decision.evidence["shared_terms"] == ["budget"]
+    assert out[6].decision.evidence["score"] == 0.0
+
+
+def test_single_appended_paragraph_is_dropped_when_min_run_is_one():
+    out = _mark(STORY + [SMARTPHONES], config=TopicConfig(min_run=1))
+    assert _kept(out) == [True] * 5 + [False]
+    evidence = out[5].decision.evidence
+    assert out[5].decision.reason is Reason.OFF_TOPIC
+    assert evidence["position"] == "tail"
+    assert evidence["score"] < evidence["threshold"]
+
+
+def test_one_odd_closing_paragraph_is_kept_by_default():
+    assert _kept(_mark(STORY + [SMARTPHONES])) == [True] * 6
+
+
+def test_unrelated_paragraphs_at_the_head_are_off_topic():
+    out = _mark([VEGAN, FASHION] + STORY)
+    assert _kept(out) == [False, False] + [True] * 5
+    assert {b.decision.evidence["position"] for b in out[:2]} == {"head"}
+    assert all(b.decision.evidence["score"] < b.decision.evidence["threshold"] for b in out[:2])
+
+
+def test_an_own_section_in_the_middle_that_changes_subject_is_kept():
+    out = _mark(STORY[:3] + [FOOTBALL, CHEF] + STORY[3:])
+    assert _kept(out) == [True] * 7
+
+
+def test_max_removed_share_is_a_budget():
+    texts = STORY + [SMARTPHONES, CHEF]
+    share = (len(SMARTPHONES) + len(CHEF)) / sum(len(t) for t in texts)
+    assert _kept(_mark(texts, config=TopicConfig(max_removed_share=share + 0.01))) == [True] * 5 + [False, False]
+    assert _kept(_mark(texts, config=TopicConfig(max_removed_share=share - 0.01))) == [True] * 7
+
+
+def test_half_of_a_short_article_is_never_removed():
+    assert _kept(_mark(STORY[:2] + [SMARTPHONES, CHEF])) == [True] * 4
+
+
+def test_short_blocks_are_not_judged_and_do_not_break_a_run():
+    out = _mark(STORY + [SMARTPHONES, "Smartphone sales rose in Asia.", CHEF])
+    assert _kept(out) == [True] * 5 + [False, True, False]
+
+
+def test_fewer_than_three_kept_blocks_are_left_alone():
+    assert _kept(_mark([STORY[0], SMARTPHONES])) == [True, True]
+
+
+def test_dropped_blocks_are_ignored():
+    blocks = [Block(t) for t in STORY + [SMARTPHONES, CHEF]]
+    blocks[-1] = blocks[-1].drop("teasers", Reason.TEASER, rule="headline_summary_run")
+    out = mark_off_topic(blocks, TITLE, "en")
+    assert out[-1].decision.reason is Reason.TEASER
+    assert out[-2].kept  # alone at the tail now: a run of one
+
+
+def test_german_article_with_an_appended_story():
+    story = [
+        "Der Stadtrat hat am Dienstag neue Radwege für die Innenstadt beschlossen, die Radwege sollen bis zum Sommer fertig sein.",
+        "Die neuen Radwege führen vom Bahnhof über den Marktplatz bis zum Hafen, teilte die Stadtverwaltung mit.",
+        "Befürworter der Radwege sagten, die Innenstadt werde dadurch sicherer für Kinder und ältere Menschen.",
+        "Kritiker im Stadtrat bemängelten die Kosten der Radwege und den Wegfall von Parkplätzen in der Innenstadt.",
+        "Der Bau der ersten Radwege beginnt im Frühjahr am Bahnhof, weitere Abschnitte folgen im Herbst.",
+    ]
+    appended = [
+        "Der Schauspieler Tom Hanks feiert Geburtstag und verbringt den Abend mit Familie und Freunden in Los Angeles.",
+        "Ein Kochbuch mit vegetarischen Rezepten aus Italien führt diese Woche die Bestsellerliste an.",
+    ]
+    out = _mark(story + appended, title="Stadtrat beschließt neue Radwege", language="de")
+    assert _kept(out) == [True] * 5 + [False, False]
+    assert {b.decision.reason for b in out[5:]} == {Reason.OFF_TOPIC}
+
+
+def test_content_terms_drop_stopwords_and_short_words():
+    assert content_terms("The baker and the Miller of Ulm", "en") == {"baker", "miller", "ulm"}
+    assert content_terms("Die Bäckerin und der Müller", "de") == {"bäckerin", "müller"}
+    assert content_terms("The baker", None) == {"the", "baker"}
+
+
+def test_topical_score():
+    assert topical_score({"river", "mill", "price"}, Counter({"river": 2, "town": 1})) == (0.3333, ["river"])
+    assert topical_score(set(), Counter({"river": 1})) == (1.0, [])
+    assert topical_score({"river"}, Counter({"river": 0})) == (0.0, [])
+
+
+@pytest.mark.parametrize("language", ["en", None])
+def test_result_is_deterministic(language):
+    texts = STORY + [SMARTPHONES, CHEF]
+    assert _mark(texts, language=language) == _mark(texts, language=language)

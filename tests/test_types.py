@@ -1,0 +1,136 @@
+"""cleaners.types: the shared records. A drop always carries a step, a Reason and evidence."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from cleaners.types import (
+    Article,
+    Block,
+    BlockType,
+    Decision,
+    EncodingInfo,
+    Reason,
+    RejectedInput,
+    Rejection,
+    Source,
+)
+
+# Block-level reasons are produced by real pipeline runs in test_pipeline.py
+# (test_every_block_level_reason_comes_from_one_real_run); input-level ones by
+# test_pipeline.py / test_decode.py, and UNREADABLE / TIMEOUT through the record
+# schema in test_record.py. Adding a member must change this list (and a test).
+BLOCK_LEVEL = ["boilerplate", "teaser", "foreign_language", "off_topic", "duplicate"]
+INPUT_LEVEL = [
+    "empty_input", "binary_input", "undecodable", "unsupported_format", "unreadable",
+    "too_large", "no_text", "timeout", "internal_error",
+]
+
+
+def test_reason_members_are_exactly_the_known_list():
+    assert [r.value for r in Reason] == BLOCK_LEVEL + INPUT_LEVEL
+    assert {r.name.lower() for r in Reason} == {r.value for r in Reason}
+
+
+def test_reason_is_a_string_enum_that_serializes_as_its_value():
+    assert Reason("off_topic") is Reason.OFF_TOPIC
+    assert json.dumps({"reason": Reason.TEASER}) == '{"reason": "teaser"}'
+    with pytest.raises(ValueError):
+        Reason("spam")
+
+
+def test_drop_marks_a_new_block_and_leaves_the_original_kept():
+    block = Block("Share on Facebook", BlockType.PARAGRAPH)
+    dropped = block.drop("boilerplate", Reason.BOILERPLATE, rule="share", pattern="share")
+    assert block.kept and block.decision is None
+    assert not dropped.kept
+    assert dropped.text == "Share on Facebook"
+    assert dropped.decision == Decision("boilerplate", Reason.BOILERPLATE, {"rule": "share", "pattern": "share"})
+
+
+def test_a_drop_without_a_reason_cannot_be_built():
+    with pytest.raises(TypeError):
+        Block("Load more").drop("boilerplate")  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        Decision("boilerplate")  # type: ignore[call-arg]
+
+
+def test_first_decision_wins_when_dropped_twice():
+    first = Block("Harbor Bridge Reopens").drop("duplicates", Reason.DUPLICATE, rule="repeats_title")
+    again = first.drop("boilerplate", Reason.BOILERPLATE, rule="menu")
+    assert again.decision.reason is Reason.DUPLICATE
+    assert again.decision.evidence == {"rule": "repeats_title"}
+
+
+def test_blocks_are_immutable():
+    block = Block("The council met on Tuesday.")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        block.text = "changed"  # type: ignore[misc]
+
+
+def test_with_language_keeps_the_decision():
+    dropped = Block("Die Brücke ist wieder offen, teilte die Stadt mit.").drop(
+        "language", Reason.FOREIGN_LANGUAGE, language="de", score=0.99
+    )
+    tagged = dropped.with_language("de")
+    assert tagged.language == "de"
+    assert tagged.decision == dropped.decision
+
+
+def test_decision_to_dict_uses_plain_values():
+    decision = Decision("topic", Reason.OFF_TOPIC, {"score": 0.05, "position": "tail"})
+    out = decision.to_dict()
+    assert out == {"step": "topic", "reason": "off_topic", "evidence": {"score": 0.05, "position": "tail"}}
+    assert type(out["evidence"]) is dict
+    assert json.loads(json.dumps(out)) == out
+
+
+def _article(*blocks: Block) -> Article:
+    return Article(source=Source("news/a.txt", "text", "0" * 64), blocks=blocks, encoding=EncodingInfo("utf-8", "utf-8"))
+
+
+def test_article_text_joins_only_kept_blocks_with_blank_lines():
+    article = _article(
+        Block("Harbor Bridge Reopens", BlockType.HEADING),
+        Block("Share on Facebook").drop("boilerplate", Reason.BOILERPLATE, rule="share"),
+        Block("The bridge carried traffic again on Monday."),
+    )
+    assert [b.text for b in article.kept_blocks] == ["Harbor Bridge Reopens", "The bridge carried traffic again on Monday."]
+    assert article.text == "Harbor Bridge Reopens\n\nThe bridge carried traffic again on Monday."
+
+
+def test_article_with_blocks_and_replace_return_new_articles():
+    article = _article(Block("One."))
+    changed = article.with_blocks([Block("Two."), Block("Three.")])
+    assert isinstance(changed.blocks, tuple)
+    assert changed.text == "Two.\n\nThree."
+    assert article.text == "One."
+    retitled = article.replace(title="A title", language="en")
+    assert (retitled.title, retitled.language, article.title) == ("A title", "en", None)
+
+
+def test_rejection_carries_reason_and_detail():
+    rejection = Rejection(Reason.TOO_LARGE, "decompresses past the limit of 100 bytes")
+    assert rejection.reason is Reason.TOO_LARGE
+    assert rejection.detail == "decompresses past the limit of 100 bytes"
+    assert str(rejection) == "too_large: decompresses past the limit of 100 bytes"
+
+
+def test_rejected_input_and_source_to_dict():
+    source = Source(path="in/missing.html", format="html", sha256=None, url="https://example.com/x")
+    rejected = RejectedInput(source, Reason.UNREADABLE, "not a regular file")
+    assert rejected.to_dict() == {
+        "source": {"path": "in/missing.html", "url": "https://example.com/x", "format": "html", "sha256": None},
+        "reason": "unreadable",
+        "detail": "not a regular file",
+    }
+
+
+def test_encoding_info_to_dict_lists_repairs():
+    info = EncodingInfo("windows-1252", "sniffed", ("encode:sloppy-windows-1252", "decode:utf-8"))
+    assert info.to_dict() == {
+        "charset": "windows-1252", "method": "sniffed", "repairs": ["encode:sloppy-windows-1252", "decode:utf-8"],
+    }
