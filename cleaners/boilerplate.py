@@ -186,7 +186,7 @@ def main_content_window(texts: list[str], config: WindowConfig = WindowConfig())
 
     >>> main_content_window(["Home", "News", "This is the first real sentence of the story here.",
     ...     "Menu", "And this is the second real sentence of the story, also long.", "About", "Contact"])
-    (2, 5, 18.0)
+    (2, 5, 14.0)
     """
     best = (0, 0, 0.0)
     start, total = 0, 0.0
