@@ -36,6 +36,12 @@ class BoilerplateConfig(NamedTuple):
 _LONG_RULES = frozenset({"cookie", "copyright"})
 
 
+#: A sentence: six words or more, ending in a lower-case word and a full stop. Rules other
+#: than cookie and copyright never match one ("Share prices fell sharply after the news.").
+_SENTENCE = re.compile(r"[^\W\d_]*[a-zß-ÿ]{2}[.]\s*$")
+_SENTENCE_RULES_OK = frozenset({"cookie", "copyright", "infinite_scroll"})
+
+
 def _rx(*alternatives: str) -> re.Pattern[str]:
     return re.compile(r"^\W*(?:" + "|".join(alternatives) + r")\W*$", re.I)
 
@@ -51,25 +57,28 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"fin del contenido",
     )),
     ("share", _rx(
-        r"share(?: (?:this|on \w+|via \w+|article|story|post))*", r"(?:tweet|pin|email|e-mail|whatsapp|facebook|twitter|linkedin|reddit|pinterest|telegram|x)(?: (?:this|it))?",
-        r"(?:share|teilen|partager|compartir)(?:\W+\w+){0,6}", r"print(?: this)?(?: article| page)?", r"copy link", r"link (?:copied|kopiert)",
-        r"(?:artikel )?(?:teilen|drucken|versenden)", r"(?:imprimer|partager) (?:cet article|l'article)", r"imprimer", r"(?:imprimir|enviar por correo)",
+        r"share(?: (?:this|it|now|on|via|article|story|post|page|with|your|friends|[A-Z]\w+|facebook|twitter|x|email|linkedin|whatsapp))*",
+        r"(?:tweet|pin|email|e-mail|whatsapp|facebook|twitter|linkedin|reddit|pinterest|telegram|x|flipboard)(?: (?:this|it))?",
+        r"(?:teilen|partager|compartir)(?: (?:auf|sur|en|on|via) \w+)?", r"print(?: this)?(?: article| page)?", r"copy link",
+        r"link (?:copied|kopiert)", r"(?:artikel )?(?:teilen|drucken|versenden)", r"(?:imprimer|partager) (?:cet article|l'article)",
+        r"imprimer", r"(?:imprimir|enviar por correo)",
     )),
     ("subscribe", _rx(
-        r"(?:sign up|subscribe|register)(?: (?:now|today|here|for (?:free|our|the)\b.*|to (?:our|the)\b.*))?",
-        r".{0,40}\bnewsletter\b.{0,60}", r"(?:jetzt )?(?:abonnieren|anmelden|registrieren)(?:\W+\w+){0,5}",
+        r"(?:sign up|subscribe|register|join)(?: (?:now|today|here|for (?:free|our|the|a)\b.*|to (?:our|the)\b.*))?",
+        r"(?:sign up|subscribe|get|join|receive)\b.{0,50}\bnewsletters?\b.{0,60}", r"(?:our |the )?newsletters?",
+        r"(?:jetzt )?(?:abonnieren|anmelden|registrieren)(?:\W+\w+){0,5}", r"newsletter (?:abonnieren|bestellen)",
         r"(?:s'abonner|abonnez-vous|inscrivez-vous)(?:\W+\w+){0,6}", r"(?:suscríbete|suscribirse|regístrate)(?:\W+\w+){0,6}",
         r"already a subscriber\??(?:\W+\w+){0,4}", r"get (?:the|our) (?:app|newsletter)(?:\W+\w+){0,4}",
     )),
     ("cookie", _rx(
-        r".{0,80}\b(?:we|this (?:site|website)|our (?:site|website)) (?:uses?|utilizes?) cookies\b.{0,200}",
-        r".{0,80}\b(?:accept|allow|enable) (?:all )?cookies\b.{0,120}", r".{0,40}\bcookie (?:policy|settings|consent|preferences|notice)\b.{0,120}",
-        r".{0,80}\b(?:verwendet|nutzt|verwenden|nutzen) cookies\b.{0,200}", r".{0,80}\butilise(?:nt)? des cookies\b.{0,200}",
-        r".{0,80}\butiliza(?:mos)? cookies\b.{0,200}", r"accept(?: all)?", r"reject all", r"(?:alle )?akzeptieren", r"tout accepter",
+        r"(?:[\w,]+ ){0,6}(?:we|this (?:site|website)|our (?:site|website)|wir|diese (?:website|seite)|nous|ce site|este sitio(?: web)?|utilizamos) "
+        r"(?:uses?|utilizes?|verwendet|verwenden|nutzt|nutzen|utilise|utilisons|utiliza|usa)(?: \w+)? cookies\b.{0,200}",
+        r"(?:accept|allow|enable) (?:all )?cookies\b.{0,80}", r"cookies? (?:policy|settings|consent|preferences|notice)",
+        r"accept(?: all)?", r"reject all", r"(?:alle )?akzeptieren", r"tout accepter",
         r"aceptar(?: todo)?", r"privacy (?:policy|settings|preferences)", r"datenschutz(?:erklärung|einstellungen)?",
     )),
     ("copyright", _rx(
-        r".{0,60}(?:©|\(c\)\s*(?:19|20)\d\d|copyright\b).{0,100}", r".{0,60}all rights reserved.{0,40}",
+        r".{0,60}(?:©|\(c\)\s*(?:19|20)\d\d|copyright\s*(?:©\s*)?(?:19|20)\d\d).{0,120}", r".{0,60}all rights reserved.{0,40}",
         r".{0,60}alle rechte vorbehalten.{0,40}", r".{0,60}tous droits réservés.{0,40}", r".{0,60}todos los derechos reservados.{0,40}",
     )),
     ("navigation", _rx(
@@ -81,8 +90,8 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"click here(?:\W+\w+){0,6}", r"(?:watch|listen)(?: now| live)?", r"top(?: stories)?", r"trending(?: now)?",
     )),
     ("byline", _rx(
-        r"(?:by|von|par|por)\s+[A-ZÀ-Ý][\w.'’-]+(?:\s+(?:[A-ZÀ-Ý][\w.'’-]+|and|und|et|y|&|,))*(?:\s*[|,–-]\s*.{0,60})?",
-        r"(?:posted|published|updated|veröffentlicht|aktualisiert|publié|mis à jour|publicado|actualizado)(?: on| am| le| el)?\s*:?\s*.{0,60}",
+        r"(?:by|von|par|por)\s+(?-i:[A-ZÀ-Ý][\w.'’-]+(?:\s+(?:[A-ZÀ-Ý][\w.'’-]+|and|und|et|y|&|,)){0,6})(?:\s*[|,–-]\s*[^.!?]{0,60})?",
+        r"(?:posted|published|updated|veröffentlicht|aktualisiert|publié|mis à jour|publicado|actualizado)(?: on| am| le| el)?\s*:?\s*[^!?]{0,30}\d[^!?]{0,30}",
         r"(?:photo|foto|image|bild)\s*:\s*.{0,60}",
     )),
 )
@@ -103,8 +112,11 @@ def match_rule(text: str, config: BoilerplateConfig = BoilerplateConfig()) -> tu
     words = len(text.split())
     if words > config.long_rule_max_words:
         return None
+    sentence = words >= 6 and bool(_SENTENCE.search(text))
     for name, pattern in RULES:
         if words > config.max_words and name not in _LONG_RULES:
+            continue
+        if sentence and name not in _SENTENCE_RULES_OK:
             continue
         if pattern.match(text):
             return name, pattern.pattern[:80]

@@ -105,6 +105,8 @@ def decompress(data: bytes, limit: int) -> bytes:
         raise Rejection(Reason.UNDECODABLE, f"corrupt compressed data: {exc}") from None
     if len(out) > limit or inflater.unconsumed_tail:
         raise Rejection(Reason.TOO_LARGE, f"decompresses past the limit of {limit} bytes")
+    if not inflater.eof:
+        raise Rejection(Reason.UNDECODABLE, f"truncated compressed data ({len(data)} bytes, stream not ended)")
     return out
 
 
@@ -122,7 +124,7 @@ def _declared_charset(data: bytes) -> str | None:
         return None
     name = match.group(1).decode("ascii", "ignore").lower()
     try:
-        return codecs.lookup(name).name
+        return _canonical(name)
     except LookupError:
         return None
 

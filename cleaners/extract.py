@@ -77,9 +77,24 @@ def _text_lines(text: str) -> list[str]:
     return lines
 
 
+def _is_title_cased(line: str) -> bool:
+    """Most longer words capitalised, as in a headline.
+
+    >>> _is_title_cased("Apple Unveils Cheaper Model With Bigger Screen"), _is_title_cased("it rained all day in the town")
+    (True, False)
+    """
+    long_words = [w for w in line.split() if len(w) >= 4 and w[0].isalpha()]
+    return bool(long_words) and sum(w[0].isupper() for w in long_words) >= 0.6 * len(long_words)
+
+
 def _continues(previous: str, line: str) -> bool:
-    """A line that starts in lower case after one that did not end a sentence is a wrap."""
-    return line[0].islower() and not _TERMINAL.search(previous) and _words(previous) >= 6
+    """A line that starts in lower case after one that did not end a sentence (and is no headline) is a wrap."""
+    return (
+        line[0].islower()
+        and not _TERMINAL.search(previous)
+        and _words(previous) >= 6
+        and not _is_title_cased(previous)
+    )
 
 
 def _classify(line: str, next_line: str | None, config: ExtractConfig) -> BlockType:
@@ -194,3 +209,29 @@ def extract_html(html: str, config: ExtractConfig = ExtractConfig()) -> Extracte
         return Extracted(blocks=())
     title = _normalize_space(document.title) if document.title else None
     return Extracted(blocks=tuple(_body_blocks(document.body)), title=title or None, metadata=_metadata(document))
+
+
+def title_before_content(blocks: list[Block], content_start: int, lookback: int = 4) -> int | None:
+    """Index of the headline just before a plain-text article's main content, if any.
+
+    Scraped text dumps put the page title on the first line ("Headline - Site") and
+    the headline again just above the body, often followed by a byline or date.
+    A headline-like line among the ``lookback`` lines above the body wins if the
+    first line contains it; otherwise the nearest one without digits of 4+ words.
+
+    >>> lines = ["Harbor Bridge Reopens - City Paper", "Home", "Harbor Bridge Reopens", "By Maria Lopez, May 2", "Body."]
+    >>> title_before_content([Block(t) for t in lines], 4)
+    2
+    """
+    first = blocks[0].text.casefold() if blocks else ""
+    candidates = [
+        i for i in range(max(0, content_start - lookback), content_start)
+        if 3 <= _words(blocks[i].text) <= 25 and looks_like_heading(blocks[i].text)
+    ]
+    for i in reversed(candidates):
+        if i > 0 and blocks[i].text.casefold() in first:
+            return i
+    for i in reversed(candidates):
+        if _words(blocks[i].text) >= 4 and not any(ch.isdigit() for ch in blocks[i].text):
+            return i
+    return None

@@ -30,6 +30,7 @@ __all__ = [
     "detect_language",
     "stopword_ratio",
     "document_language",
+    "best_stopword_language",
     "mark_foreign_blocks",
     "STOPWORDS",
 ]
@@ -46,8 +47,11 @@ class LanguageConfig(NamedTuple):
     #: Blocks shorter than this (characters or words) are not judged: too little evidence.
     min_block_chars: int = 40
     min_block_words: int = 5
-    #: A block whose share of document-language stopwords reaches this is that language.
+    #: A block whose share of document-language stopwords reaches this (and is the highest
+    #: of any language's) is that language.
     same_language_stopword_ratio: float = 0.22
+    #: The document language needs at least this many letters of text, else it is None.
+    min_document_letters: int = 20
     #: A block is foreign when another language reaches this probability...
     min_foreign_probability: float = 0.90
     #: ...and the document language stays below this one.
@@ -112,6 +116,23 @@ def stopword_ratio(text: str, language: str) -> float | None:
     return round(sum(w in stopwords for w in words) / len(words), 4)
 
 
+def best_stopword_language(text: str) -> tuple[str | None, float]:
+    """The language whose stopwords make up the largest share of ``text``'s words.
+
+    >>> best_stopword_language("the cat is on the mat")
+    ('en', 0.6667)
+    """
+    words = _WORD.findall(text.lower())
+    if not words:
+        return None, 0.0
+    best, best_ratio = None, 0.0
+    for code, stopwords in STOPWORDS.items():
+        ratio = sum(w in stopwords for w in words) / len(words)
+        if ratio > best_ratio:
+            best, best_ratio = code, ratio
+    return best, round(best_ratio, 4)
+
+
 def document_language(blocks: Iterable[Block], config: LanguageConfig = LanguageConfig()) -> tuple[str | None, float]:
     """The language of the kept prose of a document and its probability, or (None, p) when unsure."""
     sample, size = [], 0
@@ -123,19 +144,24 @@ def document_language(blocks: Iterable[Block], config: LanguageConfig = Language
                 break
     if not sample:
         sample = [b.text for b in blocks if b.kept]
-    ranked = detect_language(" ".join(sample)[: config.document_sample_chars], config.seed)
+    text = " ".join(sample)[: config.document_sample_chars]
+    if sum(ch.isalpha() for ch in text) < config.min_document_letters:
+        return None, 0.0
+    ranked = detect_language(text, config.seed)
     if not ranked or ranked[0][1] < config.min_document_probability:
         return None, ranked[0][1] if ranked else 0.0
     return ranked[0][0], ranked[0][1]
 
 
 def _judge_block(block: Block, doc_lang: str, config: LanguageConfig) -> Block:
+    """Keep, tag or drop one block; cheap stopword evidence first, langdetect only when needed."""
     text = block.text
     if len(text) < config.min_block_chars or len(text.split()) < config.min_block_words:
         return block
     own_ratio = stopword_ratio(text, doc_lang)
     if own_ratio is not None and own_ratio >= config.same_language_stopword_ratio:
-        return block.with_language(doc_lang)
+        if best_stopword_language(text)[1] <= own_ratio:
+            return block.with_language(doc_lang)
     ranked = detect_language(text, config.seed)
     if not ranked:
         return block
@@ -143,12 +169,16 @@ def _judge_block(block: Block, doc_lang: str, config: LanguageConfig) -> Block:
     own_probability = dict(ranked).get(doc_lang, 0.0)
     if best == doc_lang:
         return block.with_language(doc_lang) if probability >= config.min_foreign_probability else block
-    if probability >= config.min_foreign_probability and own_probability < config.max_own_probability:
-        return block.with_language(best).drop(
-            STEP, Reason.FOREIGN_LANGUAGE, language=best, score=probability,
-            document_language=doc_lang, own_stopword_ratio=own_ratio,
-        )
-    return block
+    if probability < config.min_foreign_probability or own_probability >= config.max_own_probability:
+        return block
+    foreign_ratio = stopword_ratio(text, best)
+    if foreign_ratio is not None and own_ratio is not None and foreign_ratio <= own_ratio:
+        # e.g. an English ingredient list of Italian words: no Italian function words in it
+        return block
+    return block.with_language(best).drop(
+        STEP, Reason.FOREIGN_LANGUAGE, language=best, score=probability, document_language=doc_lang,
+        own_stopword_ratio=own_ratio, foreign_stopword_ratio=foreign_ratio,
+    )
 
 
 def mark_foreign_blocks(

@@ -10,6 +10,7 @@ straight line of pure steps. It never raises: every input ends as one or the oth
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from typing import Any, NamedTuple
@@ -18,11 +19,11 @@ from . import __version__
 from .boilerplate import BoilerplateConfig, WindowConfig, mark_boilerplate, mark_outside_main_content
 from .decode import DecodeConfig, decode_bytes, decompress, repair_text
 from .duplicates import mark_duplicates
-from .extract import ExtractConfig, Extracted, extract_html, extract_text
+from .extract import ExtractConfig, Extracted, extract_html, extract_text, title_before_content
 from .language import LanguageConfig, mark_foreign_blocks
 from .teasers import TeaserConfig, mark_teasers
 from .topic import TopicConfig, mark_off_topic
-from .types import Article, Block, EncodingInfo, Reason, RejectedInput, Rejection, Source
+from .types import Article, Block, Decision, EncodingInfo, Reason, RejectedInput, Rejection, Source
 
 __all__ = [
     "CleanConfig", "clean_document", "detect_format", "config_fingerprint", "config_to_dict", "config_from_dict",
@@ -127,11 +128,33 @@ def _to_text(data: bytes | str, fmt: str, config: CleanConfig) -> tuple[str, Enc
     return decoded.text, EncodingInfo(decoded.charset, decoded.method)
 
 
+def _promote_title(article: Article, blocks: list[Block]) -> tuple[Article, list[Block]]:
+    """A text dump's headline sits just above the main content window: make it the title."""
+    start = next((i for i, b in enumerate(blocks) if b.kept), None)
+    if not start:
+        return article, blocks
+    index = title_before_content(blocks, start)
+    if index is None:
+        return article, blocks
+    headline = blocks[index]
+    blocks = list(blocks)
+    blocks[index] = dataclasses.replace(
+        headline, decision=Decision("extract", Reason.DUPLICATE, {"rule": "moved_to_title", "was": _rule_of(headline)})
+    )
+    return article.replace(title=headline.text), blocks
+
+
+def _rule_of(block: Block) -> str | None:
+    return block.decision.evidence.get("rule") if block.decision else None
+
+
 def _run_steps(article: Article, config: CleanConfig) -> Article:
     blocks = mark_duplicates(article.blocks, article.title)
     blocks = mark_boilerplate(blocks, config.boilerplate)
     if article.source.format == "text":
         blocks = mark_outside_main_content(blocks, config.window)
+        if article.title is None:
+            article, blocks = _promote_title(article, blocks)
     blocks = mark_teasers(blocks, config.teasers)
     language, score, blocks = mark_foreign_blocks(blocks, config.language)
     blocks = mark_off_topic(blocks, article.title, language, config.topic)

@@ -122,7 +122,8 @@ def test_article_sentence_mentioning_a_trigger_word_is_kept(text):
 
 
 def _bug(text: str, rule: str, why: str):
-    return pytest.param(text, rule, marks=pytest.mark.xfail(strict=True, reason=f"BUG: {why}"), id=rule + ":" + text[:30])
+    """A sentence an earlier, looser rule dropped (``why``); kept as a regression case."""
+    return pytest.param(text, rule, id=rule + ":" + text[:30])
 
 
 @pytest.mark.parametrize(

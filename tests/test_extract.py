@@ -98,7 +98,6 @@ def test_a_lowercase_line_after_a_finished_sentence_is_not_joined():
     assert len(ex.blocks) == 2
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a title followed by a paragraph starting in lower case ('iPhone') is joined into it")
 def test_title_is_not_joined_with_a_paragraph_starting_in_lower_case():
     title = "Apple Unveils Cheaper Model With Bigger Screen and Better Camera"
     body = ("iPhone 16e goes on sale on Friday in 40 countries, the company said on Wednesday, priced at 599 dollars "
