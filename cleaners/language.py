@@ -42,14 +42,17 @@ class LanguageConfig(NamedTuple):
     seed: int = 0
     #: Document language needs at least this probability, else it is None (undetermined).
     min_document_probability: float = 0.70
-    #: Characters of kept text used to decide the document language.
-    document_sample_chars: int = 3000
+    #: Characters of kept text used to decide the document language (langdetect's
+    #: cost grows with the text; its answer does not change past a few hundred).
+    document_sample_chars: int = 1000
+    #: Characters of a block given to langdetect.
+    block_sample_chars: int = 500
     #: Blocks shorter than this (characters or words) are not judged: too little evidence.
     min_block_chars: int = 40
     min_block_words: int = 5
     #: A block whose share of document-language stopwords reaches this (and is the highest
-    #: of any language's) is that language.
-    same_language_stopword_ratio: float = 0.22
+    #: of any language's) is that language, without a detector call.
+    same_language_stopword_ratio: float = 0.12
     #: The document language needs at least this many letters of text, else it is None.
     min_document_letters: int = 20
     #: A block is foreign when another language reaches this probability...
@@ -76,10 +79,36 @@ _JUSTEXT_NAMES = {
     "vi": "Vietnamese",
 }
 
-#: Stopwords per ISO 639-1 code, from jusText's stoplists (read once at import, never changed).
+def _distinctive(stoplists: Mapping[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+    """jusText's lists come from Wikipedia and carry English words ("the", "of", even in
+    Marathi's). Keep, for each language but English, only words that are not English
+    stopwords, and for languages not written in Latin script only non-ASCII words."""
+    english = stoplists["en"]
+    cleaned = {}
+    for code, words in stoplists.items():
+        if code != "en":
+            non_ascii = sum(not w.isascii() for w in words)
+            words = frozenset(w for w in words if not w.isascii()) if non_ascii > len(words) / 2 else words - english
+        cleaned[code] = words
+    return cleaned
+
+
+#: Stopwords per ISO 639-1 code, from jusText's stoplists with English contamination
+#: removed (read once at import, never changed).
 STOPWORDS: Mapping[str, frozenset[str]] = MappingProxyType(
-    {code: frozenset(justext.get_stoplist(name)) for code, name in _JUSTEXT_NAMES.items()}
+    _distinctive({code: frozenset(justext.get_stoplist(name)) for code, name in _JUSTEXT_NAMES.items()})
 )
+
+def _invert(stopwords: Mapping[str, frozenset[str]]) -> Mapping[str, tuple[str, ...]]:
+    index: dict[str, list[str]] = {}
+    for code in sorted(stopwords):
+        for word in stopwords[code]:
+            index.setdefault(word, []).append(code)
+    return MappingProxyType({word: tuple(codes) for word, codes in index.items()})
+
+
+#: Stopword -> the languages it is a stopword of (read-only).
+_STOPWORD_LANGUAGES = _invert(STOPWORDS)
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
@@ -116,21 +145,31 @@ def stopword_ratio(text: str, language: str) -> float | None:
     return round(sum(w in stopwords for w in words) / len(words), 4)
 
 
+def stopword_counts(text: str) -> tuple[dict[str, int], int]:
+    """Per language, how many of ``text``'s words are its stopwords; and the word count.
+
+    >>> stopword_counts("the cat is on the mat")[0]["en"], stopword_counts("the cat is on the mat")[1]
+    (4, 6)
+    """
+    words = _WORD.findall(text.lower())
+    counts: dict[str, int] = {}
+    for word in words:
+        for code in _STOPWORD_LANGUAGES.get(word, ()):
+            counts[code] = counts.get(code, 0) + 1
+    return counts, len(words)
+
+
 def best_stopword_language(text: str) -> tuple[str | None, float]:
     """The language whose stopwords make up the largest share of ``text``'s words.
 
     >>> best_stopword_language("the cat is on the mat")
     ('en', 0.6667)
     """
-    words = _WORD.findall(text.lower())
-    if not words:
+    counts, words = stopword_counts(text)
+    if not counts:
         return None, 0.0
-    best, best_ratio = None, 0.0
-    for code, stopwords in STOPWORDS.items():
-        ratio = sum(w in stopwords for w in words) / len(words)
-        if ratio > best_ratio:
-            best, best_ratio = code, ratio
-    return best, round(best_ratio, 4)
+    best = max(sorted(counts), key=counts.__getitem__)
+    return best, round(counts[best] / words, 4)
 
 
 def document_language(blocks: Iterable[Block], config: LanguageConfig = LanguageConfig()) -> tuple[str | None, float]:
@@ -158,11 +197,12 @@ def _judge_block(block: Block, doc_lang: str, config: LanguageConfig) -> Block:
     text = block.text
     if len(text) < config.min_block_chars or len(text.split()) < config.min_block_words:
         return block
-    own_ratio = stopword_ratio(text, doc_lang)
+    counts, words = stopword_counts(text)
+    own_ratio = round(counts.get(doc_lang, 0) / words, 4) if doc_lang in STOPWORDS and words else None
     if own_ratio is not None and own_ratio >= config.same_language_stopword_ratio:
-        if best_stopword_language(text)[1] <= own_ratio:
+        if counts[doc_lang] >= max(counts.values()):
             return block.with_language(doc_lang)
-    ranked = detect_language(text, config.seed)
+    ranked = detect_language(text[: config.block_sample_chars], config.seed)
     if not ranked:
         return block
     best, probability = ranked[0]
