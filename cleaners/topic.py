@@ -62,13 +62,18 @@ def content_terms(text: str, language: str | None) -> set[str]:
     return {t for t in _TERM.findall(text.lower()) if t not in stop}
 
 
-def topical_score(terms: set[str], core: Counter[str]) -> tuple[float, list[str]]:
+def topical_score(terms: set[str], core: Counter[str], own: int = 0) -> tuple[float, list[str]]:
     """Share of ``terms`` found in the core, and the shared terms (sorted).
+
+    ``own`` is the block's own contribution to each of its terms' core counts
+    (1 when the block is part of the core), so it is not compared with itself.
 
     >>> topical_score({"river", "mill", "price"}, Counter({"river": 2, "town": 1}))
     (0.3333, ['river'])
+    >>> topical_score({"river", "mill"}, Counter({"river": 2, "mill": 1}), own=1)
+    (0.5, ['river'])
     """
-    shared = sorted(t for t in terms if core.get(t))
+    shared = sorted(t for t in terms if core.get(t, 0) > own)
     return (round(len(shared) / len(terms), 4) if terms else 1.0), shared
 
 
@@ -78,11 +83,6 @@ def _core_indexes(n: int, config: TopicConfig) -> range:
     return range(int(n * config.core_start), max(int(n * config.core_end), 1))
 
 
-def _reference(core: Counter[str], core_range: range, k: int, terms: set[str]) -> Counter[str]:
-    """The core's terms without block ``k``'s own contribution."""
-    return core - Counter(terms) if k in core_range else core
-
-
 def _edge_runs(n: int) -> list[tuple[str, range]]:
     return [("tail", range(n - 1, -1, -1)), ("head", range(n))]
 
@@ -90,7 +90,7 @@ def _edge_runs(n: int) -> list[tuple[str, range]]:
 def _core_median_score(terms: list[set[str]], core: Counter[str], core_range: range, config: TopicConfig) -> float:
     """How topical the article's own core blocks are, leave-one-out: the baseline to compare with."""
     scores = sorted(
-        topical_score(terms[k], _reference(core, core_range, k, terms[k]))[0]
+        topical_score(terms[k], core, own=1)[0]
         for k in core_range
         if len(terms[k]) >= config.min_terms
     )
@@ -105,7 +105,7 @@ def _edge_run(
     for k in order:
         if len(terms[k]) < config.min_terms:
             continue
-        score, shared = topical_score(terms[k], _reference(core, core_range, k, terms[k]))
+        score, shared = topical_score(terms[k], core, own=int(k in core_range))
         if score >= threshold:
             break
         run.append((k, score, shared))
