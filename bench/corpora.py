@@ -35,6 +35,10 @@ __all__ = [
     "scrapinghub_html",
     "scrapinghub_text",
     "trafilatura_eval",
+    "scrapinghub_gold",
+    "LINGUA_KINDS",
+    "lingua_languages",
+    "lingua_lines",
 ]
 
 SPLITS = ("dev", "heldout", "all")
@@ -113,6 +117,15 @@ def _scrapinghub_gold(bench_dir: Path) -> dict[str, str]:
     return {doc_id: entry.get("articleBody") or "" for doc_id, entry in truth.items()}
 
 
+def scrapinghub_gold(
+    bench_dir: Path, split: str = "all", limit: int | None = None
+) -> Iterator[tuple[str, str]]:
+    """``(page id, articleBody)`` of the ScrapingHub gold, in id order, split and limit applied."""
+    gold = _scrapinghub_gold(bench_dir)
+    for doc_id in _selected_ids(iter(gold), split, limit):
+        yield doc_id, gold[doc_id]
+
+
 def scrapinghub_html(
     bench_dir: Path, split: str = "all", limit: int | None = None
 ) -> Iterator[BenchDocument]:
@@ -154,3 +167,32 @@ def trafilatura_eval(
     for file_name in _selected_ids(iter(by_file), split, limit):
         name = f"{file_name}.gz"
         yield BenchDocument(name, (folder / name).read_bytes(), by_file[file_name])
+
+
+# --------------------------------------------------------------------------
+# lingua's language-identification test data
+# --------------------------------------------------------------------------
+
+LINGUA_KINDS = ("sentences", "word-pairs", "single-words")
+
+
+def _lingua_folder(bench_dir: Path, kind: str) -> Path:
+    if kind not in LINGUA_KINDS:
+        raise ValueError(f"kind must be one of {LINGUA_KINDS}, not {kind!r}")
+    return bench_dir / "lingua_testdata" / kind
+
+
+def lingua_languages(bench_dir: Path, kind: str = "sentences") -> list[str]:
+    """The ISO 639-1 codes (file names) of ``lingua_testdata/<kind>/``, sorted."""
+    return sorted(path.stem for path in _lingua_folder(bench_dir, kind).glob("*.txt"))
+
+
+def lingua_lines(
+    bench_dir: Path, kind: str, code: str, limit: int | None = None
+) -> list[str]:
+    """The first ``limit`` non-blank lines (stripped) of ``lingua_testdata/<kind>/<code>.txt``."""
+    path = _lingua_folder(bench_dir, kind) / f"{code}.txt"
+    with path.open(encoding="utf-8") as handle:
+        stripped = (line.strip() for line in handle)
+        lines = (line for line in stripped if line)
+        return list(itertools.islice(lines, limit) if limit is not None else lines)

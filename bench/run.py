@@ -20,6 +20,10 @@ Corpora (``--corpus``):
 * ``text``: the same pages as plain-text dumps; shingle F1; baselines: the text as it
   is, and each line as a ``<p>`` given to ``trafilatura.extract``.
 * ``snippets``: trafilatura's evaluation pages; snippet F1; baseline ``trafilatura.extract``.
+* ``fragments``: not a corpus of its own but :mod:`bench.fragments` (foreign fragments and
+  off-topic tails inserted into the ScrapingHub gold, block-language accuracy on lingua's
+  test data, language time share, cross-process determinism); its options are listed
+  under "fragments". Not in the default set (it takes a few minutes).
 
 The ``docs/s ratio`` column divides each row's docs/s by the trafilatura
 baseline's docs/s on the same corpus (``lines as <p>`` for ``text``).
@@ -360,12 +364,15 @@ def run_metadata(args: argparse.Namespace, bench_dir: Path) -> dict[str, Any]:
 # --------------------------------------------------------------------------
 
 
+FRAGMENTS = "fragments"
+
+
 def _corpus_keys(value: str) -> list[str]:
     keys = [k.strip() for k in value.split(",") if k.strip()]
-    unknown = [k for k in keys if k not in CORPORA]
+    unknown = [k for k in keys if k not in CORPORA and k != FRAGMENTS]
     if unknown or not keys:
         raise argparse.ArgumentTypeError(
-            f"unknown corpus {unknown or value!r}; choose from {','.join(CORPORA)}")
+            f"unknown corpus {unknown or value!r}; choose from {','.join([*CORPORA, FRAGMENTS])}")
     return keys
 
 
@@ -381,7 +388,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="clean-bench",
         description="Score and time the cleaning pipeline against plain trafilatura.")
     parser.add_argument("--corpus", type=_corpus_keys, default=list(CORPORA),
-                        help="comma-separated: html,text,snippets (default: all three)")
+                        help="comma-separated: html,text,snippets,fragments "
+                             "(default: html,text,snippets)")
     parser.add_argument("--split", choices=corpora.SPLITS, default="all",
                         help="dev (~80%%), heldout (~20%%) or all (default)")
     parser.add_argument("--limit", type=_positive_int, default=None,
@@ -395,6 +403,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="skip the pipeline (e.g. while it does not import)")
     parser.add_argument("--tracemalloc", action="store_true",
                         help="also record the Python-heap peak per call (slows timing)")
+    from bench import fragments
+
+    fragments.add_options(parser.add_argument_group(
+        "fragments", "options of --corpus fragments (see python -m bench.fragments)"), with_common=False)
     return parser
 
 
@@ -411,7 +423,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         tracemalloc.start()
     runs: list[SystemRun] = []
     pipeline: System | None = None
+    fragment_report = None
     for key in args.corpus:
+        if key == FRAGMENTS:
+            continue
         corpus = CORPORA[key]
         runs += run_corpus(corpus, corpus.baselines, bench_dir, args.split, args.limit,
                            args.tracemalloc)
@@ -421,12 +436,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             runs += run_corpus(corpus, [pipeline], bench_dir, args.split, args.limit,
                                args.tracemalloc)
     runs = with_speed_ratios(runs)
-    print(format_table(runs, {k: c.label for k, c in CORPORA.items()}))
-    print("peak RSS = ru_maxrss high-water mark of the process after each system;"
-          " docs/s ratio = docs/s / trafilatura docs/s on the same corpus")
+    if runs:
+        print(format_table(runs, {k: c.label for k, c in CORPORA.items()}))
+        print("peak RSS = ru_maxrss high-water mark of the process after each system;"
+              " docs/s ratio = docs/s / trafilatura docs/s on the same corpus")
+    if FRAGMENTS in args.corpus and not args.baselines_only:
+        from bench import fragments
+
+        print(f"fragments ({bench_dir}):", file=sys.stderr, flush=True)
+        fragment_report = fragments.run_from_args(args, bench_dir)
+        print(fragments.format_report(fragment_report), end="")
     if args.json:
         payload = {"meta": run_metadata(args, bench_dir),
                    "results": [dataclasses.asdict(r) for r in runs]}
+        if fragment_report is not None:
+            payload["fragments"] = fragment_report
         args.json.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n",
                              encoding="utf-8")
     return 0

@@ -42,6 +42,17 @@ _SENTENCE = re.compile(r"[^\W\d_]*[a-zß-ÿ]{2}[.]\s*$")
 _SENTENCE_RULES_OK = frozenset({"cookie", "copyright", "infinite_scroll"})
 
 
+_DATE_WORDS = (
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|(?:mon|tue|tues|wed|thu|thurs|fri|sat|sun)\.?)"
+    r"|(?:january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?)"
+    r"|(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|januar|februar|märz|mai|juni|juli|oktober|dezember)"
+    r"|(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre)"
+    r"|(?:lunes|martes|miércoles|jueves|viernes|sábado|domingo|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)"
+    r"|updated|published|posted|last|modified"
+)
+
+
 def _rx(*alternatives: str) -> re.Pattern[str]:
     return re.compile(r"^\W*(?:" + "|".join(alternatives) + r")\W*$", re.I)
 
@@ -93,6 +104,13 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"(?:by|von|par|por)\s+(?-i:[A-ZÀ-Ý][\w.'’-]+(?:\s+(?:[A-ZÀ-Ý][\w.'’-]+|and|und|et|y|&|,)){0,6})(?:\s*[|,–-]\s*[^.!?]{0,60})?",
         r"(?:posted|published|updated|veröffentlicht|aktualisiert|publié|mis à jour|publicado|actualizado)(?: on| am| le| el)?\s*:?\s*[^!?]{0,30}\d[^!?]{0,30}",
         r"(?:photo|foto|image|bild)\s*:\s*.{0,60}",
+    )),
+    ("timestamp", re.compile(
+        r"^\W*(?=.*\d)(?:(?:(?:" + _DATE_WORDS + r"|at|um|à|a las|de|of|[ap]\.?m\.?|(?-i:[A-Z]{2,4}))(?!\w)"
+        r"|\d{1,4}(?:st|nd|rd|th|\.)?(?!\w)|[,./:\-–|()@])\s*){2,}$"
+        r"|^\W*\d{1,3}\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\W*$"
+        r"|^\W*(?:vor|il y a|hace)\s+\d{1,3}\s+\w+\W*$",
+        re.I,
     )),
 )
 
@@ -175,6 +193,8 @@ class WindowConfig(NamedTuple):
     prose_any_words: int = 30
     #: What one non-prose line inside the window costs, in words of prose.
     gap_penalty: float = 8.0
+    #: A comment-section marker ends the window only after this share of its prose.
+    comment_min_share: float = 0.5
 
 
 _SENTENCE_END = re.compile(r"[.!?…。！？\"”’»)]\s*$")
@@ -211,6 +231,26 @@ def main_content_window(texts: list[str], config: WindowConfig = WindowConfig())
     return best
 
 
+_COMMENT_MARKER = re.compile(
+    r"^\W*(?:\d+\s+)?(?:comments?|responses?|replies|kommentare?|commentaires?|comentarios?)(?:\s*\(\d+\))?\W*$"
+    r"|^\W*(?:leave a (?:comment|reply)|add a comment|post a comment|join the (?:discussion|conversation)|kommentar schreiben"
+    r"|laisser un commentaire|deja un comentario)\b.{0,40}$"
+    r"|^.{2,80}\b(?:said|says|wrote|sagte|schrieb|a dit|a écrit|dijo|escribió)\s*:\s*$",
+    re.I,
+)
+
+
+def _comment_cut(texts: list[str], start: int, end: int, config: WindowConfig) -> int:
+    """Where a comment section begins inside the window (after most of its prose), else ``end``."""
+    values = [max(_line_value(t, config), 0.0) for t in texts[start:end]]
+    total, seen = sum(values), 0.0
+    for offset, text in enumerate(texts[start:end]):
+        if seen >= config.comment_min_share * total and _COMMENT_MARKER.match(text):
+            return start + offset
+        seen += values[offset]
+    return end
+
+
 def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = WindowConfig()) -> list[Block]:
     """Mark kept blocks before and after the main content window dropped (rule ``outside_main_content``).
 
@@ -220,12 +260,16 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
     """
     out = list(blocks)
     kept_index = [i for i, b in enumerate(out) if b.kept]
-    start, end, score = main_content_window([out[i].text for i in kept_index], config)
+    texts = [out[i].text for i in kept_index]
+    start, end, score = main_content_window(texts, config)
     if end == 0:
         return out
-    window = [kept_index[start], kept_index[end - 1]]
+    cut = _comment_cut(texts, start, end, config)
+    window = [kept_index[start], kept_index[cut - 1]]
     for k, i in enumerate(kept_index):
-        if k < start or k >= end:
+        if cut <= k < end:
+            out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="comment_section", marker=texts[cut], window=window)
+        elif k < start or k >= end:
             out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="outside_main_content", window=window,
                                  window_score=round(score, 1), side="before" if k < start else "after")
     return out

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, NamedTuple
 
-from .types import Block, Reason
+from .types import Block, BlockType, Reason
 
 __all__ = ["TeaserConfig", "is_truncated", "is_teaser_headline", "is_section_label", "mark_teasers"]
 
@@ -30,6 +30,10 @@ class TeaserConfig(NamedTuple):
     min_listed_headlines: int = 2
     headline_max_words: int = 30
     label_max_words: int = 6
+    #: Consecutive title-cased headlines (of at least ``headline_min_words``) that form an
+    #: unlabelled list of other stories: an article never stacks this many headings.
+    min_headline_run: int = 3
+    headline_min_words: int = 4
 
 
 _TRUNCATED = re.compile(r"(?:…|\.\.\.|\[…\]|\[\.\.\.\])\s*$")
@@ -71,6 +75,28 @@ def is_section_label(text: str, max_words: int = 6) -> bool:
     return len(text.split()) <= max_words and bool(_LABEL.match(text))
 
 
+def is_title_cased_headline(text: str, config: TeaserConfig = TeaserConfig()) -> bool:
+    """A headline written in title case ("Diversity Among Hollywood Directors Improves").
+
+    >>> is_title_cased_headline("Sony Bets on Artificial Intelligence With New Global Division")
+    True
+    >>> is_title_cased_headline("Eat every 2–3 hours")
+    False
+    """
+    words = text.split()
+    if len(words) < config.headline_min_words or not is_teaser_headline(text, config.headline_max_words):
+        return False
+    long_words = [w for w in words if len(w) >= 4 and w[0].isalpha()]
+    return bool(long_words) and sum(w[0].isupper() for w in long_words) >= 0.75 * len(long_words)
+
+
+def _headline_run_end(kept: list[Block], start: int, config: TeaserConfig) -> int:
+    i = start
+    while i < len(kept) and kept[i].type is not BlockType.LIST_ITEM and is_title_cased_headline(kept[i].text, config):
+        i += 1
+    return i
+
+
 def _pair_run_end(kept: list[Block], start: int, config: TeaserConfig) -> tuple[int, int]:
     """From ``start``, the end index and count of consecutive headline + truncated-summary pairs."""
     i, pairs = start, 0
@@ -105,6 +131,11 @@ def _find_runs(kept: list[Block], config: TeaserConfig) -> list[tuple[int, int, 
                 runs.append((i, end, "related_list", {"headlines": end - body, "label": kept[i].text}))
                 i = end
                 continue
+        end = _headline_run_end(kept, i, config)
+        if end - i >= config.min_headline_run:
+            runs.append((i, end, "headline_list", {"headlines": end - i, "label": None}))
+            i = end
+            continue
         i += 1
     return runs
 

@@ -3,6 +3,8 @@
     clean                         clean seeds/ into output/
     clean PATH... --out DIR       files and folders (recursively): .txt, .html, .htm, optionally .gz
     clean --explain FILE          show each block of one document with its verdict and why
+    clean serve INBOX... --out OUT --cron "*/10 * * * *" | --interval SECONDS | --once
+                                  incremental cleaning on a schedule (a Prefect server), see README
 
 With ``PREFECT_API_URL`` set, the run is a tracked Prefect flow run; without it
 the same code runs in-process (no orchestration start-up cost) and says so.
@@ -127,7 +129,105 @@ def print_summary(report: dict, out: str) -> None:
     console.print(f"output: {os.path.join(out, 'articles.jsonl')}, rejected.jsonl, report.json")
 
 
+def parse_serve_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="clean serve",
+        description="Clean only new or changed inputs into OUT/runs/<run>, on a schedule served to a "
+                    "Prefect server (PREFECT_API_URL), or once in-process with --once.",
+    )
+    parser.add_argument("paths", nargs="+", metavar="INBOX", help="files or folders to watch")
+    parser.add_argument("--out", default="output", help="output folder (default: output)")
+    when = parser.add_mutually_exclusive_group(required=True)
+    when.add_argument("--cron", help='cron schedule, e.g. "*/10 * * * *" (in --timezone)')
+    when.add_argument("--interval", type=float, metavar="SECONDS", help="run every SECONDS")
+    when.add_argument("--once", action="store_true", help="one incremental run now, in-process, no server")
+    parser.add_argument("--timezone", default="UTC", help="time zone of --cron (IANA name, default UTC)")
+    parser.add_argument("--name", default="clean-inbox", help="deployment name (default: clean-inbox)")
+    parser.add_argument("--lang", help="accepted article languages, e.g. en,de; others are rejected")
+    parser.add_argument("--ascii-fold", action="store_true", help="fold typography to ASCII (off by default)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes for --once (default: all cores)")
+    parser.add_argument("--batch-size", type=int, default=100, help="documents per batch / Prefect task")
+    parser.add_argument("--wait", type=float, default=60, metavar="SECONDS",
+                        help="wait up to SECONDS for the Prefect server to answer (default 60), "
+                             "so both can be started at once")
+    parser.add_argument("--quiet", "-q", action="store_true", help="no summary (--once)")
+    args = parser.parse_args(argv)
+    missing = [p for p in args.paths if not os.path.exists(p)]
+    if missing:
+        parser.error(f"input path(s) not found: {', '.join(missing)}")
+    if args.interval is not None and args.interval <= 0:
+        parser.error("--interval must be positive")
+    if not args.once and not os.environ.get("PREFECT_API_URL"):
+        parser.error("schedules run only on a Prefect server: start `prefect server start` and set "
+                     "PREFECT_API_URL=http://127.0.0.1:4200/api (or use --once)")
+    return args
+
+
+def _wait_for_server(api_url: str, seconds: float) -> bool:
+    """True once ``<api_url>/health`` answers, polling for up to ``seconds``."""
+    import httpx
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if httpx.get(api_url.rstrip("/") + "/health", timeout=5).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.5)
+
+
+def serve(argv: Sequence[str]) -> int:
+    """``clean serve``: the incremental flow, served on a schedule (or run once with ``--once``)."""
+    args = parse_serve_args(argv)
+    config = build_config(args)
+    inputs = [os.path.abspath(p) for p in args.paths]
+    out = os.path.abspath(args.out)
+    os.makedirs(out, exist_ok=True)
+    if args.once:
+        from .incremental import run_incremental
+        from .runner import local_batches
+
+        report = run_incremental(inputs, out, config, map_batches=local_batches(args.workers),
+                                 batch_size=args.batch_size, mode=IN_PROCESS)
+        if not args.quiet:
+            inc = report["incremental"]
+            print(f"run {inc['run'] or '(none: nothing new)'}: {inc['new']} new, {inc['changed']} changed, "
+                  f"{inc['unchanged']} unchanged, {inc['deleted']} deleted -> {report['articles']} articles, "
+                  f"{report['rejected']} rejected in {report['run']['seconds']:.2f} s; {out}/manifest.json",
+                  file=sys.stderr)
+        return 0
+
+    import datetime
+
+    from prefect.deployments.runner import EntrypointType
+    from prefect.schedules import Cron, Interval
+
+    from .prefect_flow import incremental_flow
+
+    schedule = (Cron(args.cron, timezone=args.timezone) if args.cron
+                else Interval(datetime.timedelta(seconds=args.interval)))
+    if not _wait_for_server(os.environ["PREFECT_API_URL"], args.wait):
+        print(f"clean serve: no Prefect server answered at {os.environ['PREFECT_API_URL']} "
+              f"within {args.wait:g} s (is `prefect server start` running?)", file=sys.stderr)
+        return 1
+    incremental_flow.serve(
+        name=args.name,
+        schedule=schedule,
+        parameters={"inputs": inputs, "out": out, "config": config_to_dict(config), "batch_size": args.batch_size},
+        limit=1,  # one run at a time (run_incremental also locks OUT)
+        entrypoint_type=EntrypointType.MODULE_PATH,  # runs import flows.prefect_flow, whatever the cwd
+        print_starting_message=not args.quiet,
+    )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] == "serve":  # `clean ./serve` still cleans a folder named serve
+        return serve(argv[1:])
     args = parse_args(argv)
     config = build_config(args)
     if args.explain:
