@@ -175,13 +175,18 @@ class Case:
         return tuple(p for p in self.paragraphs if p.role == OWN)
 
 
-def paragraphs_of(body: str) -> list[str]:
-    """The non-blank lines of a text, stripped.
+def _visible(line: str) -> bool:
+    """Has a character that is neither white space nor a format character (e.g. U+200B)."""
+    return any(not ch.isspace() and unicodedata.category(ch) != "Cf" for ch in line)
 
-    >>> paragraphs_of(" a \\n\\n b\\n")
+
+def paragraphs_of(body: str) -> list[str]:
+    """The lines of a text with something visible on them, stripped.
+
+    >>> paragraphs_of(" a \\n\\n\\u200b\\n b\\n")
     ['a', 'b']
     """
-    return [line.strip() for line in body.splitlines() if line.strip()]
+    return [line.strip() for line in body.splitlines() if _visible(line)]
 
 
 def insert_fragments(
@@ -458,6 +463,7 @@ def summarize(results: Sequence[CaseResult], baselines: dict[str, CaseResult] | 
     own = Counter()
     own_lost: Counter[str] = Counter()
     own_lost_baseline: Counter[str] = Counter()
+    cases_losing = 0
     leaks, losses = [], []
     wrong_document_language = 0
     for result in results:
@@ -467,15 +473,17 @@ def summarize(results: Sequence[CaseResult], baselines: dict[str, CaseResult] | 
         base = baselines.get(case.case_id.split("/")[0]) if baselines else None
         base_own = [o for o, p in zip(base.outcomes, base.case.paragraphs) if p.role == OWN] if base else None
         own_index = 0
+        cases_losing += any(o != KEPT for o, p in zip(result.outcomes, case.paragraphs) if p.role == OWN)
         for paragraph, outcome in zip(case.paragraphs, result.outcomes):
             if paragraph.role == INSERTED:
                 removed = is_removed(outcome)
                 fragments["total"] += 1
                 fragments["removed"] += removed
+                stats = by_language[paragraph.language or "?"]
                 if judgeable is not None and judgeable(paragraph.text):
                     fragments["judgeable"] += 1
                     fragments["judgeable_removed"] += removed
-                stats = by_language[paragraph.language or "?"]
+                    stats["judgeable"] += 1
                 stats["total"] += 1
                 stats["removed"] += removed
                 stats["foreign_language"] += reason_of(outcome) == "foreign_language"
@@ -510,7 +518,7 @@ def summarize(results: Sequence[CaseResult], baselines: dict[str, CaseResult] | 
                                "text": paragraph.text[:200]})
     languages = {
         code: {"fragments": c["total"], "removed": c["removed"], "by_foreign_language": c["foreign_language"],
-               "removed_share": _share(c["removed"], c["total"])}
+               "judgeable": c["judgeable"], "removed_share": _share(c["removed"], c["total"])}
         for code, c in sorted(by_language.items())
     }
     return {
@@ -534,6 +542,7 @@ def summarize(results: Sequence[CaseResult], baselines: dict[str, CaseResult] | 
         "own_kept": own["kept"],
         "own_kept_share": _share(own["kept"], own["total"]),
         "own_kept_chars_share": _share(own["kept_chars"], own["chars"]),
+        "cases_losing_own": cases_losing,
         "own_kept_share_untouched": _share(own["baseline_kept"], own["baseline_total"]) if baselines else None,
         "own_lost_only_with_insertion": own["lost_only_with_insertion"] if baselines else None,
         "own_lost_by_outcome": dict(own_lost.most_common()),
@@ -804,11 +813,27 @@ def _fragment_languages(bench_dir: Path, host: str) -> list[str]:
     return [c for c in supported_lingua_languages(bench_dir) if not expected_detections(c) & own]
 
 
+def _code_state() -> dict[str, Any]:
+    """The commit and the uncommitted files of the project (results depend on the working tree)."""
+    root = Path(__file__).resolve().parent.parent
+
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=10)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    status = git("status", "--porcelain", "--", "cleaners")
+    return {"commit": git("rev-parse", "--short", "HEAD"),
+            "uncommitted_cleaners_files": status.splitlines() if status else []}
+
+
 def _log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def run(bench_dir: Path, *, parts: Sequence[str] = (), seed: int = 0, variants: int = 2, hosts_per_lang: int = 30,
+def run(bench_dir: Path, *, parts: Sequence[str] = (), seed: int = 0, variants: int = 3, hosts_per_lang: int = 30,
         per_lang: int = 200, split: str = "all", limit: int | None = None, determinism_cases: int = 40,
         determinism_lines: int = 20, clean: Cleaner | None = None) -> dict[str, Any]:
     """All measurements (``parts``: any of foreign, off_topic, accuracy, timing, determinism; empty = all)."""
@@ -821,6 +846,7 @@ def run(bench_dir: Path, *, parts: Sequence[str] = (), seed: int = 0, variants: 
         "hosts_per_lang": hosts_per_lang, "per_lang": per_lang, "split": split, "limit": limit,
         "python": platform.python_version(), "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "host_articles_into": "built from lingua sentences of the host language: 8-15 sentences in 4-6 paragraphs",
+        "code": _code_state(),
     }}
     need_articles = {"foreign", "off_topic", "determinism"} & set(parts)
     baselines: dict[str, CaseResult] = {}
@@ -911,13 +937,15 @@ def _insertion_row(label: str, s: dict[str, Any]) -> list[str]:
     return [label, str(s["cases"]), str(s["fragments"]), _pct(s["fragments_removed_share"]),
             _pct(s["removed_by_foreign_language_share"]), _pct(s["removed_by_other_share"]),
             _pct(s["judgeable_removed_share"]) if s.get("judgeable_fragments") is not None else "-",
-            str(s["own_paragraphs"]), _pct(s["own_kept_share"], 2), _pct(s["own_kept_share_untouched"], 2),
+            str(s["own_paragraphs"]), _pct(s["own_kept_share"], 2), _pct(s["own_kept_chars_share"], 2),
+            str(s["cases_losing_own"]), _pct(s["own_kept_share_untouched"], 2),
             "-" if s["own_lost_only_with_insertion"] is None else str(s["own_lost_only_with_insertion"]),
             str(s["document_language_not_host"])]
 
 
 _INSERTION_HEADER = ["articles", "docs", "inserted", "removed", "by foreign_lang", "by other", "removed (judgeable)",
-                     "own paras", "own kept", "own kept untouched", "lost by insertion", "doc lang wrong"]
+                     "own paras", "own kept", "own kept chars", "docs losing own", "own kept untouched",
+                     "lost by insertion", "doc lang wrong"]
 
 
 def _reasons(counts: dict[str, int] | None) -> str:
@@ -960,6 +988,11 @@ def target_checks(report: dict[str, Any]) -> list[dict[str, Any]]:
 
 def format_report(report: dict[str, Any]) -> str:
     out: list[str] = []
+    code = report.get("meta", {}).get("code")
+    if code:
+        dirty = code["uncommitted_cleaners_files"]
+        out += [f"code: commit {code['commit']}" + (f", uncommitted in cleaners/: {len(dirty)} files" if dirty else ""),
+                ""]
     if "foreign" in report:
         f = report["foreign"]
         rows = [_insertion_row("en gold + foreign sentences", f["into_en"])]
@@ -985,19 +1018,20 @@ def format_report(report: dict[str, Any]) -> str:
         per_lang = sorted(s["by_language"].items(), key=lambda kv: (kv[1]["removed_share"] or 0, kv[0]))
         leaking = [(code, v) for code, v in per_lang if v["removed"] < v["fragments"]]
         out.append(f"Foreign languages inserted into en gold: {len(per_lang)}; leaking: {len(leaking)}")
-        out.append(_table(["lang", "inserted", "removed", "by foreign_lang", "removed %"],
-                          [[code, str(v["fragments"]), str(v["removed"]), str(v["by_foreign_language"]),
-                            _pct(v["removed_share"])] for code, v in leaking]))
+        out.append(_table(["lang", "inserted", "judgeable", "removed", "by foreign_lang", "removed %"],
+                          [[code, str(v["fragments"]), str(v["judgeable"]), str(v["removed"]),
+                            str(v["by_foreign_language"]), _pct(v["removed_share"])] for code, v in leaking]))
         out.append("")
     if "off_topic" in report:
         s = report["off_topic"]
         out += ["== 2. Off-topic tails (targets: removed >= 95%, no own paragraph lost)",
                 _table(["articles", "docs", "appended", "removed", "by off_topic", "own paras", "own kept",
-                        "own kept untouched", "lost by appending"],
+                        "own kept chars", "docs losing own", "own kept untouched", "lost by appending"],
                        [["en gold + 2-4 other leads", str(s["cases"]), str(s["fragments"]),
                          _pct(s["fragments_removed_share"]),
                          _pct(_share(s["removed_by_reason"].get("off_topic", 0), s["fragments"])),
                          str(s["own_paragraphs"]), _pct(s["own_kept_share"], 2),
+                         _pct(s["own_kept_chars_share"], 2), str(s["cases_losing_own"]),
                          _pct(s["own_kept_share_untouched"], 2), str(s["own_lost_only_with_insertion"])]]),
                 "removed by: " + _reasons(s["removed_by_outcome"]),
                 "leaked as: " + _reasons(s["leaked_as"]),
@@ -1091,8 +1125,8 @@ def add_options(parser: argparse.ArgumentParser, with_common: bool = True) -> ar
     parser.add_argument("--parts", type=_parts, default=list(PARTS),
                         help=f"comma-separated: {','.join(PARTS)} (default: all)")
     parser.add_argument("--seed", type=int, default=0, help="seed of every random choice (default 0)")
-    parser.add_argument("--variants", type=_positive_int, default=2,
-                        help="foreign-fragment copies per English article (default 2)")
+    parser.add_argument("--variants", type=_positive_int, default=3,
+                        help="foreign-fragment copies per English article (default 3)")
     parser.add_argument("--hosts-per-lang", type=_positive_int, default=30,
                         help="lingua-built host articles per language for English insertions (default 30)")
     parser.add_argument("--per-lang", type=_positive_int, default=200,

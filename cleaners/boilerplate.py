@@ -127,6 +127,8 @@ def match_rule(text: str, config: BoilerplateConfig = BoilerplateConfig()) -> tu
     >>> match_rule("The cookie recipe is from my grandmother, who baked every Sunday for forty years.") is None
     True
     """
+    if len(text) > 40 * config.long_rule_max_words:
+        return None
     words = len(text.split())
     if words > config.long_rule_max_words:
         return None

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import codecs
 import re
-import unicodedata
 import zlib
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -85,6 +84,7 @@ NON_ASCII_STOPWORDS = frozenset(w for words in STOPWORDS.values() for w in words
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]{2,40})""", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _CONTROL_KEEP_TAB = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
@@ -130,10 +130,16 @@ def _declared_charset(data: bytes) -> str | None:
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
-    """Guess UTF-16 from the NUL pattern of mostly-ASCII text."""
+    """Guess UTF-32 or UTF-16 from the NUL pattern of mostly-ASCII text."""
     sample = data[:4096]
     if len(sample) < 8:
         return None
+    if len(sample) % 4 == 0:
+        lanes = [sample[k::4].count(0) / (len(sample) / 4) for k in range(4)]
+        if lanes[0] < 0.05 and min(lanes[1:]) > 0.9:
+            return "utf-32-le"
+        if lanes[3] < 0.05 and min(lanes[:3]) > 0.9:
+            return "utf-32-be"
     even, odd = sample[0::2], sample[1::2]
     if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
         return "utf-16-le"
@@ -269,9 +275,4 @@ def strip_control_chars(text: str) -> str:
     'a bc\\nd'
     """
     text = text.replace("\t", " ").replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL_KEEP_TAB.sub("", text)
-    return "".join(ch for ch in text if not unicodedata.category(ch) == "Cs") if _has_surrogate(text) else text
-
-
-def _has_surrogate(text: str) -> bool:
-    return any("\ud800" <= ch <= "\udfff" for ch in text)
+    return _SURROGATE.sub("", _CONTROL_KEEP_TAB.sub("", text))

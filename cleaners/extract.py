@@ -15,7 +15,7 @@ import trafilatura
 from lxml import etree
 
 from .decode import strip_control_chars
-from .types import Block, BlockType
+from .types import Block, BlockType, Reason, Rejection
 
 __all__ = ["ExtractConfig", "Extracted", "extract_html", "extract_text", "looks_like_heading"]
 
@@ -28,6 +28,9 @@ class ExtractConfig(NamedTuple):
     title_min_next_words: int = 20
     #: Headings have at most this many words.
     heading_max_words: int = 25
+    #: A single block (line or paragraph) longer than this is no article text: the input is
+    #: rejected as too_large rather than spending minutes on it.
+    max_block_chars: int = 5_000_000
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,14 @@ def _classify(line: str, next_line: str | None, config: ExtractConfig) -> BlockT
     return BlockType.PARAGRAPH
 
 
+def _check_block_sizes(texts: list[str], config: ExtractConfig) -> None:
+    longest = max((len(t) for t in texts), default=0)
+    if longest > config.max_block_chars:
+        raise Rejection(
+            Reason.TOO_LARGE, f"a single block of {longest} characters (limit {config.max_block_chars}): not article text"
+        )
+
+
 def extract_text(text: str, config: ExtractConfig = ExtractConfig()) -> Extracted:
     """Split scraped plain text into blocks, one per line, and detect a title line.
 
@@ -117,6 +128,7 @@ def extract_text(text: str, config: ExtractConfig = ExtractConfig()) -> Extracte
     (None, [('paragraph', 'Intro'), ('list_item', '- one item'), ('list_item', '- two items')])
     """
     lines = [line for line in _text_lines(strip_control_chars(text)) if line]
+    _check_block_sizes(lines, config)
     title = None
     if len(lines) >= 2 and _is_title_line(lines[0], lines[1], config):
         title, lines = lines[0], lines[1:]
@@ -208,7 +220,9 @@ def extract_html(html: str, config: ExtractConfig = ExtractConfig()) -> Extracte
     if document is None or document.body is None:
         return Extracted(blocks=())
     title = _normalize_space(document.title) if document.title else None
-    return Extracted(blocks=tuple(_body_blocks(document.body)), title=title or None, metadata=_metadata(document))
+    blocks = _body_blocks(document.body)
+    _check_block_sizes([b.text for b in blocks], config)
+    return Extracted(blocks=tuple(blocks), title=title or None, metadata=_metadata(document))
 
 
 def title_before_content(blocks: list[Block], content_start: int, lookback: int = 4) -> int | None:

@@ -197,7 +197,7 @@ def _judge_block(block: Block, doc_lang: str, config: LanguageConfig) -> Block:
     text = block.text
     if len(text) < config.min_block_chars or len(text.split()) < config.min_block_words:
         return block
-    counts, words = stopword_counts(text)
+    counts, words = stopword_counts(text[: config.block_sample_chars * 4])
     own_ratio = round(counts.get(doc_lang, 0) / words, 4) if doc_lang in STOPWORDS and words else None
     if own_ratio is not None and own_ratio >= config.same_language_stopword_ratio:
         if counts[doc_lang] >= max(counts.values()):

@@ -54,7 +54,7 @@ def is_truncated(text: str) -> bool:
     >>> is_truncated("Authorities in Chicago confirmed a tragic development in the search for…")
     True
     """
-    return bool(_TRUNCATED.search(text)) and len(text.split()) >= 5
+    return bool(_TRUNCATED.search(text[-8:])) and len(text.split()) >= 5
 
 
 def is_teaser_headline(text: str, max_words: int = 30) -> bool:
@@ -63,7 +63,7 @@ def is_teaser_headline(text: str, max_words: int = 30) -> bool:
     >>> is_teaser_headline("Jack & Lilly Sullivan Update: RCMP Confirms Progress and Confidence in Resolution")
     True
     """
-    return 2 <= len(text.split()) <= max_words and not _SENTENCE_END.search(text)
+    return len(text) <= 40 * max_words and 2 <= len(text.split()) <= max_words and not _SENTENCE_END.search(text)
 
 
 def is_section_label(text: str, max_words: int = 6) -> bool:
@@ -72,7 +72,7 @@ def is_section_label(text: str, max_words: int = 6) -> bool:
     >>> is_section_label("More stories"), is_section_label("Lesen Sie auch:"), is_section_label("The end")
     (True, True, False)
     """
-    return len(text.split()) <= max_words and bool(_LABEL.match(text))
+    return len(text) <= 40 * max_words and len(text.split()) <= max_words and bool(_LABEL.match(text))
 
 
 def is_title_cased_headline(text: str, config: TeaserConfig = TeaserConfig()) -> bool:

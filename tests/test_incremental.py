@@ -360,3 +360,16 @@ def test_a_run_over_1000_unchanged_files_takes_milliseconds(tmp_path, capsys):
         print(f"\n1,000 unchanged files: {seconds * 1000:.0f} ms (size+mtime pre-check), "
               f"{rehash_seconds * 1000:.0f} ms (all re-hashed); first run {first['run']['seconds']:.1f} s")
     assert seconds < 2 and rehash_seconds < 5
+
+
+def test_incremental_logic_and_serve_once_do_not_import_prefect(tmp_path, inbox):
+    import subprocess
+    import sys
+
+    code = ("import sys; from flows.cli import main; "
+            f"main(['serve', {str(inbox)!r}, '--out', {str(tmp_path / 'out')!r}, '--once', '--quiet', '--workers', '1']); "
+            "print('prefect' in sys.modules)")
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert result.stdout.strip() == "False"
+    assert len(load_manifest(str(tmp_path / "out"))["inputs"]) == 6

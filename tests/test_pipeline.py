@@ -244,12 +244,19 @@ def test_str_input_is_taken_as_text():
 
 def test_huge_single_line_finishes_as_an_article():
     sentence = "The committee heard evidence from engineers, residents and officials about the bridge repair and its cost. "
-    data = (sentence * (5_000_000 // len(sentence) + 1)).encode()
-    assert len(data) > 5_000_000 and b"\n" not in data
+    data = (sentence * (4_000_000 // len(sentence) + 1)).encode()
+    assert len(data) > 4_000_000 and b"\n" not in data
     article = _article(clean_document(data, "big.txt"))
     assert len(article.kept_blocks) == 1
     assert len(article.text) == len(data.strip())
     assert article.language == "en"
+
+
+def test_single_line_over_the_block_limit_is_rejected_as_too_large():
+    config = config_from_dict({"extract": {"max_block_chars": 1000}})
+    rejected = _rejected(clean_document(b"word " * 400 + b"\nshort line", "big.txt", config))
+    assert rejected.reason is Reason.TOO_LARGE
+    assert rejected.detail == "a single block of 1998 characters (limit 1000): not article text"
 
 
 # --- rejections ------------------------------------------------------------------------------
