@@ -254,9 +254,9 @@ def test_huge_single_line_finishes_as_an_article():
 
 def test_single_line_over_the_block_limit_is_rejected_as_too_large():
     config = config_from_dict({"extract": {"max_block_chars": 1000}})
-    rejected = _rejected(clean_document(b"word " * 400 + b"\nshort line", "big.txt", config))
+    rejected = _rejected(clean_document(b"word " * 400 + b"\nShort line.", "big.txt", config))
     assert rejected.reason is Reason.TOO_LARGE
-    assert rejected.detail == "a single block of 1998 characters (limit 1000): not article text"
+    assert rejected.detail == "a single block of 1999 characters (limit 1000): not article text"
 
 
 # --- rejections ------------------------------------------------------------------------------
