@@ -45,6 +45,9 @@ class CleanConfig(NamedTuple):
     topic: TopicConfig = TopicConfig()
     #: Inputs larger than this (bytes, as stored) are rejected as too_large.
     max_input_bytes: int = 64 * 1024 * 1024
+    #: Time budget per document (seconds), enforced by the runner in flows/: a document
+    #: over it is rejected with reason timeout and the rest of its batch goes on.
+    max_seconds_per_document: float = 60.0
 
 
 def config_to_dict(config: CleanConfig) -> dict[str, Any]:

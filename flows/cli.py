@@ -31,6 +31,10 @@ def build_config(args: argparse.Namespace) -> CleanConfig:
         config = config._replace(language=config.language._replace(accept_languages=langs))
     if args.ascii_fold:
         config = config._replace(decode=config.decode._replace(ascii_fold=True))
+    if getattr(args, "timeout", None):
+        config = config._replace(max_seconds_per_document=args.timeout)
+    if getattr(args, "max_bytes", None):
+        config = config._replace(max_input_bytes=args.max_bytes)
     return config
 
 
@@ -43,6 +47,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes (default: all cores)")
     parser.add_argument("--batch-size", type=int, default=100, help="documents per batch / Prefect task")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar or summary")
+    parser.add_argument("--timeout", type=float, metavar="SECONDS", help="time budget per document (default 60)")
+    parser.add_argument("--max-bytes", type=int, metavar="N", help="largest input accepted, in bytes (default 64 MiB)")
     parser.add_argument("--explain", metavar="FILE", help="print every block of FILE with its verdict and exit")
     orchestration = parser.add_mutually_exclusive_group()
     orchestration.add_argument("--prefect", action="store_true", help="run as a Prefect flow run even without PREFECT_API_URL")
