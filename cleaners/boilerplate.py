@@ -256,11 +256,19 @@ def _comment_cut(texts: list[str], start: int, end: int, config: WindowConfig) -
 def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = WindowConfig()) -> list[Block]:
     """Mark kept blocks before and after the main content window dropped (rule ``outside_main_content``).
 
+    The window applies only to page dumps: text in which some line already matched a
+    boilerplate rule. Clean article text is left whole.
+
     >>> blocks = [Block(t) for t in ["Home", "A long first sentence of the story that goes on and on.", "About us"]]
+    >>> mark_outside_main_content(blocks) == blocks
+    True
+    >>> blocks = mark_boilerplate(blocks)
     >>> [b.decision.evidence["rule"] if b.decision else "kept" for b in mark_outside_main_content(blocks)]
-    ['outside_main_content', 'kept', 'outside_main_content']
+    ['navigation', 'kept', 'outside_main_content']
     """
     out = list(blocks)
+    if not any(b.decision is not None and b.decision.step == STEP for b in out):
+        return out  # no leftover of a page anywhere: clean article text, not a page dump
     kept_index = [i for i, b in enumerate(out) if b.kept]
     texts = [out[i].text for i in kept_index]
     start, end, score = main_content_window(texts, config)

@@ -48,11 +48,15 @@ class LanguageConfig(NamedTuple):
     #: Characters of a block given to langdetect.
     block_sample_chars: int = 500
     #: Blocks shorter than this (characters or words) are not judged: too little evidence.
-    min_block_chars: int = 40
-    min_block_words: int = 5
+    min_block_chars: int = 20
+    min_block_words: int = 4
+    #: A block in another script than the document's is judged from this many letters on.
+    min_script_letters: int = 6
     #: A block whose share of document-language stopwords reaches this (and is the highest
     #: of any language's) is that language, without a detector call.
     same_language_stopword_ratio: float = 0.12
+    #: ...and has at least this many times the stopwords of any other language.
+    same_language_margin: float = 1.5
     #: The document language needs at least this many letters of text, else it is None.
     min_document_letters: int = 20
     #: A block is foreign when another language reaches this probability...
@@ -192,15 +196,79 @@ def document_language(blocks: Iterable[Block], config: LanguageConfig = Language
     return ranked[0][0], ranked[0][1]
 
 
-def _judge_block(block: Block, doc_lang: str, config: LanguageConfig) -> Block:
-    """Keep, tag or drop one block; cheap stopword evidence first, langdetect only when needed."""
+_DENSE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af\u0e00-\u0e7f]")
+_SCRIPT_RANGES = (
+    ("latin", re.compile(r"[A-Za-z\u00c0-\u024f]")),
+    ("cyrillic", re.compile(r"[\u0400-\u04ff]")),
+    ("greek", re.compile(r"[\u0370-\u03ff]")),
+    ("arabic", re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")),
+    ("hebrew", re.compile(r"[\u0590-\u05ff]")),
+    ("indic", re.compile(r"[\u0900-\u0dff]")),
+    ("thai", re.compile(r"[\u0e00-\u0e7f]")),
+    ("cjk", re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")),
+    ("hangul", re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")),
+)
+
+
+def dominant_script(text: str, sample: int = 400) -> tuple[str | None, int]:
+    """The script most letters of ``text`` are written in, and how many letters that is.
+
+    >>> dominant_script("Das ist gut"), dominant_script("これは日本語です"), dominant_script("123")
+    (('latin', 9), ('cjk', 8), (None, 0))
+    """
+    head = text[:sample]
+    best, best_count = None, 0
+    for name, pattern in _SCRIPT_RANGES:
+        count = len(pattern.findall(head))
+        if count > best_count:
+            best, best_count = name, count
+    return best, best_count
+
+
+def _effective_words(text: str) -> float:
+    """Words, with two characters of a script written without spaces counting as one."""
+    return len(text.split()) + len(_DENSE_SCRIPT.findall(text[:2000])) / 2
+
+
+def _is_list_like(block: Block) -> bool:
+    """A list of names or nouns (a list item, or three or more commas and no verb-like length)."""
+    return block.type is BlockType.LIST_ITEM or block.text.count(",") >= 3
+
+
+_HANDLE = re.compile(r"(?:https?://|www\.|@|#)\S+")
+
+
+def _in_other_script(text: str, doc_script: str | None, config: LanguageConfig) -> bool:
+    """Written (handles and URLs aside) in a script other than the document's, with hardly a
+    letter of the document's script in it."""
+    if doc_script is None:
+        return False
+    text = _HANDLE.sub("", text)
+    script, letters = dominant_script(text)
+    if script is None or script == doc_script or letters < config.min_script_letters:
+        return False
+    own_letters = len(dict(_SCRIPT_RANGES)[doc_script].findall(text[:400]))
+    return own_letters <= 0.1 * letters
+
+
+def _judge_block(block: Block, doc_lang: str, doc_script: str | None, config: LanguageConfig) -> Block:
+    """Keep, tag or drop one block; cheap stopword evidence first, langdetect only when needed.
+
+    A block in another script than the document's is foreign on that evidence
+    alone (a Japanese sentence in an English article); otherwise it is dropped
+    only when langdetect is confident and the stopwords do not side with the
+    document language.
+    """
     text = block.text
-    if len(text) < config.min_block_chars or len(text.split()) < config.min_block_words:
+    other_script = _in_other_script(text, doc_script, config)
+    if not other_script and (len(text) < config.min_block_chars or _effective_words(text) < config.min_block_words):
         return block
     counts, words = stopword_counts(text[: config.block_sample_chars * 4])
-    own_ratio = round(counts.get(doc_lang, 0) / words, 4) if doc_lang in STOPWORDS and words else None
-    if own_ratio is not None and own_ratio >= config.same_language_stopword_ratio:
-        if counts[doc_lang] >= max(counts.values()):
+    own_count = counts.get(doc_lang, 0)
+    own_ratio = round(own_count / words, 4) if doc_lang in STOPWORDS and words else None
+    if not other_script and own_ratio is not None and own_ratio >= config.same_language_stopword_ratio:
+        runner_up = max((n for code, n in counts.items() if code != doc_lang), default=0)
+        if own_count >= config.same_language_margin * runner_up:
             return block.with_language(doc_lang)
     ranked = detect_language(text[: config.block_sample_chars], config.seed)
     if not ranked:
@@ -209,16 +277,22 @@ def _judge_block(block: Block, doc_lang: str, config: LanguageConfig) -> Block:
     own_probability = dict(ranked).get(doc_lang, 0.0)
     if best == doc_lang:
         return block.with_language(doc_lang) if probability >= config.min_foreign_probability else block
+    evidence = {"language": best, "score": probability, "document_language": doc_lang,
+                "own_stopword_ratio": own_ratio, "foreign_stopword_ratio": None}
+    if other_script:
+        return block.with_language(best).drop(
+            STEP, Reason.FOREIGN_LANGUAGE, **evidence, rule="other_script", script=dominant_script(_HANDLE.sub("", text))[0],
+            document_script=doc_script,
+        )
     if probability < config.min_foreign_probability or own_probability >= config.max_own_probability:
         return block
-    foreign_ratio = stopword_ratio(text, best)
-    if foreign_ratio is not None and own_ratio is not None and foreign_ratio <= own_ratio:
-        # e.g. an English ingredient list of Italian words: no Italian function words in it
-        return block
-    return block.with_language(best).drop(
-        STEP, Reason.FOREIGN_LANGUAGE, language=best, score=probability, document_language=doc_lang,
-        own_stopword_ratio=own_ratio, foreign_stopword_ratio=foreign_ratio,
-    )
+    foreign_count = counts.get(best, 0)
+    evidence["foreign_stopword_ratio"] = round(foreign_count / words, 4) if best in STOPWORDS and words else None
+    if best in STOPWORDS and own_ratio is not None:
+        if own_count > foreign_count or (own_count == foreign_count and _is_list_like(block)):
+            # e.g. an English ingredient list of Italian words: no Italian grammar in it
+            return block
+    return block.with_language(best).drop(STEP, Reason.FOREIGN_LANGUAGE, **evidence, rule="detected")
 
 
 def mark_foreign_blocks(
@@ -229,4 +303,5 @@ def mark_foreign_blocks(
     doc_lang, probability = document_language(blocks, config)
     if doc_lang is None:
         return None, probability, blocks
-    return doc_lang, probability, [_judge_block(b, doc_lang, config) if b.kept else b for b in blocks]
+    doc_script = dominant_script(" ".join(b.text for b in blocks if b.kept)[:3000])[0]
+    return doc_lang, probability, [_judge_block(b, doc_lang, doc_script, config) if b.kept else b for b in blocks]

@@ -158,7 +158,7 @@ def _run_steps(article: Article, config: CleanConfig) -> Article:
         blocks = mark_outside_main_content(blocks, config.window)
         if article.title is None:
             article, blocks = _promote_title(article, blocks)
-    blocks = mark_teasers(blocks, config.teasers)
+    blocks = mark_teasers(blocks, config.teasers, article.source.format)
     language, score, blocks = mark_foreign_blocks(blocks, config.language)
     blocks = mark_off_topic(blocks, article.title, language, config.topic)
     return article.replace(blocks=tuple(blocks), language=language, language_score=score)

@@ -34,6 +34,9 @@ class TeaserConfig(NamedTuple):
     #: unlabelled list of other stories: an article never stacks this many headings.
     min_headline_run: int = 3
     headline_min_words: int = 4
+    #: Input formats the unlabelled headline-list rule applies to: HTML extraction keeps
+    #: real stacked headings (product names, list titles) that this rule would take.
+    headline_list_formats: tuple[str, ...] = ("text",)
 
 
 _TRUNCATED = re.compile(r"(?:…|\.\.\.|\[…\]|\[\.\.\.\])\s*$")
@@ -112,7 +115,7 @@ def _headline_list_end(kept: list[Block], start: int, config: TeaserConfig) -> i
     return i
 
 
-def _find_runs(kept: list[Block], config: TeaserConfig) -> list[tuple[int, int, str, dict]]:
+def _find_runs(kept: list[Block], config: TeaserConfig, fmt: str) -> list[tuple[int, int, str, dict]]:
     """(start, end, rule, evidence) for each teaser unit among the kept blocks."""
     runs = []
     i = 0
@@ -131,7 +134,7 @@ def _find_runs(kept: list[Block], config: TeaserConfig) -> list[tuple[int, int, 
                 runs.append((i, end, "related_list", {"headlines": end - body, "label": kept[i].text}))
                 i = end
                 continue
-        end = _headline_run_end(kept, i, config)
+        end = _headline_run_end(kept, i, config) if fmt in config.headline_list_formats else i
         if end - i >= config.min_headline_run:
             runs.append((i, end, "headline_list", {"headlines": end - i, "label": None}))
             i = end
@@ -140,12 +143,12 @@ def _find_runs(kept: list[Block], config: TeaserConfig) -> list[tuple[int, int, 
     return runs
 
 
-def mark_teasers(blocks: Iterable[Block], config: TeaserConfig = TeaserConfig()) -> list[Block]:
+def mark_teasers(blocks: Iterable[Block], config: TeaserConfig = TeaserConfig(), fmt: str = "text") -> list[Block]:
     """Mark teaser units dropped with reason ``teaser``; a run's label is marked with rule ``section_label``."""
     out = list(blocks)
     kept_index = [i for i, b in enumerate(out) if b.kept]
     kept = [out[i] for i in kept_index]
-    for start, end, rule, evidence in _find_runs(kept, config):
+    for start, end, rule, evidence in _find_runs(kept, config, fmt):
         for k in range(start, end):
             is_label = evidence.get("label") is not None and k == start
             out[kept_index[k]] = out[kept_index[k]].drop(

@@ -227,16 +227,24 @@ def test_main_content_window_is_the_run_with_most_prose():
 
 
 def test_lines_outside_the_window_are_dropped_with_side_and_window():
-    out = mark_outside_main_content([Block(t) for t in PAGE_LINES])
+    out = mark_outside_main_content(mark_boilerplate([Block(t) for t in PAGE_LINES]))
     kept = [b.text for b in out if b.kept]
     assert kept == PAGE_LINES[3:8]
     assert "Commuters return" in kept  # a heading inside the article survives
-    first, last = out[0].decision, out[-1].decision
+    assert out[0].decision.evidence["rule"] == "navigation"  # "Home": a rule matched first
+    first, last = out[1].decision, out[-1].decision
     assert first.reason is Reason.BOILERPLATE and last.reason is Reason.BOILERPLATE
     assert first.evidence["rule"] == last.evidence["rule"] == "outside_main_content"
     assert (first.evidence["side"], last.evidence["side"]) == ("before", "after")
     assert first.evidence["window"] == [3, 7]
     assert first.evidence["window_score"] == main_content_window(PAGE_LINES)[2]
+
+
+def test_clean_article_text_without_page_leftovers_is_left_whole():
+    lines = [t for t in PAGE_LINES if t not in ("Home", "About us", "Contact", "Imprint")]
+    blocks = mark_boilerplate([Block(t) for t in lines])
+    assert all(b.kept for b in blocks)
+    assert mark_outside_main_content(blocks) == blocks
 
 
 def test_window_ignores_blocks_already_dropped():

@@ -108,11 +108,26 @@ def test_english_quotes_and_foreign_names_in_an_english_article_are_kept(text):
     assert marked[-1].kept
 
 
-@pytest.mark.parametrize("fragment", ["Danke schön!", "Merci beaucoup, à bientôt", "¡Hola amigos!"])
+@pytest.mark.parametrize("fragment", ["Danke schön!", "¡Hola amigos!", "Bon appétit"])
 def test_short_foreign_fragments_are_undetermined_and_kept(fragment):
     _, _, marked = mark_foreign_blocks(EN_ARTICLE + [Block(fragment)])
     assert marked[-1].kept
     assert marked[-1].language is None
+
+
+def test_four_word_foreign_sentence_is_judged_and_dropped():
+    _, _, marked = mark_foreign_blocks(EN_ARTICLE + [Block("Merci beaucoup, à bientôt")])
+    decision = marked[-1].decision
+    assert decision.reason is Reason.FOREIGN_LANGUAGE
+    assert (decision.evidence["language"], decision.evidence["rule"]) == ("fr", "detected")
+
+
+def test_sentence_in_another_script_is_foreign_on_script_evidence():
+    _, _, marked = mark_foreign_blocks(EN_ARTICLE + [Block("東京は日本の首都です。")])
+    decision = marked[-1].decision
+    assert decision.reason is Reason.FOREIGN_LANGUAGE
+    assert (decision.evidence["rule"], decision.evidence["script"], decision.evidence["document_script"]) == (
+        "other_script", "cjk", "latin")
 
 
 def test_blocks_in_the_document_language_are_tagged_with_it():
