@@ -231,8 +231,16 @@ def _effective_words(text: str) -> float:
 
 
 def _is_list_like(block: Block) -> bool:
-    """A list of names or nouns (a list item, or three or more commas and no verb-like length)."""
-    return block.type is BlockType.LIST_ITEM or block.text.count(",") >= 3
+    """Names, scores or nouns rather than a sentence: a list item or table, three or more
+    commas, or hardly any word starting in lower case ("Viera d. Melbourne 1-0").
+
+    >>> _is_list_like(Block("Palm Bay 18 22 13 17 — 70")), _is_list_like(Block("Das ist ein Satz mit Verben."))
+    (True, False)
+    """
+    if block.type in (BlockType.LIST_ITEM, BlockType.TABLE) or block.text.count(",") >= 3:
+        return True
+    words = [w for w in block.text.split() if w[0].isalpha()]
+    return sum(w[0].islower() for w in words) < 0.4 * max(len(words), 1)
 
 
 _HANDLE = re.compile(r"(?:https?://|www\.|@|#)\S+")
