@@ -58,6 +58,9 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 
+#: Magic numbers; the short ones (a text may start "MZ Wallace..." or "ID3 tags...") count
+#: only with a NUL or control byte in the first 256 bytes.
+_WEAK_MAGIC = frozenset({b"MZ", b"ID3", b"BZh", b"GIF8", b"RIFF", b"OggS", b"\x00\x00\x01\x00", b"wOFF"})
 _MAGIC = (
     (b"%PDF", "PDF document"),
     (b"\x89PNG", "PNG image"),
@@ -77,6 +80,8 @@ _MAGIC = (
 )
 
 _WORD = re.compile(r"[^\W\d_]+")
+_BINARY_BYTE = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+_ESCAPED_BYTE = re.compile(r"[\udc80-\udcff]+")
 #: A non-ASCII symbol between two letters ("Za¿ó³æ"): a sign of the wrong legacy charset.
 _SYMBOL_IN_WORD = re.compile(r"(?<=[^\W\d_])[^\w\s\x00-\x7f](?=[^\W\d_])")
 #: Stopwords of every language that contain a non-ASCII letter (read-only).
@@ -114,6 +119,8 @@ def _binary_kind(data: bytes) -> str | None:
     head = data[:8]
     for magic, kind in _MAGIC:
         if head.startswith(magic):
+            if magic in _WEAK_MAGIC and not _BINARY_BYTE.search(data[:256]):
+                return None
             return kind
     return None
 
@@ -169,12 +176,32 @@ def _pick_charset(data: bytes, fmt: str) -> Decoded:
             return Decoded(text, declared, "declared")
     if (text := _try(data, "utf-8")) is not None:
         return Decoded(text, "utf-8", "utf-8")
+    if (mixed := _mixed_utf8(data)) is not None:
+        return Decoded(mixed, "utf-8+windows-1252", "mixed")
     sniffed = _sniff_charset(data[:262144])
     if sniffed and (text := _try(data, sniffed)) is not None:
         return Decoded(text, _canonical(sniffed), "sniffed")
     if (text := _try(data, "cp1252")) is not None:
         return Decoded(text, "windows-1252", "fallback")
     raise Rejection(Reason.UNDECODABLE, "no charset decodes these bytes")
+
+
+def _mixed_utf8(data: bytes, min_valid: int = 3) -> str | None:
+    """Text that is mostly UTF-8 with some windows-1252 bytes (pasted paragraphs): the UTF-8
+    parts decoded as UTF-8, each invalid byte run as windows-1252. None when the data shows
+    too little real UTF-8 (then it is a legacy charset throughout).
+
+    >>> _mixed_utf8("café ok, crème ok, naïve".encode() + b" and cr\\xe8me")
+    'café ok, crème ok, naïve and crème'
+    """
+    text = data.decode("utf-8", "surrogateescape")
+    escaped = sum(len(run) for run in _ESCAPED_BYTE.findall(text))
+    valid = sum(1 for ch in text if ord(ch) > 0x7F) - escaped
+    if valid < min_valid or valid < 0.2 * escaped:
+        return None
+    return _ESCAPED_BYTE.sub(
+        lambda run: bytes(ord(ch) - 0xDC00 for ch in run.group()).decode("cp1252", "replace"), text
+    )
 
 
 def _canonical(charset: str) -> str:

@@ -49,6 +49,15 @@ def _normalize_space(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def normalize_lines(text: str) -> str:
+    """Collapse spaces within each line and drop empty lines (after repair removed invisibles).
+
+    >>> normalize_lines(" a   b \\n\\n  c ")
+    'a b\\nc'
+    """
+    return "\n".join(line for line in (_normalize_space(part) for part in text.split("\n")) if line)
+
+
 def _words(text: str) -> int:
     return len(text.split())
 
@@ -127,8 +136,8 @@ def extract_text(text: str, config: ExtractConfig = ExtractConfig()) -> Extracte
     >>> ex.title, [(b.type.value, b.text) for b in ex.blocks]
     (None, [('paragraph', 'Intro'), ('list_item', '- one item'), ('list_item', '- two items')])
     """
+    _check_block_sizes(text.split("\n"), config)  # before copying a 50 MB line around
     lines = [line for line in _text_lines(strip_control_chars(text)) if line]
-    _check_block_sizes(lines, config)
     title = None
     if len(lines) >= 2 and _is_title_line(lines[0], lines[1], config):
         title, lines = lines[0], lines[1:]
@@ -159,7 +168,8 @@ _BLOCK_TYPES = {
 
 
 def _element_text(element: etree._Element) -> str:
-    return _normalize_space(" ".join(t for t in element.itertext()))
+    """The element's text on one line (a <br> inside a paragraph becomes a space)."""
+    return _normalize_space(" ".join(t for t in element.itertext()).replace("\n", " "))
 
 
 def _table_text(table: etree._Element) -> str:

@@ -19,7 +19,7 @@ from . import __version__
 from .boilerplate import BoilerplateConfig, WindowConfig, mark_boilerplate, mark_outside_main_content
 from .decode import DecodeConfig, decode_bytes, decompress, repair_text
 from .duplicates import mark_duplicates
-from .extract import ExtractConfig, Extracted, extract_html, extract_text, title_before_content
+from .extract import ExtractConfig, Extracted, extract_html, extract_text, normalize_lines, title_before_content
 from .language import LanguageConfig, mark_foreign_blocks
 from .teasers import TeaserConfig, mark_teasers
 from .topic import TopicConfig, mark_off_topic
@@ -114,8 +114,9 @@ def _repair_blocks(extracted: Extracted, ascii_fold: bool) -> tuple[Extracted, t
     for block in extracted.blocks:
         fixed, steps = repair_text(block.text, ascii_fold)
         repairs += steps
-        if fixed.strip():
-            blocks.append(Block(fixed.strip(), block.type))
+        fixed = normalize_lines(fixed)
+        if fixed:
+            blocks.append(Block(fixed, block.type))
     title = None
     if extracted.title:
         title, steps = repair_text(extracted.title, ascii_fold)
@@ -173,7 +174,7 @@ def _removal_summary(article: Article) -> str:
 
 
 def _clean(data: bytes | str, source: Source, compressed: bool, config: CleanConfig) -> Article:
-    raw = data.encode() if isinstance(data, str) else data
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     if len(raw) > config.max_input_bytes:
         raise Rejection(Reason.TOO_LARGE, f"{len(raw)} bytes > limit of {config.max_input_bytes}")
     if compressed:
@@ -205,7 +206,7 @@ def clean_document(
     data: bytes | str, path: str, config: CleanConfig = CleanConfig(), url: str | None = None
 ) -> Article | RejectedInput:
     """Clean one input. ``path`` names it (its suffix gives the format); never raises."""
-    raw = data.encode() if isinstance(data, str) else data
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     fmt, compressed = detect_format(path)
     source = Source(path=path, format=fmt or "unknown", sha256=hashlib.sha256(raw).hexdigest(), url=url)
     if fmt is None:

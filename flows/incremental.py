@@ -25,6 +25,7 @@ import datetime as _dt
 import hashlib
 import json
 import os
+import stat
 import shutil
 import tempfile
 import time
@@ -158,6 +159,9 @@ def scan(paths: Iterable[str], manifest: dict[str, Any], now_ns: int | None = No
         except FileNotFoundError:
             continue
         except OSError:
+            states[path] = FileState(None, None, None, stable=False)
+            continue
+        if not stat.S_ISREG(st.st_mode):  # a FIFO or device: never open it here (the runner rejects it)
             states[path] = FileState(None, None, None, stable=False)
             continue
         stable = st.st_mtime_ns < now_ns - RACY_NS

@@ -256,7 +256,7 @@ def test_single_line_over_the_block_limit_is_rejected_as_too_large():
     config = config_from_dict({"extract": {"max_block_chars": 1000}})
     rejected = _rejected(clean_document(b"word " * 400 + b"\nShort line.", "big.txt", config))
     assert rejected.reason is Reason.TOO_LARGE
-    assert rejected.detail == "a single block of 1999 characters (limit 1000): not article text"
+    assert rejected.detail == "a single block of 2000 characters (limit 1000): not article text"
 
 
 # --- rejections ------------------------------------------------------------------------------
