@@ -25,6 +25,9 @@ Corpora (``--corpus``):
   test data, language time share, cross-process determinism); its options are listed
   under "fragments". Not in the default set (it takes a few minutes).
 
+``clean-bench speed`` runs :mod:`bench.speed` instead (throughput on one and two cores,
+memory, Prefect overhead).
+
 The ``docs/s ratio`` column divides each row's docs/s by the trafilatura
 baseline's docs/s on the same corpus (``lines as <p>`` for ``text``).
 """
@@ -411,6 +414,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["speed"]:  # `clean-bench speed ...`: throughput and memory, see bench/speed.py
+        from bench import speed
+
+        return speed.main(argv[1:])
     args = build_parser().parse_args(argv)
     bench_dir = corpora.resolve_bench_dir(args.bench_dir)
     if not bench_dir.is_dir():

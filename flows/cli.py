@@ -3,6 +3,9 @@
     clean                         clean seeds/ into output/
     clean PATH... --out DIR       files and folders (recursively): .txt, .html, .htm, optionally .gz
     clean --explain FILE          show each block of one document with its verdict and why
+    clean --dask tcp://host:8786 PATH... --out DIR
+                                  the same flow, its batch tasks on a Dask cluster
+                                  (or set CLEAN_DASK_ADDRESS), see README "Scaling out"
     clean serve INBOX... --out OUT --cron "*/10 * * * *" | --interval SECONDS | --once
                                   incremental cleaning on a schedule (a Prefect server), see README
 
@@ -22,6 +25,8 @@ from cleaners.pipeline import CleanConfig, clean_document, config_to_dict
 from cleaners.types import Article
 
 from .runner import IN_PROCESS, BatchResult, RunReport, local_batches, run_clean
+
+DASK_ADDRESS_ENV = "CLEAN_DASK_ADDRESS"  # also flows.prefect_flow.DASK_ADDRESS_ENV (not imported: no Prefect here)
 
 
 def build_config(args: argparse.Namespace) -> CleanConfig:
@@ -50,10 +55,18 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, metavar="SECONDS", help="time budget per document (default 60)")
     parser.add_argument("--max-bytes", type=int, metavar="N", help="largest input accepted, in bytes (default 64 MiB)")
     parser.add_argument("--explain", metavar="FILE", help="print every block of FILE with its verdict and exit")
+    parser.add_argument("--dask", metavar="ADDRESS",
+                        help=f"run as a Prefect flow run whose batch tasks go to the Dask scheduler at ADDRESS, "
+                             f"e.g. tcp://10.0.0.5:8786 (default: ${DASK_ADDRESS_ENV})")
     orchestration = parser.add_mutually_exclusive_group()
     orchestration.add_argument("--prefect", action="store_true", help="run as a Prefect flow run even without PREFECT_API_URL")
     orchestration.add_argument("--no-prefect", action="store_true", help="run in-process even if PREFECT_API_URL is set")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.dask and args.no_prefect:
+        parser.error("--dask runs a Prefect flow run: it cannot be combined with --no-prefect")
+    if not args.dask and not args.no_prefect:  # an explicit --no-prefect beats the setting
+        args.dask = os.environ.get(DASK_ADDRESS_ENV) or None
+    return args
 
 
 def explain(path: str, config: CleanConfig) -> int:
@@ -77,9 +90,48 @@ def explain(path: str, config: CleanConfig) -> int:
 
 
 def _run_with_prefect(args: argparse.Namespace, config: CleanConfig) -> RunReport | dict:
+    # Prefect's temporary server needs 10-20 s to start on a small machine; its default 20 s is flaky.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+    if args.dask:
+        return _run_on_dask(args, config)
+    from prefect.task_runners import ProcessPoolTaskRunner
+
     from .prefect_flow import clean_flow
 
-    return clean_flow(list(args.paths), args.out, config_to_dict(config), args.batch_size, args.workers)
+    flow = clean_flow.with_options(task_runner=ProcessPoolTaskRunner(max_workers=max(1, args.workers)))
+    return flow(list(args.paths), args.out, config_to_dict(config), args.batch_size, args.workers)
+
+
+def _run_on_dask(args: argparse.Namespace, config: CleanConfig) -> dict:
+    """The flow with its batch tasks on the Dask cluster at ``args.dask``.
+
+    Workers read the inputs themselves, so paths are made absolute (records then carry
+    absolute ``source.path``). Workers must reach the flow's Prefect API: with no
+    ``PREFECT_API_URL`` this starts Prefect's temporary server on 127.0.0.1 and hands its
+    address to the tasks, which serves only workers on this machine.
+    """
+    from contextlib import nullcontext
+
+    from .prefect_flow import on_dask
+
+    paths = [os.path.abspath(p) for p in args.paths]
+    flow = on_dask(args.dask)
+    settings = nullcontext()
+    from prefect.settings import PREFECT_API_URL
+
+    if not PREFECT_API_URL.value():  # environment, profile or temporary settings
+        from prefect.server.api.server import SubprocessASGIServer
+        from prefect.settings import temporary_settings
+
+        server = SubprocessASGIServer()
+        server.start(timeout=int(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"])))
+        if not args.quiet:
+            print(f"clean: no PREFECT_API_URL; started Prefect's temporary server at {server.api_url} "
+                  "(reachable by Dask workers on this machine only; run `prefect server start` for a "
+                  "real cluster)", file=sys.stderr)
+        settings = temporary_settings({PREFECT_API_URL: server.api_url})
+    with settings:
+        return flow(paths, args.out, config_to_dict(config), args.batch_size, args.workers)
 
 
 def _run_in_process(args: argparse.Namespace, config: CleanConfig) -> dict:
@@ -238,7 +290,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     config = build_config(args)
     if args.explain:
         return explain(args.explain, config)
-    use_prefect = args.prefect or (bool(os.environ.get("PREFECT_API_URL")) and not args.no_prefect)
+    use_prefect = args.prefect or bool(args.dask) or (bool(os.environ.get("PREFECT_API_URL")) and not args.no_prefect)
     started = time.perf_counter()
     report = _run_with_prefect(args, config) if use_prefect else _run_in_process(args, config)
     if not args.quiet:
