@@ -334,9 +334,9 @@ def _own_peak_rss_mib() -> float:
     return _maxrss_mib(resource.RUSAGE_SELF)
 
 
-def _cpu_seconds() -> float:
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+def _cpu_seconds(who: tuple[int, ...] = (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) -> float:
+    usages = [resource.getrusage(w) for w in who]
+    return sum(u.ru_utime + u.ru_stime for u in usages)
 
 
 def child_main(spec: dict[str, Any]) -> dict[str, Any]:
@@ -347,7 +347,7 @@ def child_main(spec: dict[str, Any]) -> dict[str, Any]:
     from flows.runner import run_clean
     imported = time.perf_counter() - started
     sampler = _TreeRss()
-    cpu_before = _cpu_seconds()
+    cpu_before, own_before = _cpu_seconds(), _cpu_seconds((resource.RUSAGE_SELF,))
     start = time.perf_counter()
     if spec["mode"] == "flow":  # as `clean --prefect --workers N` runs it
         from prefect.task_runners import ProcessPoolTaskRunner
@@ -358,7 +358,7 @@ def child_main(spec: dict[str, Any]) -> dict[str, Any]:
         report = run_clean([spec["folder"]], spec["out"], batch_size=spec["batch_size"],
                            workers=spec["workers"]).to_dict()
     seconds = time.perf_counter() - start
-    cpu = _cpu_seconds() - cpu_before
+    cpu, own_cpu = _cpu_seconds() - cpu_before, _cpu_seconds((resource.RUSAGE_SELF,)) - own_before
     tree = sampler.stop()
     return {
         "mode": spec["mode"], "workers": spec["workers"], "batch_size": spec["batch_size"],
@@ -367,7 +367,7 @@ def child_main(spec: dict[str, Any]) -> dict[str, Any]:
         "import_seconds": imported,
         # CPU seconds of this process and its finished children (pool workers) during the run:
         # cpu / seconds is the number of cores kept busy (load from others lowers it)
-        "cpu_seconds": cpu, "cores_busy": cpu / seconds,
+        "cpu_seconds": cpu, "cores_busy": cpu / seconds, "runner_process_cpu_seconds": own_cpu,
         "peak_rss_mib": _own_peak_rss_mib(),
         "peak_worker_rss_mib": _maxrss_mib(resource.RUSAGE_CHILDREN) if spec["workers"] > 1 else None,
         "peak_tree_rss_mib": tree,
