@@ -34,7 +34,9 @@ from typing import Any, Iterable, Iterator, NamedTuple
 from cleaners.pipeline import CleanConfig
 
 from .inputs import discover
-from .runner import ARTICLES, IN_PROCESS, REJECTED, REPORT, MapBatches, RunReport, batched, local_batches, pipeline_info
+from .runner import (
+    ARTICLES, IN_PROCESS, REJECTED, REPORT, MapBatches, RunReport, fsync_dir, batched, local_batches, pipeline_info,
+)
 
 __all__ = [
     "MANIFEST", "RUNS", "FileState", "Plan", "Outcome", "Change",
@@ -106,15 +108,6 @@ def load_manifest(out_dir: str) -> dict[str, Any]:
     return manifest
 
 
-def _fsync_dir(path: str) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def save_manifest(out_dir: str, manifest: dict[str, Any]) -> None:
     """Write the manifest atomically: a temp file beside it, fsynced, then ``os.replace``."""
     fd, tmp = tempfile.mkstemp(prefix=f".{MANIFEST}.", dir=out_dir)
@@ -130,7 +123,7 @@ def save_manifest(out_dir: str, manifest: dict[str, Any]) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-    _fsync_dir(out_dir)
+    fsync_dir(out_dir)
 
 
 def sha256_file(path: str, chunk: int = 1 << 20) -> str | None:
@@ -329,7 +322,7 @@ def _finish_run_dir(out_dir: str, tmp: str, key: str, report: dict[str, Any]) ->
         os.chmod(os.path.join(tmp, name), 0o644)
     os.chmod(tmp, 0o755)
     os.rename(tmp, os.path.join(runs_dir, key))
-    _fsync_dir(runs_dir)
+    fsync_dir(runs_dir)
 
 
 def run_incremental(

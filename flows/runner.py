@@ -389,7 +389,7 @@ def remove_stale_temp_files(out_dir: str) -> list[str]:
     return removed
 
 
-def _fsync_dir(path: str) -> None:
+def fsync_dir(path: str) -> None:
     with contextlib.suppress(OSError):
         fd = os.open(path, os.O_RDONLY)
         try:
@@ -445,7 +445,7 @@ def write_json_atomic(path: str, data: Any) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-    _fsync_dir(directory)
+    fsync_dir(directory)
 
 
 def _check_accounting(files: list[str], lines_seen: list[str]) -> None:
@@ -497,7 +497,7 @@ def run_clean(
         raise
     for output in outputs.values():
         output.commit()
-    _fsync_dir(out_dir)
+    fsync_dir(out_dir)
     report.seconds = time.perf_counter() - started
     write_json_atomic(os.path.join(out_dir, REPORT), report.to_dict())
     return report
