@@ -115,23 +115,23 @@ LINGUA_NAMES = {
     "zu": "Zulu",
 }
 
-#: lingua codes langdetect answers with other codes.
-_LINGUA_TO_LANGDETECT = {"zh": ("zh-cn", "zh-tw"), "nb": ("no",), "nn": ("no",)}
+#: lingua codes the detectors answer with other codes.
+_LINGUA_TO_LANGDETECT = {"nb": ("no",), "nn": ("no",)}
 
 
 @functools.lru_cache(maxsize=1)
 def langdetect_languages() -> frozenset[str]:
-    """The language codes of langdetect's shipped profiles (55)."""
-    from langdetect.detector_factory import PROFILES_DIRECTORY
+    """The codes ``cleaners.language`` answers with: langdetect's 55 profiles, Chinese as ``zh``."""
+    from cleaners.language import LANGUAGES
 
-    return frozenset(os.listdir(PROFILES_DIRECTORY))
+    return frozenset(LANGUAGES)
 
 
 def expected_detections(lingua_code: str) -> frozenset[str]:
-    """The langdetect answers that are right for a lingua file; empty when unsupported.
+    """The detector answers that are right for a lingua file; empty when unsupported.
 
     >>> sorted(expected_detections("zh")), sorted(expected_detections("nn")), sorted(expected_detections("de"))
-    (['zh-cn', 'zh-tw'], ['no'], ['de'])
+    (['zh'], ['no'], ['de'])
     >>> expected_detections("eo")
     frozenset()
     """
@@ -562,15 +562,18 @@ def _expected_document_language(host: str) -> str | None:
 # --------------------------------------------------------------------------
 
 
-def line_accuracy(lines: Sequence[str], expected: frozenset[str], seed: int, min_probability: float,
-                  sample_chars: int) -> tuple[dict[str, Any], list[tuple[str | None, float]]]:
-    """Top-1 accuracy, and accuracy/coverage when a top probability below ``min_probability``
-    is undetermined; with the (language, probability) tops for the determinism digest."""
-    from cleaners.language import detect_language
+def line_accuracy(lines: Sequence[str], expected: frozenset[str], config: Any = None
+                  ) -> tuple[dict[str, Any], list[tuple[str | None, float]]]:
+    """Top-1 accuracy, and accuracy/coverage when a top probability below the config's
+    ``min_foreign_probability`` is undetermined; with the (language, probability) tops for
+    the determinism digest. Each line is cut to ``block_sample_chars`` as the pipeline does."""
+    from cleaners.language import LanguageConfig, detect_language
 
+    config = config or LanguageConfig()
+    min_probability, sample_chars = config.min_foreign_probability, config.block_sample_chars
     tops, counts = [], Counter()
     for line in lines:
-        ranked = detect_language(line[:sample_chars], seed)
+        ranked = detect_language(line[:sample_chars], config)
         top, probability = ranked[0] if ranked else (None, 0.0)
         tops.append((top, probability))
         right = top in expected
@@ -609,22 +612,30 @@ def _mean(values: Iterable[float | None]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def accuracy_report(bench_dir: Path, per_lang: int, seed: int) -> tuple[dict[str, Any], dict[str, list]]:
+def accuracy_report(bench_dir: Path, per_lang: int, seed: int, detector: str | None = None
+                    ) -> tuple[dict[str, Any], dict[str, list]]:
+    """Accuracy per kind of the given detector (default: the pipeline's)."""
     from cleaners.language import LanguageConfig
 
     config = LanguageConfig(seed=seed)
+    if detector:
+        config = config._replace(detector=detector)
     report, tops_by_key = {}, {}
     for kind in ACCURACY_KINDS:
         published = published_langdetect(bench_dir, kind)
-        per_language = {}
+        per_language, seconds, count = {}, 0.0, 0
         for code in supported_lingua_languages(bench_dir, kind):
             lines = corpora.lingua_lines(bench_dir, kind, code, per_lang)
-            stats, tops = line_accuracy(lines, expected_detections(code), seed, config.min_foreign_probability,
-                                        config.block_sample_chars)
+            start = time.perf_counter()
+            stats, tops = line_accuracy(lines, expected_detections(code), config)
+            seconds += time.perf_counter() - start
+            count += len(lines)
             per_language[code] = stats | {"published_langdetect": published.get(code)}
             tops_by_key[f"{kind}/{code}"] = tops
         same = [c for c in per_language if c in published]
         report[kind] = {
+            "detector": config.detector,
+            "ms_per_line": round(1000 * seconds / count, 4) if count else None,
             "languages": len(per_language),
             "lines_per_language": per_lang,
             "mean": {key: _mean(s[key] for s in per_language.values())
@@ -765,8 +776,7 @@ def _fingerprint_inputs(args: argparse.Namespace, bench_dir: Path, clean: Cleane
         for kind in ACCURACY_KINDS:
             for code in supported_lingua_languages(bench_dir, kind):
                 lines = corpora.lingua_lines(bench_dir, kind, code, n_lines)
-                tops[f"{kind}/{code}"] = line_accuracy(lines, expected_detections(code), args.seed,
-                                                       config.min_foreign_probability, config.block_sample_chars)[1]
+                tops[f"{kind}/{code}"] = line_accuracy(lines, expected_detections(code), config)[1]
     tops = {key: value[:n_lines] for key, value in tops.items()}
     return decision_fingerprint(results, tops)
 
@@ -881,6 +891,7 @@ def run(bench_dir: Path, *, parts: Sequence[str] = (), seed: int = 0, variants: 
     if "accuracy" in parts:
         start = time.perf_counter()
         report["accuracy"], tops = accuracy_report(bench_dir, per_lang, seed)
+        report["accuracy_langdetect"] = accuracy_report(bench_dir, per_lang, seed, "langdetect")[0]
         _log(f"  lingua accuracy ({time.perf_counter() - start:.1f} s)")
     if "timing" in parts:
         start = time.perf_counter()
@@ -1039,17 +1050,19 @@ def format_report(report: dict[str, Any]) -> str:
                 ""]
     if "accuracy" in report:
         acc = report["accuracy"]
-        out.append("== 3. Fragment language accuracy, lingua_testdata (detect_language, default seed; "
+        out.append("== 3. Fragment language accuracy, lingua_testdata (detect_language, both detectors; "
                    "undetermined = top p < min_foreign_probability, counted wrong)")
         rows = []
-        for kind, r in acc.items():
-            m, same = r["mean"], r["mean_same_languages"]
-            rows.append([kind, str(r["languages"]), str(r["lines_per_language"]), _pct(m["top1_accuracy"]),
-                         _pct(m["accuracy"]), _pct(m["coverage"]), _pct(m["accuracy_determined"]),
-                         _pct(m["judgeable_share"]), str(r["published_languages"]),
-                         _pct(same["ours_top1_accuracy"]), _pct(same["published_langdetect"])])
-        out.append(_table(["kind", "langs", "lines/lang (limit)", "top-1 acc", "acc (undet=wrong)", "coverage",
-                           "acc determined", "judgeable", "langs published", "ours top-1 same langs",
+        for key in ("accuracy", "accuracy_langdetect"):
+            for kind, r in report.get(key, {}).items():
+                m, same = r["mean"], r["mean_same_languages"]
+                rows.append([r.get("detector", "?"), kind, str(r["languages"]), str(r["lines_per_language"]),
+                             _pct(m["top1_accuracy"]), _pct(m["accuracy"]), _pct(m["coverage"]),
+                             _pct(m["accuracy_determined"]), f"{r.get('ms_per_line') or 0:.3f}",
+                             str(r["published_languages"]), _pct(same["ours_top1_accuracy"]),
+                             _pct(same["published_langdetect"])])
+        out.append(_table(["detector", "kind", "langs", "lines/lang (limit)", "top-1 acc", "acc (undet=wrong)",
+                           "coverage", "acc determined", "ms/line", "langs published", "top-1 same langs",
                            "published langdetect"], rows))
         out.append("means are over languages; 'same langs' = those with a published langdetect figure "
                    "(nb, nn have none)")

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from cleaners.language import LanguageConfig
+
 from bench import corpora
 from bench import fragments as F
 from bench.run import build_parser
@@ -191,7 +193,7 @@ def test_first_full_sentence_skips_ellipses_and_fragments():
 
 
 def test_lingua_codes_map_to_langdetect_codes():
-    assert F.expected_detections("zh") == {"zh-cn", "zh-tw"}
+    assert F.expected_detections("zh") == {"zh"}
     assert F.expected_detections("nb") == F.expected_detections("nn") == {"no"}
     assert F.expected_detections("en") == {"en"}
     assert F.expected_detections("eo") == frozenset()  # Esperanto: no langdetect profile
@@ -199,7 +201,7 @@ def test_lingua_codes_map_to_langdetect_codes():
 
 def test_line_accuracy_counts_undetermined_as_wrong():
     lines = ["Das ist ein ganz normaler deutscher Satz über das Wetter in Berlin.", "12345 !!!"]
-    stats, tops = F.line_accuracy(lines, frozenset({"de"}), seed=0, min_probability=0.9, sample_chars=500)
+    stats, tops = F.line_accuracy(lines, frozenset({"de"}), LanguageConfig(min_foreign_probability=0.9))
     assert tops[0][0] == "de" and tops[1] == (None, 0.0)
     assert stats["lines"] == 2
     assert stats["top1_accuracy"] == 0.5
@@ -213,6 +215,7 @@ def test_language_timer_times_nested_calls_once_and_restores_the_functions():
 
     original = (language.detect_language, language.mark_foreign_blocks, pipeline.mark_foreign_blocks)
     blocks = [Block("The film follows a young couple who marry for convenience and then fall in love."),
+              Block("It was shot in two weeks on a small budget, and most of the actors had never been in a film."),
               Block("Die Ermittlungen zur tödlichen Brandkatastrophe haben neue, tragische Details ans Licht gebracht.")]
     with F.language_timer() as timing:
         assert pipeline.mark_foreign_blocks is not original[2]

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from cleaners.language import (
+    DETECTORS,
+    LANGUAGES,
     LanguageConfig,
     detect_language,
     document_language,
@@ -149,22 +151,44 @@ def test_undetermined_document_leaves_every_block_alone():
 
 
 def test_low_probability_document_is_undetermined():
-    # langdetect's seed-0 guess for this phrase is Dutch at p≈0.57: below the floor, so None.
-    assert detect_language("Hotel Central Park", seed=0)[0] == ("nl", 0.5714)
-    assert document_language([Block("Hotel Central Park")], LanguageConfig(min_document_letters=0)) == (None, 0.5714)
+    # Three names: no language stands out (the best guess is far below the floor), so None.
+    top, probability = detect_language("Hotel Central Park")[0]
+    assert probability < 0.2
+    assert document_language([Block("Hotel Central Park")], LanguageConfig(min_document_letters=0)) == (None, probability)
 
 
 def test_tiny_document_language_is_undetermined():
     assert document_language([Block("Ja")])[0] is None
 
 
-def test_detection_is_deterministic_and_the_seed_is_respected():
+@pytest.mark.parametrize("detector", DETECTORS)
+def test_both_detectors_agree_on_clear_samples(detector):
+    config = LanguageConfig(detector=detector)
+    for lang, text in SAMPLES.items():
+        assert detect_language(text, config)[0][0] == lang
+
+
+def test_langdetect_codes_are_mapped_to_the_shared_codes():
+    chinese = "市议会周二批准了在市中心建设受保护自行车道网络的计划。支持者表示，这将使街道对儿童和老年人更安全。"
+    assert detect_language(chinese, LanguageConfig(detector="langdetect"))[0][0] == "zh"
+    assert detect_language(chinese)[0][0] == "zh"
+    assert {code for code, _ in detect_language(SAMPLES["en"])} <= set(LANGUAGES)
+
+
+def test_unknown_detector_is_a_clear_error():
+    with pytest.raises(ValueError, match="unknown language detector"):
+        detect_language("Das ist ein Satz.", LanguageConfig(detector="fasttext"))
+
+
+def test_detection_is_deterministic_and_langdetect_respects_its_seed():
     text = "Hotel Central Park"
-    assert detect_language(text, seed=0) == detect_language(text, seed=0)
-    assert detect_language(text, seed=1) == detect_language(text, seed=1)
-    assert detect_language(text, seed=0) != detect_language(text, seed=1)
-    assert document_language([Block(text)], LanguageConfig(seed=1, min_document_letters=0)) == ("en", 0.7143)
-    assert document_language([Block(text)], LanguageConfig(seed=1)) == (None, 0.0)  # 16 letters: too little
+    assert detect_language(text) == detect_language(text)
+    seeded = [LanguageConfig(detector="langdetect", seed=seed) for seed in (0, 1)]
+    assert detect_language(text, seeded[0]) == detect_language(text, seeded[0])
+    assert detect_language(text, seeded[1]) == detect_language(text, seeded[1])
+    assert detect_language(text, seeded[0]) != detect_language(text, seeded[1])
+    assert document_language([Block(text)], seeded[1]._replace(min_document_letters=0)) == ("en", 0.7143)
+    assert document_language([Block(text)], seeded[1]) == (None, 0.0)  # 16 letters: too little
 
 
 def test_mark_foreign_blocks_is_repeatable():
