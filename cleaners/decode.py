@@ -278,6 +278,21 @@ _FTFY_FOLDING = _FTFY_CONFIG._replace(uncurl_quotes=True, normalization="NFKC")
 _ASCII_FOLD = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2026": "...", "\u00a0": " "})
 
 
+#: In ASCII text, ftfy's fixers can only act on these: HTML entities, terminal escapes, line
+#: breaks and other control characters (mojibake, ligatures, widths and quotes are non-ASCII).
+_ASCII_FTFY_TARGETS = re.compile(r"[&\x00-\x09\x0b-\x1f\x7f]")
+
+
+def needs_ftfy(text: str) -> bool:
+    """False when ftfy could not change ``text``: ASCII with no entity, escape or control
+    character (most lines of English pages; ftfy costs ~70 us per call, this ~1 us).
+
+    >>> needs_ftfy("Plain ASCII, nothing to fix."), needs_ftfy("caf\u00c3\u00a9"), needs_ftfy("Tom &amp; Jerry")
+    (False, True, True)
+    """
+    return not text.isascii() or _ASCII_FTFY_TARGETS.search(text) is not None
+
+
 def repair_text(text: str, ascii_fold: bool = False) -> tuple[str, tuple[str, ...]]:
     """Repair mojibake, entities and control characters; return the text and what ftfy did.
 
@@ -288,6 +303,8 @@ def repair_text(text: str, ascii_fold: bool = False) -> tuple[str, tuple[str, ..
     >>> repair_text("“Café” — ok", ascii_fold=True)[0]
     '"Café" - ok'
     """
+    if not needs_ftfy(text):
+        return strip_control_chars(text), ()
     fixed, explanation = ftfy.fix_and_explain(text, config=_FTFY_FOLDING if ascii_fold else _FTFY_CONFIG)
     if ascii_fold:
         fixed = fixed.translate(_ASCII_FOLD)

@@ -134,6 +134,8 @@ def _invert(stopwords: Mapping[str, frozenset[str]]) -> Mapping[str, tuple[str, 
 
 #: Stopword -> the languages it is a stopword of (read-only).
 _STOPWORD_LANGUAGES = _invert(STOPWORDS)
+#: Its lookup, bound once (a plain dict's get: the hot loop of :func:`stopword_counts`).
+_languages_of_stopword = dict(_STOPWORD_LANGUAGES).get
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
@@ -176,6 +178,11 @@ def _ranked_by_langid(text: str) -> list[tuple[str, float]]:
 
 
 _LETTER = re.compile(r"[^\W\d_]")
+
+
+def _has_letters(text: str, count: int) -> bool:
+    """At least ``count`` letters in ``text`` (looks at the head first: usually enough)."""
+    return len(_LETTER.findall(text, 0, 4 * count)) >= count or len(_LETTER.findall(text)) >= count
 
 
 def detect_language(text: str, config: LanguageConfig = LanguageConfig()) -> list[tuple[str, float]]:
@@ -223,8 +230,8 @@ def stopword_counts(text: str) -> tuple[dict[str, int], int]:
     """
     words = _WORD.findall(text.lower())
     counts: dict[str, int] = {}
-    for word in words:
-        for code in _STOPWORD_LANGUAGES.get(word, ()):
+    for codes in filter(None, map(_languages_of_stopword, words)):
+        for code in codes:
             counts[code] = counts.get(code, 0) + 1
     return counts, len(words)
 
@@ -318,11 +325,15 @@ def document_language(
     >>> document_language([Block("Die Brücke ist wieder offen."), Block(english), Block(english)])[0]
     'en'
     """
-    blocks = [b for b in blocks if b.kept]
-    if script is None:
-        script = document_script(dominant_script(b.text) for b in blocks)
-    prose = [b for b in blocks if b.type is not BlockType.HEADING] or blocks
-    same_script = [b for b in prose if script is None or dominant_script(b.text)[0] in (script, None)] or prose
+    kept = [b for b in blocks if b.kept]
+    scripts = [block_script(b.text) for b in kept]
+    return _document_language(kept, scripts, document_script(scripts) if script is None else script, config)
+
+
+def _document_language(kept: list[Block], scripts: list[tuple[str | None, int]], script: str | None,
+                       config: LanguageConfig) -> tuple[str | None, float]:
+    prose = [(b, s) for b, s in zip(kept, scripts) if b.type is not BlockType.HEADING] or list(zip(kept, scripts))
+    same_script = [b for b, s in prose if script is None or s[0] in (script, None)] or [b for b, _ in prose]
     sample, size = [], 0
     for block in sorted(same_script, key=lambda b: -len(b.text)):
         sample.append(block.text)
@@ -330,7 +341,7 @@ def document_language(
         if size >= config.document_sample_chars:
             break
     text = " ".join(sample)[: config.document_sample_chars]
-    if sum(ch.isalpha() for ch in text) < config.min_document_letters:
+    if not _has_letters(text, config.min_document_letters):
         return None, 0.0
     ranked = detect_language(text, config)
     if not ranked or ranked[0][1] < config.min_document_probability:
@@ -359,18 +370,29 @@ def _is_list_like(block: Block) -> bool:
 _HANDLE = re.compile(r"(?:https?://|www\.|@|#)\S+")
 
 
+def block_script(text: str) -> tuple[str | None, int]:
+    """:func:`dominant_script` of a block, handles and URLs aside.
+
+    >>> block_script("@nytimes https://example.com これは日本語です")
+    ('cjk', 8)
+    """
+    return dominant_script(_HANDLE.sub("", text) if "@" in text or "#" in text or "/" in text or "www." in text
+                           else text)
+
+
 def _in_other_script(script: tuple[str | None, int], text: str, doc_script: str | None,
                      config: LanguageConfig) -> bool:
-    """Written (handles and URLs aside; ``script`` is measured on that text) in a script other
+    """Written (handles and URLs aside; ``script`` is :func:`block_script`) in a script other
     than the document's, with hardly a letter of the document's script in it."""
     name, letters = script
     if doc_script is None or name is None or name == doc_script or letters < config.min_script_letters:
         return False
-    own_letters = len(dict(_SCRIPT_RANGES)[doc_script].findall(text[:400]))
+    own_letters = len(dict(_SCRIPT_RANGES)[doc_script].findall(_HANDLE.sub("", text)[:400]))
     return own_letters <= 0.1 * letters
 
 
-def _judge_block(block: Block, doc_lang: str, doc_script: str | None, config: LanguageConfig) -> Block:
+def _judge_block(block: Block, doc_lang: str, doc_script: str | None, config: LanguageConfig,
+                 script: tuple[str | None, int] | None = None) -> Block:
     """Keep, tag or drop one block; cheap stopword evidence first, langdetect only when needed.
 
     A block in another script than the document's is foreign on that evidence
@@ -379,9 +401,8 @@ def _judge_block(block: Block, doc_lang: str, doc_script: str | None, config: La
     document language.
     """
     text = block.text
-    bare = _HANDLE.sub("", text)
-    script = dominant_script(bare)
-    other_script = _in_other_script(script, bare, doc_script, config)
+    script = script or block_script(text)
+    other_script = _in_other_script(script, text, doc_script, config)
     if not other_script and (len(text) < config.min_block_chars or _effective_words(text) < config.min_block_words):
         return block
     counts, words = stopword_counts(text[: config.block_sample_chars * 4])
@@ -423,8 +444,11 @@ def mark_foreign_blocks(
 ) -> tuple[str | None, float, list[Block]]:
     """Detect the document language, then mark kept blocks confidently in another language."""
     blocks = list(blocks)
-    doc_script = document_script(dominant_script(b.text) for b in blocks if b.kept)
-    doc_lang, probability = document_language(blocks, config, doc_script)
+    scripts = [block_script(b.text) if b.kept else (None, 0) for b in blocks]
+    doc_script = document_script(scripts)
+    kept = [(b, s) for b, s in zip(blocks, scripts) if b.kept]
+    doc_lang, probability = _document_language([b for b, _ in kept], [s for _, s in kept], doc_script, config)
     if doc_lang is None:
         return None, probability, blocks
-    return doc_lang, probability, [_judge_block(b, doc_lang, doc_script, config) if b.kept else b for b in blocks]
+    return doc_lang, probability, [_judge_block(b, doc_lang, doc_script, config, s) if b.kept else b
+                                   for b, s in zip(blocks, scripts)]

@@ -6,7 +6,10 @@ from __future__ import annotations
 import codecs
 import gzip
 
+import ftfy
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaners.decode import DecodeConfig, Decoded, decode_bytes, decompress, repair_text, strip_control_chars
 from cleaners.types import Reason, Rejection
@@ -297,3 +300,22 @@ def test_strip_control_chars_drops_lone_surrogates():
 def test_strip_control_chars_keeps_ordinary_unicode():
     text = "Größe — “quoted” 東京 Москва"
     assert strip_control_chars(text) == text
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=80) | st.sampled_from(
+    ["Tom &amp; Jerry", "a\rb", "x\x1b[31my", "caf\u00c3\u00a9", "plain words. ", "tab\there"]))
+def test_needs_ftfy_is_false_only_when_ftfy_changes_nothing(text):
+    """The shortcut is safe: whenever it skips ftfy, ftfy (both configs) would return the text unchanged."""
+    from cleaners.decode import _FTFY_CONFIG, _FTFY_FOLDING, needs_ftfy
+
+    if not needs_ftfy(text):
+        for config in (_FTFY_CONFIG, _FTFY_FOLDING):
+            fixed, steps = ftfy.fix_and_explain(text, config=config)
+            assert (fixed, steps) == (text, [])
+
+
+def test_repair_text_skips_ftfy_only_for_safe_ascii():
+    assert repair_text("Plain words, no entity.") == ("Plain words, no entity.", ())
+    fixed, steps = repair_text("Tom &amp; Jerry")
+    assert fixed == "Tom & Jerry" and steps  # the entity still goes through ftfy, with its explanation
