@@ -115,6 +115,10 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+#: Every rule at once: a block none of them matches (nearly every block) costs one match.
+_ANY_RULE = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in RULES), re.I)
+
+
 def match_rule(text: str, config: BoilerplateConfig = BoilerplateConfig()) -> tuple[str, str] | None:
     """The (rule, pattern) a short block matches, or None.
 
@@ -131,6 +135,8 @@ def match_rule(text: str, config: BoilerplateConfig = BoilerplateConfig()) -> tu
         return None
     words = len(text.split())
     if words > config.long_rule_max_words:
+        return None
+    if not _ANY_RULE.match(text):
         return None
     sentence = words >= 6 and bool(_SENTENCE.search(text))
     for name, pattern in RULES:

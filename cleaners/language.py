@@ -40,6 +40,7 @@ __all__ = [
     "DETECTORS",
     "LANGUAGES",
     "detect_language",
+    "load_models",
     "stopword_ratio",
     "document_language",
     "best_stopword_language",
@@ -154,6 +155,18 @@ def _langid_identifier() -> LanguageIdentifier:
     identifier = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
     identifier.set_languages(LANGUAGES)
     return identifier
+
+
+def load_models(config: LanguageConfig = LanguageConfig()) -> None:
+    """Load the configured detector's model now rather than on first use (py3langid's takes
+    ~1.5 s): a process that forks workers calls this first, so they share one copy.
+
+    >>> load_models()
+    """
+    if config.detector == "langdetect":
+        _langdetect_factory()
+    else:
+        _langid_identifier()
 
 
 _LANGDETECT_CODES = {"zh-cn": "zh", "zh-tw": "zh"}

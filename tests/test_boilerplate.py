@@ -4,6 +4,8 @@ matched; article sentences that merely mention a cookie, a newsletter or sharing
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaners.boilerplate import (
     RULES,
@@ -274,3 +276,13 @@ def test_japanese_prose_counts_without_spaces():
     ja = "市議会は火曜日、中心街に保護された自転車専用レーンの整備計画を承認した。"
     start, end, _ = main_content_window(["ホーム", "ニュース", ja, "お問い合わせ"])
     assert (start, end) == (2, 3)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.sampled_from(["End of content", "Share on Facebook", "© 2024 Example", "Posted on March 3, 2024",
+                        "Read more", "3 hours ago", "By Jane Doe", "Accept all", "We use cookies to improve it."])
+       | st.text(alphabet=st.sampled_from(list("abc ©:.-12 ShareEndofcontent")), max_size=40))
+def test_the_combined_prefilter_matches_exactly_when_some_rule_does(text):
+    from cleaners.boilerplate import _ANY_RULE
+
+    assert bool(_ANY_RULE.match(text)) == any(pattern.match(text) for _, pattern in RULES)
