@@ -1,0 +1,46 @@
+"""Quality regression floors (issue 3): the pipeline's F1 on a fixed handful of benchmark
+documents must not fall below the floor reached.
+
+The documents are the first N of each split (sorted by id) of the corpora in
+``../shared/bench``, read where they lie (never copied into the project); without the
+bench data the tests skip. Floors are the F1 measured when they were set, rounded down
+to the next 0.01 below: any real regression on these documents fails the test. The
+full-corpus figures come from ``clean-bench``.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from bench import corpora
+from bench.run import aggregate_scores, load_pipeline, score_document
+
+BENCH = corpora.default_bench_dir()
+pytestmark = pytest.mark.skipif(not (BENCH / "scrapinghub_aeb").is_dir(), reason=f"no bench data at {BENCH}")
+
+#: (corpus, split) -> (documents, metric, F1 floor)
+FLOORS = {
+    ("scrapinghub_html", "dev"): (20, "shingle", 0.95),
+    ("scrapinghub_html", "heldout"): (20, "shingle", 0.93),
+    ("scrapinghub_text", "dev"): (20, "shingle", 0.89),
+    ("scrapinghub_text", "heldout"): (20, "shingle", 0.79),
+    ("trafilatura_eval", "dev"): (30, "snippet", 0.91),
+    ("trafilatura_eval", "heldout"): (30, "snippet", 0.88),
+}
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    return load_pipeline()
+
+
+@pytest.mark.parametrize(("corpus", "split"), sorted(FLOORS))
+def test_f1_on_benchmark_documents_stays_above_its_floor(pipeline, corpus, split):
+    count, metric, floor = FLOORS[(corpus, split)]
+    documents = list(itertools.islice(getattr(corpora, corpus)(BENCH, split), count))
+    assert len(documents) == count
+    scores = [score_document(metric, doc.gold, pipeline(doc.name, doc.data)) for doc in documents]
+    result = aggregate_scores(metric, scores)
+    assert result["f1"] >= floor, f"{corpus}/{split}: F1 {result['f1']:.4f} fell below its floor {floor}"
