@@ -1,6 +1,6 @@
 """Text to blocks: HTML through trafilatura, plain text by lines.
 
->>> ex = extract_text("A Title Line Here\\n\\nThe first paragraph of the story is long enough to be prose, with words and more words and yet more words in it.")
+>>> ex = extract_text("A Title Line Here\\nThe first paragraph of the story is long enough to be prose, with words and more words and yet more words in it.")
 >>> ex.title, [b.type.value for b in ex.blocks]
 ('A Title Line Here', ['paragraph'])
 """
@@ -17,7 +17,7 @@ from lxml import etree
 from .decode import strip_control_chars
 from .types import Block, BlockType, Reason, Rejection
 
-__all__ = ["ExtractConfig", "Extracted", "extract_html", "extract_text", "looks_like_heading"]
+__all__ = ["ExtractConfig", "Extracted", "extract_html", "extract_text", "is_blank_line_separated", "looks_like_heading"]
 
 
 class ExtractConfig(NamedTuple):
@@ -129,23 +129,50 @@ def _check_block_sizes(texts: list[str], config: ExtractConfig) -> None:
 def extract_text(text: str, config: ExtractConfig = ExtractConfig()) -> Extracted:
     """Split scraped plain text into blocks, one per line, and detect a title line.
 
-    A first line becomes the title when it reads like a headline and the next
-    line is a real paragraph.
+    A first line becomes the title when it reads like a headline, the next
+    line is a real paragraph, and the text is not laid out like the
+    pipeline's own output (see :func:`is_blank_line_separated`).
 
     >>> ex = extract_text("Intro\\n- one item\\n- two items")
     >>> ex.title, [(b.type.value, b.text) for b in ex.blocks]
     (None, [('paragraph', 'Intro'), ('list_item', '- one item'), ('list_item', '- two items')])
     """
     _check_block_sizes(text.split("\n"), config)  # before copying a 50 MB line around
-    lines = [line for line in _text_lines(strip_control_chars(text)) if line]
+    text = strip_control_chars(text)
+    lines = [line for line in _text_lines(text) if line]
     title = None
-    if len(lines) >= 2 and _is_title_line(lines[0], lines[1], config):
+    if len(lines) >= 2 and _is_title_line(lines[0], lines[1], config) and not is_blank_line_separated(text):
         title, lines = lines[0], lines[1:]
     blocks = tuple(
         Block(line, _classify(line, lines[i + 1] if i + 1 < len(lines) else None, config))
         for i, line in enumerate(lines)
     )
     return Extracted(blocks=blocks, title=title)
+
+
+def is_blank_line_separated(text: str) -> bool:
+    """Every line stands alone between blank lines: the layout of the pipeline's own output.
+
+    The pipeline writes one block per line and a blank line between blocks, so
+    an article whose first block is a section heading (an HTML ``<h2>``) starts
+    with a headline-like line over a paragraph. In that layout the first line
+    is not taken as the title: it is the article's own text, and cleaning the
+    output again must not move it. Scraped dumps and typed text have lines
+    side by side somewhere (a title right above its story, menus, wrapped
+    paragraphs).
+
+    >>> is_blank_line_separated("Council Approves Budget\\n\\nThe council voted on Tuesday.")
+    True
+    >>> is_blank_line_separated("Council Approves Budget\\nThe council voted on Tuesday.")
+    False
+    """
+    previous_filled = False
+    for raw in text.split("\n"):
+        filled = bool(_normalize_space(raw))
+        if filled and previous_filled:
+            return False
+        previous_filled = filled
+    return True
 
 
 def _is_title_line(first: str, second: str, config: ExtractConfig) -> bool:

@@ -1,22 +1,27 @@
 """Blocks unrelated to the article's subject, at its edges.
 
 Each judged block gets a topical score: the share of its content words (not
-stopwords, at least three letters) that also occur in the article's core (its
-title and the middle of its kept blocks). A run of low-scoring blocks at the
-head or tail of the article is off-topic: appended stories, "also read" links,
-promotions. Blocks in the middle are never judged off-topic, so the article's
-own sections survive even when they change subject.
+stopwords, at least three letters) that also occur in the article's core (the
+middle of its kept blocks). A run of low-scoring blocks at the head or tail of
+the article is off-topic: appended stories, "also read" links, promotions.
+Blocks in the middle are never judged off-topic, so the article's own sections
+survive even when they change subject.
+
+The verdict depends only on the kept blocks (not on the title, which is not
+part of the output text) and runs are peeled until none is left, so cleaning
+the output text again removes nothing more.
 
 >>> from cleaners.types import Block
 >>> story = [Block(t) for t in (
 ...     "The river flooded the old mill town after three days of heavy rain, and the mill closed.",
-...     "Residents of the mill town said the river had never risen so fast in living memory.",
-...     "Engineers will inspect the river walls and the mill dam next week, the town council said.",
-...     "The town council also said the mill owners would be paid for damage caused by the river.",
+...     "Residents of the mill town said the flooded river had never risen so fast in living memory.",
+...     "Engineers will inspect the river walls and the mill dam next week, the town council said after the rain.",
+...     "The town council also said the mill owners would be paid for flood damage caused by the river.",
+...     "Volunteers cleared mud from the mill town streets while the river slowly fell back below its walls.",
 ...     "Quarterly smartphone sales rose sharply in Asia as manufacturers cut prices for budget models.",
 ...     "A celebrated chef opened her third restaurant downtown, serving seasonal tasting menus nightly.")]
->>> [b.decision.evidence["score"] if b.decision else "kept" for b in mark_off_topic(story, "Flood closes mill", "en")]
-['kept', 'kept', 'kept', 'kept', 0.0, 0.0]
+>>> [b.decision.evidence["score"] if b.decision else "kept" for b in mark_off_topic(story, None, "en")]
+['kept', 'kept', 'kept', 'kept', 'kept', 0.0, 0.0]
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from typing import Iterable, NamedTuple
 from .language import STOPWORDS
 from .types import Block, Reason
 
-__all__ = ["TopicConfig", "content_terms", "topical_score", "mark_off_topic"]
+__all__ = ["TopicConfig", "content_terms", "topical_score", "peel_edges", "mark_off_topic"]
 
 STEP = "topic"
 
@@ -43,10 +48,16 @@ class TopicConfig(NamedTuple):
     core_end: float = 0.8
     #: ...and below this fraction of the median score of the core's own blocks.
     relative_threshold: float = 0.4
+    #: No verdict when the core holds fewer judged blocks than this: one or two paragraphs
+    #: are no reference for the article's subject (a short page).
+    min_core_blocks: int = 3
     #: An edge run needs this many low-scoring judged blocks to be removed.
     min_run: int = 2
     #: Never remove more than this share of the article's kept characters as off-topic.
     max_removed_share: float = 0.4
+    #: Count the title's words in the core too. Off by default: the title is not in the
+    #: output text, so cleaning that text again would judge against a different core.
+    use_title: bool = False
 
 
 _TERM = re.compile(r"[^\W\d_]{3,}")
@@ -87,14 +98,13 @@ def _edge_runs(n: int) -> list[tuple[str, range]]:
     return [("tail", range(n - 1, -1, -1)), ("head", range(n))]
 
 
-def _core_median_score(terms: list[set[str]], core: Counter[str], core_range: range, config: TopicConfig) -> float:
-    """How topical the article's own core blocks are, leave-one-out: the baseline to compare with."""
-    scores = sorted(
+def _core_scores(terms: list[set[str]], core: Counter[str], core_range: range, config: TopicConfig) -> list[float]:
+    """How topical the article's own judged core blocks are, leave-one-out, sorted: the baseline to compare with."""
+    return sorted(
         topical_score(terms[k], core, own=1)[0]
         for k in core_range
         if len(terms[k]) >= config.min_terms
     )
-    return scores[len(scores) // 2] if scores else 0.0
 
 
 def _edge_run(
@@ -112,6 +122,59 @@ def _edge_run(
     return run
 
 
+def _peel_round(
+    remaining: list[int], terms: list[set[str]], title_terms: set[str], config: TopicConfig
+) -> dict[int, dict]:
+    """One judgement of the ``remaining`` blocks (indexes into ``terms``): their edge runs, with evidence."""
+    local = [terms[k] for k in remaining]
+    core_range = _core_indexes(len(local), config)
+    core: Counter[str] = Counter(title_terms)
+    for k in core_range:
+        core.update(local[k])
+    core_scores = _core_scores(local, core, core_range, config)
+    if len(core_scores) < config.min_core_blocks:
+        return {}
+    baseline = core_scores[len(core_scores) // 2]
+    threshold = round(min(config.max_off_topic_score, config.relative_threshold * baseline), 4)
+    verdicts: dict[int, dict] = {}
+    for position, order in _edge_runs(len(local)):
+        run = [item for item in _edge_run(order, local, core, core_range, threshold, config)
+               if remaining[item[0]] not in verdicts]
+        if len(run) < config.min_run:
+            continue
+        for k, score, shared in run:
+            verdicts[remaining[k]] = {"score": score, "threshold": threshold, "core_median": baseline,
+                                      "shared_terms": shared[:8], "terms": len(local[k]), "position": position,
+                                      "run": len(run), "reference": "title+core" if title_terms else "core"}
+    return verdicts
+
+
+def peel_edges(terms: list[set[str]], title_terms: set[str], config: TopicConfig = TopicConfig()) -> dict[int, dict]:
+    """Edge runs judged again on what is left, until a judgement removes nothing: a fixed point.
+
+    Removing a run moves the article's core inwards, which can expose the next
+    run; peeling here, in one pass, means cleaning the result again finds
+    nothing more to remove. Each verdict records its ``round`` (1 = first).
+
+    >>> story = [{"river", "mill", "town", "flood", "rain", "dam"}] * 4
+    >>> promo = [{"chef", "menu", "wine", "dinner", "kitchen", "table"}] * 2
+    >>> stocks = [{"shares", "index", "market", "trading", "prices", "bank"}] * 2
+    >>> sorted((k, v["round"]) for k, v in peel_edges(story + promo + stocks, set()).items())
+    [(4, 2), (5, 2), (6, 1), (7, 1)]
+    """
+    verdicts: dict[int, dict] = {}
+    remaining = list(range(len(terms)))
+    for round_number in range(1, len(terms) + 1):
+        if len(remaining) < 3:
+            break
+        found = _peel_round(remaining, terms, title_terms, config)
+        if not found:
+            break
+        verdicts.update({k: {**evidence, "round": round_number} for k, evidence in found.items()})
+        remaining = [k for k in remaining if k not in found]
+    return verdicts
+
+
 def mark_off_topic(
     blocks: Iterable[Block], title: str | None, language: str | None, config: TopicConfig = TopicConfig()
 ) -> list[Block]:
@@ -120,7 +183,9 @@ def mark_off_topic(
     A block is low when its score is under both ``max_off_topic_score`` and
     ``relative_threshold`` times the median score of the core's own blocks; a
     run counts only with at least ``min_run`` such blocks (one odd closing
-    paragraph is the author's, a string of them is appended material).
+    paragraph is the author's, a string of them is appended material). Runs
+    are peeled to a fixed point (:func:`peel_edges`); if all of them together
+    exceed ``max_removed_share`` of the kept characters, none is removed.
     """
     out = list(blocks)
     kept_index = [i for i, b in enumerate(out) if b.kept]
@@ -128,23 +193,11 @@ def mark_off_topic(
     if len(kept) < 3:
         return out
     terms = [content_terms(b.text, language) for b in kept]
-    core_range = _core_indexes(len(kept), config)
-    core: Counter[str] = Counter(content_terms(title or "", language))
-    for k in core_range:
-        core.update(terms[k])
-    baseline = _core_median_score(terms, core, core_range, config)
-    threshold = round(min(config.max_off_topic_score, config.relative_threshold * baseline), 4)
-    verdicts: dict[int, dict] = {}
-    for position, order in _edge_runs(len(kept)):
-        run = [item for item in _edge_run(order, terms, core, core_range, threshold, config) if item[0] not in verdicts]
-        if len(run) < config.min_run:
-            continue
-        for k, score, shared in run:
-            verdicts[k] = {"score": score, "threshold": threshold, "core_median": baseline, "shared_terms": shared[:8],
-                           "terms": len(terms[k]), "position": position, "run": len(run), "reference": "title+core"}
+    title_terms = content_terms(title or "", language) if config.use_title else set()
+    verdicts = peel_edges(terms, title_terms, config)
     removed = sum(len(kept[k].text) for k in verdicts)
     if removed > config.max_removed_share * sum(len(b.text) for b in kept):
         return out
-    for k, evidence in verdicts.items():
+    for k, evidence in sorted(verdicts.items()):
         out[kept_index[k]] = kept[k].drop(STEP, Reason.OFF_TOPIC, **evidence)
     return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from cleaners.extract import ExtractConfig, extract_html, extract_text, looks_like_heading
+from cleaners.extract import ExtractConfig, extract_html, extract_text, is_blank_line_separated, looks_like_heading
 from cleaners.types import BlockType
 
 P = BlockType.PARAGRAPH
@@ -105,6 +105,41 @@ def test_title_is_not_joined_with_a_paragraph_starting_in_lower_case():
     ex = extract_text(f"{title}\n{body}")
     assert ex.title == title
     assert [b.text for b in ex.blocks] == [body]
+
+
+HEADLINE = "Council Approves New Budget For Schools"
+STORY = ("The city council approved the new budget on Tuesday after a long debate about schools, roads and the "
+         "future of the public library in the old town centre.")
+
+
+def test_text_laid_out_like_the_pipelines_output_keeps_its_first_line():
+    """One line per block, blank lines between: a section heading on top stays a heading in the text."""
+    ex = extract_text(f"{HEADLINE}\n\n{STORY}\n\n{STORY}")
+    assert ex.title is None
+    assert _shape(ex) == [(H, HEADLINE), (P, STORY), (P, STORY)]
+
+
+@pytest.mark.parametrize("text", [
+    f"{HEADLINE}\n{STORY}\n\n{STORY}",  # the title right above the story
+    f"{HEADLINE}\n\n{STORY}\nMore from the council\n{STORY}",  # lines side by side further down
+    f"{HEADLINE}\n\nThe city council approved the new budget on Tuesday after a long debate\n"
+    f"about schools, roads and the future of the public library in the old town centre.",  # hard-wrapped
+])
+def test_a_title_line_above_scraped_or_typed_text_is_the_title(text):
+    ex = extract_text(text)
+    assert ex.title == HEADLINE
+    assert ex.blocks[0].text == STORY
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("one\n\ntwo\n\n\nthree\n", True),
+    ("one", True),
+    ("one\n \u00a0\ntwo", True),  # a line of spaces is blank
+    ("one\ntwo", False),
+    ("one\r\ntwo", False),
+])
+def test_is_blank_line_separated(text, expected):
+    assert is_blank_line_separated(text) is expected
 
 
 def test_empty_text_has_no_blocks():

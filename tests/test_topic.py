@@ -1,5 +1,6 @@
 """cleaners.topic: runs of unrelated blocks at the article's edges are dropped with
-Reason.OFF_TOPIC and their score; the article's own sections in the middle are kept."""
+Reason.OFF_TOPIC and their score; the article's own sections in the middle are kept;
+runs are peeled to a fixed point, so judging the kept blocks again removes nothing."""
 
 from __future__ import annotations
 
@@ -43,18 +44,55 @@ def test_appended_unrelated_paragraphs_at_the_tail_are_off_topic():
         assert evidence["position"] == "tail"
         assert evidence["score"] < evidence["threshold"] <= TopicConfig().max_off_topic_score
         assert evidence["run"] == 2
-        assert evidence["reference"] == "title+core"
+        assert evidence["round"] == 1
+        assert evidence["reference"] == "core"
     assert out[5].decision.evidence["shared_terms"] == ["budget"]
     assert out[6].decision.evidence["score"] == 0.0
 
 
 def test_single_appended_paragraph_is_dropped_when_min_run_is_one():
-    out = _mark(STORY + [SMARTPHONES], config=TopicConfig(min_run=1))
+    out = _mark(STORY + [CHEF], config=TopicConfig(min_run=1))
     assert _kept(out) == [True] * 5 + [False]
     evidence = out[5].decision.evidence
     assert out[5].decision.reason is Reason.OFF_TOPIC
     assert evidence["position"] == "tail"
     assert evidence["score"] < evidence["threshold"]
+
+
+def test_the_title_joins_the_core_only_with_use_title():
+    """The title is not in the output text: by default it does not sway the verdict."""
+    texts = STORY + [SMARTPHONES]  # shares "budget" with the core: on the fence
+    assert _kept(_mark(texts, config=TopicConfig(min_run=1))) == [True] * 6
+    out = _mark(texts, config=TopicConfig(min_run=1, use_title=True))
+    assert _kept(out) == [True] * 5 + [False]
+    assert out[5].decision.evidence["reference"] == "title+core"
+    assert out[5].decision.evidence["shared_terms"] == ["budget"]
+
+
+def test_runs_are_peeled_to_a_fixed_point():
+    """Two related teasers sit in the core until the unrelated tail goes; a second round takes them."""
+    texts = STORY + [CHEF, VEGAN, SMARTPHONES, FASHION]
+    out = _mark(texts, config=TopicConfig(max_removed_share=0.5))
+    assert _kept(out) == [True] * 5 + [False] * 4
+    assert [b.decision.evidence["round"] for b in out[5:]] == [2, 2, 1, 1]
+    assert {b.decision.reason for b in out[5:]} == {Reason.OFF_TOPIC}
+    again = _mark([b.text for b in out if b.kept], config=TopicConfig(max_removed_share=0.5))
+    assert _kept(again) == [True] * 5
+
+
+def test_peeling_past_the_budget_removes_nothing():
+    """All rounds together would take 4 of 9 paragraphs (over 40 %): none is removed, so the
+    result is still a fixed point (a second judgement sees the same blocks)."""
+    assert _kept(_mark(STORY + [CHEF, VEGAN, SMARTPHONES, FASHION])) == [True] * 9
+
+
+def test_no_verdict_without_three_judged_core_blocks():
+    """A core of two judged paragraphs is no reference for the subject (a short page)."""
+    texts = [STORY[0], STORY[1], "Traffic flows again.", STORY[2], SMARTPHONES, CHEF]
+    assert _kept(_mark(texts)) == [True] * 6
+    out = _mark(texts, config=TopicConfig(min_core_blocks=2))
+    assert _kept(out) == [True] * 4 + [False, False]
+    assert [b.decision.evidence["score"] for b in out[4:]] == [0.0, 0.0]
 
 
 def test_one_odd_closing_paragraph_is_kept_by_default():
