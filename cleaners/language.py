@@ -367,6 +367,13 @@ def _effective_words(text: str) -> float:
     return len(text.split()) + len(_DENSE_SCRIPT.findall(text[:2000])) / 2
 
 
+def _too_few_words(text: str, script: str | None, config: LanguageConfig) -> bool:
+    """Fewer than ``min_block_words`` (effective) words; Latin-script text has no dense script to count."""
+    if script == "latin" and len(text.split(None, config.min_block_words)) >= config.min_block_words:
+        return False
+    return _effective_words(text) < config.min_block_words
+
+
 def _is_list_like(block: Block) -> bool:
     """Names, scores or nouns rather than a sentence: a list item or table, three or more
     commas, or hardly any word starting in lower case ("Viera d. Melbourne 1-0").
@@ -416,9 +423,9 @@ def _judge_block(block: Block, doc_lang: str, doc_script: str | None, config: La
     text = block.text
     script = script or block_script(text)
     other_script = _in_other_script(script, text, doc_script, config)
-    if not other_script and (len(text) < config.min_block_chars or _effective_words(text) < config.min_block_words):
+    if not other_script and (len(text) < config.min_block_chars or _too_few_words(text, script[0], config)):
         return block
-    counts, words = stopword_counts(text[: config.block_sample_chars * 4])
+    counts, words = stopword_counts(text[: config.block_sample_chars])
     own_count = counts.get(doc_lang, 0)
     own_ratio = round(own_count / words, 4) if doc_lang in STOPWORDS and words else None
     if not other_script and own_ratio is not None and own_ratio >= config.same_language_stopword_ratio:
@@ -444,7 +451,7 @@ def _judge_block(block: Block, doc_lang: str, doc_script: str | None, config: La
     foreign_count = counts.get(best, 0)
     evidence["foreign_stopword_ratio"] = round(foreign_count / words, 4) if best in STOPWORDS and words else None
     if best in STOPWORDS and own_ratio is not None:
-        own_only, foreign_only = exclusive_stopword_counts(text[: config.block_sample_chars * 4], doc_lang, best)
+        own_only, foreign_only = exclusive_stopword_counts(text[: config.block_sample_chars], doc_lang, best)
         evidence["exclusive_stopwords"] = [own_only, foreign_only]
         if own_only > foreign_only or (own_only == foreign_only and _is_list_like(block)):
             # e.g. an English ingredient list of Italian words: no Italian grammar in it
