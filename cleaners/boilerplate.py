@@ -53,6 +53,14 @@ _DATE_WORDS = (
 )
 
 
+#: What makes a run of numbers a date or time: a date word, hh:mm, am/pm, a d/m/y date or a
+#: year. Without one it is a price, a score or a phone number ("$309.16", "1-0", "02-751-1500").
+_DATE_ANCHOR = (
+    r"(?=.*(?:(?<!\w)(?:" + _DATE_WORDS + r")(?!\w)|\d{1,2}[:h]\d{2}|(?<!\w)[ap]\.?m\.?(?!\w)"
+    r"|(?<!\d)\d{1,2}[./-]\d{1,2}[./-]\d{2,4}(?!\d)|(?<!\d)(?:19|20)\d\d(?!\d)))"
+)
+
+
 def _rx(*alternatives: str) -> re.Pattern[str]:
     return re.compile(r"^\W*(?:" + "|".join(alternatives) + r")\W*$", re.I)
 
@@ -106,7 +114,7 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"(?:photo|foto|image|bild)\s*:\s*.{0,60}",
     )),
     ("timestamp", re.compile(
-        r"^\W*(?=.*\d)(?:(?:(?:" + _DATE_WORDS + r"|at|um|à|a las|de|of|[ap]\.?m\.?|(?-i:[A-Z]{2,4}))(?!\w)"
+        r"^\W*(?=.*\d)" + _DATE_ANCHOR + r"(?:(?:(?:" + _DATE_WORDS + r"|at|um|à|a las|de|of|[ap]\.?m\.?|(?-i:[A-Z]{2,4}))(?!\w)"
         r"|\d{1,4}(?:st|nd|rd|th|\.)?(?!\w)|[,./:\-–|()@])\s*){2,}$"
         r"|^\W*\d{1,3}\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\W*$"
         r"|^\W*(?:vor|il y a|hace)\s+\d{1,3}\s+\w+\W*$",

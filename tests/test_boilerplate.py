@@ -286,3 +286,15 @@ def test_the_combined_prefilter_matches_exactly_when_some_rule_does(text):
     from cleaners.boilerplate import _ANY_RULE
 
     assert bool(_ANY_RULE.match(text)) == any(pattern.match(text) for _, pattern in RULES)
+
+
+@pytest.mark.parametrize("line", ["March 3, 2024", "Jan. 5", "12.05.2019 | 14:30", "4:14 p.m.", "2019-05-01",
+                                  "3 hours ago", "Posted on 29 November 2018"])
+def test_date_and_time_lines_are_timestamps(line):
+    assert match_rule(line)[0] in ("timestamp", "byline")
+
+
+@pytest.mark.parametrize("line", ["$309.16", "1-0", "02-751-1500", "10 | 20", "Palm Bay 18 22 13 17"])
+def test_prices_scores_and_phone_numbers_are_not_timestamps(line):
+    """Numbers alone are no date: without a date word, hh:mm, am/pm, d/m/y or a year they stay."""
+    assert match_rule(line) is None
