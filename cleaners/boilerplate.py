@@ -209,8 +209,10 @@ class WindowConfig(NamedTuple):
     prose_any_words: int = 30
     #: What one non-prose line inside the window costs, in words of prose.
     gap_penalty: float = 8.0
-    #: A comment-section marker ends the window only after this share of its prose.
+    #: A comment-section marker ends the window only after this share of its prose...
     comment_min_share: float = 0.5
+    #: ...or, when the window holds this many markers (a thread), after any prose.
+    comment_thread_markers: int = 2
 
 
 _SENTENCE_END = re.compile(r"[.!?…。！？\"”’»)]\s*$")
@@ -251,19 +253,31 @@ _COMMENT_MARKER = re.compile(
     r"^\W*(?:\d+\s+)?(?:comments?|responses?|replies|kommentare?|commentaires?|comentarios?)(?:\s*\(\d+\))?\W*$"
     r"|^\W*(?:leave a (?:comment|reply)|add a comment|post a comment|join the (?:discussion|conversation)|kommentar schreiben"
     r"|laisser un commentaire|deja un comentario)\b.{0,40}$"
-    r"|^.{2,80}\b(?:said|says|wrote|sagte|schrieb|a dit|a écrit|dijo|escribió)\s*:\s*$",
+    r"|^(?=.*\d).{2,80}\b(?:said|says|wrote|sagte|schrieb|a dit|a écrit|dijo|escribió)\s*:\s*$",  # dated: a commenter
     re.I,
 )
 
 
 def _comment_cut(texts: list[str], start: int, end: int, config: WindowConfig) -> int:
-    """Where a comment section begins inside the window (after most of its prose), else ``end``."""
-    values = [max(_line_value(t, config), 0.0) for t in texts[start:end]]
+    """Where a comment section begins inside the window, else ``end``: at a marker after most
+    of the window's prose, or, when the window holds a thread (``comment_thread_markers`` or
+    more markers), at its first marker with some prose before it.
+
+    >>> story = ["The council approved the new budget for the schools on Tuesday evening."]
+    >>> thread = ["Ann on May 1, 2019 at 4:47 pm said:", "Great post, thanks for writing it up.",
+    ...           "Bob on May 2, 2019 at 9:12 am said:", "I disagree with most of what you wrote."]
+    >>> _comment_cut(story + thread, 0, 5, WindowConfig())
+    1
+    """
+    window = texts[start:end]
+    values = [max(_line_value(t, config), 0.0) for t in window]
+    markers = [offset for offset, text in enumerate(window) if _COMMENT_MARKER.match(text)]
     total, seen = sum(values), 0.0
-    for offset, text in enumerate(texts[start:end]):
-        if seen >= config.comment_min_share * total and _COMMENT_MARKER.match(text):
+    thread = len(markers) >= config.comment_thread_markers
+    for offset, value in enumerate(values):
+        if offset in markers and (seen >= config.comment_min_share * total or (thread and seen > 0)):
             return start + offset
-        seen += values[offset]
+        seen += value
     return end
 
 

@@ -298,3 +298,24 @@ def test_date_and_time_lines_are_timestamps(line):
 def test_prices_scores_and_phone_numbers_are_not_timestamps(line):
     """Numbers alone are no date: without a date word, hh:mm, am/pm, d/m/y or a year they stay."""
     assert match_rule(line) is None
+
+
+STORY_LINE = "The council approved the new budget for the schools on Tuesday evening after a long debate."
+
+
+def test_a_dated_comment_thread_is_cut_even_when_it_outweighs_the_story():
+    lines = ["Home", STORY_LINE,
+             "Ann on May 1, 2019 at 4:47 pm said:", "Great post, thanks for writing all of it up so clearly for us.",
+             "Bob on May 2, 2019 at 9:12 am said:", "I disagree with most of what you wrote here about the budget.",
+             "Cy on May 3, 2019 at 1:02 pm said:", "The schools have needed this money for years, and it is overdue."]
+    marked = mark_outside_main_content(mark_boilerplate([Block(t) for t in lines]))
+    assert [b.kept for b in marked][:3] == [False, True, False]
+    assert all(b.decision.evidence["rule"] == "comment_section" for b in marked[2:])
+    assert marked[2].decision.reason is Reason.BOILERPLATE
+
+
+def test_quotes_introduced_by_said_are_not_a_thread():
+    lines = ["Home", STORY_LINE, "The mayor said:", "We will build the schools our children deserve, and soon.",
+             "Her opponent said:", "This budget spends money the city does not have, and it will hurt."]
+    marked = mark_outside_main_content(mark_boilerplate([Block(t) for t in lines]))
+    assert [b.kept for b in marked] == [False, True, True, True, True, True]
