@@ -116,7 +116,8 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("timestamp", re.compile(
         r"^\W*(?=.*\d)" + _DATE_ANCHOR + r"(?:(?:(?:" + _DATE_WORDS + r"|at|um|à|a las|de|of|[ap]\.?m\.?|(?-i:[A-Z]{2,4}))(?!\w)"
         r"|\d{1,4}(?:st|nd|rd|th|\.)?(?!\w)|[,./:\-–|()@])\s*){2,}$"
-        r"|^\W*\d{1,3}\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\W*$"
+        r"|^\W*\d{1,3}\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago"
+        r"(?:\s+at\s+\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?)?\W*$"
         r"|^\W*(?:vor|il y a|hace)\s+\d{1,3}\s+\w+\W*$",
         re.I,
     )),
@@ -250,7 +251,8 @@ def main_content_window(texts: list[str], config: WindowConfig = WindowConfig())
 
 
 _COMMENT_MARKER = re.compile(
-    r"^\W*(?:\d+\s+)?(?:comments?|responses?|replies|kommentare?|commentaires?|comentarios?)(?:\s*\(\d+\))?\W*$"
+    r"^\W*(?:\d+\s+)?(?:(?:top|top rated|most (?:popular|liked|recent)|latest|reader|readers'?|user)\s+)?"
+    r"(?:comments?|responses?|replies|kommentare?|commentaires?|comentarios?)(?:\s*\(\d+\))?\W*$"
     r"|^\W*(?:leave a (?:comment|reply)|add a comment|post a comment|join the (?:discussion|conversation)|kommentar schreiben"
     r"|laisser un commentaire|deja un comentario)\b.{0,40}$"
     r"|^(?=.*\d).{2,80}\b(?:said|says|wrote|sagte|schrieb|a dit|a écrit|dijo|escribió)\s*:\s*$",  # dated: a commenter
@@ -258,10 +260,11 @@ _COMMENT_MARKER = re.compile(
 )
 
 
-def _comment_cut(texts: list[str], start: int, end: int, config: WindowConfig) -> int:
+def _comment_cut(texts: list[str], start: int, end: int, config: WindowConfig, dropped_markers: int = 0) -> int:
     """Where a comment section begins inside the window, else ``end``: at a marker after most
     of the window's prose, or, when the window holds a thread (``comment_thread_markers`` or
-    more markers), at its first marker with some prose before it.
+    more markers, counting ``dropped_markers``: lines inside it another rule already dropped,
+    such as "[ 167 comments ]"), at its first marker with some prose before it.
 
     >>> story = ["The council approved the new budget for the schools on Tuesday evening."]
     >>> thread = ["Ann on May 1, 2019 at 4:47 pm said:", "Great post, thanks for writing it up.",
@@ -273,7 +276,7 @@ def _comment_cut(texts: list[str], start: int, end: int, config: WindowConfig) -
     values = [max(_line_value(t, config), 0.0) for t in window]
     markers = [offset for offset, text in enumerate(window) if _COMMENT_MARKER.match(text)]
     total, seen = sum(values), 0.0
-    thread = len(markers) >= config.comment_thread_markers
+    thread = len(markers) + dropped_markers >= config.comment_thread_markers
     for offset, value in enumerate(values):
         if offset in markers and (seen >= config.comment_min_share * total or (thread and seen > 0)):
             return start + offset
@@ -302,7 +305,9 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
     start, end, score = main_content_window(texts, config)
     if end == 0:
         return out
-    cut = _comment_cut(texts, start, end, config)
+    span = range(kept_index[start], kept_index[end - 1] + 1)
+    dropped_markers = sum(not out[i].kept and bool(_COMMENT_MARKER.match(out[i].text)) for i in span)
+    cut = _comment_cut(texts, start, end, config, dropped_markers)
     window = [kept_index[start], kept_index[cut - 1]]
     for k, i in enumerate(kept_index):
         if cut <= k < end:

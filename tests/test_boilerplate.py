@@ -319,3 +319,17 @@ def test_quotes_introduced_by_said_are_not_a_thread():
              "Her opponent said:", "This budget spends money the city does not have, and it will hurt."]
     marked = mark_outside_main_content(mark_boilerplate([Block(t) for t in lines]))
     assert [b.kept for b in marked] == [False, True, True, True, True, True]
+
+
+def test_a_comment_count_dropped_by_another_rule_still_marks_the_thread():
+    """'[ 3 comments ]' is dropped as navigation; with 'Top Rated Comments' it makes a thread."""
+    lines = ["Home", STORY_LINE, STORY_LINE.replace("Tuesday", "Monday"), "[ 3 comments ]", "Top Rated Comments",
+             "Woyzeck", "2 days ago at 07:52 am",
+             "It is good to see the council finally spending money on the schools in the old town centre.",
+             "Nick", "2 days ago at 07:47 am",
+             "I think we will see similar budgets in the other towns, and the libraries should be next in line."]
+    marked = mark_outside_main_content(mark_boilerplate([Block(t) for t in lines]))
+    assert [b.kept for b in marked][:3] == [False, True, True]
+    rules = [b.decision.evidence["rule"] for b in marked[3:]]
+    assert rules[:2] == ["navigation", "comment_section"] and "timestamp" in rules
+    assert not any(b.kept for b in marked[3:])
