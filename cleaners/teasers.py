@@ -16,7 +16,8 @@ from typing import Iterable, NamedTuple
 
 from .types import Block, BlockType, Reason
 
-__all__ = ["TeaserConfig", "is_truncated", "is_teaser_headline", "is_section_label", "mark_teasers"]
+__all__ = ["TeaserConfig", "is_truncated", "is_teaser_headline", "is_section_label", "starts_with_headline",
+           "mark_teasers"]
 
 STEP = "teasers"
 
@@ -37,12 +38,18 @@ class TeaserConfig(NamedTuple):
     #: Input formats the unlabelled headline-list rule applies to: HTML extraction keeps
     #: real stacked headings (product names, list titles) that this rule would take.
     headline_list_formats: tuple[str, ...] = ("text",)
+    #: Flattened teasers (a headline and its summary on one line): this many words at least,
+    #: judged on the first ``headline_summary_head`` words; this many in a row without a label.
+    headline_summary_min_words: int = 12
+    headline_summary_head: int = 8
+    min_flattened_run: int = 3
 
 
 _TRUNCATED = re.compile(r"(?:…|\.\.\.|\[…\]|\[\.\.\.\])\s*$")
 _SENTENCE_END = re.compile(r"[.:;,…]\s*$")
 _LABEL = re.compile(
     r"^\W*(?:news|latest(?: news)?|related(?: (?:news|stories|articles|posts|content))?|more (?:news|stories|articles|from \w+(?: \w+)?|on this(?: topic)?)"
+    r"|(?:latest|top|more|recent|breaking|local|weather|sports?|business|entertainment|tech) (?:headlines|stories|videos|news|sports)"
     r"|most (?:read|popular|viewed|shared)|you (?:may|might) (?:also )?like|recommended(?: for you)?|(?:also|read) (?:read|also|more)|see also"
     r"|trending(?: now)?|top stories|editor'?s picks|nachrichten|aktuell|lesen sie auch|mehr zum thema|das könnte sie auch interessieren"
     r"|meistgelesen|weitere artikel|à lire aussi|lire aussi|sur le même sujet|les plus lus|actualités|te puede interesar|noticias(?: relacionadas)?"
@@ -93,6 +100,34 @@ def is_title_cased_headline(text: str, config: TeaserConfig = TeaserConfig()) ->
     return bool(long_words) and sum(w[0].isupper() for w in long_words) >= 0.75 * len(long_words)
 
 
+_SMALL_WORDS = frozenset("a an and as at but by for from in into of off on or per the to up via vs with".split())
+
+
+def starts_with_headline(text: str, config: TeaserConfig = TeaserConfig()) -> bool:
+    """A long line that opens with a title-cased headline: a flattened teaser, headline and
+    summary run together ("Ford Recalls F-150s; Loose Cable Can Cause Stalling Ford is recalling…").
+    Every word of the first ``headline_summary_head`` but small ones is capitalized (or a number);
+    a game roundup ("Wild 4, Sabres 1: Zach Parise scored twice…") has its verb in that span.
+
+    >>> starts_with_headline("Police: 2 In Custody After Death Of Student A 24-year-old woman and a man were arrested.")
+    True
+    >>> starts_with_headline("Berrien County Health Department officials said Monday the victim had died last week.")
+    False
+    >>> starts_with_headline("SAN FRANCISCO (AP) — Pacific Gas & Electric Co. was set to begin shutting off power.")
+    False
+    >>> starts_with_headline("Wild 4, Sabres 1: Zach Parise scored twice, and Minnesota beat Buffalo on Monday night.")
+    False
+    """
+    words = text.split()
+    if len(words) < config.headline_summary_min_words:
+        return False
+    if any(w in ("—", "–", "-", "--") for w in words[: config.headline_summary_head]):
+        return False  # a dateline ("SAN FRANCISCO (AP) — Pacific Gas & Electric Co. was…") opens an article
+    head = [w.strip("\"'‘’“”()[]$€£,:;") for w in words[: config.headline_summary_head]]
+    content = [w for w in head if w and not w.isdigit() and w.lower() not in _SMALL_WORDS]
+    return bool(content) and all(w[0].isupper() or not w[0].isalpha() for w in content)
+
+
 def _headline_run_end(kept: list[Block], start: int, config: TeaserConfig) -> int:
     i = start
     while i < len(kept) and kept[i].type is not BlockType.LIST_ITEM and is_title_cased_headline(kept[i].text, config):
@@ -110,7 +145,15 @@ def _pair_run_end(kept: list[Block], start: int, config: TeaserConfig) -> tuple[
 
 def _headline_list_end(kept: list[Block], start: int, config: TeaserConfig) -> int:
     i = start
-    while i < len(kept) and (is_teaser_headline(kept[i].text, config.headline_max_words) or is_truncated(kept[i].text)):
+    while i < len(kept) and (is_teaser_headline(kept[i].text, config.headline_max_words) or is_truncated(kept[i].text)
+                             or starts_with_headline(kept[i].text, config)):
+        i += 1
+    return i
+
+
+def _flattened_run_end(kept: list[Block], start: int, config: TeaserConfig) -> int:
+    i = start
+    while i < len(kept) and kept[i].type is not BlockType.HEADING and starts_with_headline(kept[i].text, config):
         i += 1
     return i
 
@@ -134,6 +177,11 @@ def _find_runs(kept: list[Block], config: TeaserConfig, fmt: str) -> list[tuple[
                 runs.append((i, end, "related_list", {"headlines": end - body, "label": kept[i].text}))
                 i = end
                 continue
+        end = _flattened_run_end(kept, i, config)
+        if end - i >= config.min_flattened_run:
+            runs.append((i, end, "headline_summary_lines", {"headlines": end - i, "label": None}))
+            i = end
+            continue
         end = _headline_run_end(kept, i, config) if fmt in config.headline_list_formats else i
         if end - i >= config.min_headline_run:
             runs.append((i, end, "headline_list", {"headlines": end - i, "label": None}))

@@ -168,3 +168,32 @@ def test_is_teaser_headline(text, expected):
 )
 def test_is_section_label(text, expected):
     assert is_section_label(text) is expected
+
+
+FLATTENED = [
+    "Police: 2 In Custody After Death Of Student-Athlete A 24-year-old woman and a 28-year-old man are in custody.",
+    "Customers Leave Without Paying $690 Bill At Troy Steakhouse A party of six left without paying after a fight.",
+    "Michigan To Mail Redistricting Panel Applications To 250,000 The state will mail applications to residents.",
+]
+
+
+def test_flattened_teasers_after_a_latest_headlines_label_are_a_related_list():
+    blocks = [Block("The last paragraph of the story ends here, with a proper full stop and all."),
+              Block("Latest Headlines")] + [Block(t) for t in FLATTENED]
+    marked = mark_teasers(blocks)
+    assert marked[0].kept
+    assert [b.decision.evidence["rule"] for b in marked[1:]] == ["section_label"] + ["related_list"] * 3
+    assert all(b.decision.reason is Reason.TEASER for b in marked[1:])
+
+
+def test_three_flattened_teasers_in_a_row_need_no_label():
+    marked = mark_teasers([Block(t) for t in FLATTENED])
+    assert {b.decision.evidence["rule"] for b in marked} == {"headline_summary_lines"}
+
+
+def test_game_roundups_and_datelines_are_not_flattened_teasers():
+    lines = ["Wild 4, Sabres 1: Zach Parise scored twice, Alex Stalock made 30 saves and Minnesota beat Buffalo.",
+             "Bruins 5, Devils 1: David Pastrnak and Matt Grzelcyk scored two goals apiece for Boston on Monday.",
+             "Panthers 5, Flyers 2: Aleksander Barkov and Brett Connolly each had a goal and an assist to lift Florida.",
+             "SAN FRANCISCO (AP) — Pacific Gas & Electric Co. was set to begin shutting off power Wednesday to homes."]
+    assert all(b.kept for b in mark_teasers([Block(t) for t in lines]))
