@@ -79,6 +79,8 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"share(?: (?:this|it|now|on|via|article|story|post|page|with|your|friends|[A-Z]\w+|facebook|twitter|x|email|linkedin|whatsapp))*",
         r"(?:tweet|pin|email|e-mail|whatsapp|facebook|twitter|linkedin|reddit|pinterest|telegram|x|flipboard)(?: (?:this|it))?",
         r"(?:teilen|partager|compartir)(?: (?:auf|sur|en|on|via) \w+)?", r"print(?: this)?(?: article| page)?", r"copy link",
+        r"click to (?:share|email|e-mail|print|tweet|pin)\b.{0,60}",
+        r"(?:(?:whatsapp|facebook|twitter|pinterest|pint|linkedin|email|e-mail|reddit|telegram|tumblr|flipboard|print)\W+){2,}\w*",
         r"link (?:copied|kopiert)", r"(?:artikel )?(?:teilen|drucken|versenden)", r"(?:imprimer|partager) (?:cet article|l'article)",
         r"imprimer", r"(?:imprimir|enviar por correo)",
     )),
@@ -110,7 +112,7 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     )),
     ("byline", _rx(
         r"(?:by|von|par|por)\s+(?-i:[A-ZÀ-Ý][\w.'’-]+(?:\s+(?:[A-ZÀ-Ý][\w.'’-]+|and|und|et|y|&|,)){0,6})(?:\s*[|,–-]\s*[^.!?]{0,60})?",
-        r"(?:posted|published|updated|veröffentlicht|aktualisiert|publié|mis à jour|publicado|actualizado)(?: on| am| le| el)?\s*:?\s*[^!?]{0,30}\d[^!?]{0,30}",
+        r"(?:posted|published|updated|veröffentlicht|aktualisiert|publié|mis à jour|publicado|actualizado)(?: on| am| le| el)?\s*:?\s*[^!?]{0,60}\d[^!?]{0,30}",
         r"(?:photo|foto|image|bild)\s*:\s*.{0,60}",
     )),
     ("timestamp", re.compile(
@@ -255,7 +257,8 @@ _COMMENT_MARKER = re.compile(
     r"(?:comments?|responses?|replies|kommentare?|commentaires?|comentarios?)(?:\s*\(\d+\))?\W*$"
     r"|^\W*(?:leave a (?:comment|reply)|add a comment|post a comment|join the (?:discussion|conversation)|kommentar schreiben"
     r"|laisser un commentaire|deja un comentario)\b.{0,40}$"
-    r"|^(?=.*\d).{2,80}\b(?:said|says|wrote|sagte|schrieb|a dit|a écrit|dijo|escribió)\s*:\s*$",  # dated: a commenter
+    r"|^\W*\d+\s+(?:comments?|responses?|replies|thoughts)\s+(?:to|on)\b.{0,160}$"
+    r"|^(?:(?=.*\d).{2,80}|\S{2,40})\s(?:said|says|wrote|sagte|schrieb|a dit|a écrit|dijo|escribió)\s*:\s*$",  # a commenter: dated, or a user name
     re.I,
 )
 

@@ -333,3 +333,27 @@ def test_a_comment_count_dropped_by_another_rule_still_marks_the_thread():
     rules = [b.decision.evidence["rule"] for b in marked[3:]]
     assert rules[:2] == ["navigation", "comment_section"] and "timestamp" in rules
     assert not any(b.kept for b in marked[3:])
+
+
+@pytest.mark.parametrize(("line", "rule"), [
+    ("Click to share on Facebook (Opens in new window)", "share"),
+    ("Click to email this to a friend (Opens in new window)", "share"),
+    ("Whatsapp Facebook Pinterest Baixar", "share"),
+    ("Posted by Michael David Smith on November 19, 2019, 6:21 AM EST", "byline"),
+])
+def test_share_rows_and_long_bylines(line, rule):
+    assert match_rule(line)[0] == rule
+
+
+def test_a_sentence_naming_social_networks_is_kept():
+    assert match_rule("Facebook and Twitter are the social networks most used by the town's residents.") is None
+
+
+def test_wordpress_comment_threads_are_cut():
+    lines = ["Home", STORY_LINE, STORY_LINE.replace("Tuesday", "Monday"),
+             "2 responses to “Council approves the budget”", "thelastfan says:",
+             "It is a good thing that the schools finally get the money they have needed for so long.",
+             "joetoronto says:", "It is time for the other towns to follow, and for the libraries to be next."]
+    marked = mark_outside_main_content(mark_boilerplate([Block(t) for t in lines]))
+    assert [b.kept for b in marked] == [False, True, True] + [False] * 5
+    assert {b.decision.evidence["rule"] for b in marked[3:]} == {"comment_section"}
