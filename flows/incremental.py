@@ -16,6 +16,14 @@ A crash anywhere before that last step leaves the manifest as it was: the next r
 removes the orphan folder and redoes the work; readers never see its records.
 
 Readers: :func:`records_since` (everything whose current record came from a run after X).
+
+Paths: in memory (and in :func:`records_since`) an input is its path as the OS gives it,
+which for a file name that is not UTF-8 holds lone surrogates (Python's surrogateescape);
+records carry :func:`~flows.inputs.printable_path` of it. Manifest format 2 stores each
+path as :func:`~flows.inputs.escape_path` of it, which is valid Unicode and converts back
+exactly (usually the path itself; backslashes doubled, non-UTF-8 bytes ``\\xNN``).
+Format 1 (before) stored the paths themselves, which could only be UTF-8: it is still read
+(its keys taken as they are) and is written as format 2 by the next run that saves.
 """
 
 from __future__ import annotations
@@ -33,7 +41,7 @@ from typing import Any, Iterable, Iterator, NamedTuple
 
 from cleaners.pipeline import CleanConfig
 
-from .inputs import discover
+from .inputs import discover, escape_path, printable_path, unescape_path
 from .runner import (
     ARTICLES, IN_PROCESS, REJECTED, REPORT, MapBatches, RunReport, fsync_dir, batched, local_batches, pipeline_info,
 )
@@ -45,7 +53,8 @@ __all__ = [
 ]
 
 MANIFEST, RUNS, LOCK = "manifest.json", "runs", ".lock"
-FORMAT = 1
+FORMAT = 2  # 2: input paths stored as escape_path(path); 1: the paths themselves (UTF-8 names only)
+READABLE_FORMATS = (1, 2)
 DELETED = "deleted"
 # A file modified this close to the moment it was hashed may change again within the same
 # mtime tick: its size + mtime are not remembered, so the next run hashes it again (as git does).
@@ -86,7 +95,7 @@ class Outcome(NamedTuple):
 class Change(NamedTuple):
     """One input's current state, as returned by :func:`records_since`."""
 
-    path: str
+    path: str  # as the OS gives it (open() takes it); the record's source.path is printable_path(path)
     run: str
     kind: str  # "article", "rejected" or "deleted"
     record: dict[str, Any] | None  # the article / rejected record; None when deleted
@@ -97,23 +106,35 @@ def empty_manifest() -> dict[str, Any]:
 
 
 def load_manifest(out_dir: str) -> dict[str, Any]:
-    """The manifest of ``out_dir``, or an empty one before the first run."""
+    """The manifest of ``out_dir`` (format 1 or 2), or an empty one before the first run.
+
+    Returned in the current format, its ``inputs`` keyed by the paths as the OS gives them.
+    """
     try:
         with open(os.path.join(out_dir, MANIFEST), encoding="utf-8") as handle:
             manifest = json.load(handle)
     except FileNotFoundError:
         return empty_manifest()
-    if manifest.get("format") != FORMAT:
-        raise ValueError(f"{out_dir}/{MANIFEST}: unsupported manifest format {manifest.get('format')!r}")
-    return manifest
+    found = manifest.get("format")
+    if found not in READABLE_FORMATS:
+        raise ValueError(f"{out_dir}/{MANIFEST}: unsupported manifest format {found!r}")
+    if found == 2:
+        try:
+            inputs = {unescape_path(key): entry for key, entry in manifest["inputs"].items()}
+        except ValueError as exc:
+            raise ValueError(f"{out_dir}/{MANIFEST}: {exc}") from None
+    else:  # format 1 held the paths themselves
+        inputs = dict(manifest["inputs"])
+    return {**manifest, "format": FORMAT, "inputs": inputs}
 
 
 def save_manifest(out_dir: str, manifest: dict[str, Any]) -> None:
     """Write the manifest atomically: a temp file beside it, fsynced, then ``os.replace``."""
+    stored = {**manifest, "format": FORMAT, "inputs": {escape_path(p): e for p, e in manifest["inputs"].items()}}
     fd, tmp = tempfile.mkstemp(prefix=f".{MANIFEST}.", dir=out_dir)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(manifest, handle, ensure_ascii=False, indent=1, sort_keys=True)
+            json.dump(stored, handle, ensure_ascii=False, indent=1, sort_keys=True)
             handle.write("\n")
             handle.flush()
             os.fsync(handle.fileno())
@@ -293,8 +314,9 @@ def _write_run(
                 for kind, line in result.lines:
                     path = next(paths)
                     record = json.loads(line)
-                    if record["source"]["path"] != path:
-                        raise RuntimeError(f"batch results out of order: {record['source']['path']} != {path}")
+                    if record["source"]["path"] != printable_path(path):
+                        raise RuntimeError(f"batch results out of order: {record['source']['path']} != "
+                                           f"{printable_path(path)}")
                     handles[kind].write(line + "\n")
                     outcomes[path] = Outcome(kind, counts[kind], record.get("id"), record["source"]["sha256"])
                     counts[kind] += 1
@@ -343,7 +365,7 @@ def run_incremental(
     paths = list(paths)
     missing = [p for p in paths if not os.path.exists(p)]
     if missing:
-        raise FileNotFoundError(f"input path(s) not found: {', '.join(missing)}")
+        raise FileNotFoundError(f"input path(s) not found: {', '.join(map(printable_path, missing))}")
     os.makedirs(os.path.join(out_dir, RUNS), exist_ok=True)
     pipeline = pipeline_info(config)._asdict()
     with _locked(out_dir):
@@ -391,7 +413,8 @@ def _read_lines(path: str, wanted: set[int]) -> dict[int, dict[str, Any]]:
 def records_since(out_dir: str, run_key: str | None = None) -> list[Change]:
     """Every input whose current state came from a run after ``run_key`` (all of them when None).
 
-    Ordered by run, then path. Only what the manifest references is returned, so records
+    Ordered by run, then path. ``path`` is the input's path as the OS gives it (the
+    record's ``source.path`` is its printable form). Only what the manifest references is returned, so records
     of a run that died before updating the manifest are never seen. An input cleaned in
     run X and changed again in run Y appears once, with its run-Y record.
     """
@@ -412,8 +435,8 @@ def records_since(out_dir: str, run_key: str | None = None) -> list[Change]:
     changes = []
     for run, path, entry in entries:
         record = None if entry["kind"] == DELETED else loaded[(run, entry["kind"])][entry["line"]]
-        if record is not None and record["source"]["path"] != path:
-            raise ValueError(f"manifest and {run}/{files[entry['kind']]} disagree about {path}")
+        if record is not None and record["source"]["path"] != printable_path(path):
+            raise ValueError(f"manifest and {run}/{files[entry['kind']]} disagree about {escape_path(path)}")
         changes.append(Change(path, run, entry["kind"], record))
     return changes
 

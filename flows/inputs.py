@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from typing import Iterable, Iterator
 
 from cleaners.pipeline import detect_format
 from cleaners.types import Reason, RejectedInput, Source
 
-__all__ = ["discover", "read_input", "printable_path"]
+__all__ = ["discover", "read_input", "printable_path", "escape_path", "unescape_path"]
 
 
 def discover(paths: Iterable[str]) -> Iterator[str]:
@@ -52,6 +53,45 @@ def printable_path(path: str) -> str:
         return path
     except UnicodeEncodeError:
         return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def escape_path(path: str) -> str:
+    r"""``path`` as valid Unicode that converts back exactly (:func:`unescape_path`), for JSON:
+    backslashes doubled, bytes that are not UTF-8 written ``\xNN``.
+
+    Any name a POSIX file system allows round-trips. For a UTF-8 name without a backslash
+    (the usual case) it is the path itself, and equals :func:`printable_path`; unlike that
+    one, it never gives two paths the same text (a name with ``\xe9`` in it vs byte 0xE9).
+
+    >>> escape_path("caf\udce9.txt"), escape_path("caf\\xe9.txt"), escape_path("café.txt")
+    ('caf\\xe9.txt', 'caf\\\\xe9.txt', 'café.txt')
+    """
+    return os.fsencode(path).replace(b"\\", b"\\\\").decode("utf-8", "backslashreplace")
+
+
+_ESCAPE = re.compile(r"\\(?:\\|x([0-9a-f]{2}))")
+
+
+def unescape_path(text: str) -> str:
+    r"""The path :func:`escape_path` made ``text`` from; ValueError when no path gives ``text``.
+
+    >>> unescape_path("caf\\xe9.txt") == "caf\udce9.txt", unescape_path("caf\\\\xe9.txt") == "caf\\xe9.txt"
+    (True, True)
+    >>> unescape_path("caf\\xc3\\xa9.txt")  # not what escape_path writes for "café.txt"
+    Traceback (most recent call last):
+    ValueError: not an escaped path: 'caf\\xc3\\xa9.txt'
+    """
+    raw = bytearray()
+    pos = 0
+    for match in _ESCAPE.finditer(text):
+        raw += text[pos:match.start()].encode("utf-8")
+        raw += b"\\" if match.group(1) is None else bytes([int(match.group(1), 16)])
+        pos = match.end()
+    raw += text[pos:].encode("utf-8")
+    path = os.fsdecode(bytes(raw))
+    if escape_path(path) != text:  # a lone backslash, \xNN of valid UTF-8, upper-case hex...
+        raise ValueError(f"not an escaped path: {text!r}")
+    return path
 
 
 def _unreadable(path: str, detail: str, reason: Reason = Reason.UNREADABLE) -> RejectedInput:

@@ -6,9 +6,10 @@ output files atomically, in input order, so equal inputs give equal bytes.
 
 Hostile input and crashes (README, "Limits and guarantees"):
 
-- each document gets ``config.max_seconds_per_document`` (a SIGALRM timer, when the
-  batch runs in a process's main thread); over it, it is rejected as ``timeout`` and the
-  rest of its batch goes on;
+- each document gets ``config.max_seconds_per_document`` (a SIGALRM timer, which only a
+  process's main thread can use); over it, it is rejected as ``timeout`` and the rest of
+  its batch goes on. A batch called in any other thread (a Dask worker's, a Prefect
+  thread-pool task's) is run in a child process forked for it, where the timer works;
 - in the process pool, a worker that dies (segfault, OOM kill) or hangs where the timer
   cannot interrupt it (inside one long C call) costs only the documents that did it:
   their batch is re-run one document per fresh process with a hard deadline, the
@@ -24,16 +25,19 @@ import hashlib
 import json
 import multiprocessing
 import os
+import pickle
 import re
+import select
 import signal
 import tempfile
 import threading
 import time
+import warnings
 from collections import Counter
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, NamedTuple, NoReturn, Sequence
 
 from cleaners import __version__
 from cleaners.pipeline import CleanConfig, clean_document, config_fingerprint, detect_format
@@ -90,10 +94,11 @@ def clean_with_budget(data: bytes, path: str, config: CleanConfig) -> Article | 
 
     In a process's main thread (the CLI, a process-pool worker, a Prefect process-pool task)
     a SIGALRM timer interrupts the document when its budget runs out: it becomes a
-    ``timeout`` rejection. In any other thread (Dask workers, Prefect's thread-pool tasks)
-    there is no way to interrupt it, so the document runs without a budget. A budget of 0 or less disables it. The timer cannot cut into
-    one long C call (a regex or lxml parse is interrupted when it returns to Python); the
-    process pool's hard deadline (see :func:`local_batches`) covers that case.
+    ``timeout`` rejection. In any other thread there is no way to interrupt it, so the
+    document runs without a budget: :func:`clean_batch` avoids that by running a threaded
+    caller's batch in a child process. A budget of 0 or less disables it. The timer cannot
+    cut into one long C call (a regex or lxml parse is interrupted when it returns to
+    Python); the hard deadline of the process pool and of the child process covers that.
     """
     budget = config.max_seconds_per_document
     if not budget or budget <= 0 or not _alarm_usable():
@@ -128,7 +133,23 @@ def clean_batch(paths: Sequence[str], config: CleanConfig) -> BatchResult:
 
     Whatever goes wrong with one document (even building or encoding its record) makes
     that document an ``internal_error`` rejection, never the batch's failure.
+
+    With a time budget, what the cleaners load on first use is loaded first (:func:`_warm_up`),
+    not inside the first document's budget. Called outside a main thread (a Dask worker, a
+    Prefect thread-pool task), the batch then runs in a child process forked for it
+    (:func:`_batch_in_child`), so that each document keeps its budget; the lines are the
+    same as in this process.
     """
+    budget = config.max_seconds_per_document
+    if paths and budget and budget > 0:
+        _warm_up(config)
+        if _CAN_FORK and not _alarm_usable():
+            return _batch_in_child(list(paths), config)
+    return _clean_batch_here(paths, config)
+
+
+def _clean_batch_here(paths: Sequence[str], config: CleanConfig) -> BatchResult:
+    """:func:`clean_batch` in the calling thread (the budget holds in a main thread only)."""
     started = time.perf_counter()
     info = pipeline_info(config)
     lines: list[tuple[str, str]] = []
@@ -249,9 +270,41 @@ def _pool_batches(batches: list[list[str]], config: CleanConfig, size: int) -> I
         _stop(pool, kill=not clean_exit)
 
 
-def _clean_one_into(path: str, config: CleanConfig, conn: Any) -> None:
-    conn.send(clean_batch([path], config))
-    conn.close()
+def _batch_in_child(paths: list[str], config: CleanConfig) -> BatchResult:
+    """The batch cleaned in a forked child process, whose only thread is its main thread,
+    so the SIGALRM budget holds for each document; the calling thread waits for its result.
+
+    A child that dies or outlives the batch's hard deadline (:func:`_batch_deadline`) is
+    killed and the batch re-run one document per child (:func:`_isolated_batch`): the
+    culprit is rejected, every other document gets its usual record.
+    """
+    child = _in_child(_clean_batch_here, (paths, config), _batch_deadline(len(paths), config))
+    return child.value if child.value is not None else _isolated_batch(paths, config)
+
+
+_WARM_UP_DOCUMENTS = (
+    ("warm-up.txt", ("The council met on Tuesday to discuss the budget for the new library. " * 8).encode()),
+    ("warm-up.html", (b"<html><head><title>Budget</title></head><body><article><h1>Budget</h1>"
+                      + b"<p>The council met on Tuesday to discuss the budget for the new library.</p>" * 8
+                      + b"</article></body></html>")),
+)
+_warmed: set[str] = set()
+_warm_lock = threading.Lock()
+
+
+def _warm_up(config: CleanConfig) -> None:
+    """Clean two small documents, once per process and config, before budgeted documents:
+    what the cleaners load on first use (language models, parsers; seconds) is then not
+    charged to the first document's budget, and forked children inherit it instead of
+    loading it again each."""
+    key = config_fingerprint(config)
+    with _warm_lock:
+        if key in _warmed:
+            return
+        for name, data in _WARM_UP_DOCUMENTS:
+            with contextlib.suppress(Exception):
+                clean_document(data, name, config)
+        _warmed.add(key)
 
 
 def _isolated_batch(paths: Sequence[str], config: CleanConfig) -> BatchResult:
@@ -264,40 +317,148 @@ def _isolated_batch(paths: Sequence[str], config: CleanConfig) -> BatchResult:
     rejected: Counter[str] = Counter()
     budget = config.max_seconds_per_document
     deadline = budget + HARD_GRACE_SECONDS if budget and budget > 0 else None
-    context = _pool_context()
+    _warm_up(config)
     for path in paths:
-        reader, writer = context.Pipe(duplex=False)
-        process = context.Process(target=_clean_one_into, args=(path, config, writer), daemon=True)
-        process.start()
-        writer.close()
-        single: BatchResult | None = None
-        answered = False
-        try:
-            answered = reader.poll(deadline)  # True on a result, or on EOF if the process died
-            if answered:
-                with contextlib.suppress(EOFError, OSError):
-                    single = reader.recv()
-        finally:
-            if process.is_alive():
-                process.kill()
-            process.join()
-            reader.close()
-        if single is not None:
+        child = _in_child(_clean_batch_here, ([path], config), deadline)
+        if child.value is not None:
+            single: BatchResult = child.value
             lines += single.lines
             removed.update(single.removed)
             rejected.update(single.rejected)
             continue
         data = read_input(path, config.max_input_bytes)
         data = data if isinstance(data, bytes) else None
-        if answered:
+        if child.died:
             failure: Article | RejectedInput = RejectedInput(
                 _source(data, printable_path(path)), Reason.INTERNAL_ERROR,
-                f"the worker process died ({_exit_name(process.exitcode)}) while cleaning this document",
+                f"the worker process died ({_exit_name(child.exitcode)}) while cleaning this document",
             )
         else:
             failure = _timed_out(data, printable_path(path), budget, f"; stuck past the hard deadline of {deadline:g} s, killed")
         _add_line(failure, info, lines, removed, rejected)
     return BatchResult(lines, dict(removed), dict(rejected), time.perf_counter() - started)
+
+
+class _Child(NamedTuple):
+    """How a child process ended: its result, or why there is none."""
+
+    value: Any  # what the function returned; None when there is no result
+    died: bool  # no result because the process ended without one (False: killed at its deadline)
+    exitcode: int | None  # as multiprocessing gives it: negative for a signal; None when unknown
+
+
+#: Fork where the OS can: it works in any thread, also in a daemonic process (a Dask worker),
+#: where multiprocessing refuses to start children. Elsewhere: a multiprocessing spawn.
+_CAN_FORK = hasattr(os, "fork") and hasattr(select, "poll")
+
+# Python >= 3.12 warns on any fork of a multi-threaded process. The child here only runs
+# the cleaners and the pickling of their result, then leaves through os._exit (no atexit,
+# no flushing of inherited streams); a lock another thread held at the fork can only make
+# it hang, which the hard deadline turns into a rejection.
+warnings.filterwarnings("ignore", message=r".*multi-threaded, use of fork\(\) may lead to deadlocks",
+                        category=DeprecationWarning, module=re.escape(__name__))
+
+
+def _in_child(function: Callable[..., Any], args: tuple, deadline: float | None) -> _Child:
+    """``function(*args)`` in a child process, killed when it runs past ``deadline`` seconds."""
+    if not _CAN_FORK:
+        return _in_spawned_child(function, args, deadline)
+    reader, writer = os.pipe()
+    try:
+        pid = os.fork()
+    except BaseException:
+        os.close(reader)
+        os.close(writer)
+        raise
+    if pid == 0:
+        _child_main(reader, writer, function, args)
+    os.close(writer)
+    payload, finished = b"", False
+    try:
+        payload, finished = _read_to_end(reader, deadline)
+    finally:
+        os.close(reader)
+        if not finished:  # the deadline passed, or this thread was interrupted
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        exitcode = _reap(pid)
+    if finished and payload:
+        with contextlib.suppress(Exception):  # a result cut short by the child's death
+            return _Child(pickle.loads(payload), False, exitcode)
+    return _Child(None, finished, exitcode)
+
+
+def _child_main(reader: int, writer: int, function: Callable[..., Any], args: tuple) -> NoReturn:
+    """The forked child: run, send the pickled result, leave without running anything else
+    of the parent's (no atexit handlers, no exception unwinding into the parent's code)."""
+    status = 1
+    try:
+        os.close(reader)
+        # The timer must reach this process even if the forking thread had SIGALRM blocked.
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGALRM})
+        view = memoryview(pickle.dumps(function(*args), pickle.HIGHEST_PROTOCOL))
+        while view:
+            view = view[os.write(writer, view):]
+        status = 0
+    finally:
+        os._exit(status)
+
+
+def _read_to_end(fd: int, deadline: float | None) -> tuple[bytes, bool]:
+    """Everything ``fd`` gives until end of file, and True; or what came before the deadline, and False."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    end = None if deadline is None else time.monotonic() + deadline
+    chunks: list[bytes] = []
+    while True:
+        if end is None:
+            wait_ms = None
+        else:
+            left = end - time.monotonic()
+            if left <= 0:
+                return b"".join(chunks), False
+            wait_ms = max(1, int(left * 1000) + 1)
+        if not poller.poll(wait_ms):
+            continue
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return b"".join(chunks), True
+        chunks.append(chunk)
+
+
+def _reap(pid: int) -> int | None:
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:  # reaped by someone else (a SIGCHLD handler)
+        return None
+    return os.waitstatus_to_exitcode(status)
+
+
+def _call_into(function: Callable[..., Any], args: tuple, conn: Any) -> None:
+    conn.send(function(*args))
+    conn.close()
+
+
+def _in_spawned_child(function: Callable[..., Any], args: tuple, deadline: float | None) -> _Child:
+    """:func:`_in_child` where there is no fork: a multiprocessing child (not in a daemonic process)."""
+    context = _pool_context()
+    reader, writer = context.Pipe(duplex=False)
+    process = context.Process(target=_call_into, args=(function, args, writer), daemon=True)
+    process.start()
+    writer.close()
+    value: Any = None
+    answered = False
+    try:
+        answered = reader.poll(deadline)  # True on a result, or on EOF if the process died
+        if answered:
+            with contextlib.suppress(EOFError, OSError):
+                value = reader.recv()
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join()
+        reader.close()
+    return _Child(value, answered and value is None, process.exitcode)
 
 
 def _exit_name(code: int | None) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from cleaners.pipeline import config_from_dict
 from flows.cli import main
 from flows.runner import run_clean
 
@@ -167,6 +168,28 @@ def test_flow_on_dask_matches_a_local_run_and_uses_both_workers(dask_cluster, in
     assert len(tasks) == batches
     assert {t.state.type.value for t in tasks} == {"COMPLETED"}
     assert all(t.name.startswith("clean-batch") for t in tasks)
+
+
+def test_a_document_over_its_budget_on_dask_is_a_timeout_and_its_batch_goes_on(dask_cluster, tmp_path):
+    """Dask runs a task in a worker thread, where no timer can interrupt it: the batch is run in
+    a child process of the worker, and the output equals a local run's, timeout record included."""
+    from flows.prefect_flow import on_dask
+
+    address, _ = dask_cluster
+    folder = tmp_path / "in"
+    folder.mkdir()
+    prose = "The council met on Tuesday and approved the budget for the new library after a long debate. "
+    (folder / "a.txt").write_text("Library budget\n" + prose * 6, encoding="utf-8")
+    (folder / "big.txt").write_text("\n".join(f"Paragraph {i}. " + prose * 6 for i in range(10_000)), encoding="utf-8")
+    (folder / "b.txt").write_text("Library opening\n" + prose * 5, encoding="utf-8")
+    config = {"max_seconds_per_document": 1.0}  # big.txt needs several seconds
+    local = tmp_path / "local"
+    run_clean([str(folder)], str(local), config_from_dict(config), batch_size=3, workers=1)
+    out = tmp_path / "out"
+    report = on_dask(address)([str(folder)], str(out), config, 3)
+    assert report["run"]["mode"].startswith(f"prefect flow run (dask {address}) ")
+    assert report["articles"] == 2 and report["rejected_by_reason"] == {"timeout": 1}
+    _same_output(out, local)
 
 
 def test_cli_takes_the_scheduler_from_the_setting(dask_cluster, inputs, local_output, tmp_path, monkeypatch, capsys):

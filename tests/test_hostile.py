@@ -26,6 +26,7 @@ import unicodedata
 import uuid
 import zlib
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import jsonschema
@@ -420,7 +421,8 @@ def test_timeout_flag_of_the_cli(tmp_path, monkeypatch):
 
 
 def test_no_budget_outside_the_main_thread(monkeypatch):
-    """Prefect's thread-pool tasks: a thread cannot be interrupted, so the document runs unbounded."""
+    """clean_with_budget alone cannot interrupt a thread: the document runs unbounded (which is
+    why clean_batch runs a threaded caller's batch in a child process, tested below)."""
     real = clean_document
 
     def slowish(data, path, config=CleanConfig(), url=None):
@@ -434,6 +436,93 @@ def test_no_budget_outside_the_main_thread(monkeypatch):
     thread.start()
     thread.join()
     assert isinstance(results[0], Article)
+
+
+def _in_a_thread(function, *args):
+    """``function(*args)`` in a worker thread, as a Dask worker or a Prefect thread-pool task runs it."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(function, *args).result(timeout=120)
+
+
+def _pid_logging(tmp_path: Path, slow):
+    """``slow``, also noting which process cleaned each document; and a function reading that
+    back: the pids that cleaned inputs (not the runner's own warm-up documents)."""
+    log = tmp_path / "pids"
+
+    def logged(data, path, config=CleanConfig(), url=None):
+        with open(log, "a") as handle:
+            handle.write(f"{os.getpid()} {os.path.basename(path)}\n")
+        return slow(data, path, config, url)
+
+    def pids() -> list[str]:
+        rows = [line.split(" ", 1) for line in log.read_text().splitlines()]
+        return [pid for pid, name in rows if not name.startswith("warm-up.")]
+
+    return logged, pids
+
+
+def test_timeout_in_a_thread_runs_the_batch_in_a_child_and_the_batch_goes_on(tmp_path, monkeypatch):
+    paths = _docs(tmp_path / "in", ["a.txt", "slow.txt", "b.txt"])
+    config = CleanConfig(max_seconds_per_document=0.5)
+    cleaner, pids = _pid_logging(tmp_path, _slow_for({"slow.txt"}))
+    monkeypatch.setattr(runner, "clean_document", cleaner)
+    started = time.monotonic()
+    result = _in_a_thread(runner.clean_batch, paths, config)
+    assert time.monotonic() - started < 10
+    assert _kinds(result) == [("a.txt", "article"), ("slow.txt", "timeout"), ("b.txt", "article")]
+    assert result.rejected == {"timeout": 1}
+    children = set(pids())
+    assert len(children) == 1 and str(os.getpid()) not in children  # one child for the batch
+    # the same lines, byte for byte, as the batch run in this (main) thread
+    assert result.lines == runner.clean_batch(paths, config).lines
+    assert signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None)
+
+
+def test_timeout_in_a_thread_on_a_real_slow_document(tmp_path):
+    """No monkeypatching: a 6 MB document with a 1 s budget, between two small ones."""
+    paths = _docs(tmp_path, ["a.txt", "big.txt", "b.txt"])
+    Path(paths[1]).write_text("\n".join(f"Paragraph {i}. " + EN for i in range(10_000)), encoding="utf-8")
+    started = time.monotonic()
+    result = _in_a_thread(runner.clean_batch, paths, CleanConfig(max_seconds_per_document=1.0))
+    assert time.monotonic() - started < 30
+    assert _kinds(result) == [("a.txt", "article"), ("big.txt", "timeout"), ("b.txt", "article")]
+    record = json.loads(result.lines[1][1])
+    REJECTED_SCHEMA.validate(record)
+    assert "budget of 1 s" in record["detail"] and record["source"]["sha256"]
+
+
+def test_a_threaded_batch_stuck_beyond_the_timer_is_isolated(tmp_path, monkeypatch):
+    paths = _docs(tmp_path, ["a.txt", "stuck.txt", "b.txt"])
+    monkeypatch.setattr(runner, "clean_document", _slow_for({"stuck.txt"}, how="blocked"))
+    monkeypatch.setattr(runner, "HARD_GRACE_SECONDS", 1.0)
+    started = time.monotonic()
+    result = _in_a_thread(runner.clean_batch, paths, CleanConfig(max_seconds_per_document=0.5))
+    assert time.monotonic() - started < 30
+    assert _kinds(result) == [("a.txt", "article"), ("stuck.txt", "timeout"), ("b.txt", "article")]
+    assert "hard deadline" in json.loads(result.lines[1][1])["detail"]
+
+
+def test_a_threaded_batch_whose_child_dies_costs_only_the_culprit(tmp_path, monkeypatch):
+    paths = _docs(tmp_path, ["a.txt", "crash.txt", "b.txt"])
+    monkeypatch.setattr(runner, "clean_document", _slow_for({"crash.txt"}, how="segfault"))
+    result = _in_a_thread(runner.clean_batch, paths, CleanConfig(max_seconds_per_document=5))
+    assert _kinds(result) == [("a.txt", "article"), ("crash.txt", "internal_error"), ("b.txt", "article")]
+    assert "SIGSEGV" in json.loads(result.lines[1][1])["detail"]
+
+
+def test_isolation_without_fork_uses_multiprocessing(tmp_path, monkeypatch):
+    """Where there is no os.fork: documents are isolated by multiprocessing, as before; a
+    threaded batch runs in its thread (no budget)."""
+    paths = _docs(tmp_path, ["a.txt", "crash.txt", "b.txt"])
+    monkeypatch.setattr(runner, "_CAN_FORK", False)
+    monkeypatch.setattr(runner, "clean_document", _slow_for({"crash.txt"}, how="segfault"))
+    result = runner._isolated_batch(paths, CleanConfig())
+    assert _kinds(result) == [("a.txt", "article"), ("crash.txt", "internal_error"), ("b.txt", "article")]
+    assert "SIGSEGV" in json.loads(result.lines[1][1])["detail"]
+    cleaner, pids = _pid_logging(tmp_path, clean_document)
+    monkeypatch.setattr(runner, "clean_document", cleaner)
+    assert _kinds(_in_a_thread(runner.clean_batch, paths[:1], CleanConfig())) == [("a.txt", "article")]
+    assert pids() == [str(os.getpid())]
 
 
 def test_an_outer_timer_is_given_back():
@@ -541,7 +630,7 @@ def test_no_network_access_while_cleaning(tmp_path, monkeypatch):
     assert len((out / "articles.jsonl").read_text().splitlines()) == 2
 
 
-# --- known bugs elsewhere in flows/ (flows/incremental.py) ---------------------------------
+# --- flows/incremental.py on hostile inboxes ------------------------------------------------
 
 
 def test_incremental_scan_does_not_block_on_a_fifo(tmp_path):
@@ -560,16 +649,26 @@ def test_incremental_scan_does_not_block_on_a_fifo(tmp_path):
     assert not hung
 
 
-@pytest.mark.xfail(strict=True, raises=RuntimeError, reason="BUG: flows/incremental compares record paths "
-                   "(printable: non-UTF-8 bytes escaped) with raw paths, and its manifest cannot hold them")
 def test_incremental_handles_a_non_utf8_file_name(tmp_path):
-    from flows.incremental import run_incremental
+    """The record says ``caf\\xe9.txt``; the manifest keeps the exact name, so the next run skips it."""
+    from flows.incremental import MANIFEST, load_manifest, records_since, run_incremental
 
-    inbox = tmp_path / "inbox"
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
     inbox.mkdir()
-    _write_bytes_name(os.fsencode(inbox) + b"/caf\xe9.txt", EN.encode())
-    report = run_incremental([str(inbox)], str(tmp_path / "out"), map_batches=runner.local_batches(1))
-    assert report["articles"] == 1
+    name = os.fsencode(inbox) + b"/caf\xe9.txt"
+    _write_bytes_name(name, EN.encode())
+    report = run_incremental([str(inbox)], str(out), map_batches=runner.local_batches(1))
+    assert report["articles"] == 1 and report["rejected"] == 0
+    [record] = [json.loads(line) for line in (out / "runs" / report["incremental"]["run"] / "articles.jsonl")
+                .read_text(encoding="utf-8").splitlines()]
+    assert record["source"]["path"] == str(inbox) + "/caf\\xe9.txt"
+    stored = json.loads((out / MANIFEST).read_text(encoding="utf-8"))  # valid UTF-8 JSON
+    assert list(stored["inputs"]) == [str(inbox) + "/caf\\xe9.txt"] and stored["format"] == 2
+    assert list(load_manifest(str(out))["inputs"]) == [os.fsdecode(name)]
+    [change] = records_since(str(out))
+    assert change.path == os.fsdecode(name) and change.record == record
+    again = run_incremental([str(inbox)], str(out), map_batches=runner.local_batches(1))
+    assert again["incremental"]["unchanged"] == 1 and again["incremental"]["run"] is None
 
 
 # --- known cleaners bugs ---------------------------------------------------------------------

@@ -206,6 +206,104 @@ def test_missing_input_folder_fails_instead_of_deleting_everything(tmp_path):
     assert (out / "manifest.json").read_bytes() == before
 
 
+# --- file names that are not UTF-8 -------------------------------------------------------------
+
+def write_bytes_name(folder: Path, name: bytes, text: str, age_days: float | None = None) -> str:
+    """A file whose name is raw bytes (any a POSIX file system allows); returns its path as Python sees it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = os.fsencode(folder) + b"/" + name
+    with open(path, "wb") as handle:
+        handle.write(text.encode("utf-8"))
+    if age_days is not None:
+        old = time.time_ns() - int(age_days * DAY_NS)
+        os.utime(path, ns=(old, old))
+    return os.fsdecode(path)
+
+
+def test_non_utf8_names_are_skipped_when_unchanged_recleaned_when_changed_and_deleted(tmp_path):
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    keep = write_bytes_name(inbox, b"keep_\xe9.txt", article(1), age_days=1)
+    edit = write_bytes_name(inbox, b"edit_\xff\xfe.txt", article(2), age_days=1)
+    drop = write_bytes_name(inbox, b"drop_\xc3(.txt", article(3), age_days=1)  # a broken UTF-8 sequence
+    first = run(inbox, out)
+    assert first["articles"] == 3 and first["incremental"]["new"] == 3
+    assert set(load_manifest(str(out))["inputs"]) == {keep, edit, drop}
+
+    # nothing changed: nothing hashed (size + mtime trusted), nothing cleaned
+    again = run(inbox, out)["incremental"]
+    assert (again["unchanged"], again["cleaned"], again["hashed"], again["run"]) == (3, 0, 0, None)
+
+    write_bytes_name(inbox, b"edit_\xff\xfe.txt", article(2, " (corrected)"))
+    os.unlink(os.fsencode(drop))
+    second = run(inbox, out)
+    inc = second["incremental"]
+    assert (inc["new"], inc["changed"], inc["unchanged"], inc["deleted"], inc["cleaned"]) == (0, 1, 1, 1, 1)
+    [record] = read_jsonl(out / "runs" / inc["run"] / "articles.jsonl")
+    assert record["source"]["path"] == str(inbox) + "/edit_\\xff\\xfe.txt"  # printable in the record
+    assert record["source"]["sha256"] == incremental.sha256_file(edit)
+
+    manifest = load_manifest(str(out))
+    assert {p: (e["kind"], e["run"] == inc["run"]) for p, e in manifest["inputs"].items()} == {
+        keep: ("article", False), edit: ("article", True), drop: ("deleted", True)}
+    since = records_since(str(out), first["incremental"]["run"])
+    assert [(c.path, c.kind) for c in since] == [(drop, "deleted"), (edit, "article")]
+    assert since[1].record == record
+    assert {c.path for c in records_since(str(out))} == {keep, edit, drop}
+    # a name that comes back is new again, under its exact bytes
+    write_bytes_name(inbox, b"drop_\xc3(.txt", article(3))
+    assert run(inbox, out)["incremental"]["new"] == 1
+
+
+def test_manifest_keys_are_valid_json_text_and_never_collide(tmp_path):
+    """Byte 0xE9 and the four characters ``\xe9`` print the same in records, but are two inputs."""
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    raw = write_bytes_name(inbox, b"caf\xe9.txt", article(1))
+    text = write(inbox, "caf\\xe9.txt", article(2))  # a backslash in a UTF-8 name
+    plain = write(inbox, "café.txt", article(3))
+    newline = write(inbox, "two\nlines.txt", article(4))
+    report = run(inbox, out)
+    assert report["articles"] == 4
+    stored = json.loads((out / incremental.MANIFEST).read_bytes().decode("utf-8"))  # strict UTF-8
+    folder = str(inbox)
+    assert sorted(stored["inputs"]) == sorted([
+        folder + "/caf\\xe9.txt", folder + "/caf\\\\xe9.txt", folder + "/café.txt", folder + "/two\nlines.txt"])
+    assert set(load_manifest(str(out))["inputs"]) == {raw, str(text), str(plain), str(newline)}
+    records = {c.path: c.record for c in records_since(str(out))}
+    assert records[raw]["source"]["path"] == records[str(text)]["source"]["path"]  # the records' printable form
+    assert records[raw]["text"] != records[str(text)]["text"]
+    assert run(inbox, out)["incremental"]["unchanged"] == 4
+
+
+def test_a_format_1_manifest_is_still_read_and_upgraded_by_the_next_run(tmp_path):
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    a = write(inbox, "a.txt", article(1), age_days=1)
+    slash = write(inbox, "back\\slash.txt", article(2), age_days=1)
+    run(inbox, out)
+    stored = json.loads((out / incremental.MANIFEST).read_text(encoding="utf-8"))
+    # what format 1 wrote: the paths themselves as keys
+    entries = stored["inputs"]
+    old = {**stored, "format": 1,
+           "inputs": {str(a): entries[str(a)], str(slash): entries[str(inbox) + "/back\\\\slash.txt"]}}
+    (out / incremental.MANIFEST).write_text(json.dumps(old), encoding="utf-8")
+    assert set(load_manifest(str(out))["inputs"]) == {str(a), str(slash)}
+    assert run(inbox, out)["incremental"]["unchanged"] == 2  # nothing to save: left as it was
+    write(inbox, "b.txt", article(3))
+    assert run(inbox, out)["incremental"]["new"] == 1
+    upgraded = json.loads((out / incremental.MANIFEST).read_text(encoding="utf-8"))
+    assert upgraded["format"] == 2 and str(inbox) + "/back\\\\slash.txt" in upgraded["inputs"]
+    assert set(load_manifest(str(out))["inputs"]) == {str(a), str(slash), str(inbox / "b.txt")}
+
+
+def test_a_manifest_of_an_unknown_format_or_with_a_malformed_key_is_refused(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    for manifest, message in (({"format": 3, "runs": [], "inputs": {}}, "unsupported manifest format 3"),
+                              ({"format": 2, "runs": [], "inputs": {"/in/lone\\backslash": {}}}, "not an escaped path")):
+        (out / incremental.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+        with pytest.raises(ValueError, match=message):
+            load_manifest(str(out))
+
+
 # --- crashes -----------------------------------------------------------------------------------
 
 @pytest.fixture()

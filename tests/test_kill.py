@@ -69,13 +69,22 @@ def _finish(proc: subprocess.Popen) -> None:
     assert proc.returncode == 0, err.decode()[-2000:]
 
 
+def _writing(out: Path) -> bool:
+    """Records have reached a temp file in ``out`` (not just the empty temp files a run opens
+    first: the pool's workers may still be loading what the cleaners need)."""
+    try:
+        return any(p.name.startswith((".articles.jsonl.", ".rejected.jsonl.")) and p.stat().st_size > 0
+                   for p in out.iterdir())
+    except FileNotFoundError:  # the folder, or a temp file renamed away while looked at
+        return False
+
+
 def _kill_after(proc: subprocess.Popen, seconds: float, out: Path | None = None) -> bool:
     """SIGKILL the whole process group ``seconds`` after it starts (or, with ``out``, after it
-    starts writing there); True if it was still running."""
+    starts writing records there); True if it was still running."""
     if out is not None:
         deadline = time.monotonic() + 60
-        while proc.poll() is None and time.monotonic() < deadline and not (
-                out.exists() and any(p.name.startswith(".articles.jsonl.") for p in out.iterdir())):
+        while proc.poll() is None and time.monotonic() < deadline and not _writing(out):
             time.sleep(0.01)
     try:
         proc.wait(timeout=seconds)
@@ -137,7 +146,8 @@ def _stale_lines(out: Path) -> int:
 
 def test_kill_at_several_moments_then_rerun(corpus_and_reference, tmp_path):
     """Killed while starting (0.3 s, 1 s, 2 s after launch) and while writing (0 and 0.5 s after
-    its temp files appear); each time a rerun gives the uninterrupted output and no temp file."""
+    its first records reach its temp files); each time a rerun gives the uninterrupted output
+    and no temp file."""
     corpus, reference, seconds = corpus_and_reference
     moments = [(0.3, False), (1.0, False), (2.0, False), (0.0, True), (0.5, True)]
     interrupted, mid_write = 0, 0
