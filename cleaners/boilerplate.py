@@ -212,6 +212,14 @@ class WindowConfig(NamedTuple):
     prose_any_words: int = 30
     #: What one non-prose line inside the window costs, in words of prose.
     gap_penalty: float = 8.0
+    #: When the window misses the headline (a line repeating the page title, a dump's first
+    #: line with the site name cut off), the best window starting at the headline replaces it
+    #: if it scores at least this share of the window's score (0: never).
+    title_anchor_min_share: float = 0.3
+    #: A headline at most this many kept lines above the window is the window's own.
+    title_anchor_reach: int = 10
+    #: Share of the title's words a line must contain (and the title of its) to be its headline.
+    title_anchor_overlap: float = 0.8
     #: A comment-section marker ends the window only after this share of its prose...
     comment_min_share: float = 0.5
     #: ...or, when the window holds this many markers (a thread), after any prose.
@@ -252,6 +260,20 @@ def main_content_window(texts: list[str], config: WindowConfig = WindowConfig())
     return best
 
 
+def window_from(texts: list[str], start: int, config: WindowConfig = WindowConfig()) -> tuple[int, int, float]:
+    """The best window that starts at line ``start`` (its headline), and its score.
+
+    >>> window_from(["Home", "Storm Hits Coast", "Residents woke to flooded streets after the storm.", "Menu"], 1)
+    (1, 3, 0.0)
+    """
+    best, total = (start, start + 1, _line_value(texts[start], config)), 0.0
+    for i in range(start, len(texts)):
+        total += _line_value(texts[i], config)
+        if total > best[2]:
+            best = (start, i + 1, total)
+    return best
+
+
 _COMMENT_MARKER = re.compile(
     r"^\W*(?:\d+\s+)?(?:(?:top|top rated|most (?:popular|liked|recent)|latest|reader|readers'?|user)\s+)?"
     r"(?:comments?|responses?|replies|kommentare?|commentaires?|comentarios?)(?:\s*\(\d+\))?\W*$"
@@ -287,6 +309,54 @@ def _comment_cut(texts: list[str], start: int, end: int, config: WindowConfig, d
     return end
 
 
+_TITLE_SEPARATOR = re.compile(r"\s+(?:[-–—|:·•»]|::)\s+")
+_TITLE_WORD = re.compile(r"\w+")
+
+
+def page_title_words(first_line: str) -> frozenset[str]:
+    """The words of a page title, the site name cut off (the longest part between separators).
+
+    >>> sorted(page_title_words("Son of former president dies - Breaking News - The Post"))
+    ['dies', 'former', 'of', 'president', 'son']
+    """
+    part = max(_TITLE_SEPARATOR.split(first_line), key=len)
+    return frozenset(_TITLE_WORD.findall(part.lower()))
+
+
+def headline_lines(blocks: list[Block], kept_index: list[int], config: WindowConfig) -> list[int]:
+    """Positions (in ``kept_index``) of kept lines repeating the page title (the first block's
+    text, site name cut off), the first block itself aside."""
+    if len(blocks) < 2:
+        return []
+    title = page_title_words(blocks[0].text)
+    if len(title) < 3:
+        return []
+    found = []
+    for k, i in enumerate(kept_index):
+        if i == 0:
+            continue
+        words = frozenset(_TITLE_WORD.findall(blocks[i].text.lower()))
+        shared = len(words & title)
+        if shared >= config.title_anchor_overlap * len(title) and shared >= config.title_anchor_overlap * len(words):
+            found.append(k)
+    return found
+
+
+def _anchored_window(texts: list[str], window: tuple[int, int, float], headlines: list[int],
+                     config: WindowConfig) -> tuple[tuple[int, int, float], int | None]:
+    """The window, or the best one starting at a headline when the window holds none."""
+    start, end, score = window
+    if not config.title_anchor_min_share or any(start - config.title_anchor_reach <= k < end for k in headlines):
+        return window, None  # the window is under its headline already (or there is none)
+    if not headlines:
+        return window, None
+    anchored = max((window_from(texts, k, config) for k in headlines), key=lambda w: w[2])
+    overlaps = anchored[0] < end and start < anchored[1]  # it only stretches the window up to a far headline
+    if not overlaps and anchored[2] >= config.title_anchor_min_share * score:
+        return anchored, anchored[0]
+    return window, None
+
+
 def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = WindowConfig()) -> list[Block]:
     """Mark kept blocks before and after the main content window dropped (rule ``outside_main_content``).
 
@@ -305,7 +375,9 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
         return out  # no leftover of a page anywhere: clean article text, not a page dump
     kept_index = [i for i, b in enumerate(out) if b.kept]
     texts = [out[i].text for i in kept_index]
-    start, end, score = main_content_window(texts, config)
+    window, headline = _anchored_window(texts, main_content_window(texts, config),
+                                        headline_lines(out, kept_index, config), config)
+    start, end, score = window
     if end == 0:
         return out
     span = range(kept_index[start], kept_index[end - 1] + 1)
@@ -316,6 +388,7 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
         if cut <= k < end:
             out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="comment_section", marker=texts[cut], window=window)
         elif k < start or k >= end:
+            anchor = {} if headline is None else {"under_headline": kept_index[headline]}
             out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="outside_main_content", window=window,
-                                 window_score=round(score, 1), side="before" if k < start else "after")
+                                 window_score=round(score, 1), side="before" if k < start else "after", **anchor)
     return out

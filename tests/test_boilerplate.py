@@ -357,3 +357,38 @@ def test_wordpress_comment_threads_are_cut():
     marked = mark_outside_main_content(mark_boilerplate([Block(t) for t in lines]))
     assert [b.kept for b in marked] == [False, True, True] + [False] * 5
     assert {b.decision.evidence["rule"] for b in marked[3:]} == {"comment_section"}
+
+
+PAGE_TITLE = "Son of former German president stabbed to death in Berlin - Breaking News - The Post"
+HEADLINE = "Son of former German president stabbed to death in Berlin"
+FOOTER = ("The Post Customer Service Center can be contacted with any questions or requests by telephone, "
+          "by fax or by e-mail, and our staff will answer every one of them within two working days, "
+          "from Sunday to Thursday between eight in the morning and four in the afternoon.")
+
+
+def test_headline_lines_repeat_the_page_title():
+    from cleaners.boilerplate import headline_lines
+
+    blocks = [Block(PAGE_TITLE), Block("Home"), Block(HEADLINE), Block(STORY_LINE), Block("Son of a gun")]
+    assert headline_lines(blocks, [1, 2, 3, 4], WindowConfig()) == [1]  # positions among the kept lines
+
+
+def test_a_short_story_under_its_headline_wins_over_a_long_footer():
+    story = ["The son of the former president was stabbed to death during a talk he gave at a Berlin clinic.",
+             "The police arrested a man at the scene, and the motive was not yet clear, a spokesman said."]
+    teasers = [f"Other story number {n} about something else" for n in range(8)]
+    lines = [PAGE_TITLE, "Login", HEADLINE] + story + teasers + [FOOTER, "© 2019 The Post. All rights reserved."]
+    marked = mark_outside_main_content(mark_boilerplate([Block(t) for t in lines]))
+    kept = [b.text for b in marked if b.kept]
+    assert kept == [HEADLINE] + story
+    footer = next(b for b in marked if b.text == FOOTER)
+    assert footer.decision.evidence["rule"] == "outside_main_content"
+    assert footer.decision.evidence["under_headline"] == 2
+
+
+def test_a_far_headline_does_not_stretch_the_window_over_teasers():
+    body = [STORY_LINE, STORY_LINE.replace("Tuesday", "Monday"), STORY_LINE.replace("Tuesday", "Friday")]
+    teasers = [f"Another Story Number {n} About Something Else" for n in range(15)]
+    lines = [PAGE_TITLE, "Login", HEADLINE] + teasers + body
+    marked = mark_outside_main_content(mark_boilerplate([Block(t) for t in lines]))
+    assert [b.text for b in marked if b.kept] == body
