@@ -70,6 +70,9 @@ class LanguageConfig(NamedTuple):
     #: Characters of kept text used to decide the document language (langdetect's
     #: cost grows with the text; its answer does not change past a few hundred).
     document_sample_chars: int = 1000
+    #: ...taken from at least this many blocks when the document has them (each gives at most
+    #: its share of the sample).
+    document_sample_blocks: int = 3
     #: Characters of a block given to langdetect.
     block_sample_chars: int = 500
     #: Blocks shorter than this (characters or words) are not judged: too little evidence.
@@ -331,8 +334,8 @@ def document_language(
     """The language of the kept prose of a document and its probability, or (None, p) when unsure.
 
     The sample is the longest kept prose blocks (headings aside) written in the document's
-    script, up to ``document_sample_chars``: a foreign sentence, a caption or a teaser line
-    inserted at the top cannot outvote the article.
+    script, up to ``document_sample_chars``, each cut to its share (``document_sample_blocks``):
+    a foreign sentence, a caption or a teaser line inserted at the top cannot outvote the article.
 
     >>> english = "The council approved the budget on Tuesday after a long debate about the schools in town."
     >>> document_language([Block("Die Brücke ist wieder offen."), Block(english), Block(english)])[0]
@@ -348,9 +351,11 @@ def _document_language(kept: list[Block], scripts: list[tuple[str | None, int]],
     prose = [(b, s) for b, s in zip(kept, scripts) if b.type is not BlockType.HEADING] or list(zip(kept, scripts))
     same_script = [b for b, s in prose if script is None or s[0] in (script, None)] or [b for b, _ in prose]
     sample, size = [], 0
+    share = max(config.document_sample_chars // config.document_sample_blocks, 1)
     for block in sorted(same_script, key=lambda b: -len(b.text)):
-        sample.append(block.text)
-        size += len(block.text)
+        piece = block.text[:share]  # no one block (an inserted foreign one) fills the sample
+        sample.append(piece)
+        size += len(piece)
         if size >= config.document_sample_chars:
             break
     text = " ".join(sample)[: config.document_sample_chars]

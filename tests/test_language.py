@@ -211,3 +211,14 @@ def test_english_list_of_nouns_is_not_foreign():
     ingredients = Block("Ingredients: olive oil, garlic, tomatoes, basil, mozzarella, parmesan, salt, pepper", BlockType.LIST_ITEM)
     _, _, marked = mark_foreign_blocks(EN_ARTICLE + [ingredients])
     assert marked[-1].kept
+
+
+def test_one_long_foreign_block_cannot_outvote_the_article():
+    """Each block gives at most a third of the document sample: a long German paragraph pasted
+    above three English ones leaves the document English, and is itself dropped as foreign."""
+    german = " ".join([GERMAN_PARAGRAPH] * 8)
+    blocks = [Block(german)] + EN_ARTICLE[1:] + [Block(SAMPLES["en"])]
+    language, _, marked = mark_foreign_blocks(blocks)
+    assert language == "en"
+    assert marked[0].decision.reason is Reason.FOREIGN_LANGUAGE and marked[0].decision.evidence["language"] == "de"
+    assert document_language(blocks, LanguageConfig(document_sample_blocks=1))[0] == "de"  # without the cap
