@@ -416,6 +416,30 @@ def _in_other_script(script: tuple[str | None, int], text: str, doc_script: str 
     return own_letters <= 0.1 * letters
 
 
+@functools.lru_cache(maxsize=64)
+def _other_stopwords(language: str) -> frozenset[str]:
+    """Words that are stopwords of some language other than ``language`` (read-only)."""
+    return frozenset(w for w, codes in _STOPWORD_LANGUAGES.items() if any(c != language for c in codes))
+
+
+def _clearly_in(text: str, language: str, config: LanguageConfig) -> bool:
+    """The stopword shortcut of :func:`_judge_block`, decided cheaply when it clearly holds:
+    ``language``'s stopwords reach the ratio and outnumber all other languages' stopwords
+    together by the margin (so they outnumber each one). False means "count exactly".
+
+    >>> _clearly_in("the council said that it would be ready for the vote", "en", LanguageConfig())
+    True
+    """
+    own = STOPWORDS.get(language)
+    if own is None:
+        return False
+    words = _WORD.findall(text.lower())
+    own_count = sum(map(own.__contains__, words))
+    if not words or own_count < config.same_language_stopword_ratio * len(words):
+        return False
+    return own_count >= config.same_language_margin * sum(map(_other_stopwords(language).__contains__, words))
+
+
 def _judge_block(block: Block, doc_lang: str, doc_script: str | None, config: LanguageConfig,
                  script: tuple[str | None, int] | None = None) -> Block:
     """Keep, tag or drop one block; cheap stopword evidence first, langdetect only when needed.
@@ -430,6 +454,8 @@ def _judge_block(block: Block, doc_lang: str, doc_script: str | None, config: La
     other_script = _in_other_script(script, text, doc_script, config)
     if not other_script and (len(text) < config.min_block_chars or _too_few_words(text, script[0], config)):
         return block
+    if not other_script and _clearly_in(text[: config.block_sample_chars], doc_lang, config):
+        return block.with_language(doc_lang)
     counts, words = stopword_counts(text[: config.block_sample_chars])
     own_count = counts.get(doc_lang, 0)
     own_ratio = round(own_count / words, 4) if doc_lang in STOPWORDS and words else None
