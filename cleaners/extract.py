@@ -12,18 +12,28 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import trafilatura
+import trafilatura.settings
+import trafilatura.utils
 from lxml import etree
+from lxml.html import HtmlElement
+from trafilatura import metadata as trafilatura_metadata
 
 from .decode import strip_control_chars
 from .types import Block, BlockType, Reason, Rejection
 
-__all__ = ["ExtractConfig", "Extracted", "extract_html", "extract_text", "is_blank_line_separated", "looks_like_heading"]
+__all__ = [
+    "ExtractConfig", "Extracted", "extract_html", "extract_text", "is_blank_line_separated", "looks_like_heading",
+    "page_metadata",
+]
 
 
 class ExtractConfig(NamedTuple):
     include_comments: bool = False
     include_tables: bool = True
     favor_precision: bool = False
+    #: HTML metadata by trafilatura's full ``extract_metadata`` instead of :func:`page_metadata`: adds
+    #: its searches of the page body (dates in the text, author byline, category/tag links), ~6x the cost.
+    full_metadata: bool = False
     #: A first line becomes the title only if followed by a paragraph of at least this many words.
     title_min_next_words: int = 20
     #: Headings have at most this many words.
@@ -238,17 +248,78 @@ def _metadata(document: Any) -> dict[str, Any]:
     return meta
 
 
+def _sitename(document: Any, tree: HtmlElement) -> str | None:
+    """The site's name: from the meta tags, else the <title>'s "Headline - site.com" part, else the URL."""
+    name = document.sitename or trafilatura_metadata.extract_sitename(tree)
+    if name:
+        name = name.lstrip("@")
+        return name.title() if name and "." not in name and not name[0].isupper() else name
+    match = trafilatura_metadata.META_URL.match(document.url) if document.url else None
+    return match[1] if match else None
+
+
+def _meta_sections(tree: HtmlElement) -> list[str]:
+    """Categories declared in the head (``article:section``, ``subject``), trafilatura's own fallback."""
+    values = tree.xpath('.//head//meta[@property="article:section" or contains(@name, "subject")]/@content')
+    return [v for v in dict.fromkeys(trafilatura.utils.line_processing(str(v)) for v in values) if v]
+
+
+def page_metadata(tree: HtmlElement) -> Any:
+    """trafilatura's ``extract_metadata`` without its two searches of the page body.
+
+    Title, description, site name, tags and categories from meta tags and
+    JSON-LD (the title falls back to the single <h1> or <title>, as in
+    trafilatura), URL from the canonical link, the date the page declares
+    (htmldate without its extensive search: meta tags, JSON-LD, URL, <time>
+    and similar markup). Left out, as the costly parts: htmldate's scan of the
+    whole text for date-like strings, the author byline search (a deep copy of
+    the page and a dozen XPath queries) and the category/tag link search;
+    authors, tags and categories declared in the head or JSON-LD are kept.
+
+    >>> page = trafilatura.utils.load_html('<html><head><title>Harbor Bridge Reopens | Coastal Herald</title>'
+    ...     '<meta property="article:section" content="Local"><link rel="canonical" href="https://herald.example/a">'
+    ...     '</head><body><p>Text.</p></body></html>')
+    >>> meta = page_metadata(page)
+    >>> meta.title, meta.sitename, meta.url, meta.hostname, meta.categories
+    ('Harbor Bridge Reopens', 'herald.example', 'https://herald.example/a', 'herald.example', ['Local'])
+    """
+    document = trafilatura_metadata.examine_meta(tree)
+    if document.author and " " not in document.author:
+        document.author = None  # as trafilatura: a one-word author is a handle, not a name
+    try:
+        document = trafilatura_metadata.extract_meta_json(tree, document)
+    except Exception:  # noqa: BLE001 - as trafilatura: broken JSON-LD is no reason to fail the page
+        pass
+    document.title = document.title or trafilatura_metadata.extract_title(tree)
+    document.url = document.url or trafilatura_metadata.extract_url(tree)
+    if document.url:
+        document.hostname = trafilatura_metadata.extract_domain(document.url, fast=True)
+    date_params = trafilatura.settings.set_date_params(extensive=False)
+    document.date = trafilatura_metadata.find_date(tree, **date_params, url=document.url)
+    document.sitename = _sitename(document, tree)
+    document.categories = document.categories or _meta_sections(tree)
+    document.clean_and_trim()
+    return document
+
+
 def extract_html(html: str, config: ExtractConfig = ExtractConfig()) -> Extracted:
     """Main text blocks, title and metadata of an HTML page (trafilatura).
 
+    The page is parsed once; trafilatura extracts the text from a copy, the
+    metadata comes from :func:`page_metadata` (or trafilatura's full
+    ``extract_metadata`` with ``config.full_metadata``).
+
     >>> page = "<html><head><title>T</title></head><body><article><h1>Big news</h1><p>" + "Words of the story. " * 20 + "</p></article></body></html>"
     >>> ex = extract_html(page)
-    >>> [b.type.value for b in ex.blocks]
-    ['heading', 'paragraph']
+    >>> [b.type.value for b in ex.blocks], ex.title
+    (['heading', 'paragraph'], 'Big news')
     """
+    tree = trafilatura.utils.load_html(html)
+    if tree is None:
+        return Extracted(blocks=())
     document = trafilatura.bare_extraction(
-        html,
-        with_metadata=True,
+        tree,
+        with_metadata=False,
         include_comments=config.include_comments,
         include_tables=config.include_tables,
         favor_precision=config.favor_precision,
@@ -256,10 +327,11 @@ def extract_html(html: str, config: ExtractConfig = ExtractConfig()) -> Extracte
     )
     if document is None or document.body is None:
         return Extracted(blocks=())
-    title = _normalize_space(document.title) if document.title else None
     blocks = _body_blocks(document.body)
     _check_block_sizes([b.text for b in blocks], config)
-    return Extracted(blocks=tuple(blocks), title=title or None, metadata=_metadata(document))
+    meta = trafilatura_metadata.extract_metadata(tree) if config.full_metadata else page_metadata(tree)
+    title = _normalize_space(meta.title) if meta.title else None
+    return Extracted(blocks=tuple(blocks), title=title or None, metadata=_metadata(meta))
 
 
 def title_before_content(blocks: list[Block], content_start: int, lookback: int = 4) -> int | None:

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from cleaners.extract import ExtractConfig, extract_html, extract_text, is_blank_line_separated, looks_like_heading
+import trafilatura.metadata
+import trafilatura.utils
+
+from cleaners.extract import (
+    ExtractConfig, extract_html, extract_text, is_blank_line_separated, looks_like_heading, page_metadata,
+)
 from cleaners.types import BlockType
 
 P = BlockType.PARAGRAPH
@@ -243,6 +248,38 @@ def test_html_canonical_url_and_section_become_metadata():
     assert meta["hostname"] == "coastalherald.example"
     assert meta["categories"] == ["Local"]
     assert "tags" not in meta
+
+
+DECLARED = ("title", "date", "url", "hostname", "sitename", "description", "tags", "categories", "author")
+
+
+@pytest.mark.parametrize("page_html", [PAGE, PAGE.replace(
+    '<meta name="keywords" content="bridge, transport">',
+    '<link rel="canonical" href="https://coastalherald.example/2024/bridge"><meta property="article:section" content="Local">'
+)])
+def test_page_metadata_equals_trafilaturas_on_what_the_head_declares(page_html):
+    """The cheap metadata is trafilatura's own for declared fields (guards against a trafilatura upgrade)."""
+    tree = trafilatura.utils.load_html(page_html)
+    fast, full = page_metadata(tree), trafilatura.metadata.extract_metadata(tree)
+    assert {f: getattr(fast, f) for f in DECLARED} == {f: getattr(full, f) for f in DECLARED}
+    assert fast.title == "Harbor Bridge Reopens After Two-Year Repair" and fast.date == "2024-03-11"
+
+
+BYLINE_PAGE = (
+    "<html><head><title>Harbor Bridge Reopens</title></head><body><article><h1>Harbor Bridge Reopens</h1>"
+    '<div class="byline"><span class="author">Maria Lopez</span></div><p>Published on 11 March 2024</p><p>'
+    + "The bridge reopened to traffic after a long repair of its cables and deck. " * 6
+    + "</p></article></body></html>"
+)
+
+
+def test_byline_author_and_dates_in_the_text_need_full_metadata():
+    """The costly searches of the page body (author byline, date-like strings) run only with full_metadata."""
+    fast = extract_html(BYLINE_PAGE)
+    full = extract_html(BYLINE_PAGE, ExtractConfig(full_metadata=True))
+    assert fast.metadata == {}
+    assert full.metadata == {"author": "Maria Lopez", "date": "2024-03-11"}
+    assert fast.blocks == full.blocks and fast.title == full.title == "Harbor Bridge Reopens"
 
 
 @pytest.mark.parametrize(
