@@ -218,19 +218,68 @@ def _table_text(table: etree._Element) -> str:
     return "\n".join(rows)
 
 
+#: Elements of trafilatura's output that are blocks of their own.
+_BLOCK_TAGS = frozenset({"p", "head", "list", "quote", "table", "code", "div", "section", "article", "main", "graphic"})
+_MAX_NESTING = 50
+
+
+def _holds_blocks(element: etree._Element) -> bool:
+    return any(child.tag in _BLOCK_TAGS for child in element)
+
+
+def _is_container(element: etree._Element) -> bool:
+    """A wrapper holding blocks rather than being one: a div with block children, or a
+    layout table (one row, or cells holding paragraphs)."""
+    if element.tag == "table":
+        return len(element.findall("row")) <= 1 or any(_holds_blocks(cell) for cell in element.iter("cell"))
+    return element.tag in ("div", "section", "article", "main") and _holds_blocks(element)
+
+
+def _paragraph(text: str) -> list[Block]:
+    text = _normalize_space(text.replace("\n", " "))
+    return [Block(strip_control_chars(text), BlockType.PARAGRAPH)] if text else []
+
+
+def _container_blocks(element: etree._Element, depth: int) -> list[Block]:
+    """The blocks inside a wrapper, in order; its loose inline text becomes paragraphs."""
+    blocks: list[Block] = []
+    for part in (element.iter("cell") if element.tag == "table" else [element]):
+        if not _holds_blocks(part):
+            blocks += _paragraph(" ".join(part.itertext()))
+            continue
+        inline = [part.text or ""]
+        for child in part:
+            if child.tag in _BLOCK_TAGS:
+                blocks += _paragraph("".join(inline))
+                blocks += _element_blocks(child, depth + 1)
+                inline = [child.tail or ""]
+            else:
+                inline += ["".join(child.itertext()), child.tail or ""]
+        blocks += _paragraph("".join(inline))
+    return blocks
+
+
+def _element_blocks(element: etree._Element, depth: int = 0) -> list[Block]:
+    if depth < _MAX_NESTING and _is_container(element):
+        return _container_blocks(element, depth)
+    if element.tag == "list":
+        items = [_element_text(item) for item in element.iter("item")]
+        return [Block(item, BlockType.LIST_ITEM) for item in items if item]
+    text = _table_text(element) if element.tag == "table" else _element_text(element)
+    return [Block(strip_control_chars(text), _BLOCK_TYPES.get(element.tag, BlockType.PARAGRAPH))] if text else []
+
+
 def _body_blocks(body: etree._Element) -> list[Block]:
+    """One block per paragraph, heading, list item, quote or table of trafilatura's body;
+    wrappers (divs with blocks inside, one-row layout tables) are opened, not read as one block.
+
+    >>> body = etree.fromstring("<body><div>Lead <hi>in</hi>.<p>One.</p><div><p>Two.</p></div>Tail.</div><p>Three.</p></body>")
+    >>> [b.text for b in _body_blocks(body)]
+    ['Lead in.', 'One.', 'Two.', 'Tail.', 'Three.']
+    """
     blocks: list[Block] = []
     for element in body:
-        if element.tag == "list":
-            items = [_element_text(item) for item in element.iter("item")]
-            blocks += [Block(item, BlockType.LIST_ITEM) for item in items if item]
-            continue
-        if element.tag == "table":
-            text = _table_text(element)
-        else:
-            text = _element_text(element)
-        if text:
-            blocks.append(Block(strip_control_chars(text), _BLOCK_TYPES.get(element.tag, BlockType.PARAGRAPH)))
+        blocks += _element_blocks(element)
     return blocks
 
 

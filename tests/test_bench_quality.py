@@ -5,7 +5,9 @@ The documents are the first N of each split (sorted by id) of the corpora in
 ``../shared/bench``, read where they lie (never copied into the project); without the
 bench data the tests skip. Floors are the F1 measured when they were set, rounded down
 to the next 0.01 below: any real regression on these documents fails the test. The
-full-corpus figures come from ``clean-bench``.
+full-corpus figures come from ``clean-bench``. (One held-out snippet page expects an English
+article's quoted Japanese tweets kept; the pipeline drops them as foreign_language, as issue 4
+asks, so that floor sits one snippet lower.)
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ FLOORS = {
     ("scrapinghub_text", "dev"): (20, "shingle", 0.92),
     ("scrapinghub_text", "heldout"): (20, "shingle", 0.79),
     ("trafilatura_eval", "dev"): (30, "snippet", 0.91),
-    ("trafilatura_eval", "heldout"): (30, "snippet", 0.88),
+    ("trafilatura_eval", "heldout"): (30, "snippet", 0.87),
 }
 
 

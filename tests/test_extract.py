@@ -290,3 +290,22 @@ def test_html_without_text_has_no_blocks(html):
     ex = extract_html(html)
     assert ex.blocks == ()
     assert ex.title is None
+
+
+def test_wrapper_divs_and_layout_tables_are_opened_into_their_paragraphs():
+    """trafilatura's fallback extractors hand back the page's wrapper divs, and layout tables
+    keep their one row: each paragraph inside is still a block of its own."""
+    from lxml import etree
+
+    from cleaners.extract import _body_blocks
+
+    body = etree.fromstring("<body><div><div><p>First paragraph.</p><p>Second one.</p></div>"
+                            "<div>Loose <hi>inline</hi> text.<list><item>An item</item></list></div></div></body>")
+    assert [(b.text, b.type.value) for b in _body_blocks(body)] == [
+        ("First paragraph.", "paragraph"), ("Second one.", "paragraph"),
+        ("Loose inline text.", "paragraph"), ("An item", "list_item")]
+    story = "The council approved the new budget on Tuesday after a long debate about the schools. "
+    layout = (f"<html><body><table><tr><td><p>{story * 3}</p><p>{story.upper() * 2}</p></td></tr></table>"
+              f"</body></html>")
+    blocks = extract_html(layout).blocks
+    assert len(blocks) == 2 and all(" | " not in b.text for b in blocks)
