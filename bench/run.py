@@ -110,10 +110,12 @@ def trafilatura_on_lines(name: str, data: bytes) -> str | None:
 
 def load_pipeline() -> Extract:
     """The project's pipeline as a system (imported only when needed)."""
+    from cleaners.language import load_models
     from cleaners.pipeline import CleanConfig, clean_document
     from cleaners.types import RejectedInput
 
     config = CleanConfig()
+    load_models(config.language)  # start-up work, like the imports: never billed to a page
 
     def pipeline(name: str, data: bytes) -> str | None:
         result = clean_document(data, name, config)

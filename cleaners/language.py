@@ -416,12 +416,6 @@ def _in_other_script(script: tuple[str | None, int], text: str, doc_script: str 
     return own_letters <= 0.1 * letters
 
 
-@functools.lru_cache(maxsize=64)
-def _other_stopwords(language: str) -> frozenset[str]:
-    """Words that are stopwords of some language other than ``language`` (read-only)."""
-    return frozenset(w for w, codes in _STOPWORD_LANGUAGES.items() if any(c != language for c in codes))
-
-
 def _clearly_in(text: str, language: str, config: LanguageConfig) -> bool:
     """The stopword shortcut of :func:`_judge_block`, decided cheaply when it clearly holds:
     ``language``'s stopwords reach the ratio and outnumber all other languages' stopwords
@@ -437,7 +431,9 @@ def _clearly_in(text: str, language: str, config: LanguageConfig) -> bool:
     own_count = sum(map(own.__contains__, words))
     if not words or own_count < config.same_language_stopword_ratio * len(words):
         return False
-    return own_count >= config.same_language_margin * sum(map(_other_stopwords(language).__contains__, words))
+    only_own = (language,)
+    others = sum(1 for codes in map(_languages_of_stopword, words) if codes and codes != only_own)
+    return own_count >= config.same_language_margin * others
 
 
 def _judge_block(block: Block, doc_lang: str, doc_script: str | None, config: LanguageConfig,
