@@ -247,21 +247,33 @@ def _stop(pool: ProcessPoolExecutor, kill: bool) -> None:
     pool.shutdown(wait=not kill, cancel_futures=True)
 
 
+#: Batches submitted ahead of the one being consumed, per pool process: enough to keep every
+#: process busy, few enough that finished results waiting their turn stay bounded in memory.
+BATCHES_AHEAD_PER_WORKER = 2
+
+
 def _pool_batches(batches: list[list[str]], config: CleanConfig, size: int) -> Iterator[BatchResult]:
+    """The batches' results in order, from a pool of ``size`` processes; at most
+    ``BATCHES_AHEAD_PER_WORKER`` x size batches in flight, and a result is dropped once
+    yielded, so memory does not grow with the corpus."""
     pool = ProcessPoolExecutor(size, mp_context=_pool_context())
-    futures = [pool.submit(clean_batch, batch, config) for batch in batches]
+    futures: dict[int, Future] = {}
+    ahead = max(1, BATCHES_AHEAD_PER_WORKER * size)
     clean_exit = False
     try:
         for i, batch in enumerate(batches):
+            for j in range(i, min(i + ahead, len(batches))):
+                if j not in futures:
+                    futures[j] = pool.submit(clean_batch, batches[j], config)
             try:
-                result = futures[i].result(timeout=_batch_deadline(len(batch), config))
+                result = futures.pop(i).result(timeout=_batch_deadline(len(batch), config))
             except (BrokenProcessPool, TimeoutError):
                 # A worker died or hangs: the pool is lost. Isolate this batch; give the
                 # batches the pool had not finished to a new one.
                 _stop(pool, kill=True)
                 pool = ProcessPoolExecutor(size, mp_context=_pool_context())
-                for j in range(i + 1, len(batches)):
-                    if not _succeeded(futures[j]):
+                for j, future in list(futures.items()):
+                    if not _succeeded(future):
                         futures[j] = pool.submit(clean_batch, batches[j], config)
                 result = _isolated_batch(batch, config)
             yield result

@@ -219,3 +219,35 @@ def test_a_live_runs_temp_files_are_not_removed(tmp_path):
         fcntl.flock(handle, fcntl.LOCK_EX)
         assert remove_stale_temp_files(str(tmp_path)) == [stale.name]
     assert live.exists() and not stale.exists() and (tmp_path / ".report.json.x").exists()
+
+
+def test_the_pool_keeps_only_a_few_batches_in_flight(monkeypatch):
+    """Results wait their turn in memory only for the batches submitted ahead: a bounded
+    number, whatever the corpus size (peak memory stays flat as the corpus grows)."""
+    from concurrent.futures import Future
+
+    from cleaners.pipeline import CleanConfig
+    from flows import runner as R
+
+    submitted: list[int] = []
+
+    class InstantPool:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def submit(self, function, batch, config):
+            submitted.append(batch[0])
+            future: Future = Future()
+            future.set_result(R.BatchResult([("article", str(batch[0]))], {}, {}, 0.0))
+            return future
+
+        def shutdown(self, wait=True, cancel_futures=False):
+            pass
+
+    monkeypatch.setattr(R, "ProcessPoolExecutor", InstantPool)
+    batches = [[index] for index in range(50)]
+    results = R._pool_batches(batches, CleanConfig(), 2)
+    for consumed, result in enumerate(results, start=1):
+        assert result.lines == [("article", str(consumed - 1))]
+        assert len(submitted) <= consumed - 1 + R.BATCHES_AHEAD_PER_WORKER * 2
+    assert submitted == list(range(50))
