@@ -40,3 +40,27 @@ def seed_expectations() -> dict:
 def read_jsonl(path: Path) -> list[dict]:
     text = path.read_text(encoding="utf-8")
     return [json.loads(line) for line in text.splitlines() if line]
+
+
+def stop_process_group(process, grace: float = 10.0) -> None:
+    """Terminate the process group a test started (``start_new_session=True``), kill it if it
+    lingers, then kill what the leader left behind in its group (a nanny's worker, a flow-run
+    subprocess)."""
+    import signal
+    import subprocess
+
+    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5)):
+        if process.poll() is not None:
+            break
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            process.wait(timeout=wait)
+        except subprocess.TimeoutExpired:
+            continue
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass

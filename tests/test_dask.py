@@ -9,7 +9,6 @@ run batch tasks.
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -22,7 +21,7 @@ from cleaners.pipeline import config_from_dict
 from flows.cli import main
 from flows.runner import run_clean
 
-from .conftest import SEEDS
+from .conftest import SEEDS, stop_process_group
 
 pytest.importorskip("prefect_dask")
 distributed = pytest.importorskip("distributed")
@@ -44,25 +43,6 @@ def _start(args: list[str], env: dict[str, str], cwd: Path, log: Path) -> subpro
                                 stderr=subprocess.STDOUT, start_new_session=True)
     finally:
         handle.close()
-
-
-def _stop(process: subprocess.Popen) -> None:
-    """Terminate the process group (a worker's nanny and its worker), then kill what is left."""
-    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-        if process.poll() is not None:
-            break
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            break
-        try:
-            process.wait(timeout=wait)
-        except subprocess.TimeoutExpired:
-            continue
-    try:  # the group may outlive its leader (a nanny's worker)
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +88,7 @@ def dask_cluster(prefect_server, tmp_path_factory):
         if client is not None:
             client.close(timeout=10)
         for process in reversed(processes):
-            _stop(process)
+            stop_process_group(process, 10)
 
 
 @pytest.fixture(scope="module")

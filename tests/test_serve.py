@@ -20,7 +20,6 @@ import contextlib
 import json
 import os
 import shutil
-import signal
 import socket
 import sqlite3
 import subprocess
@@ -33,7 +32,7 @@ from typing import Any, Callable
 import httpx
 import pytest
 
-from .conftest import read_jsonl
+from .conftest import read_jsonl, stop_process_group
 
 WAIT = 120  # seconds: the bound on every wait (the normal case takes a fraction of it)
 ARTICLE = ("The city council approved the new budget on Tuesday after a long debate about schools, "
@@ -74,26 +73,6 @@ def _start(argv: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
         return subprocess.Popen(argv, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
     finally:
         handle.close()
-
-
-def _stop(process: subprocess.Popen) -> None:
-    """Terminate the process group we started, then kill it if it lingers."""
-    for sig, grace in ((signal.SIGTERM, 20), (signal.SIGKILL, 5)):
-        if process.poll() is not None:
-            break
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            break
-        try:
-            process.wait(grace)
-        except subprocess.TimeoutExpired:
-            continue
-    # children the leader left behind (e.g. a flow-run subprocess) share its group
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 def _wait(what: str, check: Callable[[], Any], logs: list[Path], processes: list[subprocess.Popen]) -> Any:
@@ -190,7 +169,7 @@ def test_scheduled_runs_clean_only_new_files(tmp_path, pytestconfig):
     finally:
         for process in (serve, server):
             if process is not None:
-                _stop(process)
+                stop_process_group(process, 20)
     assert server.poll() is not None and serve.poll() is not None
     print(f"serve test: {time.monotonic() - started:.1f} s with both stopped")
 
