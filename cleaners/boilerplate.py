@@ -346,10 +346,9 @@ def _anchored_window(texts: list[str], window: tuple[int, int, float], headlines
                      config: WindowConfig) -> tuple[tuple[int, int, float], int | None]:
     """The window, or the best one starting at a headline when the window holds none."""
     start, end, score = window
-    if not config.title_anchor_min_share or any(start - config.title_anchor_reach <= k < end for k in headlines):
-        return window, None  # the window is under its headline already (or there is none)
-    if not headlines:
-        return window, None
+    if (not config.title_anchor_min_share or not headlines
+            or any(start - config.title_anchor_reach <= k < end for k in headlines)):
+        return window, None  # no headline, or the window is under it already
     anchored = max((window_from(texts, k, config) for k in headlines), key=lambda w: w[2])
     overlaps = anchored[0] < end and start < anchored[1]  # it only stretches the window up to a far headline
     if not overlaps and anchored[2] >= config.title_anchor_min_share * score:

@@ -245,7 +245,7 @@ def _container_blocks(element: etree._Element, depth: int) -> list[Block]:
     blocks: list[Block] = []
     for part in (element.iter("cell") if element.tag == "table" else [element]):
         if not _holds_blocks(part):
-            blocks += _paragraph(" ".join(part.itertext()))
+            blocks += _paragraph(_element_text(part))
             continue
         inline = [part.text or ""]
         for child in part:

@@ -162,7 +162,7 @@ def _langid_identifier() -> LanguageIdentifier:
 
 def load_models(config: LanguageConfig = LanguageConfig()) -> None:
     """Load the configured detector's model now rather than on first use (py3langid's takes
-    ~1.5 s): a process that forks workers calls this first, so they share one copy.
+    ~1.5 s), e.g. before timing documents or before forking workers that should share it.
 
     >>> load_models()
     """

@@ -255,7 +255,10 @@ BATCHES_AHEAD_PER_WORKER = 2
 def _pool_batches(batches: list[list[str]], config: CleanConfig, size: int) -> Iterator[BatchResult]:
     """The batches' results in order, from a pool of ``size`` processes; at most
     ``BATCHES_AHEAD_PER_WORKER`` x size batches in flight, and a result is dropped once
-    yielded, so memory does not grow with the corpus."""
+    yielded, so memory does not grow with the corpus. What the cleaners load on first use
+    is loaded here first (:func:`_warm_up`), so forked workers share it instead of each
+    loading it again."""
+    _warm_up(config)
     pool = ProcessPoolExecutor(size, mp_context=_pool_context())
     futures: dict[int, Future] = {}
     ahead = max(1, BATCHES_AHEAD_PER_WORKER * size)
