@@ -171,11 +171,14 @@ def _is_menu_item(block: Block, config: BoilerplateConfig) -> bool:
     )
 
 
-def _menu_runs(blocks: list[Block], config: BoilerplateConfig) -> set[int]:
-    """Indexes of blocks in runs of at least ``menu_run`` menu-like kept blocks."""
+def _menu_runs(blocks: list[Block], config: BoilerplateConfig, across_dropped: bool) -> set[int]:
+    """Indexes of blocks in runs of at least ``menu_run`` menu-like kept blocks; with
+    ``across_dropped``, blocks already dropped between them do not break a run."""
     marked: set[int] = set()
     run: list[int] = []
     for i, block in enumerate(blocks + [Block("x " * 50)]):
+        if across_dropped and not block.kept:
+            continue
         if block.kept and i < len(blocks) and _is_menu_item(block, config):
             run.append(i)
             continue
@@ -185,8 +188,14 @@ def _menu_runs(blocks: list[Block], config: BoilerplateConfig) -> set[int]:
     return marked
 
 
-def mark_boilerplate(blocks: Iterable[Block], config: BoilerplateConfig = BoilerplateConfig()) -> list[Block]:
+def mark_boilerplate(
+    blocks: Iterable[Block], config: BoilerplateConfig = BoilerplateConfig(), runs_across_dropped: bool = False
+) -> list[Block]:
     """Mark scraped leftovers dropped with reason ``boilerplate`` and the rule that matched.
+
+    A menu is a run of short kept lines. ``runs_across_dropped`` lets lines that other steps
+    dropped in between join a run (as they would in the cleaned text); the first pass over a
+    dump does not, so the main-content window still sees the gaps.
 
     >>> menu = [Block(t) for t in ("World", "Politics", "Sports", "Culture", "A real sentence of the story, long enough.")]
     >>> [(b.decision.evidence["rule"] if b.decision else "kept") for b in mark_boilerplate(menu)]
@@ -196,7 +205,7 @@ def mark_boilerplate(blocks: Iterable[Block], config: BoilerplateConfig = Boiler
     for i, block in enumerate(out):
         if block.kept and (hit := match_rule(block.text, config)):
             out[i] = block.drop(STEP, Reason.BOILERPLATE, rule=hit[0], pattern=hit[1])
-    for i in sorted(_menu_runs(out, config)):
+    for i in sorted(_menu_runs(out, config, runs_across_dropped)):
         out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="menu", run_min=config.menu_run)
     return out
 

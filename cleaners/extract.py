@@ -19,10 +19,10 @@ from lxml.html import HtmlElement
 from trafilatura import metadata as trafilatura_metadata
 
 from .decode import strip_control_chars
-from .types import Block, BlockType, Reason, Rejection
+from .types import LIST_MARKER, Block, BlockType, Reason, Rejection
 
 __all__ = [
-    "ExtractConfig", "Extracted", "extract_html", "extract_text", "is_blank_line_separated", "looks_like_heading",
+    "ExtractConfig", "Extracted", "classify_line", "extract_html", "extract_text", "paragraph_chunks", "looks_like_heading",
     "page_metadata",
 ]
 
@@ -48,10 +48,13 @@ class Extracted:
     blocks: tuple[Block, ...]
     title: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    #: Plain text already cut into paragraphs, a blank line around each (the layout of the
+    #: pipeline's own output, see :func:`paragraph_chunks`): there is no page around it
+    #: to find a main-content window in, and no title line above it.
+    segmented: bool = False
 
 
 _TERMINAL = re.compile(r"[.!?…:;,\"”»)\]]\s*$")
-_BULLET = re.compile(r"^\s*(?:[-*•·▪◦‣–]|\d{1,3}[.)])\s+")
 _SPACES = re.compile(r"[ \u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 
 
@@ -119,8 +122,15 @@ def _continues(previous: str, line: str) -> bool:
     )
 
 
-def _classify(line: str, next_line: str | None, config: ExtractConfig) -> BlockType:
-    if _BULLET.match(line):
+def classify_line(line: str, next_line: str | None, config: ExtractConfig = ExtractConfig()) -> BlockType:
+    """A text line's block type: a list item by its marker, a heading when it is short and heads a
+    longer paragraph (``next_line``), else a paragraph.
+
+    >>> story = "The council approved the new budget on Tuesday after a long debate about the schools."
+    >>> [classify_line(line, after).value for line, after in (("- bread", None), ("Local News", story), ("Local News", "Sports"))]
+    ['list_item', 'heading', 'paragraph']
+    """
+    if LIST_MARKER.match(line):
         return BlockType.LIST_ITEM
     if next_line is not None and looks_like_heading(line, config.heading_max_words):
         if _words(next_line) > max(_words(line), 12) and not looks_like_heading(next_line):
@@ -139,50 +149,78 @@ def _check_block_sizes(texts: list[str], config: ExtractConfig) -> None:
 def extract_text(text: str, config: ExtractConfig = ExtractConfig()) -> Extracted:
     """Split scraped plain text into blocks, one per line, and detect a title line.
 
-    A first line becomes the title when it reads like a headline, the next
-    line is a real paragraph, and the text is not laid out like the
-    pipeline's own output (see :func:`is_blank_line_separated`).
+    A first line becomes the title when it reads like a headline and the next
+    line is a real paragraph. Text laid out like the pipeline's own output
+    (see :func:`paragraph_chunks`) is taken as already cut into blocks: no
+    title, one block per chunk, a chunk of table rows one table block.
 
     >>> ex = extract_text("Intro\\n- one item\\n- two items")
-    >>> ex.title, [(b.type.value, b.text) for b in ex.blocks]
-    (None, [('paragraph', 'Intro'), ('list_item', '- one item'), ('list_item', '- two items')])
+    >>> ex.title, [(b.type.value, b.text) for b in ex.blocks], ex.segmented
+    (None, [('paragraph', 'Intro'), ('list_item', '- one item'), ('list_item', '- two items')], False)
+    >>> [b.type.value for b in extract_text("Scores:\\n\\nTeam | Points\\nAces | 4").blocks]
+    ['paragraph', 'table']
     """
     _check_block_sizes(text.split("\n"), config)  # before copying a 50 MB line around
     text = strip_control_chars(text)
+    chunks = paragraph_chunks(text)
+    if chunks is not None:
+        blocks = tuple(
+            Block("\n".join(chunk), BlockType.TABLE) if len(chunk) > 1
+            else Block(chunk[0], classify_line(chunk[0], _next_single_line(chunks, i), config))
+            for i, chunk in enumerate(chunks)
+        )
+        return Extracted(blocks=blocks, segmented=True)
     lines = [line for line in _text_lines(text) if line]
     title = None
-    if len(lines) >= 2 and _is_title_line(lines[0], lines[1], config) and not is_blank_line_separated(text):
+    if len(lines) >= 2 and _is_title_line(lines[0], lines[1], config):
         title, lines = lines[0], lines[1:]
     blocks = tuple(
-        Block(line, _classify(line, lines[i + 1] if i + 1 < len(lines) else None, config))
+        Block(line, classify_line(line, lines[i + 1] if i + 1 < len(lines) else None, config))
         for i, line in enumerate(lines)
     )
     return Extracted(blocks=blocks, title=title)
 
 
-def is_blank_line_separated(text: str) -> bool:
-    """Every line stands alone between blank lines: the layout of the pipeline's own output.
+def _next_single_line(chunks: list[list[str]], i: int) -> str | None:
+    return chunks[i + 1][0] if i + 1 < len(chunks) and len(chunks[i + 1]) == 1 else None
 
-    The pipeline writes one block per line and a blank line between blocks, so
-    an article whose first block is a section heading (an HTML ``<h2>``) starts
-    with a headline-like line over a paragraph. In that layout the first line
-    is not taken as the title: it is the article's own text, and cleaning the
-    output again must not move it. Scraped dumps and typed text have lines
-    side by side somewhere (a title right above its story, menus, wrapped
-    paragraphs).
 
-    >>> is_blank_line_separated("Council Approves Budget\\n\\nThe council voted on Tuesday.")
+def _is_table_rows(lines: list[str]) -> bool:
+    """Lines of cells joined by `` | ``, the same number on each line (how a table block is written)."""
+    return len(lines) >= 2 and " | " in lines[0] and len({line.count(" | ") for line in lines}) == 1
+
+
+def paragraph_chunks(text: str) -> list[list[str]] | None:
+    """The lines of each blank-line-separated chunk, when the text is laid out as the pipeline
+    writes its output: every block alone between blank lines, a table's rows side by side.
+    None for anything else: scraped dumps and typed text have lines side by side somewhere
+    (a title right above its story, menus, wrapped paragraphs).
+
+    In that layout a headline-like first line is a section heading of the text, not a title,
+    and there is no page around the text to look for the article in: cleaning the pipeline's
+    output again must not move or cut anything.
+
+    >>> paragraph_chunks("Council Approves Budget\\n\\nThe council voted on Tuesday.")
+    [['Council Approves Budget'], ['The council voted on Tuesday.']]
+    >>> paragraph_chunks("Council Approves Budget\\nThe council voted on Tuesday.") is None
     True
-    >>> is_blank_line_separated("Council Approves Budget\\nThe council voted on Tuesday.")
-    False
+    >>> paragraph_chunks("Results\\n\\nTeam | Points\\nAces | 4")
+    [['Results'], ['Team | Points', 'Aces | 4']]
     """
-    previous_filled = False
+    chunks: list[list[str]] = []
+    current: list[str] = []
     for raw in text.split("\n"):
-        filled = bool(_normalize_space(raw))
-        if filled and previous_filled:
-            return False
-        previous_filled = filled
-    return True
+        line = _normalize_space(raw)
+        if line:
+            current.append(line)
+        elif current:
+            chunks.append(current)
+            current = []
+    if current:
+        chunks.append(current)
+    if all(len(chunk) == 1 or _is_table_rows(chunk) for chunk in chunks):
+        return chunks
+    return None
 
 
 def _is_title_line(first: str, second: str, config: ExtractConfig) -> bool:

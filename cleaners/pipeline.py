@@ -19,11 +19,11 @@ from . import __version__
 from .boilerplate import BoilerplateConfig, WindowConfig, mark_boilerplate, mark_outside_main_content
 from .decode import DecodeConfig, decode_bytes, decompress, repair_text
 from .duplicates import mark_duplicates
-from .extract import ExtractConfig, Extracted, extract_html, extract_text, normalize_lines, title_before_content
+from .extract import ExtractConfig, Extracted, classify_line, extract_html, extract_text, normalize_lines, title_before_content
 from .language import LanguageConfig, mark_foreign_blocks
 from .teasers import TeaserConfig, mark_teasers
 from .topic import TopicConfig, mark_off_topic
-from .types import Article, Block, Decision, EncodingInfo, Reason, RejectedInput, Rejection, Source
+from .types import Article, Block, BlockType, Decision, EncodingInfo, Reason, RejectedInput, Rejection, Source
 
 __all__ = [
     "CleanConfig", "clean_document", "detect_format", "config_fingerprint", "config_to_dict", "config_from_dict",
@@ -122,7 +122,8 @@ def _repair_blocks(extracted: Extracted, ascii_fold: bool) -> tuple[Extracted, t
         title, steps = repair_text(extracted.title, ascii_fold)
         repairs += steps
     unique = tuple(dict.fromkeys(repairs))
-    return Extracted(tuple(blocks), title.strip() or None if title else None, extracted.metadata), unique
+    title = title.strip() or None if title else None
+    return dataclasses.replace(extracted, blocks=tuple(blocks), title=title), unique
 
 
 def _to_text(data: bytes | str, fmt: str, config: CleanConfig) -> tuple[str, EncodingInfo]:
@@ -152,17 +153,46 @@ def _rule_of(block: Block) -> str | None:
     return block.decision.evidence.get("rule") if block.decision else None
 
 
-def _run_steps(article: Article, config: CleanConfig) -> Article:
+def _run_steps(article: Article, config: CleanConfig, segmented: bool = False) -> Article:
+    """The steps in order. A text dump is a whole page: its main content window is found,
+    unless the text is already cut into paragraphs (``segmented``, e.g. the pipeline's output)."""
     blocks = mark_duplicates(article.blocks, article.title)
     blocks = mark_boilerplate(blocks, config.boilerplate)
-    if article.source.format == "text":
+    if article.source.format == "text" and not segmented:
         blocks = mark_outside_main_content(blocks, config.window)
         if article.title is None:
             article, blocks = _promote_title(article, blocks)
-    blocks = mark_teasers(blocks, config.teasers, article.source.format)
+    layout = "paragraphs" if segmented else article.source.format
+    blocks = mark_teasers(blocks, config.teasers, layout)
     language, score, blocks = mark_foreign_blocks(blocks, config.language)
     blocks = mark_off_topic(blocks, article.title, language, config.topic)
+    blocks = _settle(blocks, config, layout)
     return article.replace(blocks=tuple(blocks), language=language, language_score=score)
+
+
+def _settle(blocks: list[Block], config: CleanConfig, layout: str) -> list[Block]:
+    """The run rules (menus, teaser runs) again over what the later steps left, until they find
+    nothing new: blocks dropped in between can make a run, and cleaning the output again would
+    find it (cleaning is idempotent on its own output). A text line's type is read again from
+    the line now below it: a short line no longer heads anything when its paragraph was dropped."""
+    while True:
+        again = _retype_text_lines(blocks, config.extract) if layout != "html" else blocks
+        again = mark_boilerplate(again, config.boilerplate, runs_across_dropped=True)
+        again = mark_teasers(again, config.teasers, layout)
+        if again == blocks:
+            return blocks
+        blocks = again
+
+
+def _retype_text_lines(blocks: list[Block], config: ExtractConfig) -> list[Block]:
+    """Kept paragraphs and headings of plain text typed by the kept line below them."""
+    out = list(blocks)
+    kept = [i for i, block in enumerate(out) if block.kept]
+    for position, i in enumerate(kept):
+        if out[i].type in (BlockType.PARAGRAPH, BlockType.HEADING):
+            below = out[kept[position + 1]].text if position + 1 < len(kept) else None
+            out[i] = dataclasses.replace(out[i], type=classify_line(out[i].text, below, config))
+    return out
 
 
 def _removal_summary(article: Article) -> str:
@@ -190,7 +220,7 @@ def _clean(data: bytes | str, source: Source, compressed: bool, config: CleanCon
         title=extracted.title,
         metadata=extracted.metadata,
     )
-    article = _run_steps(article, config)
+    article = _run_steps(article, config, extracted.segmented)
     accepted = config.language.accept_languages
     if accepted and article.language not in accepted:
         raise Rejection(

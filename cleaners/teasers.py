@@ -35,8 +35,10 @@ class TeaserConfig(NamedTuple):
     #: unlabelled list of other stories: an article never stacks this many headings.
     min_headline_run: int = 3
     headline_min_words: int = 4
-    #: Input formats the unlabelled headline-list rule applies to: HTML extraction keeps
-    #: real stacked headings (product names, list titles) that this rule would take.
+    #: Input layouts the unlabelled headline-list rule applies to: a scraper's text dump
+    #: ("text"), not HTML extraction ("html") or text already cut into paragraphs
+    #: ("paragraphs", as the pipeline writes it), which keep real stacked headings
+    #: (product names, list titles) that this rule would take.
     headline_list_formats: tuple[str, ...] = ("text",)
     #: Flattened teasers (a headline and its summary on one line): this many words at least,
     #: judged on the first ``headline_summary_head`` words; this many in a row without a label.

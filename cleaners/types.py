@@ -13,6 +13,7 @@ reason cannot be built.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Mapping
@@ -27,7 +28,11 @@ __all__ = [
     "Article",
     "Rejection",
     "RejectedInput",
+    "LIST_MARKER",
 ]
+
+#: A list item's marker at the start of a line: a bullet or a number (``- ``, ``• ``, ``3. ``).
+LIST_MARKER = re.compile(r"^\s*(?:[-*•·▪◦‣–]|\d{1,3}[.)])\s+")
 
 
 class Reason(str, Enum):
@@ -85,6 +90,17 @@ class Block:
     def kept(self) -> bool:
         return self.decision is None
 
+    @property
+    def line(self) -> str:
+        """The block as a line of the article's text: a list item gets a ``- `` marker if it has none.
+
+        >>> Block("bread", BlockType.LIST_ITEM).line, Block("• bread", BlockType.LIST_ITEM).line
+        ('- bread', '• bread')
+        """
+        if self.type is BlockType.LIST_ITEM and not LIST_MARKER.match(self.text):
+            return "- " + self.text
+        return self.text
+
     def drop(self, step: str, reason: Reason, **evidence: Any) -> "Block":
         """Return this block marked dropped by ``step`` for ``reason``."""
         if self.decision is not None:
@@ -138,7 +154,15 @@ class Article:
 
     @property
     def text(self) -> str:
-        return "\n\n".join(b.text for b in self.kept_blocks)
+        """The kept blocks, a blank line between them; list items carry a ``- `` marker (as
+        trafilatura writes them) unless their text has one, so cleaning the text again reads
+        them as list items, not as a menu.
+
+        >>> a = Article(Source("a.html", "html", None), (Block("Bring:"), Block("bread", BlockType.LIST_ITEM)), EncodingInfo("utf-8", "x"))
+        >>> a.text
+        'Bring:\\n\\n- bread'
+        """
+        return "\n\n".join(b.line for b in self.kept_blocks)
 
     def with_blocks(self, blocks: "tuple[Block, ...] | list[Block]") -> "Article":
         return dataclasses.replace(self, blocks=tuple(blocks))

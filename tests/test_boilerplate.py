@@ -202,6 +202,17 @@ def test_a_sentence_breaks_a_menu_run():
     assert all(b.kept for b in mark_boilerplate([Block(t) for t in texts]))
 
 
+def test_a_menu_run_across_dropped_blocks_only_when_asked():
+    """Short lines that other steps split apart form a menu in the cleaned text; the first pass
+    over a dump leaves the gaps for the main-content window."""
+    teaser = Block("Council approves the budget after a long night").drop("teasers", Reason.TEASER, rule="headline_list")
+    blocks = [Block("World"), teaser, Block("Politics"), teaser, Block("Sports"), teaser, Block("Culture")]
+    assert all(b.kept for b in mark_boilerplate(blocks) if b is not teaser)
+    settled = mark_boilerplate(blocks, runs_across_dropped=True)
+    assert [b.decision.evidence.get("rule") for b in settled[::2]] == ["menu"] * 4
+    assert [b.decision.reason for b in settled[1::2]] == [Reason.TEASER] * 3
+
+
 def test_blocks_already_dropped_keep_their_first_decision():
     earlier = Block("Share on Facebook").drop("duplicates", Reason.DUPLICATE, rule="repeats_block", first_index=0)
     (block,) = mark_boilerplate([earlier])

@@ -9,7 +9,7 @@ import trafilatura.metadata
 import trafilatura.utils
 
 from cleaners.extract import (
-    ExtractConfig, extract_html, extract_text, is_blank_line_separated, looks_like_heading, page_metadata,
+    ExtractConfig, extract_html, extract_text, looks_like_heading, paragraph_chunks, page_metadata,
 )
 from cleaners.types import BlockType
 
@@ -137,14 +137,26 @@ def test_a_title_line_above_scraped_or_typed_text_is_the_title(text):
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("one\n\ntwo\n\n\nthree\n", True),
-    ("one", True),
-    ("one\n \u00a0\ntwo", True),  # a line of spaces is blank
-    ("one\ntwo", False),
-    ("one\r\ntwo", False),
+    ("one\n\ntwo\n\n\nthree\n", [["one"], ["two"], ["three"]]),
+    ("one", [["one"]]),
+    ("one\n \u00a0\ntwo", [["one"], ["two"]]),  # a line of spaces is blank
+    ("one\ntwo", None),
+    ("one\r\ntwo", None),
+    ("Scores\n\nTeam | Points\nAces | 4\n\nA closing line.", [["Scores"], ["Team | Points", "Aces | 4"], ["A closing line."]]),
+    ("Team | Points | Rank\nAces | 4", None),  # rows of different widths are no table
+    ("Team | Points\nA line without cells", None),
 ])
-def test_is_blank_line_separated(text, expected):
-    assert is_blank_line_separated(text) is expected
+def test_paragraph_chunks_reads_the_pipelines_own_layout(text, expected):
+    assert paragraph_chunks(text) == expected
+
+
+def test_text_in_the_pipelines_layout_is_taken_as_cut_into_blocks():
+    """No title, a table block per chunk of rows, list items by their marker: as the pipeline wrote them."""
+    ex = extract_text(f"{HEADLINE}\n\n{STORY}\n\nTeam | Points\nAces | 4\n\n- bread\n\n- milk")
+    assert ex.segmented and ex.title is None
+    assert [b.type.value for b in ex.blocks] == ["heading", "paragraph", "table", "list_item", "list_item"]
+    assert ex.blocks[2].text == "Team | Points\nAces | 4"
+    assert not extract_text(f"{HEADLINE}\n{STORY}").segmented
 
 
 def test_empty_text_has_no_blocks():
