@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 import zlib
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import charset_normalizer
 import ftfy
+import ftfy.badness
 
 from .language import STOPWORDS
 from .types import Reason, Rejection
@@ -282,15 +284,74 @@ _ASCII_FOLD = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2026": "...", "\u0
 #: breaks and other control characters (mojibake, ligatures, widths and quotes are non-ASCII).
 _ASCII_FTFY_TARGETS = re.compile(r"[&\x00-\x09\x0b-\x1f\x7f]")
 
+#: Non-ASCII characters that none of ftfy's fixers (as configured here) changes on its own:
+#: typography, Latin letters, Cyrillic, other scripts, symbols and emoji. Left out: C1 and
+#: other control characters, line and paragraph separators, ligatures, box drawing, ftfy's
+#: "bad" mojibake characters (¤ ¦ ¨ ª ¬ ¯ ¸ º ƒ ˆ † ‡ ‰ ◊ ...), the letters that open its
+#: multi-character patterns (Â Ã Î Ð Ø Ù Ђ √ ‚), Greek, combining marks and private use.
+_INERT_NON_ASCII = (
+    "\u00a0-\u00a3\u00a5\u00a7\u00a9\u00ab\u00ad\u00ae\u00b0-\u00b7\u00b9\u00bb-\u00c1\u00c4-\u00cd"
+    "\u00cf\u00d1-\u00d7\u00da-\u00ff"  # Latin-1 signs and letters
+    "\u0100-\u0131\u0134-\u0148\u014a-\u017f\u0218-\u021b\u1e00-\u1eff"  # Latin Extended-A, ș ț, Vietnamese
+    "\u0400\u0401\u0403-\u04ff"  # Cyrillic
+    "\u0590-\u05ff\u0600-\u06ff\u0900-\u0e7f"  # Hebrew, Arabic, Indic, Thai
+    "\u2010-\u2019\u201b-\u201f\u2022-\u2027\u2032-\u203e\u2044\u20a0-\u20bf\u2100-\u214f"  # punctuation, currency, letterlike
+    "\u2190-\u2219\u221b-\u22ff\u25a0-\u25c9\u25cb-\u27bf"  # arrows, maths, shapes (not ◊), dingbats
+    "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\ufe0f\uff01-\uff9f\U0001f300-\U0001faff"  # CJK, emoji
+)
+#: A character outside ASCII-without-targets and the inert set: ftfy decides.
+_NOT_INERT = re.compile(f"[^\\n\\x20-\\x25\\x27-\\x7e{_INERT_NON_ASCII}]")
 
-def needs_ftfy(text: str) -> bool:
+_MOJIBAKE = ftfy.badness.MOJIBAKE_CATEGORIES
+_UPPER = _MOJIBAKE["upper_accented"]
+_ACCENTED = _MOJIBAKE["lower_accented"] + _UPPER
+_SIGNS = "".join(_MOJIBAKE[name] for name in ("start_punctuation", "end_punctuation", "currency", "numeric", "law")) + "°"
+#: Adjacent characters (first, second, which of them the search keys on) at least one pair of
+#: which is in every sequence ftfy's mojibake heuristic (``ftfy.badness.is_bad``) flags in text
+#: made of the inert characters: an accented capital next to a non-ASCII character ("Ã©",
+#: "Ã‰"), an accented letter or sign before a sign ("é”", "â€"), a sign before an accented
+#: letter ("”é"), a Cyrillic В Г Р С before a sign ("Р°"), and "œ" before a non-letter.
+#: tests/test_decode.py proves this against ftfy's own pattern.
+_SUSPECT_PAIRS = (
+    ("^\\x00-\\x7f", _UPPER, 1),
+    (_UPPER, "^\\x00-\\x7f", 0),
+    (_ACCENTED + _SIGNS + "ВГРС", _SIGNS, 1),
+    (_SIGNS, _ACCENTED, 0),
+    ("Œœ", "^A-Za-z", 0),
+)
+
+
+def _pairs_pattern(pairs: tuple[tuple[str, str, int], ...]) -> re.Pattern[str]:
+    """One regex for "any of these adjacent pairs" that starts with a single character class
+    (the keys), so the regex engine skips ahead in C to the few places worth a look."""
+    keys = "".join(pair[pair[2]] for pair in pairs)
+    tails = [f"(?<=[{first}])[{second}]" if key == 0 else f"(?<=[{first}][{second}])" for first, second, key in pairs]
+    return re.compile(f"[{keys}](?:{'|'.join(tails)})")
+
+
+_SUSPECT_PAIR = _pairs_pattern(_SUSPECT_PAIRS)
+
+
+def needs_ftfy(text: str, ascii_fold: bool = False) -> bool:
     """False when ftfy could not change ``text``: ASCII with no entity, escape or control
-    character (most lines of English pages; ftfy costs ~70 us per call, this ~1 us).
+    character (most lines of English pages; ftfy costs ~70 us per call, this ~1 us); without
+    ``ascii_fold``, also text of inert characters only (:data:`_INERT_NON_ASCII`), already in
+    NFC, with none of the adjacent pairs every mojibake sequence has (:data:`_SUSPECT_PAIRS`):
+    curly quotes, accents, Cyrillic or CJK are no work for ftfy by themselves.
 
     >>> needs_ftfy("Plain ASCII, nothing to fix."), needs_ftfy("caf\u00c3\u00a9"), needs_ftfy("Tom &amp; Jerry")
     (False, True, True)
+    >>> needs_ftfy("“Déjà vu,” she said — Москва"), needs_ftfy("“Déjà vu,” she said", ascii_fold=True)
+    (False, True)
     """
-    return not text.isascii() or _ASCII_FTFY_TARGETS.search(text) is not None
+    if text.isascii():
+        return _ASCII_FTFY_TARGETS.search(text) is not None
+    return (
+        ascii_fold
+        or _NOT_INERT.search(text) is not None
+        or _SUSPECT_PAIR.search(text) is not None
+        or not unicodedata.is_normalized("NFC", text)
+    )
 
 
 def repair_text(text: str, ascii_fold: bool = False) -> tuple[str, tuple[str, ...]]:
@@ -303,8 +364,8 @@ def repair_text(text: str, ascii_fold: bool = False) -> tuple[str, tuple[str, ..
     >>> repair_text("“Café” — ok", ascii_fold=True)[0]
     '"Café" - ok'
     """
-    if not needs_ftfy(text):
-        return strip_control_chars(text), ()
+    if not needs_ftfy(text, ascii_fold):
+        return text, ()  # no control character either: nothing for strip_control_chars
     fixed, explanation = ftfy.fix_and_explain(text, config=_FTFY_FOLDING if ascii_fold else _FTFY_CONFIG)
     if ascii_fold:
         fixed = fixed.translate(_ASCII_FOLD)

@@ -319,3 +319,162 @@ def test_repair_text_skips_ftfy_only_for_safe_ascii():
     assert repair_text("Plain words, no entity.") == ("Plain words, no entity.", ())
     fixed, steps = repair_text("Tom &amp; Jerry")
     assert fixed == "Tom & Jerry" and steps  # the entity still goes through ftfy, with its explanation
+
+
+# --- when ftfy can be skipped ----------------------------------------------------------------
+#
+# repair_text skips ftfy for text of "inert" characters (no entity, control character,
+# ligature, line separator, ...) in NFC with none of decode._SUSPECT_PAIRS. The proof, against
+# the installed ftfy: (1) no fixer of our config changes an inert character; (2) every branch of
+# ftfy's mojibake pattern (what ``fix_encoding`` acts on) that can match text of inert characters
+# has two adjacent characters that one of the suspect pairs covers; (3) property tests.
+
+try:
+    from re import _constants as _sre, _parser as _sre_parse
+except ImportError:  # Python < 3.11
+    import sre_constants as _sre
+    import sre_parse as _sre_parse
+
+import re
+import sys
+
+import ftfy.badness
+import ftfy.fixes
+
+from cleaners import decode as _decode
+
+_CATEGORY = {_sre.CATEGORY_SPACE: r"\s", _sre.CATEGORY_WORD: r"\w", _sre.CATEGORY_DIGIT: r"\d"}
+
+
+def _one_char_regex(op, av) -> str:
+    if op is _sre.LITERAL:
+        return re.escape(chr(av))
+    if op is _sre.ANY:
+        return "."
+    assert op is _sre.IN, (op, av)
+    parts = []
+    for item, value in av:
+        if item is _sre.NEGATE:
+            parts.insert(0, "^")
+        elif item is _sre.LITERAL:
+            parts.append(re.escape(chr(value)))
+        elif item is _sre.RANGE:
+            parts.append(f"{re.escape(chr(value[0]))}-{re.escape(chr(value[1]))}")
+        else:
+            parts.append(_CATEGORY[value])
+    return f"[{''.join(parts)}]"
+
+
+def _mojibake_branches() -> list[list[tuple[re.Pattern, bool]]]:
+    """ftfy's BADNESS_RE as its alternatives, each a list of (one-character regex, optional)."""
+    pattern = ftfy.badness.BADNESS_RE
+    ((op, av),) = list(_sre_parse.parse(pattern.pattern, pattern.flags))
+    assert op is _sre.BRANCH
+    branches = []
+    for branch in av[1]:
+        elements = []
+        for op, av in branch:
+            if op is _sre.AT:  # ^: an anchor only narrows where a branch matches
+                continue
+            optional = False
+            if op is _sre.MAX_REPEAT:
+                low, high, sub = av
+                assert high == 1, "a one-character element repeated"
+                optional = low == 0
+                ((op, av),) = list(sub)
+            elements.append((re.compile(_one_char_regex(op, av)), optional))
+        branches.append(elements)
+    return branches
+
+
+def _inert_alphabet() -> str:
+    """Every character repair_text may see in text it does not give to ftfy."""
+    everything = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    return _decode._NOT_INERT.sub("", everything)
+
+
+def test_no_ftfy_fixer_changes_an_inert_character():
+    alphabet = _inert_alphabet()
+    assert "\n" in alphabet and "’" in alphabet and "&" not in alphabet and "\r" not in alphabet
+    config = _decode._FTFY_CONFIG
+    steps = ["unescape_html", "fix_c1_controls", "fix_latin_ligatures", "fix_character_width", "uncurl_quotes",
+             "fix_line_breaks", "fix_surrogates", "remove_terminal_escapes", "remove_control_chars"]
+    fixers = [name for name in steps if getattr(config, name)]  # fix_and_explain's steps besides fix_encoding
+    assert "fix_character_width" not in fixers and "uncurl_quotes" not in fixers and len(fixers) == 7
+    for name in fixers:  # each acts on single characters (or needs "&", ESC, CR, a surrogate)
+        assert ftfy.FIXERS[name](alphabet) == alphabet, name
+    assert _decode.strip_control_chars(alphabet) == alphabet
+
+
+def test_every_mojibake_pattern_in_inert_text_holds_a_suspect_pair():
+    alphabet = _inert_alphabet()
+    pairs = [(re.compile(f"[{first}]"), re.compile(f"[{second}]")) for first, second, _ in _decode._SUSPECT_PAIRS]
+
+    def within(chars: str, cls: re.Pattern) -> bool:
+        return not cls.sub("", chars)
+
+    alive = 0
+    for elements in _mojibake_branches():
+        chars = ["".join(regex.findall(alphabet)) for regex, _ in elements]
+        if any(not found for found, (_, optional) in zip(chars, elements) if not optional):
+            continue  # some character of this branch never occurs in inert text
+        alive += 1
+        covered = any(
+            within(chars[i], first) and within(chars[i + 1], second)
+            for i in range(len(elements) - 1)
+            if not elements[i][1] and not elements[i + 1][1]
+            for first, second in pairs
+        )
+        assert covered, [regex.pattern[:60] for regex, _ in elements]
+    assert alive >= 5  # the proof is not vacuous: accents, signs and Cyrillic do meet in patterns
+
+
+def test_suspect_pair_regex_is_the_plain_alternation_of_its_pairs():
+    plain = re.compile("|".join(f"[{first}][{second}]" for first, second, _ in _decode._SUSPECT_PAIRS))
+    for text in ["é”", "”é", "Ã©", "xÃ", "Ã", "Р°", "œ.", "œu", "“Déjà vu,” — Москва", "£½", "a£b", "ÉÉ"]:
+        assert bool(_decode._SUSPECT_PAIR.search(text)) == bool(plain.search(text)), text
+
+
+def _always_ftfy(text: str, ascii_fold: bool = False) -> tuple[str, tuple[str, ...]]:
+    """repair_text without the shortcut."""
+    config = _decode._FTFY_FOLDING if ascii_fold else _decode._FTFY_CONFIG
+    fixed, explanation = ftfy.fix_and_explain(text, config=config)
+    if ascii_fold:
+        fixed = fixed.translate(_decode._ASCII_FOLD)
+    return strip_control_chars(fixed), tuple(f"{step.action}:{step.parameter}" for step in explanation or ())
+
+
+_MOJIBAKE_CHARS = "".join(
+    dict.fromkeys(c for c in "".join(ftfy.badness.MOJIBAKE_CATEGORIES.values()) if c != "-" and ord(c) > 0x7F)
+)
+_TEXT_CHARS = st.sampled_from(
+    "abcdeEÉzZ .,!?'\"-&;#\n\t\r\x00\x1b\x85" + _MOJIBAKE_CHARS + "’“”«»—–…ąęłśżčšžćđçãõâêôîûëïüöäßœŒ"
+    "ВГРСвгрсЂўабвгдеёжзийклмнопрстуфхцчшщъыьэюяЁ東京のテスト한국어עבריתعربي🙂️\u0301\ufeff\u2028ﬁĳ"
+)
+
+
+@settings(max_examples=1500, deadline=None, derandomize=True)
+@given(st.text(alphabet=_TEXT_CHARS, max_size=12) | st.text(max_size=12))
+def test_repair_text_equals_ftfy_on_every_text(text):
+    """The shortcut never changes an answer: short texts of the characters ftfy's patterns are
+    made of (so its mojibake rules fire often), and any characters at all."""
+    assert repair_text(text) == _always_ftfy(text)
+    assert repair_text(text, ascii_fold=True) == _always_ftfy(text, ascii_fold=True)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from([FRENCH, GERMAN, RUSSIAN, "“Quoted,” she said — twice…", "Tokyo 東京 🙂 ",
+                                 "Größe: 20°C, ½ kg, £5 — ok", "ça va? ", "Ãœber", "sÃ³", "\n"]), max_size=6))
+def test_repair_text_equals_ftfy_on_article_like_text(pieces):
+    text = "".join(pieces)
+    assert repair_text(text) == _always_ftfy(text)
+
+
+def test_typical_lines_skip_ftfy():
+    from cleaners.decode import needs_ftfy
+
+    for line in (FRENCH, GERMAN.replace("„", "").replace("“", ""), RUSSIAN, "“Quoted,” she said — twice…",
+                 "東京の天気 🙂", "Price: £5, 20°C"):
+        assert not needs_ftfy(line), line
+    for line in ("wasnâ€™t", "Ãœber", "Tom &amp; Jerry", "cafe\u0301", "ﬁne", "a\u2028b", "é”"):
+        assert needs_ftfy(line), line
