@@ -29,6 +29,11 @@ class BoilerplateConfig(NamedTuple):
     menu_run: int = 4
     #: A menu-like block has at most this many words.
     menu_item_words: int = 3
+    #: Input layouts menus are looked for in: a scraper's text dump ("text") and HTML
+    #: ("html"), not text already cut into paragraphs ("paragraphs", an extractor's output
+    #: such as the pipeline's own): its short lines are the article's (ingredients, table
+    #: cells, headings whose markup is gone), not a page's navigation.
+    menu_layouts: tuple[str, ...] = ("text", "html")
     #: Cookie banners and copyright footers can be long sentences: their rules apply up to this.
     long_rule_max_words: int = 60
 
@@ -189,7 +194,8 @@ def _menu_runs(blocks: list[Block], config: BoilerplateConfig, across_dropped: b
 
 
 def mark_boilerplate(
-    blocks: Iterable[Block], config: BoilerplateConfig = BoilerplateConfig(), runs_across_dropped: bool = False
+    blocks: Iterable[Block], config: BoilerplateConfig = BoilerplateConfig(), layout: str = "text",
+    runs_across_dropped: bool = False,
 ) -> list[Block]:
     """Mark scraped leftovers dropped with reason ``boilerplate`` and the rule that matched.
 
@@ -205,7 +211,8 @@ def mark_boilerplate(
     for i, block in enumerate(out):
         if block.kept and (hit := match_rule(block.text, config)):
             out[i] = block.drop(STEP, Reason.BOILERPLATE, rule=hit[0], pattern=hit[1])
-    for i in sorted(_menu_runs(out, config, runs_across_dropped)):
+    menus = _menu_runs(out, config, runs_across_dropped) if layout in config.menu_layouts else set()
+    for i in sorted(menus):
         out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="menu", run_min=config.menu_run)
     return out
 

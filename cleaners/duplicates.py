@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from .types import Block, Reason
+from .types import LIST_MARKER, Block, Reason
 
 __all__ = ["mark_duplicates"]
 
@@ -18,7 +18,8 @@ STEP = "duplicates"
 
 
 def _key(text: str) -> str:
-    return " ".join(text.casefold().split())
+    """Case and spacing aside, and a list item's marker (the pipeline's output writes ``- ``)."""
+    return " ".join(LIST_MARKER.sub("", text, count=1).casefold().split())
 
 
 #: Only blocks of at least this many words count as repeats of an earlier block: short

@@ -122,19 +122,28 @@ def _continues(previous: str, line: str) -> bool:
     )
 
 
-def classify_line(line: str, next_line: str | None, config: ExtractConfig = ExtractConfig()) -> BlockType:
+def classify_line(
+    line: str, next_line: str | None, config: ExtractConfig = ExtractConfig(), segmented: bool = False
+) -> BlockType:
     """A text line's block type: a list item by its marker, a heading when it is short and heads a
-    longer paragraph (``next_line``), else a paragraph.
+    longer paragraph (``next_line``), else a paragraph. In ``segmented`` text (already cut into
+    blocks, see :func:`paragraph_chunks`) a headline-like line over any block that is no such
+    line (a sentence, a list item, a table) is a heading: a run of them is still a menu.
 
     >>> story = "The council approved the new budget on Tuesday after a long debate about the schools."
     >>> [classify_line(line, after).value for line, after in (("- bread", None), ("Local News", story), ("Local News", "Sports"))]
     ['list_item', 'heading', 'paragraph']
+    >>> classify_line("Ingredients", "- 2 cups of flour").value, classify_line("Ingredients", "- 2 cups of flour", segmented=True).value
+    ('paragraph', 'heading')
     """
     if LIST_MARKER.match(line):
         return BlockType.LIST_ITEM
-    if next_line is not None and looks_like_heading(line, config.heading_max_words):
-        if _words(next_line) > max(_words(line), 12) and not looks_like_heading(next_line):
-            return BlockType.HEADING
+    if next_line is None or not looks_like_heading(line, config.heading_max_words):
+        return BlockType.PARAGRAPH
+    if segmented and (LIST_MARKER.match(next_line) or "\n" in next_line or not looks_like_heading(next_line)):
+        return BlockType.HEADING
+    if _words(next_line) > max(_words(line), 12) and not looks_like_heading(next_line):
+        return BlockType.HEADING
     return BlockType.PARAGRAPH
 
 
@@ -157,7 +166,7 @@ def extract_text(text: str, config: ExtractConfig = ExtractConfig()) -> Extracte
     >>> ex = extract_text("Intro\\n- one item\\n- two items")
     >>> ex.title, [(b.type.value, b.text) for b in ex.blocks], ex.segmented
     (None, [('paragraph', 'Intro'), ('list_item', '- one item'), ('list_item', '- two items')], False)
-    >>> [b.type.value for b in extract_text("Scores:\\n\\nTeam | Points\\nAces | 4").blocks]
+    >>> [b.type.value for b in extract_text("Scores:\\n\\n| Team | Points |\\n| Aces | 4 |").blocks]
     ['paragraph', 'table']
     """
     _check_block_sizes(text.split("\n"), config)  # before copying a 50 MB line around
@@ -165,8 +174,8 @@ def extract_text(text: str, config: ExtractConfig = ExtractConfig()) -> Extracte
     chunks = paragraph_chunks(text)
     if chunks is not None:
         blocks = tuple(
-            Block("\n".join(chunk), BlockType.TABLE) if len(chunk) > 1
-            else Block(chunk[0], classify_line(chunk[0], _next_single_line(chunks, i), config))
+            Block("\n".join(chunk), BlockType.TABLE) if len(chunk) > 1 or _is_table_rows(chunk)
+            else Block(chunk[0], classify_line(chunk[0], _next_block_text(chunks, i), config, segmented=True))
             for i, chunk in enumerate(chunks)
         )
         return Extracted(blocks=blocks, segmented=True)
@@ -181,18 +190,18 @@ def extract_text(text: str, config: ExtractConfig = ExtractConfig()) -> Extracte
     return Extracted(blocks=blocks, title=title)
 
 
-def _next_single_line(chunks: list[list[str]], i: int) -> str | None:
-    return chunks[i + 1][0] if i + 1 < len(chunks) and len(chunks[i + 1]) == 1 else None
+def _next_block_text(chunks: list[list[str]], i: int) -> str | None:
+    return "\n".join(chunks[i + 1]) if i + 1 < len(chunks) else None
 
 
 def _is_table_rows(lines: list[str]) -> bool:
-    """Lines of cells joined by `` | ``, the same number on each line (how a table block is written)."""
-    return len(lines) >= 2 and " | " in lines[0] and len({line.count(" | ") for line in lines}) == 1
+    """Every line a row of cells between pipes, ``| Year | Cost |`` (how a table block is written)."""
+    return all(len(line) >= 3 and line[0] == "|" and line[-1] == "|" for line in lines)
 
 
 def paragraph_chunks(text: str) -> list[list[str]] | None:
     """The lines of each blank-line-separated chunk, when the text is laid out as the pipeline
-    writes its output: every block alone between blank lines, a table's rows side by side.
+    writes its output: every block alone between blank lines, a table's rows (``| a | b |``) side by side.
     None for anything else: scraped dumps and typed text have lines side by side somewhere
     (a title right above its story, menus, wrapped paragraphs).
 
@@ -204,8 +213,8 @@ def paragraph_chunks(text: str) -> list[list[str]] | None:
     [['Council Approves Budget'], ['The council voted on Tuesday.']]
     >>> paragraph_chunks("Council Approves Budget\\nThe council voted on Tuesday.") is None
     True
-    >>> paragraph_chunks("Results\\n\\nTeam | Points\\nAces | 4")
-    [['Results'], ['Team | Points', 'Aces | 4']]
+    >>> paragraph_chunks("Results\\n\\n| Team | Points |\\n| Aces | 4 |")
+    [['Results'], ['| Team | Points |', '| Aces | 4 |']]
     """
     chunks: list[list[str]] = []
     current: list[str] = []
@@ -242,17 +251,28 @@ _BLOCK_TYPES = {
 }
 
 
+#: Every character ftfy (or a reader) would take as a line break.
+_LINE_BREAKS = re.compile(r"[\n\r\v\f\x85\u2028\u2029]")
+
+
 def _element_text(element: etree._Element) -> str:
-    """The element's text on one line (a <br> inside a paragraph becomes a space)."""
-    return _normalize_space(" ".join(t for t in element.itertext()).replace("\n", " "))
+    """The element's text on one line (a <br> inside a paragraph becomes a space, and so does a
+    carriage return or U+2028, which ftfy would turn into a line break later).
+
+    >>> _element_text(etree.fromstring("<quote>Main office\\rHigh Street 7\\u2028Berlin</quote>"))
+    'Main office High Street 7 Berlin'
+    """
+    return _normalize_space(_LINE_BREAKS.sub(" ", " ".join(t for t in element.itertext())))
 
 
 def _table_text(table: etree._Element) -> str:
+    """One line per row, its cells between pipes as in Markdown (``| Year | Cost |``): a table
+    read back from the pipeline's output is still a table (see :func:`paragraph_chunks`)."""
     rows = []
     for row in table.iter("row"):
         cells = [_element_text(cell) for cell in row if cell.tag == "cell"]
         if any(cells):
-            rows.append(" | ".join(cells))
+            rows.append("| " + " | ".join(cells) + " |")
     return "\n".join(rows)
 
 
@@ -274,7 +294,7 @@ def _is_container(element: etree._Element) -> bool:
 
 
 def _paragraph(text: str) -> list[Block]:
-    text = _normalize_space(text.replace("\n", " "))
+    text = _normalize_space(_LINE_BREAKS.sub(" ", text))
     return [Block(strip_control_chars(text), BlockType.PARAGRAPH)] if text else []
 
 

@@ -156,13 +156,13 @@ def _rule_of(block: Block) -> str | None:
 def _run_steps(article: Article, config: CleanConfig, segmented: bool = False) -> Article:
     """The steps in order. A text dump is a whole page: its main content window is found,
     unless the text is already cut into paragraphs (``segmented``, e.g. the pipeline's output)."""
+    layout = "paragraphs" if segmented else article.source.format
     blocks = mark_duplicates(article.blocks, article.title)
-    blocks = mark_boilerplate(blocks, config.boilerplate)
-    if article.source.format == "text" and not segmented:
+    blocks = mark_boilerplate(blocks, config.boilerplate, layout)
+    if layout == "text":
         blocks = mark_outside_main_content(blocks, config.window)
         if article.title is None:
             article, blocks = _promote_title(article, blocks)
-    layout = "paragraphs" if segmented else article.source.format
     blocks = mark_teasers(blocks, config.teasers, layout)
     language, score, blocks = mark_foreign_blocks(blocks, config.language)
     blocks = mark_off_topic(blocks, article.title, language, config.topic)
@@ -176,22 +176,22 @@ def _settle(blocks: list[Block], config: CleanConfig, layout: str) -> list[Block
     find it (cleaning is idempotent on its own output). A text line's type is read again from
     the line now below it: a short line no longer heads anything when its paragraph was dropped."""
     while True:
-        again = _retype_text_lines(blocks, config.extract) if layout != "html" else blocks
-        again = mark_boilerplate(again, config.boilerplate, runs_across_dropped=True)
+        again = _retype_text_lines(blocks, config.extract, layout == "paragraphs") if layout != "html" else blocks
+        again = mark_boilerplate(again, config.boilerplate, layout, runs_across_dropped=True)
         again = mark_teasers(again, config.teasers, layout)
         if again == blocks:
             return blocks
         blocks = again
 
 
-def _retype_text_lines(blocks: list[Block], config: ExtractConfig) -> list[Block]:
-    """Kept paragraphs and headings of plain text typed by the kept line below them."""
+def _retype_text_lines(blocks: list[Block], config: ExtractConfig, segmented: bool) -> list[Block]:
+    """Kept paragraphs and headings of plain text typed by the kept block below them."""
     out = list(blocks)
     kept = [i for i, block in enumerate(out) if block.kept]
     for position, i in enumerate(kept):
         if out[i].type in (BlockType.PARAGRAPH, BlockType.HEADING):
             below = out[kept[position + 1]].text if position + 1 < len(kept) else None
-            out[i] = dataclasses.replace(out[i], type=classify_line(out[i].text, below, config))
+            out[i] = dataclasses.replace(out[i], type=classify_line(out[i].text, below, config, segmented))
     return out
 
 

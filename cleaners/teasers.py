@@ -49,6 +49,8 @@ class TeaserConfig(NamedTuple):
 
 _TRUNCATED = re.compile(r"(?:…|\.\.\.|\[…\]|\[\.\.\.\])\s*$")
 _SENTENCE_END = re.compile(r"[.:;,…]\s*$")
+#: A flattened teaser ends with its summary's sentence (or its cut).
+_ENDS_SUMMARY = re.compile(r"(?:[.!?…]|\.\.\.)[\"”’)]?\s*$")
 _LABEL = re.compile(
     r"^\W*(?:news|latest(?: news)?|related(?: (?:news|stories|articles|posts|content))?|more (?:news|stories|articles|from \w+(?: \w+)?|on this(?: topic)?)"
     r"|(?:latest|top|more|recent|breaking|local|weather|sports?|business|entertainment|tech) (?:headlines|stories|videos|news|sports)"
@@ -155,7 +157,8 @@ def _headline_list_end(kept: list[Block], start: int, config: TeaserConfig) -> i
 
 def _flattened_run_end(kept: list[Block], start: int, config: TeaserConfig) -> int:
     i = start
-    while i < len(kept) and kept[i].type is not BlockType.HEADING and starts_with_headline(kept[i].text, config):
+    while (i < len(kept) and kept[i].type is not BlockType.HEADING and _ENDS_SUMMARY.search(kept[i].text)
+           and starts_with_headline(kept[i].text, config)):
         i += 1
     return i
 

@@ -142,9 +142,11 @@ def test_a_title_line_above_scraped_or_typed_text_is_the_title(text):
     ("one\n \u00a0\ntwo", [["one"], ["two"]]),  # a line of spaces is blank
     ("one\ntwo", None),
     ("one\r\ntwo", None),
-    ("Scores\n\nTeam | Points\nAces | 4\n\nA closing line.", [["Scores"], ["Team | Points", "Aces | 4"], ["A closing line."]]),
-    ("Team | Points | Rank\nAces | 4", None),  # rows of different widths are no table
-    ("Team | Points\nA line without cells", None),
+    ("Scores\n\n| Team | Points |\n| Aces | 4 |\n\nA closing line.",
+     [["Scores"], ["| Team | Points |", "| Aces | 4 |"], ["A closing line."]]),
+    ("Calendar\n\n| February 2020 |\n| Su | Mo |\n| | 1 |", [["Calendar"], ["| February 2020 |", "| Su | Mo |", "| | 1 |"]]),
+    ("| Team | Points |\nAces | 4", None),  # a line that is no row
+    ("Team | Points\nAces | 4", None),
 ])
 def test_paragraph_chunks_reads_the_pipelines_own_layout(text, expected):
     assert paragraph_chunks(text) == expected
@@ -152,10 +154,10 @@ def test_paragraph_chunks_reads_the_pipelines_own_layout(text, expected):
 
 def test_text_in_the_pipelines_layout_is_taken_as_cut_into_blocks():
     """No title, a table block per chunk of rows, list items by their marker: as the pipeline wrote them."""
-    ex = extract_text(f"{HEADLINE}\n\n{STORY}\n\nTeam | Points\nAces | 4\n\n- bread\n\n- milk")
+    ex = extract_text(f"{HEADLINE}\n\n{STORY}\n\n| Team | Points |\n| Aces | 4 |\n\n- bread\n\n- milk")
     assert ex.segmented and ex.title is None
     assert [b.type.value for b in ex.blocks] == ["heading", "paragraph", "table", "list_item", "list_item"]
-    assert ex.blocks[2].text == "Team | Points\nAces | 4"
+    assert ex.blocks[2].text == "| Team | Points |\n| Aces | 4 |"
     assert not extract_text(f"{HEADLINE}\n{STORY}").segmented
 
 
@@ -235,7 +237,7 @@ def test_html_block_types_in_order(page):
         "heading", "paragraph", "heading", "paragraph", "list_item", "list_item", "quote", "table", "paragraph",
     ]
     assert page.blocks[6].text == "“We waited a long time for this morning, and it was worth it,” said one cyclist, Ana Ruiz."
-    assert page.blocks[7].text == "Year | Cost\n2022 | $40m\n2023 | $55m"
+    assert page.blocks[7].text == "| Year | Cost |\n| 2022 | $40m |\n| 2023 | $55m |"
 
 
 def test_html_navigation_and_footer_are_not_main_text(page):

@@ -243,7 +243,7 @@ def test_idempotent_menu_left_between_dropped_fragments():
     lines = [STORY * 2, STORY.replace("Tuesday", "Monday") * 2]
     for kicker, sentence in zip(("Local", "Schools", "Roads", "Library"), german):
         lines += [kicker, sentence]
-    first = _reclean("\n\n".join(lines))
+    first = _reclean("\n".join(lines))  # a scraper's dump: one block per line
     assert isinstance(first, Article)
     reasons = {b.text: (b.decision.reason.value, b.decision.evidence.get("rule")) for b in first.blocks if b.decision}
     assert [reasons.get(k) for k in ("Local", "Schools", "Roads", "Library")] == [("boilerplate", "menu")] * 4
