@@ -52,7 +52,7 @@ _SENTENCE_END = re.compile(r"[.:;,…]\s*$")
 #: A flattened teaser ends with its summary's sentence (or its cut).
 _ENDS_SUMMARY = re.compile(r"(?:[.!?…]|\.\.\.)[\"”’)]?\s*$")
 _LABEL = re.compile(
-    r"^\W*(?:news|latest(?: news)?|related(?: (?:news|stories|articles|posts|content))?|more (?:news|stories|articles|from \w+(?: \w+)?|on this(?: topic)?)"
+    r"^\W*(?:news|latest(?: news)?|related(?: (?:news|stories|articles|posts|content))?|more (?:news|stories|articles|from (?:the )?\w+(?: \w+){0,3}|on this(?: topic)?)"
     r"|(?:latest|top|more|recent|breaking|local|weather|sports?|business|entertainment|tech) (?:headlines|stories|videos|news|sports)"
     r"|most (?:read|popular|viewed|shared)|you (?:may|might) (?:also )?like|recommended(?: for you)?|(?:also|read) (?:read|also|more)|see also"
     r"|trending(?: now)?|top stories|editor'?s picks|nachrichten|aktuell|lesen sie auch|mehr zum thema|das könnte sie auch interessieren"

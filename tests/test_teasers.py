@@ -157,6 +157,9 @@ def test_is_teaser_headline(text, expected):
     "text, expected",
     [
         ("More stories", True),
+        ("More From the Los Angeles Times", True),  # a publication's name, up to four words
+        ("More from Reuters", True),
+        ("More from the interview with the mayor", False),
         ("Lesen Sie auch:", True),
         ("Das könnte Sie auch interessieren", True),
         ("Les plus lus", True),
@@ -184,6 +187,14 @@ def test_flattened_teasers_after_a_latest_headlines_label_are_a_related_list():
     assert marked[0].kept
     assert [b.decision.evidence["rule"] for b in marked[1:]] == ["section_label"] + ["related_list"] * 3
     assert all(b.decision.reason is Reason.TEASER for b in marked[1:])
+
+
+def test_flattened_teaser_lines_end_like_a_summary():
+    """Stacked product names or deal headlines (no sentence at the end) are not flattened teasers."""
+    deals = ["Nintendo Switch Lite with Pokemon Sword or Shield and Case for $238.99 Plus Free Shipping Today",
+             "New Price Drop: Apple Watch Series 3 38mm Smart Watch for $169.99 (Originally $200) at Amazon",
+             "King of Monitors: 35% Off Dell Alienware AW3418DW 34 Inch Curved 120Hz GSYNC IPS Panel Monitor"]
+    assert all(b.kept for b in mark_teasers([Block(t) for t in deals], fmt="paragraphs"))
 
 
 def test_three_flattened_teasers_in_a_row_need_no_label():
