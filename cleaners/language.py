@@ -25,10 +25,12 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from types import MappingProxyType
-from typing import Iterable, Mapping, NamedTuple
+from typing import Callable, Iterable, Mapping, NamedTuple
 
 import justext
+import numpy as np
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
@@ -138,8 +140,24 @@ def _invert(stopwords: Mapping[str, frozenset[str]]) -> Mapping[str, tuple[str, 
 
 #: Stopword -> the languages it is a stopword of (read-only).
 _STOPWORD_LANGUAGES = _invert(STOPWORDS)
-#: Its lookup, bound once (a plain dict's get: the hot loop of :func:`stopword_counts`).
-_languages_of_stopword = dict(_STOPWORD_LANGUAGES).get
+_STOPWORD_INDEX = dict(_STOPWORD_LANGUAGES)
+#: Its lookups, bound once (a plain dict's: the hot loops of :func:`stopword_counts` and
+#: :func:`_clearly_in`).
+_languages_of_stopword = _STOPWORD_INDEX.get
+_is_stopword = _STOPWORD_INDEX.__contains__
+
+
+def _only_stopwords(index: Mapping[str, tuple[str, ...]]) -> Mapping[str, frozenset[str]]:
+    """Per language, its stopwords that are no other language's."""
+    only: dict[str, set[str]] = {}
+    for word, codes in index.items():
+        if len(codes) == 1:
+            only.setdefault(codes[0], set()).add(word)
+    return MappingProxyType({code: frozenset(words) for code, words in only.items()})
+
+
+#: Language -> the stopwords of that language alone (read-only; every stopword is in at most one).
+_ONLY_STOPWORDS = _only_stopwords(_STOPWORD_LANGUAGES)
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
@@ -152,10 +170,62 @@ def _langdetect_factory() -> DetectorFactory:
     return factory
 
 
+#: py3langid's byte automaton is an Aho-Corasick one at most this many bytes deep: the state
+#: after any byte is the one reached from the start on the last 6 bytes alone.
+_LANGID_DEPTH = 6
+#: Shorter inputs (in UTF-8 bytes) are walked by py3langid's own loop: numpy's fixed cost is
+#: about what the loop spends on this many bytes.
+_LANGID_NUMPY_FROM = 128
+
+
+class _LangidIdentifier(LanguageIdentifier):
+    """py3langid's identifier with its automaton walk done by numpy: the same features, counts
+    and order, so the same scores. Its loop is a chain of dependent look-ups into a 39 MB
+    table, each waiting for the last; here every position's state is found at once by walking
+    its last :data:`_LANGID_DEPTH` bytes from the start, in independent gathers. One more step
+    then checks py3langid's own recurrence (state i is the move from state i-1 on byte i) at
+    every position, which makes the states exactly those of its loop; were the check ever to
+    fail, its loop decides.
+    """
+
+    __slots__ = ("_next_state", "_row_offset", "_feature_of")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        moves = self.tk_nextmove  # an array.array: viewed, not copied
+        self._next_state = (np.frombuffer(moves, dtype=np.dtype(moves.typecode)) if hasattr(moves, "typecode")
+                            else np.asarray(moves))
+        self._row_offset = np.asarray(self._rowbase, dtype=np.intp)
+        self._feature_of = np.asarray(self.tk_output, dtype=np.intp)
+
+    def _visits(self, data: bytes) -> Counter | None:
+        """py3langid's ``visit_counts`` of ``data`` (features in order of first visit), or None
+        for no feature or a failed check."""
+        byte = np.frombuffer(data, dtype=np.uint8).astype(np.intp)
+        n = byte.size
+        moves, row = self._next_state, self._row_offset
+        states = np.zeros(n, dtype=moves.dtype)
+        for back in range(min(_LANGID_DEPTH, n) - 1, -1, -1):
+            states[back:] = moves[row[states[back:]] + byte[: n - back]]
+        before = np.zeros(n, dtype=moves.dtype)  # the start state before the first byte
+        before[1:] = states[:-1]
+        if not n or not np.array_equal(moves[row[before] + byte], states):
+            return None
+        features = self._feature_of[states]
+        found = features[features >= 0].tolist()
+        return Counter(found) if found else None
+
+    def _raw_score(self, text):
+        visits = self._visits(text) if isinstance(text, bytes) and len(text) >= _LANGID_NUMPY_FROM else None
+        if visits is None:
+            return super()._raw_score(text)
+        return self._sparse_score(visits, self.nb_ptc)
+
+
 @functools.lru_cache(maxsize=1)
 def _langid_identifier() -> LanguageIdentifier:
     """py3langid's model restricted to :data:`LANGUAGES`, loaded once and only read afterwards."""
-    identifier = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
+    identifier = _LangidIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
     identifier.set_languages(LANGUAGES)
     return identifier
 
@@ -244,7 +314,10 @@ def stopword_counts(text: str) -> tuple[dict[str, int], int]:
     >>> stopword_counts("the cat is on the mat")[0]["en"], stopword_counts("the cat is on the mat")[1]
     (4, 6)
     """
-    words = _WORD.findall(text.lower())
+    return _stopword_counts(_WORD.findall(text.lower()))
+
+
+def _stopword_counts(words: list[str]) -> tuple[dict[str, int], int]:
     counts: dict[str, int] = {}
     for codes in filter(None, map(_languages_of_stopword, words)):
         for code in codes:
@@ -261,8 +334,11 @@ def exclusive_stopword_counts(text: str, first: str, second: str) -> tuple[int, 
     >>> exclusive_stopword_counts("They said that the sauce was made with tomatoes", "en", "it")
     (6, 0)
     """
+    return _exclusive_stopword_counts(_WORD.findall(text.lower()), first, second)
+
+
+def _exclusive_stopword_counts(words: list[str], first: str, second: str) -> tuple[int, int]:
     one, other = _FULL_STOPWORDS.get(first, frozenset()), _FULL_STOPWORDS.get(second, frozenset())
-    words = _WORD.findall(text.lower())
     return sum(w in one and w not in other for w in words), sum(w in other and w not in one for w in words)
 
 
@@ -295,6 +371,21 @@ _SCRIPT_RANGES = (
 
 _BEYOND_LATIN = re.compile(r"[^\u0000-\u024f\u1e00-\u1eff\u2000-\u206f]")
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+_LATIN_BEYOND_ASCII = re.compile(r"[\u00c0-\u024f\u1e00-\u1eff]")
+_ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
+
+
+def _latin_letters(text: str) -> int:
+    """How many characters of ``text`` :data:`_LATIN_LETTER` matches: its ASCII letters counted
+    by deleting them from its UTF-8 bytes (in C; no other character has a byte below 0x80),
+    plus the few others found by a regex, rather than one regex match per letter.
+
+    >>> _latin_letters("Crème brûlée, 2 €"), len(_LATIN_LETTER.findall("Crème brûlée, 2 €"))
+    (11, 11)
+    """
+    data = text.encode("utf-8", "surrogatepass")
+    letters = len(data) - len(data.translate(None, _ASCII_LETTERS))
+    return letters if text.isascii() else letters + len(_LATIN_BEYOND_ASCII.findall(text))
 
 
 def dominant_script(text: str, sample: int = 400) -> tuple[str | None, int]:
@@ -305,7 +396,7 @@ def dominant_script(text: str, sample: int = 400) -> tuple[str | None, int]:
     """
     head = text[:sample]
     if not _BEYOND_LATIN.search(head):  # the common case: one regex instead of nine
-        letters = len(_LATIN_LETTER.findall(head))
+        letters = _latin_letters(head)
         return ("latin", letters) if letters else (None, 0)
     best, best_count = None, 0
     for name, pattern in _SCRIPT_RANGES:
@@ -347,7 +438,7 @@ def document_language(
 
 
 def _document_language(kept: list[Block], scripts: list[tuple[str | None, int]], script: str | None,
-                       config: LanguageConfig) -> tuple[str | None, float]:
+                       config: LanguageConfig, detect: _Detect | None = None) -> tuple[str | None, float]:
     prose = [(b, s) for b, s in zip(kept, scripts) if b.type is not BlockType.HEADING] or list(zip(kept, scripts))
     same_script = [b for b, s in prose if script is None or s[0] in (script, None)] or [b for b, _ in prose]
     sample, size = [], 0
@@ -361,7 +452,7 @@ def _document_language(kept: list[Block], scripts: list[tuple[str | None, int]],
     text = " ".join(sample)[: config.document_sample_chars]
     if not _has_letters(text, config.min_document_letters):
         return None, 0.0
-    ranked = detect_language(text, config)
+    ranked = (detect or detect_language)(text, config)
     if not ranked or ranked[0][1] < config.min_document_probability:
         return None, ranked[0][1] if ranked else 0.0
     return ranked[0][0], ranked[0][1]
@@ -424,20 +515,24 @@ def _clearly_in(text: str, language: str, config: LanguageConfig) -> bool:
     >>> _clearly_in("the council said that it would be ready for the vote", "en", LanguageConfig())
     True
     """
+    return _clearly_in_words(_WORD.findall(text.lower()), language, config)
+
+
+def _clearly_in_words(words: list[str], language: str, config: LanguageConfig) -> bool:
+    """:func:`_clearly_in` on the words of the text. The words that are some other language's
+    stopword are all stopwords less ``language``'s own ones, so the counts are set look-ups."""
     own = STOPWORDS.get(language)
     if own is None:
         return False
-    words = _WORD.findall(text.lower())
     own_count = sum(map(own.__contains__, words))
     if not words or own_count < config.same_language_stopword_ratio * len(words):
         return False
-    only_own = (language,)
-    others = sum(1 for codes in map(_languages_of_stopword, words) if codes and codes != only_own)
+    others = sum(map(_is_stopword, words)) - sum(map(_ONLY_STOPWORDS.get(language, frozenset()).__contains__, words))
     return own_count >= config.same_language_margin * others
 
 
 def _judge_block(block: Block, doc_lang: str, doc_script: str | None, config: LanguageConfig,
-                 script: tuple[str | None, int] | None = None) -> Block:
+                 script: tuple[str | None, int] | None = None, detect: _Detect | None = None) -> Block:
     """Keep, tag or drop one block; cheap stopword evidence first, langdetect only when needed.
 
     A block in another script than the document's is foreign on that evidence
@@ -450,16 +545,17 @@ def _judge_block(block: Block, doc_lang: str, doc_script: str | None, config: La
     other_script = _in_other_script(script, text, doc_script, config)
     if not other_script and (len(text) < config.min_block_chars or _too_few_words(text, script[0], config)):
         return block
-    if not other_script and _clearly_in(text[: config.block_sample_chars], doc_lang, config):
+    sample_words = _WORD.findall(text[: config.block_sample_chars].lower())
+    if not other_script and _clearly_in_words(sample_words, doc_lang, config):
         return block.with_language(doc_lang)
-    counts, words = stopword_counts(text[: config.block_sample_chars])
+    counts, words = _stopword_counts(sample_words)
     own_count = counts.get(doc_lang, 0)
     own_ratio = round(own_count / words, 4) if doc_lang in STOPWORDS and words else None
     if not other_script and own_ratio is not None and own_ratio >= config.same_language_stopword_ratio:
         runner_up = max((n for code, n in counts.items() if code != doc_lang), default=0)
         if own_count >= config.same_language_margin * runner_up:
             return block.with_language(doc_lang)
-    ranked = detect_language(text[: config.block_sample_chars], config)
+    ranked = (detect or detect_language)(text[: config.block_sample_chars], config)
     if not ranked:
         return block
     best, probability = ranked[0]
@@ -478,7 +574,7 @@ def _judge_block(block: Block, doc_lang: str, doc_script: str | None, config: La
     foreign_count = counts.get(best, 0)
     evidence["foreign_stopword_ratio"] = round(foreign_count / words, 4) if best in STOPWORDS and words else None
     if best in STOPWORDS and own_ratio is not None:
-        own_only, foreign_only = exclusive_stopword_counts(text[: config.block_sample_chars], doc_lang, best)
+        own_only, foreign_only = _exclusive_stopword_counts(sample_words, doc_lang, best)
         evidence["exclusive_stopwords"] = [own_only, foreign_only]
         if own_only > foreign_only or (own_only == foreign_only and _is_list_like(block)):
             # e.g. an English ingredient list of Italian words: no Italian grammar in it
@@ -494,8 +590,28 @@ def mark_foreign_blocks(
     scripts = [block_script(b.text) if b.kept else (None, 0) for b in blocks]
     doc_script = document_script(scripts)
     kept = [(b, s) for b, s in zip(blocks, scripts) if b.kept]
-    doc_lang, probability = _document_language([b for b, _ in kept], [s for _, s in kept], doc_script, config)
+    detect = _detector_for_one_document()
+    doc_lang, probability = _document_language([b for b, _ in kept], [s for _, s in kept], doc_script, config, detect)
     if doc_lang is None:
         return None, probability, blocks
-    return doc_lang, probability, [_judge_block(b, doc_lang, doc_script, config, s) if b.kept else b
+    return doc_lang, probability, [_judge_block(b, doc_lang, doc_script, config, s, detect) if b.kept else b
                                    for b, s in zip(blocks, scripts)]
+
+
+_Detect = Callable[[str, LanguageConfig], list[tuple[str, float]]]
+
+
+def _detector_for_one_document() -> _Detect:
+    """:func:`detect_language` remembering its answers for the one document being judged: a
+    short document's sample is often the very text of a block judged after it (one detector
+    call in 15 on the benchmark's pages repeats one of the same document). Made per call, so
+    nothing is kept between documents."""
+    answers: dict[tuple[str, LanguageConfig], list[tuple[str, float]]] = {}
+
+    def detect(text: str, config: LanguageConfig) -> list[tuple[str, float]]:
+        key = (text, config)
+        if key not in answers:
+            answers[key] = detect_language(text, config)
+        return list(answers[key])
+
+    return detect

@@ -222,3 +222,87 @@ def test_one_long_foreign_block_cannot_outvote_the_article():
     assert language == "en"
     assert marked[0].decision.reason is Reason.FOREIGN_LANGUAGE and marked[0].decision.evidence["language"] == "de"
     assert document_language(blocks, LanguageConfig(document_sample_blocks=1))[0] == "de"  # without the cap
+
+
+# --- fast paths give the answers of the plain definitions ---------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from cleaners import language as _language  # noqa: E402
+
+_WORDS = st.lists(st.sampled_from(sorted(_language._STOPWORD_LANGUAGES)[::97] + ["the", "of", "und", "le", "и",
+                                                                              "cat", "Haus", "banco", "x"]),
+                  max_size=40)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(_WORDS, st.sampled_from(["en", "de", "fr", "ru", "it", "pt", "nl", "ja", "xx"]))
+def test_clearly_in_counts_other_languages_stopwords_as_the_per_word_definition(words, language):
+    """"Other languages' stopwords" (the words whose languages are not just ``language``) counted
+    from sets equal the per-word count."""
+    config = LanguageConfig()
+    own = _language.STOPWORDS.get(language)
+    if own is None or not words:
+        expected = False
+    else:
+        own_count = sum(w in own for w in words)
+        others = sum(1 for w in words if _language._STOPWORD_LANGUAGES.get(w) not in (None, (language,)))
+        expected = (own_count >= config.same_language_stopword_ratio * len(words)
+                    and own_count >= config.same_language_margin * others)
+    assert _language._clearly_in_words(words, language, config) == expected
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(max_size=60) | st.text(alphabet="abcXYZ éÀÿ×÷ŉ\u1e00ЖЯ’“ 12", max_size=60))
+def test_latin_letter_count_equals_the_regex_count(text):
+    assert _language._latin_letters(text) == len(_language._LATIN_LETTER.findall(text))
+
+
+def test_the_detector_runs_once_per_distinct_text_of_a_document(monkeypatch):
+    """A one-block document: its sample is the block's text, which the block judgement (the
+    stopword shortcut off) asks about again; the answer is reused, and the result is the same."""
+    block = Block("Der Stadtrat hat am Dienstag ein Netz geschützter Radwege in der Innenstadt beschlossen.")
+    config = LanguageConfig(same_language_stopword_ratio=1.0)
+    expected = mark_foreign_blocks([block], config)
+    assert expected[2][0].language == "de"  # judged by the detector
+    calls = []
+    real = _language.detect_language
+    monkeypatch.setattr(_language, "detect_language", lambda text, config: calls.append(text) or real(text, config))
+    assert mark_foreign_blocks([block], config) == expected
+    assert calls == [block.text]  # document sample and block sample: one call
+
+
+def _reference_identifier():
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
+    identifier.set_languages(LANGUAGES)
+    return identifier
+
+
+_REFERENCE = []
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(max_size=300) | st.sampled_from(list(SAMPLES.values()) + [GERMAN_PARAGRAPH * 4, "", "a", "\x00" * 200]))
+def test_numpy_walk_finds_py3langids_features_and_scores(text):
+    from py3langid.langid import visit_counts
+
+    if not _REFERENCE:
+        _REFERENCE.append(_reference_identifier())
+    reference, ours = _REFERENCE[0], _language._langid_identifier()
+    data = ours._encode(text)
+    expected = visit_counts(ours.tk_nextmove, ours._rowbase, ours.tk_output, data)
+    found = ours._visits(data)
+    assert found is None and expected is None or list(found.items()) == list(expected.items())
+    assert ours.rank(text) == reference.rank(text)
+
+
+def test_numpy_walk_is_taken_in_every_language():
+    """The check never fails on real text (it would only cost speed): the automaton is as
+    shallow as _LANGID_DEPTH says."""
+    ours = _language._langid_identifier()
+    for text in list(SAMPLES.values()) + [GERMAN_PARAGRAPH, "Ελληνικά κείμενα για δοκιμή " * 5, "नमस्ते दुनिया " * 9,
+                                          "مرحبا بالعالم " * 9, "שלום עולם " * 9, "안녕하세요 세계 " * 9]:
+        assert ours._visits(ours._encode(text)) is not None, text
