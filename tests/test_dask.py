@@ -21,7 +21,7 @@ from cleaners.pipeline import config_from_dict
 from flows.cli import main
 from flows.runner import run_clean
 
-from .conftest import SEEDS, stop_process_group
+from .conftest import SEEDS, read_jsonl, stop_process_group
 
 pytest.importorskip("prefect_dask")
 distributed = pytest.importorskip("distributed")
@@ -154,7 +154,11 @@ def test_flow_on_dask_matches_a_local_run_and_uses_both_workers(dask_cluster, in
                    "article on Dask (the forked child's budget did not fire); passes the other runs. Issue 7, open.")
 def test_a_document_over_its_budget_on_dask_is_a_timeout_and_its_batch_goes_on(dask_cluster, tmp_path):
     """Dask runs a task in a worker thread, where no timer can interrupt it: the batch is run in
-    a child process of the worker, and the output equals a local run's, timeout record included."""
+    a child process of the worker, and the output equals a local run's, timeout record included.
+
+    The slow document sits between two small ones in one batch (inputs are read in name order),
+    so the batch must go on after it; its record must be the budget's timeout (the SIGALRM timer
+    fired in the child), not the hard deadline's, nor an article."""
     from flows.prefect_flow import on_dask
 
     address, _ = dask_cluster
@@ -163,13 +167,17 @@ def test_a_document_over_its_budget_on_dask_is_a_timeout_and_its_batch_goes_on(d
     prose = "The council met on Tuesday and approved the budget for the new library after a long debate. "
     (folder / "a.txt").write_text("Library budget\n" + prose * 6, encoding="utf-8")
     (folder / "big.txt").write_text("\n".join(f"Paragraph {i}. " + prose * 6 for i in range(10_000)), encoding="utf-8")
-    (folder / "b.txt").write_text("Library opening\n" + prose * 5, encoding="utf-8")
+    (folder / "c.txt").write_text("Library opening\n" + prose * 5, encoding="utf-8")
     config = {"max_seconds_per_document": 1.0}  # big.txt needs several seconds
     local = tmp_path / "local"
     run_clean([str(folder)], str(local), config_from_dict(config), batch_size=3, workers=1)
     out = tmp_path / "out"
     report = on_dask(address)([str(folder)], str(out), config, 3)
     assert report["run"]["mode"].startswith(f"prefect flow run (dask {address}) ")
+    assert [os.path.basename(r["source"]["path"]) for r in read_jsonl(out / "articles.jsonl")] == ["a.txt", "c.txt"]
+    [rejected] = read_jsonl(out / "rejected.jsonl")
+    assert os.path.basename(rejected["source"]["path"]) == "big.txt" and rejected["reason"] == "timeout"
+    assert "budget of 1 s per document" in rejected["detail"] and "hard deadline" not in rejected["detail"]
     assert report["articles"] == 2 and report["rejected_by_reason"] == {"timeout": 1}
     _same_output(out, local)
 
