@@ -125,9 +125,13 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|\d{1,4}(?:st|nd|rd|th|\.)?(?!\w)|[,./:\-–|()@])\s*){2,}$"
         r"|^\W*\d{1,3}\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago"
         r"(?:\s+at\s+\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?)?\W*$"
-        r"|^\W*(?:vor|il y a|hace)\s+\d{1,3}\s+\w+\W*$",
+        r"|^\W*(?:vor|il y a|hace)\s+\d{1,3}\s+\w+\W*$"
+        r"|^\s*\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?\s*$",  # ISO 8601, as metadata prints it
         re.I,
     )),
+    # An image or asset address on its own line: page metadata (og:image) printed into a dump.
+    # A link to a page stays: articles list their sources that way.
+    ("asset_url", re.compile(r"^\s*(?:https?:)?//\S+\.(?:png|jpe?g|gif|webp|svg|ico|css|js)(?:[?#]\S*)?\s*$", re.I)),
 )
 
 

@@ -60,6 +60,11 @@ DROPPED = [
     ("Alle Rechte vorbehalten.", "copyright"),
     ("Tous droits réservés", "copyright"),
     ("Todos los derechos reservados.", "copyright"),
+    # machine metadata printed into a dump
+    ("2019-11-13T23:06:00+01:00", "timestamp"),
+    ("2020-02-01 09:30:15Z", "timestamp"),
+    ("https://static6.businessinsider.de/image/5d1ce1ae-500-250/how-to-retire.jpg", "asset_url"),
+    ("//cdn.example.com/assets/logo.png?v=3", "asset_url"),
     # navigation
     ("Home", "navigation"),
     ("Skip to main content", "navigation"),
@@ -113,6 +118,8 @@ KEPT = [
     "Teilen Sie Ihre Meinung mit uns in den Kommentaren.",
     "Anmelden können sich Interessierte bis Freitag beim Bürgeramt.",
     "Par ailleurs, le gouvernement a annoncé une hausse du budget de l'éducation.",
+    "http://www.shia-explained.com/my/archives/2364",  # a source the article lists
+    "www.cdc.gov/flu",
 ]
 
 
