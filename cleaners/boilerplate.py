@@ -17,7 +17,7 @@ from typing import Iterable, NamedTuple
 
 from .types import Block, BlockType, Reason
 
-__all__ = ["BoilerplateConfig", "RULES", "match_rule", "mark_boilerplate"]
+__all__ = ["BoilerplateConfig", "RULES", "match_rule", "mark_boilerplate", "mark_menus"]
 
 STEP = "boilerplate"
 
@@ -198,14 +198,10 @@ def _menu_runs(blocks: list[Block], config: BoilerplateConfig, across_dropped: b
 
 
 def mark_boilerplate(
-    blocks: Iterable[Block], config: BoilerplateConfig = BoilerplateConfig(), layout: str = "text",
-    runs_across_dropped: bool = False,
+    blocks: Iterable[Block], config: BoilerplateConfig = BoilerplateConfig(), layout: str = "text"
 ) -> list[Block]:
-    """Mark scraped leftovers dropped with reason ``boilerplate`` and the rule that matched.
-
-    A menu is a run of short kept lines. ``runs_across_dropped`` lets lines that other steps
-    dropped in between join a run (as they would in the cleaned text); the first pass over a
-    dump does not, so the main-content window still sees the gaps.
+    """Mark scraped leftovers dropped with reason ``boilerplate`` and the rule that matched,
+    then menus (:func:`mark_menus`).
 
     >>> menu = [Block(t) for t in ("World", "Politics", "Sports", "Culture", "A real sentence of the story, long enough.")]
     >>> [(b.decision.evidence["rule"] if b.decision else "kept") for b in mark_boilerplate(menu)]
@@ -215,6 +211,20 @@ def mark_boilerplate(
     for i, block in enumerate(out):
         if block.kept and (hit := match_rule(block.text, config)):
             out[i] = block.drop(STEP, Reason.BOILERPLATE, rule=hit[0], pattern=hit[1])
+    return mark_menus(out, config, layout)
+
+
+def mark_menus(
+    blocks: Iterable[Block], config: BoilerplateConfig = BoilerplateConfig(), layout: str = "text",
+    runs_across_dropped: bool = False,
+) -> list[Block]:
+    """Mark runs of short kept lines dropped as a ``menu`` (in the layouts of ``config.menu_layouts``).
+
+    ``runs_across_dropped`` lets lines that other steps dropped in between join a run (as they
+    would in the cleaned text); the first pass over a dump does not, so the main-content window
+    still sees the gaps.
+    """
+    out = list(blocks)
     menus = _menu_runs(out, config, runs_across_dropped) if layout in config.menu_layouts else set()
     for i in sorted(menus):
         out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="menu", run_min=config.menu_run)

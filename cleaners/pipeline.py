@@ -16,7 +16,7 @@ import json
 from typing import Any, NamedTuple
 
 from . import __version__
-from .boilerplate import BoilerplateConfig, WindowConfig, mark_boilerplate, mark_outside_main_content
+from .boilerplate import BoilerplateConfig, WindowConfig, mark_boilerplate, mark_menus, mark_outside_main_content
 from .decode import DecodeConfig, decode_bytes, decompress, repair_text
 from .duplicates import mark_duplicates
 from .extract import ExtractConfig, Extracted, classify_line, extract_html, extract_text, normalize_lines, title_before_content
@@ -173,11 +173,11 @@ def _run_steps(article: Article, config: CleanConfig, segmented: bool = False) -
 def _settle(blocks: list[Block], config: CleanConfig, layout: str) -> list[Block]:
     """The run rules (menus, teaser runs) again over what the later steps left, until they find
     nothing new: blocks dropped in between can make a run, and cleaning the output again would
-    find it (cleaning is idempotent on its own output). A text line's type is read again from
+    find it (cleaning is idempotent on its own output). A block's own rules cannot change. A text line's type is read again from
     the line now below it: a short line no longer heads anything when its paragraph was dropped."""
     while True:
         again = _retype_text_lines(blocks, config.extract, layout == "paragraphs") if layout != "html" else blocks
-        again = mark_boilerplate(again, config.boilerplate, layout, runs_across_dropped=True)
+        again = mark_menus(again, config.boilerplate, layout, runs_across_dropped=True)
         again = mark_teasers(again, config.teasers, layout)
         if again == blocks:
             return blocks

@@ -13,6 +13,7 @@ from cleaners.boilerplate import (
     WindowConfig,
     main_content_window,
     mark_boilerplate,
+    mark_menus,
     mark_outside_main_content,
     match_rule,
 )
@@ -215,7 +216,7 @@ def test_a_menu_run_across_dropped_blocks_only_when_asked():
     teaser = Block("Council approves the budget after a long night").drop("teasers", Reason.TEASER, rule="headline_list")
     blocks = [Block("World"), teaser, Block("Politics"), teaser, Block("Sports"), teaser, Block("Culture")]
     assert all(b.kept for b in mark_boilerplate(blocks) if b is not teaser)
-    settled = mark_boilerplate(blocks, runs_across_dropped=True)
+    settled = mark_menus(blocks, runs_across_dropped=True)
     assert [b.decision.evidence.get("rule") for b in settled[::2]] == ["menu"] * 4
     assert [b.decision.reason for b in settled[1::2]] == [Reason.TEASER] * 3
 
