@@ -598,9 +598,9 @@ def mark_foreign_blocks(
     majority = _majority_language(judged, blocks)
     if majority is None or majority == doc_lang:
         return doc_lang, probability, judged
-    # Most of the judged blocks and of their text are in another language than the sample
-    # said (one long foreign paragraph in an article of short lines): the article is in that
-    # language, with the detector's probability for it on the text of its blocks.
+    # Most of the judged blocks are in another language than the sample said (one long foreign
+    # paragraph in an article of short lines): the article is in that language, with the
+    # detector's probability for it on the text of its blocks.
     own_text = " ".join(b.text for b in judged if b.language == majority)[: config.document_sample_chars]
     probability = dict(detect(own_text, config)).get(majority, 0.0)
     return majority, probability, [_judge_block(b, majority, doc_script, config, s, detect) if b.kept else b
@@ -608,25 +608,18 @@ def mark_foreign_blocks(
 
 
 def _majority_language(judged: list[Block], before: list[Block]) -> str | None:
-    """The language of most of the blocks the judgement tagged (kept or dropped as foreign) and of
-    most of their characters; None when no language leads on both (or none was tagged).
+    """The language of most of the blocks the judgement tagged (kept or dropped as foreign),
+    one vote per block as in the document sample; None when none was tagged or on a tie.
 
-    >>> en, tl, long_tl = Block("x" * 90, language="en"), Block("y" * 80, language="tl"), Block("y" * 500, language="tl")
-    >>> _majority_language([en, en, tl], [Block("a")] * 3), _majority_language([en, en, long_tl], [Block("a")] * 3)
+    >>> en, tl = Block("x", language="en"), Block("y" * 500, language="tl")
+    >>> _majority_language([en, en, tl], [Block("a")] * 3), _majority_language([en, tl], [Block("a")] * 2)
     ('en', None)
     """
-    votes: Counter[str] = Counter()
-    chars: Counter[str] = Counter()
-    for block, was in zip(judged, before):
-        if was.kept and block.language:
-            votes[block.language] += 1
-            chars[block.language] += len(block.text)
-    by_votes, by_chars = votes.most_common(2), chars.most_common(2)
-    if not by_votes or by_votes[0][0] != by_chars[0][0]:
+    votes = Counter(block.language for block, was in zip(judged, before) if was.kept and block.language)
+    ranked = votes.most_common(2)
+    if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
         return None
-    if len(by_votes) == 2 and (by_votes[0][1] == by_votes[1][1] or by_chars[0][1] == by_chars[1][1]):
-        return None
-    return by_votes[0][0]
+    return ranked[0][0]
 
 
 _Detect = Callable[[str, LanguageConfig], list[tuple[str, float]]]
