@@ -594,32 +594,8 @@ def mark_foreign_blocks(
     doc_lang, probability = _document_language([b for b, _ in kept], [s for _, s in kept], doc_script, config, detect)
     if doc_lang is None:
         return None, probability, blocks
-    judged = [_judge_block(b, doc_lang, doc_script, config, s, detect) if b.kept else b for b, s in zip(blocks, scripts)]
-    majority = _majority_language(judged, blocks)
-    if majority is None or majority == doc_lang:
-        return doc_lang, probability, judged
-    # Most of the judged blocks are in another language than the sample said (one long foreign
-    # paragraph in an article of short lines): the article is in that language, with the
-    # detector's probability for it on the text of its blocks.
-    own_text = " ".join(b.text for b in judged if b.language == majority)[: config.document_sample_chars]
-    probability = dict(detect(own_text, config)).get(majority, 0.0)
-    return majority, probability, [_judge_block(b, majority, doc_script, config, s, detect) if b.kept else b
+    return doc_lang, probability, [_judge_block(b, doc_lang, doc_script, config, s, detect) if b.kept else b
                                    for b, s in zip(blocks, scripts)]
-
-
-def _majority_language(judged: list[Block], before: list[Block]) -> str | None:
-    """The language of most of the blocks the judgement tagged (kept or dropped as foreign),
-    one vote per block as in the document sample; None when none was tagged or on a tie.
-
-    >>> en, tl = Block("x", language="en"), Block("y" * 500, language="tl")
-    >>> _majority_language([en, en, tl], [Block("a")] * 3), _majority_language([en, tl], [Block("a")] * 2)
-    ('en', None)
-    """
-    votes = Counter(block.language for block, was in zip(judged, before) if was.kept and block.language)
-    ranked = votes.most_common(2)
-    if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
-        return None
-    return ranked[0][0]
 
 
 _Detect = Callable[[str, LanguageConfig], list[tuple[str, float]]]

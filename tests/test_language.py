@@ -57,23 +57,6 @@ def test_document_language_ignores_dropped_blocks_and_headings():
     assert document_language(blocks)[0] == "fr"
 
 
-def test_one_long_foreign_paragraph_does_not_outvote_an_article_of_short_lines():
-    """Reduced from bench.fragments (c81e134e, a page of basketball results with a Tagalog
-    sentence inserted): the sample takes the long Tagalog line for the document's language; most
-    of the judged text is English, so the article is English and the Tagalog line is dropped."""
-    tagalog = ("Pagkakaiba ng Bagong Tipán sa Lumang Tipán Ang Bagong Tipan ay naglalaman ng mga bagong "
-               "katuruan at aral na isinulat ng mga alagad pagkatapos ng kamatayan ni Hesus.")
-    results = ["Rockledge (0-1): Blakely 15 points. Devoe 2 points. Baker 6 points. Brown 4 points. Upshaw 3 points.",
-               "Heritage (1-0): Armani Sheffield 19 points and 3 steals. Kelli Howard 6 steals and 4 assists.",
-               "Melbourne (3-0): Osas Osaro 3 goals, 1 assist. Aden O'Hara 2 goals, 2 assists in the second half.",
-               "Space Coast (0-1): Kairi Thomas-Brooks 18 points. Adrianna Knight 12 points and 9 rebounds."]
-    language, probability, marked = mark_foreign_blocks([Block(tagalog)] + [Block(t) for t in results])
-    assert language == "en" and probability >= LanguageConfig().min_foreign_probability
-    assert marked[0].decision.reason is Reason.FOREIGN_LANGUAGE
-    assert (marked[0].decision.evidence["language"], marked[0].decision.evidence["document_language"]) == ("tl", "en")
-    assert all(b.kept for b in marked[1:])
-
-
 def test_german_paragraph_in_an_english_article_is_dropped():
     blocks = EN_ARTICLE[:2] + [Block(GERMAN_PARAGRAPH)] + EN_ARTICLE[2:]
     language, probability, marked = mark_foreign_blocks(blocks)
