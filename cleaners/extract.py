@@ -122,28 +122,19 @@ def _continues(previous: str, line: str) -> bool:
     )
 
 
-def classify_line(
-    line: str, next_line: str | None, config: ExtractConfig = ExtractConfig(), segmented: bool = False
-) -> BlockType:
+def classify_line(line: str, next_line: str | None, config: ExtractConfig = ExtractConfig()) -> BlockType:
     """A text line's block type: a list item by its marker, a heading when it is short and heads a
-    longer paragraph (``next_line``), else a paragraph. In ``segmented`` text (already cut into
-    blocks, see :func:`paragraph_chunks`) a headline-like line over any block that is no such
-    line (a sentence, a list item, a table) is a heading: a run of them is still a menu.
+    longer paragraph (``next_line``), else a paragraph.
 
     >>> story = "The council approved the new budget on Tuesday after a long debate about the schools."
     >>> [classify_line(line, after).value for line, after in (("- bread", None), ("Local News", story), ("Local News", "Sports"))]
     ['list_item', 'heading', 'paragraph']
-    >>> classify_line("Ingredients", "- 2 cups of flour").value, classify_line("Ingredients", "- 2 cups of flour", segmented=True).value
-    ('paragraph', 'heading')
     """
     if LIST_MARKER.match(line):
         return BlockType.LIST_ITEM
-    if next_line is None or not looks_like_heading(line, config.heading_max_words):
-        return BlockType.PARAGRAPH
-    if segmented and (LIST_MARKER.match(next_line) or "\n" in next_line or not looks_like_heading(next_line)):
-        return BlockType.HEADING
-    if _words(next_line) > max(_words(line), 12) and not looks_like_heading(next_line):
-        return BlockType.HEADING
+    if next_line is not None and looks_like_heading(line, config.heading_max_words):
+        if _words(next_line) > max(_words(line), 12) and not looks_like_heading(next_line):
+            return BlockType.HEADING
     return BlockType.PARAGRAPH
 
 
@@ -175,7 +166,7 @@ def extract_text(text: str, config: ExtractConfig = ExtractConfig()) -> Extracte
     if chunks is not None:
         blocks = tuple(
             Block("\n".join(chunk), BlockType.TABLE) if len(chunk) > 1 or _is_table_rows(chunk)
-            else Block(chunk[0], classify_line(chunk[0], _next_block_text(chunks, i), config, segmented=True))
+            else Block(chunk[0], classify_line(chunk[0], _next_block_text(chunks, i), config))
             for i, chunk in enumerate(chunks)
         )
         return Extracted(blocks=blocks, segmented=True)

@@ -176,7 +176,7 @@ def _settle(blocks: list[Block], config: CleanConfig, layout: str) -> list[Block
     find it (cleaning is idempotent on its own output). A block's own rules cannot change. A text line's type is read again from
     the line now below it: a short line no longer heads anything when its paragraph was dropped."""
     while True:
-        again = _retype_text_lines(blocks, config.extract, layout == "paragraphs") if layout != "html" else blocks
+        again = _retype_text_lines(blocks, config.extract) if layout != "html" else blocks
         again = mark_menus(again, config.boilerplate, layout, runs_across_dropped=True)
         again = mark_teasers(again, config.teasers, layout)
         if again == blocks:
@@ -184,14 +184,14 @@ def _settle(blocks: list[Block], config: CleanConfig, layout: str) -> list[Block
         blocks = again
 
 
-def _retype_text_lines(blocks: list[Block], config: ExtractConfig, segmented: bool) -> list[Block]:
+def _retype_text_lines(blocks: list[Block], config: ExtractConfig) -> list[Block]:
     """Kept paragraphs and headings of plain text typed by the kept block below them."""
     out = list(blocks)
     kept = [i for i, block in enumerate(out) if block.kept]
     for position, i in enumerate(kept):
         if out[i].type in (BlockType.PARAGRAPH, BlockType.HEADING):
             below = out[kept[position + 1]].text if position + 1 < len(kept) else None
-            out[i] = dataclasses.replace(out[i], type=classify_line(out[i].text, below, config, segmented))
+            out[i] = dataclasses.replace(out[i], type=classify_line(out[i].text, below, config))
     return out
 
 
