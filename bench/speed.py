@@ -25,8 +25,8 @@ One run measures, on the pages in ``../shared/bench`` (read where they lie):
     the ``clean`` flow as a tracked flow run on a real ``prefect server start`` (its own
     ``PREFECT_HOME`` in a temp folder, stopped afterwards) vs ``run_clean`` in-process with
     the same workers and batches on the same ``--docs`` files (overhead = flow / run_clean - 1);
-    the flow's tasks run in its process pool as ``clean --prefect`` runs them, and its output
-    must equal run_clean's byte for byte.
+    the flow's tasks run where ``clean --prefect`` runs them (``flows.prefect_flow.local_task_runner``),
+    and its output must equal run_clean's byte for byte.
 
 With ``--repeat N`` the runner configurations (2 workers, flow, 1 worker) are run N times,
 interleaved, and the fastest run of each is reported with all times listed: other
@@ -352,9 +352,9 @@ def child_main(spec: dict[str, Any]) -> dict[str, Any]:
     cpu_before, own_before = _cpu_seconds(), _cpu_seconds((resource.RUSAGE_SELF,))
     start = time.perf_counter()
     if spec["mode"] == "flow":  # as `clean --prefect --workers N` runs it
-        from prefect.task_runners import ProcessPoolTaskRunner
+        from flows.prefect_flow import local_task_runner
 
-        flow = clean_flow.with_options(task_runner=ProcessPoolTaskRunner(max_workers=spec["workers"]))
+        flow = clean_flow.with_options(task_runner=local_task_runner(spec["workers"]))
         report = flow([spec["folder"]], spec["out"], None, spec["batch_size"], spec["workers"])
     else:
         report = run_clean([spec["folder"]], spec["out"], batch_size=spec["batch_size"],

@@ -94,11 +94,9 @@ def _run_with_prefect(args: argparse.Namespace, config: CleanConfig) -> RunRepor
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
     if args.dask:
         return _run_on_dask(args, config)
-    from prefect.task_runners import ProcessPoolTaskRunner
+    from .prefect_flow import clean_flow, local_task_runner
 
-    from .prefect_flow import clean_flow
-
-    flow = clean_flow.with_options(task_runner=ProcessPoolTaskRunner(max_workers=max(1, args.workers)))
+    flow = clean_flow.with_options(task_runner=local_task_runner(args.workers, config))
     return flow(list(args.paths), args.out, config_to_dict(config), args.batch_size, args.workers)
 
 

@@ -1,8 +1,9 @@
 """The Prefect flows: thin wrappers over :func:`flows.runner.run_clean` and
 :func:`flows.incremental.run_incremental`.
 
-Inside a flow run, batches become Prefect tasks (in a process pool); called as ``clean_flow.fn(...)``
-(no orchestration), the very same function maps batches over a process pool.
+Inside a flow run, batches become Prefect tasks (run by :func:`local_task_runner`: threads whose
+batches are cleaned in forked child processes); called as ``clean_flow.fn(...)`` (no
+orchestration), the very same function maps batches over a process pool.
 ``incremental_flow`` is what ``clean serve`` serves on a schedule.
 
 :func:`on_dask` is the same flow with its batch tasks on a Dask cluster
@@ -13,19 +14,21 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from collections import deque
 from typing import Any, Iterator
 
 from prefect import flow, task
 from prefect.context import FlowRunContext
-from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+from prefect.settings import get_current_settings
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
 from cleaners.pipeline import CleanConfig, config_from_dict
 
 from .incremental import report_rows, report_title, run_incremental
 from .runner import IN_PROCESS, BatchResult, MapBatches, clean_batch, local_batches, run_clean
 
-__all__ = ["clean_flow", "clean_batch_task", "incremental_flow", "on_dask", "DASK_ADDRESS_ENV"]
+__all__ = ["clean_flow", "clean_batch_task", "incremental_flow", "local_task_runner", "on_dask", "DASK_ADDRESS_ENV"]
 
 #: The setting naming a Dask scheduler, e.g. ``tcp://10.0.0.5:8786`` (same as ``clean --dask``).
 DASK_ADDRESS_ENV = "CLEAN_DASK_ADDRESS"
@@ -39,9 +42,9 @@ def clean_batch_task(paths: list[str], config: CleanConfig) -> BatchResult:
 
 def _prefect_batches(batches: list[list[str]], config: CleanConfig) -> Iterator[BatchResult]:
     runner = FlowRunContext.get().task_runner
-    if len(batches) == 1 and isinstance(runner, ProcessPoolTaskRunner):
-        # Nothing to run in parallel: a tracked task run in this process, without spawning a pool
-        # process (each one imports Prefect and the pipeline afresh: 3-5 s on a small machine).
+    if len(batches) == 1 and isinstance(runner, (ProcessPoolTaskRunner, ThreadPoolTaskRunner)):
+        # Nothing to run in parallel: a tracked task run in this process's main thread, without
+        # a pool process (a spawned one imports Prefect and the pipeline afresh: 3-5 s) or a fork.
         yield clean_batch_task(batches[0], config)
         return
     # A bounded window of submitted batches, each result dropped once yielded: the flow process
@@ -64,8 +67,10 @@ IN_FLIGHT_PER_SLOT = 4
 
 def _parallelism(runner: Any) -> int:
     """How many tasks ``runner`` runs at once: pool processes, or the Dask cluster's threads."""
-    if isinstance(runner, ProcessPoolTaskRunner):
-        return getattr(runner, "_max_workers", None) or os.cpu_count() or 1
+    if isinstance(runner, (ProcessPoolTaskRunner, ThreadPoolTaskRunner)):
+        workers = getattr(runner, "_max_workers", None)
+        # ThreadPoolTaskRunner() without max_workers has no bound (sys.maxsize): one per core then
+        return workers if workers and workers < sys.maxsize else os.cpu_count() or 1
     if getattr(runner, "address", None) is not None or hasattr(runner, "client"):
         try:
             return max(1, sum(runner.client.nthreads().values()))
@@ -74,20 +79,47 @@ def _parallelism(runner: Any) -> int:
     return os.cpu_count() or 1
 
 
-def _default_task_runner() -> Any:
-    """Dask when ``CLEAN_DASK_ADDRESS`` is set where the flow is imported, else a process pool.
+def local_task_runner(workers: int | None = None, config: CleanConfig | None = None) -> TaskRunner:
+    """Where a flow run's batch tasks run on this machine: ``workers`` threads (default: one per
+    core, or ``PREFECT_TASKS_RUNNER_PROCESS_POOL_MAX_WORKERS``), each batch cleaned in a child
+    process forked from the flow-run process.
 
-    Batches are CPU-bound Python: threads would run them one at a time (the GIL; measured: a flow
-    run took twice as long as run_clean on 2 cores), so tasks go to a process pool (one process per
-    core, or ``PREFECT_TASKS_RUNNER_PROCESS_POOL_MAX_WORKERS``). Reading the setting here lets a
-    deployment run on Dask by setting the variable in its work pool's environment.
+    Batches are CPU-bound Python, so they need processes, not threads (the GIL). With a time
+    budget per document (the default), :func:`flows.runner.clean_batch` called outside the main
+    thread already cleans its batch in a child forked for it (the budget's timer needs a main
+    thread): each task run stays in the flow-run process (a thread, ~5 ms of client time), and
+    its batch runs on its own core in a child that inherits the imported pipeline and its loaded
+    models. Prefect's ``ProcessPoolTaskRunner`` starts its pool with multiprocessing's *spawn*
+    (fixed in Prefect 3.8): fresh interpreters that import Prefect, the pipeline and the language
+    model again, ~5 s of a 30 s run on 2 cores (measured: +15-18 % over ``run_clean`` on 1,000
+    documents). A child that dies also costs only its documents (they are isolated and
+    rejected, as in ``run_clean``'s pool), where a dead pool process broke every later task.
+
+    Without a budget (``max_seconds_per_document`` 0) batches would run in the threads, one at a
+    time: the process pool then (a deployment whose config turns the budget off should pass this
+    function's runner for that config to ``clean_flow.with_options(task_runner=...)``).
+    """
+    if workers is None:
+        workers = get_current_settings().tasks.runner.process_pool_max_workers or os.cpu_count() or 1
+    workers = max(1, workers)
+    budget = (config or CleanConfig()).max_seconds_per_document
+    if not budget or budget <= 0:
+        return ProcessPoolTaskRunner(max_workers=workers)
+    return ThreadPoolTaskRunner(max_workers=workers)
+
+
+def _default_task_runner() -> Any:
+    """Dask when ``CLEAN_DASK_ADDRESS`` is set where the flow is imported, else :func:`local_task_runner`.
+
+    Reading the setting here lets a deployment run on Dask by setting the variable in its work
+    pool's environment.
     """
     address = os.environ.get(DASK_ADDRESS_ENV)
     if address:
         from prefect_dask import DaskTaskRunner
 
         return DaskTaskRunner(address=address)
-    return ProcessPoolTaskRunner()
+    return local_task_runner()
 
 
 @flow(name="clean", task_runner=_default_task_runner(), log_prints=True)
