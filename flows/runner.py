@@ -69,6 +69,10 @@ def pipeline_info(config: CleanConfig) -> PipelineInfo:
     return PipelineInfo(__version__, config_fingerprint(config))
 
 
+#: After the budget's alarm, how often it fires again until the document is interrupted.
+ALARM_REPEAT_SECONDS = 0.05
+
+
 class _OverBudget(BaseException):
     """Raised by the SIGALRM handler inside clean_document. A BaseException, so that no
     ``except Exception`` on the way (clean_document's own, trafilatura's) swallows it."""
@@ -114,7 +118,10 @@ def clean_with_budget(data: bytes, path: str, config: CleanConfig) -> Article | 
     started = time.monotonic()
     try:
         try:
-            signal.setitimer(signal.ITIMER_REAL, budget)
+            # Repeating: a handler's exception raised inside a garbage-collector callback
+            # (Dask workers install one) or a __del__ is swallowed as "unraisable"; the next
+            # alarm then interrupts the document instead of letting it run unbounded.
+            signal.setitimer(signal.ITIMER_REAL, budget, ALARM_REPEAT_SECONDS)
             return clean_document(data, path, config)
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)

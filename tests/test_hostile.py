@@ -397,6 +397,38 @@ def test_timeout_on_a_real_slow_document():
     assert isinstance(runner.clean_with_budget(document[:2000], "small.txt", CleanConfig()), Article)
 
 
+def test_timeout_holds_when_a_garbage_collector_callback_swallows_the_alarm(monkeypatch):
+    """Dask workers install a Python garbage-collector callback (distributed's GC diagnosis),
+    and forked batch children inherit it. An alarm that arrives during a collection is handled
+    inside that callback, where the raised exception is swallowed as "unraisable": with a one-shot
+    timer the document then ran unbounded and ended as an article (the intermittent Dask budget
+    failure). The timer repeats until the document is interrupted. Without the repeat, about one
+    in four of these allocation-heavy documents escaped its budget."""
+    import gc
+
+    def allocating(data, path, config=CleanConfig(), url=None):
+        started = time.monotonic()
+        while time.monotonic() - started < 2:  # far past the budget: only the alarm stops it
+            garbage = [[i] for i in range(2000)]  # many young collections, hence callbacks
+            del garbage
+        return "ran to the end"
+
+    def callback(phase, info):  # as distributed's: returns early for young generations
+        if info["generation"] != 2:
+            return
+
+    monkeypatch.setattr(runner, "clean_document", allocating)
+    monkeypatch.setattr(sys, "unraisablehook", lambda unraisable: None)  # as a worker's stderr would get it
+    gc.callbacks.append(callback)  # the collector's own list: not an attribute to monkeypatch
+    try:
+        results = [runner.clean_with_budget(b"x", "a.txt", CleanConfig(max_seconds_per_document=0.003))
+                   for _ in range(40)]
+    finally:
+        gc.callbacks.remove(callback)
+    assert [r.reason for r in results if isinstance(r, RejectedInput)] == [Reason.TIMEOUT] * 40
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
 def test_timeout_in_the_process_pool(tmp_path, monkeypatch):
     paths = _docs(tmp_path / "in", ["a.txt", "slow.txt", "b.txt", "c.txt", "d.txt", "e.txt"])
     monkeypatch.setattr(runner, "clean_document", _slow_for({"slow.txt"}, how="sleep"))
