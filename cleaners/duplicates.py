@@ -1,4 +1,5 @@
-"""Repeated blocks: a body heading that repeats the title, or a block seen earlier in the article.
+"""Repeated blocks: a body heading that repeats the title, or (in a plain-text dump) a block seen
+earlier in the article.
 
 >>> from cleaners.types import Block
 >>> marked = mark_duplicates([Block("Big News"), Block("Body text."), Block("Body text.")], title="Big news", min_repeat_words=2)
@@ -8,6 +9,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Iterable
 
 from .types import LIST_MARKER, Block, Reason
@@ -26,9 +28,24 @@ def _key(text: str) -> str:
 #: lines (interview questions, "See it on Amazon", recipe steps) legitimately recur.
 MIN_REPEAT_WORDS = 25
 
+#: Layouts whose long repeats are dropped: a scraper's line dump repeats image captions,
+#: cookie notices and teaser summaries. An HTML page's extracted text and text already cut
+#: into paragraphs repeat only what the article itself repeats (a meal plan's recurring
+#: entries; on the benchmark pages every HTML repeat was in the reference text).
+REPEAT_LAYOUTS = ("text",)
 
-def mark_duplicates(blocks: Iterable[Block], title: str | None, min_repeat_words: int = MIN_REPEAT_WORDS) -> list[Block]:
-    """Mark blocks equal (case and spacing aside) to the title, or long blocks equal to an earlier kept block."""
+
+def mark_duplicates(blocks: Iterable[Block], title: str | None, min_repeat_words: int = MIN_REPEAT_WORDS,
+                    layout: str = "text") -> list[Block]:
+    """Mark blocks equal (case and spacing aside) to the title and, in the layouts of
+    :data:`REPEAT_LAYOUTS`, long blocks equal to an earlier kept block.
+
+    >>> meal = Block("Lunch: " + "one cup of rice with beans " * 5)
+    >>> [b.kept for b in mark_duplicates([meal, Block("Day 2"), meal], None, layout="html")]
+    [True, True, True]
+    """
+    if layout not in REPEAT_LAYOUTS:
+        min_repeat_words = sys.maxsize
     title_key = _key(title) if title else None
     seen: dict[str, int] = {}
     out = []

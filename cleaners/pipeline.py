@@ -157,7 +157,7 @@ def _run_steps(article: Article, config: CleanConfig, segmented: bool = False) -
     """The steps in order. A text dump is a whole page: its main content window is found,
     unless the text is already cut into paragraphs (``segmented``, e.g. the pipeline's output)."""
     layout = "paragraphs" if segmented else article.source.format
-    blocks = mark_duplicates(article.blocks, article.title)
+    blocks = mark_duplicates(article.blocks, article.title, layout=layout)
     blocks = mark_boilerplate(blocks, config.boilerplate, layout)
     if layout == "text":
         blocks = mark_outside_main_content(blocks, config.window)

@@ -90,3 +90,19 @@ def test_german_title_repeated_with_umlauts():
     marked = mark_duplicates([Block("Neue Brücke über den Hafen eröffnet", BlockType.HEADING), Block("Die Brücke ist offen.")], title)
     assert _evidence(marked)[0] == (Reason.DUPLICATE, {"rule": "repeats_title"})
     assert marked[1].kept
+
+
+def test_repeats_are_kept_in_extracted_html_and_in_paragraph_text_but_not_in_a_line_dump():
+    """A meal plan repeats its entries on several days: in an HTML page's extracted text and in
+    text already cut into paragraphs that is the article's own repetition; only a scraper's line
+    dump (captions, cookie notices and teaser summaries repeated) loses its repeats. The title
+    rule holds everywhere."""
+    entry = ("Asparagus and eggs: one cup of asparagus, two soft-boiled or poached eggs and half a cup of sweet "
+             "potato, with a handful of walnuts and a glass of water on the side.")
+    blocks = [Block(TITLE, BlockType.HEADING), Block("Day 1", BlockType.HEADING), Block(entry),
+              Block("Day 2", BlockType.HEADING), Block(entry)]
+    for layout in ("html", "paragraphs"):
+        assert _evidence(mark_duplicates(blocks, title=TITLE, layout=layout)) == [
+            (Reason.DUPLICATE, {"rule": "repeats_title"}), "kept", "kept", "kept", "kept"]
+    assert _evidence(mark_duplicates(blocks, title=TITLE, layout="text"))[4] == (
+        Reason.DUPLICATE, {"rule": "repeats_block", "first_index": 2})
