@@ -96,7 +96,7 @@ def _run_with_prefect(args: argparse.Namespace, config: CleanConfig) -> RunRepor
         return _run_on_dask(args, config)
     from .prefect_flow import clean_flow, local_task_runner
 
-    flow = clean_flow.with_options(task_runner=local_task_runner(args.workers, config))
+    flow = clean_flow.with_options(task_runner=local_task_runner(args.workers))
     return flow(list(args.paths), args.out, config_to_dict(config), args.batch_size, args.workers)
 
 

@@ -1,9 +1,10 @@
 """The Prefect flows: thin wrappers over :func:`flows.runner.run_clean` and
 :func:`flows.incremental.run_incremental`.
 
-Inside a flow run, batches become Prefect tasks (run by :func:`local_task_runner`: threads whose
-batches are cleaned in forked child processes); called as ``clean_flow.fn(...)`` (no
-orchestration), the very same function maps batches over a process pool.
+Inside a flow run, batches become Prefect tasks (run in threads of the flow-run process by
+:func:`local_task_runner`, which hand their batches to worker processes forked from it:
+:class:`_BatchWorkers`); called as ``clean_flow.fn(...)`` (no orchestration), the very same
+function maps batches over a process pool.
 ``incremental_flow`` is what ``clean serve`` serves on a schedule.
 
 :func:`on_dask` is the same flow with its batch tasks on a Dask cluster
@@ -12,10 +13,16 @@ orchestration), the very same function maps batches over a process pool.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import multiprocessing
 import os
 import sys
+import threading
 from collections import deque
+from concurrent.futures import CancelledError, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextvars import ContextVar
 from typing import Any, Iterator
 
 from prefect import flow, task
@@ -23,10 +30,11 @@ from prefect.context import FlowRunContext
 from prefect.settings import get_current_settings
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
+from cleaners.language import load_models
 from cleaners.pipeline import CleanConfig, config_from_dict
 
 from .incremental import report_rows, report_title, run_incremental
-from .runner import IN_PROCESS, BatchResult, MapBatches, clean_batch, local_batches, run_clean
+from .runner import HARD_GRACE_SECONDS, IN_PROCESS, BatchResult, MapBatches, clean_batch, local_batches, run_clean
 
 __all__ = ["clean_flow", "clean_batch_task", "incremental_flow", "local_task_runner", "on_dask", "DASK_ADDRESS_ENV"]
 
@@ -36,8 +44,94 @@ DASK_ADDRESS_ENV = "CLEAN_DASK_ADDRESS"
 
 @task(name="clean-batch", retries=2, retry_delay_seconds=1)
 def clean_batch_task(paths: list[str], config: CleanConfig) -> BatchResult:
-    """One batch of paths, cleaned (see :func:`flows.runner.clean_batch`)."""
-    return clean_batch(paths, config)
+    """One batch of paths, cleaned (see :func:`flows.runner.clean_batch`): by the flow run's
+    worker processes when it has them (:class:`_BatchWorkers`), else where the task runs."""
+    return _clean_batch_for_task(paths, config)
+
+
+def _clean_batch_for_task(paths: list[str], config: CleanConfig) -> BatchResult:
+    # Apart from the task's function: a Dask client pickles that function by value, with the
+    # globals it names, and a ContextVar cannot be pickled (this function is pickled by name).
+    workers = _BATCH_WORKERS.get()
+    return workers.clean(paths, config) if workers is not None else clean_batch(paths, config)
+
+
+#: The worker processes of the flow run in progress, seen by its thread-pool tasks (Prefect runs
+#: each task in a copy of the submitting thread's context, as it does for its own run context).
+_BATCH_WORKERS: ContextVar[_BatchWorkers | None] = ContextVar("clean_batch_workers", default=None)
+
+#: Worker processes are forked (they inherit the loaded model); where there is no fork, tasks
+#: run where their runner puts them.
+_CAN_FORK = os.name == "posix" and "fork" in multiprocessing.get_all_start_methods()
+
+
+class _BatchWorkers:
+    """Processes forked once from the flow-run process, after it loaded the language model,
+    that the run's thread-pool tasks hand their batches to: what ``run_clean``'s pool does.
+
+    A task runs in a thread of the flow-run process, where its run is tracked (a few ms of
+    client time); its CPU-bound batch needs a process of its own (the GIL). Prefect's
+    ``ProcessPoolTaskRunner`` spawns fresh interpreters that import Prefect, the pipeline and
+    the model again (~5 s of CPU each per run); a child forked per batch (what ``clean_batch``
+    does in a thread) pays its copy-on-write page faults and cold caches on every batch (~0.15 s
+    of CPU each). ``bench.speed --only prefect --docs 1000 --repeat 3``, 2 cores: flow run vs
+    ``run_clean`` +15-18 % with the spawned pool, +8-9 % with a child per batch (quiet runs),
+    +4 % best vs best with these processes (62 vs 59 CPU ms/doc, at load 4-6). They run
+    ``clean_batch`` in their main thread, where the per-document budget's timer works.
+
+    Should the pool be lost (a process died: segfault, OOM kill; or a batch overran its hard
+    deadline, ``flows.runner.HARD_GRACE_SECONDS``, and the pool was killed), that batch and every
+    later one go through ``clean_batch`` in the task's thread: a child forked per batch, where a
+    document that kills it is isolated and rejected, so the records stay those of ``run_clean``.
+    Without a time budget there is no such child: the task fails (retries, then the flow run).
+    """
+
+    def __init__(self, processes: int, config: CleanConfig):
+        load_models(config.language)  # here, once: the forked processes share it
+        self._pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"))
+        self._lock = threading.Lock()
+        self._lost = False
+        self._closed = False
+
+    def clean(self, paths: list[str], config: CleanConfig) -> BatchResult:
+        """The batch cleaned by a worker process, or, once the pool is lost, as described above."""
+        if self._closed:
+            raise RuntimeError("the flow run's batches are over: this batch is not needed any more")
+        if not self._lost:
+            try:
+                return self._pool.submit(clean_batch, paths, config).result(timeout=_hard_deadline(len(paths), config))
+            except (BrokenProcessPool, TimeoutError, CancelledError):
+                self._stop(kill=True)
+            except RuntimeError:  # submitted after another task's thread had stopped the pool
+                if not self._lost:
+                    raise
+        budget = config.max_seconds_per_document
+        if not budget or budget <= 0:
+            raise RuntimeError("a worker process of this flow run died or hung; without a time budget "
+                               "per document its batches cannot be isolated (see clean --timeout)")
+        return clean_batch(paths, config)
+
+    def close(self, failed: bool) -> None:
+        """Shut the processes down once every batch is in (``failed``: the run stopped early: kill them)."""
+        self._closed = True
+        self._stop(kill=failed)
+
+    def _stop(self, kill: bool) -> None:
+        with self._lock:
+            if self._lost:
+                return
+            self._lost = True
+        if kill:
+            for process in list((getattr(self._pool, "_processes", None) or {}).values()):
+                with contextlib.suppress(Exception):
+                    process.kill()
+        self._pool.shutdown(wait=not kill, cancel_futures=True)
+
+
+def _hard_deadline(size: int, config: CleanConfig) -> float | None:
+    """How long a worker process may take on a batch of ``size`` documents (as ``run_clean``'s pool)."""
+    budget = config.max_seconds_per_document
+    return budget * size + HARD_GRACE_SECONDS if budget and budget > 0 else None
 
 
 def _prefect_batches(batches: list[list[str]], config: CleanConfig) -> Iterator[BatchResult]:
@@ -47,10 +141,27 @@ def _prefect_batches(batches: list[list[str]], config: CleanConfig) -> Iterator[
         # a pool process (a spawned one imports Prefect and the pipeline afresh: 3-5 s) or a fork.
         yield clean_batch_task(batches[0], config)
         return
-    # A bounded window of submitted batches, each result dropped once yielded: the flow process
-    # (and the Dask cluster, which keeps a result while its future is referenced) holds only
-    # the batches in flight, not the whole run's records.
-    window = max(2, IN_FLIGHT_PER_SLOT * _parallelism(runner))
+    workers = None
+    if isinstance(runner, ThreadPoolTaskRunner) and _CAN_FORK:
+        workers = _BatchWorkers(min(_parallelism(runner), len(batches)), config)
+    _BATCH_WORKERS.set(workers)
+    finished = False
+    try:
+        yield from _submitted(batches, config, max(2, IN_FLIGHT_PER_SLOT * _parallelism(runner)))
+        finished = True
+    finally:
+        _BATCH_WORKERS.set(None)
+        if workers is not None:
+            workers.close(failed=not finished)
+
+
+def _submitted(batches: list[list[str]], config: CleanConfig, window: int) -> Iterator[BatchResult]:
+    """The batches' task results in order, at most ``window`` batches submitted ahead.
+
+    Each result is dropped once yielded: the flow process (and the Dask cluster, which keeps a
+    result while its future is referenced) holds only the batches in flight, not the whole
+    run's records.
+    """
     pending: deque = deque()
     for batch in batches:
         pending.append(clean_batch_task.submit(batch, config))
@@ -79,33 +190,20 @@ def _parallelism(runner: Any) -> int:
     return os.cpu_count() or 1
 
 
-def local_task_runner(workers: int | None = None, config: CleanConfig | None = None) -> TaskRunner:
-    """Where a flow run's batch tasks run on this machine: ``workers`` threads (default: one per
-    core, or ``PREFECT_TASKS_RUNNER_PROCESS_POOL_MAX_WORKERS``), each batch cleaned in a child
-    process forked from the flow-run process.
+def local_task_runner(workers: int | None = None) -> TaskRunner:
+    """Where a flow run's batch tasks run on this machine: ``workers`` threads of the flow-run
+    process (default: one per core, or ``PREFECT_TASKS_RUNNER_PROCESS_POOL_MAX_WORKERS``), whose
+    batches are cleaned by as many worker processes forked from it (:class:`_BatchWorkers`).
 
-    Batches are CPU-bound Python, so they need processes, not threads (the GIL). With a time
-    budget per document (the default), :func:`flows.runner.clean_batch` called outside the main
-    thread already cleans its batch in a child forked for it (the budget's timer needs a main
-    thread): each task run stays in the flow-run process (a thread, ~5 ms of client time), and
-    its batch runs on its own core in a child that inherits the imported pipeline and its loaded
-    models. Prefect's ``ProcessPoolTaskRunner`` starts its pool with multiprocessing's *spawn*
-    (fixed in Prefect 3.8): fresh interpreters that import Prefect, the pipeline and the language
-    model again, ~5 s of a 30 s run on 2 cores (measured: +15-18 % over ``run_clean`` on 1,000
-    documents). A child that dies also costs only its documents (they are isolated and
-    rejected, as in ``run_clean``'s pool), where a dead pool process broke every later task.
-
-    Without a budget (``max_seconds_per_document`` 0) batches would run in the threads, one at a
-    time: the process pool then (a deployment whose config turns the budget off should pass this
-    function's runner for that config to ``clean_flow.with_options(task_runner=...)``).
+    Not Prefect's ``ProcessPoolTaskRunner``: it starts its processes with multiprocessing's
+    *spawn* (fixed in Prefect 3.8), fresh interpreters that import Prefect, the pipeline and the
+    language model again: +15-18 % over ``run_clean`` on 1,000 documents on 2 cores. It remains
+    the choice where processes cannot be forked.
     """
     if workers is None:
         workers = get_current_settings().tasks.runner.process_pool_max_workers or os.cpu_count() or 1
     workers = max(1, workers)
-    budget = (config or CleanConfig()).max_seconds_per_document
-    if not budget or budget <= 0:
-        return ProcessPoolTaskRunner(max_workers=workers)
-    return ThreadPoolTaskRunner(max_workers=workers)
+    return ThreadPoolTaskRunner(max_workers=workers) if _CAN_FORK else ProcessPoolTaskRunner(max_workers=workers)
 
 
 def _default_task_runner() -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import pytest
@@ -70,50 +71,87 @@ def test_cli_without_server_does_not_import_prefect(tmp_path):
     assert result.stdout.strip() == "False"
 
 
-def test_local_task_runner_is_threads_whose_batches_fork_unless_there_is_no_budget():
-    from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+def test_local_task_runner_is_threads_of_the_flow_run_process():
+    from prefect.task_runners import ThreadPoolTaskRunner
 
-    from cleaners.pipeline import CleanConfig
     from flows.prefect_flow import _parallelism, local_task_runner
 
     runner = local_task_runner(3)
     assert isinstance(runner, ThreadPoolTaskRunner) and _parallelism(runner) == 3
-    # no budget: a batch would run in its thread (the GIL), so processes
-    no_budget = local_task_runner(2, CleanConfig(max_seconds_per_document=0))
-    assert isinstance(no_budget, ProcessPoolTaskRunner) and _parallelism(no_budget) == 2
-    assert _parallelism(ThreadPoolTaskRunner()) == (__import__("os").cpu_count() or 1)  # unbounded: per core
+    assert _parallelism(ThreadPoolTaskRunner()) == (os.cpu_count() or 1)  # unbounded: one per core
 
 
-def test_a_batch_task_in_a_thread_cleans_in_a_forked_child(tmp_path, monkeypatch):
-    """What makes :func:`local_task_runner`'s threads use every core: a batch task run outside the
-    main thread (as ThreadPoolTaskRunner runs it) cleans its documents in another process, and
-    gives the same lines as in this one. Should ``clean_batch`` stop forking there, the flow
-    would silently clean one batch at a time: this test fails instead."""
-    import os
+@pytest.fixture
+def recorded_pids(tmp_path, monkeypatch):
+    """The id of each process that reads an input (forked processes inherit the recording)."""
+    import flows.runner
+
+    log = tmp_path / "pids"
+    read_input = flows.runner.read_input
+
+    def recording_read_input(path, *args, **kwargs):
+        with open(log, "a") as handle:
+            handle.write(f"{os.getpid()} {path}\n")
+        return read_input(path, *args, **kwargs)
+
+    monkeypatch.setattr(flows.runner, "read_input", recording_read_input)
+    return lambda: [(int(pid), path) for pid, path in (line.split(" ", 1) for line in log.read_text().splitlines())]
+
+
+def test_flow_run_batches_go_to_worker_processes_forked_once(prefect_server, tmp_path, in_process_output, recorded_pids):
+    """What keeps the flow run near run_clean's speed: its thread-pool tasks hand their batches
+    to processes forked once from the flow-run process (here, this one), not to a child per batch
+    (4 batches, 2 processes: at most 2 readers) nor to the task threads themselves. Should Prefect
+    stop passing the flow's context to its task threads, batches would fork a child each: this fails."""
+    from flows.prefect_flow import clean_flow, local_task_runner
+
+    report = clean_flow.with_options(task_runner=local_task_runner(2))([str(SEEDS)], str(tmp_path / "out"), None, 1)
+    assert report["inputs"] == 4
+    for name in ("articles.jsonl", "rejected.jsonl"):
+        assert (tmp_path / "out" / name).read_bytes() == (in_process_output / name).read_bytes()
+    readers = {pid for pid, _ in recorded_pids()}
+    assert os.getpid() not in readers and 1 <= len(readers) <= 2
+
+
+def test_a_lost_worker_costs_only_its_document(tmp_path, recorded_pids, monkeypatch):
+    """A document that kills its worker process: the pool is lost, its batch and the later ones
+    are cleaned through clean_batch's child per batch, the culprit is rejected as internal_error
+    and every other record is the one of an undisturbed run."""
+    import json
     import threading
 
     import flows.runner
     from cleaners.pipeline import CleanConfig
-    from flows.prefect_flow import clean_batch_task
+    from flows.prefect_flow import _BatchWorkers
 
-    pids = tmp_path / "pids"
-    read_input = flows.runner.read_input
+    config = CleanConfig()
+    paths = sorted(str(p) for p in SEEDS.iterdir() if p.is_file())
+    expected = flows.runner.clean_batch(paths, config).lines
+    culprit, parent, read_input = paths[1], os.getpid(), flows.runner.read_input
 
-    def recording_read_input(path, *args, **kwargs):
-        with open(pids, "a") as handle:
-            handle.write(f"{os.getpid()}\n")
+    def deadly_read_input(path, *args, **kwargs):
+        if path == culprit and os.getpid() != parent:
+            os._exit(3)
         return read_input(path, *args, **kwargs)
 
-    monkeypatch.setattr(flows.runner, "read_input", recording_read_input)
-    paths = sorted(str(p) for p in SEEDS.iterdir() if p.is_file())[:2]
+    monkeypatch.setattr(flows.runner, "read_input", deadly_read_input)
+    workers = _BatchWorkers(2, config)
     results = []
-    thread = threading.Thread(target=lambda: results.append(clean_batch_task.fn(paths, CleanConfig())))
-    thread.start()
-    thread.join(120)
-    assert results and len(results[0].lines) == len(paths)
-    seen = {int(line) for line in pids.read_text().split()}
-    assert seen and os.getpid() not in seen
 
-    pids.unlink()
-    assert clean_batch_task.fn(paths, CleanConfig()).lines == results[0].lines  # main thread: here, same lines
-    assert {int(line) for line in pids.read_text().split()} == {os.getpid()}
+    def tasks():  # as Prefect runs them: in a thread, one batch after the other
+        results.append(workers.clean(paths[:2], config))
+        results.append(workers.clean(paths[2:], config))
+
+    thread = threading.Thread(target=tasks)
+    thread.start()
+    thread.join(300)
+    workers.close(failed=False)
+    assert workers._lost  # the pool was lost, the batches went on without it
+    lines = results[0].lines + results[1].lines
+    assert len(lines) == len(paths)
+    for (kind, line), (want_kind, want_line), path in zip(lines, expected, paths):
+        if path == culprit:
+            record = json.loads(line)
+            assert kind == "rejected" and record["reason"] == "internal_error" and "died" in record["detail"]
+        else:
+            assert (kind, line) == (want_kind, want_line)
