@@ -5,7 +5,9 @@ stopwords, at least three letters) that also occur in the article's core (the
 middle of its kept blocks). A run of low-scoring blocks at the head or tail of
 the article is off-topic: appended stories, "also read" links, promotions.
 Blocks in the middle are never judged off-topic, so the article's own sections
-survive even when they change subject.
+survive even when they change subject. An article whose core paragraphs share
+almost nothing with one another is not judged at all: it has no subject to
+stray from.
 
 The verdict depends only on the kept blocks (not on the title, which is not
 part of the output text) and runs are peeled until none is left, so cleaning
@@ -51,6 +53,11 @@ class TopicConfig(NamedTuple):
     #: No verdict when the core holds fewer judged blocks than this: one or two paragraphs
     #: are no reference for the article's subject (a short page).
     min_core_blocks: int = 3
+    #: No verdict when the core's own blocks share less than this with one another (their
+    #: median score): an article without a common subject (a list of unrelated items, a page
+    #: of random sentences) has no topic to stray from. Appended stories were removed from
+    #: articles whose median was 0.097 or more; random-sentence pages lost their edges at 0.02-0.03.
+    min_core_median: float = 0.06
     #: An edge run needs this many low-scoring judged blocks to be removed.
     min_run: int = 2
     #: Never remove more than this share of the article's kept characters as off-topic.
@@ -135,6 +142,8 @@ def _peel_round(
     if len(core_scores) < config.min_core_blocks:
         return {}
     baseline = core_scores[len(core_scores) // 2]
+    if baseline < config.min_core_median:
+        return {}
     threshold = round(min(config.max_off_topic_score, config.relative_threshold * baseline), 4)
     verdicts: dict[int, dict] = {}
     for position, order in _edge_runs(len(local)):

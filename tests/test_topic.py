@@ -172,3 +172,19 @@ def test_topical_score():
 def test_result_is_deterministic(language):
     texts = STORY + [SMARTPHONES, CHEF]
     assert _mark(texts, language=language) == _mark(texts, language=language)
+
+
+def test_an_article_without_a_common_subject_has_no_off_topic_edges():
+    """A page of unrelated items gives no reference for its subject: when its core paragraphs
+    share almost nothing with one another (median score under ``min_core_median``), its edges
+    are not judged, however little they share with the rest. Here the core shares one word
+    ("week", median 0.083): judged under the default floor, not under a floor of 0.1."""
+    texts = [SMARTPHONES, FASHION,
+             "The orchestra rehearsed a forgotten symphony by a young composer for the winter festival concert.",
+             "Farmers in the valley harvested a record crop of apples after a warm and unusually dry summer.",
+             "A rare comet will be visible from the northern hemisphere next week just before sunrise, astronomers said.",
+             CHEF, VEGAN]
+    judged = _mark(texts)
+    assert _kept(judged) == [True] * 5 + [False, False]
+    assert judged[5].decision.evidence["core_median"] == 0.0833
+    assert _kept(_mark(texts, config=TopicConfig(min_core_median=0.1))) == [True] * 7
