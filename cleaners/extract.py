@@ -417,6 +417,7 @@ def extract_html(html: str, config: ExtractConfig = ExtractConfig()) -> Extracte
         return Extracted(blocks=())
     document = trafilatura.bare_extraction(
         tree,
+        output_format="txt",  # only the body tree is read: "python" would also render it as text
         with_metadata=False,
         include_comments=config.include_comments,
         include_tables=config.include_tables,
