@@ -68,7 +68,7 @@ def is_truncated(text: str) -> bool:
     >>> is_truncated("Authorities in Chicago confirmed a tragic development in the search for…")
     True
     """
-    return bool(_TRUNCATED.search(text[-8:])) and len(text.split()) >= 5
+    return bool(_TRUNCATED.search(text[-8:])) and len(text.split(None, 5)) >= 5
 
 
 def is_teaser_headline(text: str, max_words: int = 30) -> bool:
@@ -77,7 +77,9 @@ def is_teaser_headline(text: str, max_words: int = 30) -> bool:
     >>> is_teaser_headline("Jack & Lilly Sullivan Update: RCMP Confirms Progress and Confidence in Resolution")
     True
     """
-    return len(text) <= 40 * max_words and 2 <= len(text.split()) <= max_words and not _SENTENCE_END.search(text)
+    # split(None, n) stops after n + 1 words: enough to tell whether there are more than n
+    return (len(text) <= 40 * max_words and 2 <= len(text.split(None, max_words)) <= max_words
+            and not _SENTENCE_END.search(text))
 
 
 def is_section_label(text: str, max_words: int = 6) -> bool:
@@ -86,7 +88,7 @@ def is_section_label(text: str, max_words: int = 6) -> bool:
     >>> is_section_label("More stories"), is_section_label("Lesen Sie auch:"), is_section_label("The end")
     (True, True, False)
     """
-    return len(text) <= 40 * max_words and len(text.split()) <= max_words and bool(_LABEL.match(text))
+    return len(text) <= 40 * max_words and len(text.split(None, max_words)) <= max_words and bool(_LABEL.match(text))
 
 
 def is_title_cased_headline(text: str, config: TeaserConfig = TeaserConfig()) -> bool:
@@ -122,7 +124,7 @@ def starts_with_headline(text: str, config: TeaserConfig = TeaserConfig()) -> bo
     >>> starts_with_headline("Wild 4, Sabres 1: Zach Parise scored twice, and Minnesota beat Buffalo on Monday night.")
     False
     """
-    words = text.split()
+    words = text.split(None, max(config.headline_summary_min_words, config.headline_summary_head))
     if len(words) < config.headline_summary_min_words:
         return False
     if any(w in ("—", "–", "-", "--") for w in words[: config.headline_summary_head]):
@@ -157,10 +159,20 @@ def _headline_list_end(kept: list[Block], start: int, config: TeaserConfig) -> i
 
 def _flattened_run_end(kept: list[Block], start: int, config: TeaserConfig) -> int:
     i = start
-    while (i < len(kept) and kept[i].type is not BlockType.HEADING and _ENDS_SUMMARY.search(kept[i].text)
+    while (i < len(kept) and kept[i].type is not BlockType.HEADING and _ends_summary(kept[i].text)
            and starts_with_headline(kept[i].text, config)):
         i += 1
     return i
+
+
+def _ends_summary(text: str) -> bool:
+    """:data:`_ENDS_SUMMARY` found in ``text``, searched from where a match can start: at most
+    four characters before the trailing whitespace (not at every full stop of a long paragraph).
+
+    >>> _ends_summary("One. Two said…” "), _ends_summary("One. Two")
+    (True, False)
+    """
+    return _ENDS_SUMMARY.search(text, max(0, len(text.rstrip()) - 4)) is not None
 
 
 def _find_runs(kept: list[Block], config: TeaserConfig, fmt: str) -> list[tuple[int, int, str, dict]]:

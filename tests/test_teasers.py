@@ -208,3 +208,14 @@ def test_game_roundups_and_datelines_are_not_flattened_teasers():
              "Panthers 5, Flyers 2: Aleksander Barkov and Brett Connolly each had a goal and an assist to lift Florida.",
              "SAN FRANCISCO (AP) — Pacific Gas & Electric Co. was set to begin shutting off power Wednesday to homes."]
     assert all(b.kept for b in mark_teasers([Block(t) for t in lines]))
+
+
+def test_ends_summary_is_the_regex_searched_over_the_whole_text():
+    import random
+
+    from cleaners.teasers import _ENDS_SUMMARY, _ends_summary
+
+    pieces = ["word", " ", "  ", ".", "...", "…", "!", "?", "”", "’", ")", '"', "\n", "\t", "\u3000", "x."]
+    rnd = random.Random(6)
+    texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12))) for _ in range(20000)]
+    assert all(_ends_summary(t) == bool(_ENDS_SUMMARY.search(t)) for t in texts)
