@@ -56,10 +56,21 @@ class Extracted:
 
 _TERMINAL = re.compile(r"[.!?…:;,\"”»)\]]\s*$")
 _SPACES = re.compile(r"[ \u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+#: The runs of :data:`_SPACES` that are not already a single plain space (the same result
+#: as replacing every run, without a replacement per word).
+_SPACES_TO_COLLAPSE = re.compile(r" [ \u00a0\u2000-\u200b\u202f\u205f\u3000]+|[\u00a0\u2000-\u200b\u202f\u205f\u3000][ \u00a0\u2000-\u200b\u202f\u205f\u3000]*")
 
 
 def _normalize_space(text: str) -> str:
-    return _SPACES.sub(" ", text).strip()
+    """Each run of spaces (:data:`_SPACES`) one plain space, the ends stripped. In ASCII text
+    the only such space is " ", so without a double one there is nothing to collapse.
+
+    >>> _normalize_space(" a\u00a0 b  c d\u2009"), _normalize_space("a b")
+    ('a b c d', 'a b')
+    """
+    if not text.isascii() or "  " in text:
+        text = _SPACES_TO_COLLAPSE.sub(" ", text)
+    return text.strip()
 
 
 def normalize_lines(text: str) -> str:

@@ -323,3 +323,14 @@ def test_wrapper_divs_and_layout_tables_are_opened_into_their_paragraphs():
               f"</body></html>")
     blocks = extract_html(layout).blocks
     assert len(blocks) == 2 and all(" | " not in b.text for b in blocks)
+
+
+def test_normalize_space_collapses_exactly_the_runs_of_spaces():
+    import random
+
+    from cleaners.extract import _SPACES, _normalize_space
+
+    pieces = ["a", "Bc", " ", "  ", "\u00a0", "\u2003", "\u200b", "\u202f", "\u3000", "\n", "\t", "é", "—"]
+    rnd = random.Random(6)
+    texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 14))) for _ in range(20000)]
+    assert all(_normalize_space(t) == _SPACES.sub(" ", t).strip() for t in texts)
