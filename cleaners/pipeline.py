@@ -165,7 +165,7 @@ def _run_steps(article: Article, config: CleanConfig, segmented: bool = False) -
             article, blocks = _promote_title(article, blocks)
     blocks = mark_teasers(blocks, config.teasers, layout)
     language, score, blocks = mark_foreign_blocks(blocks, config.language)
-    blocks = mark_off_topic(blocks, article.title, language, config.topic)
+    blocks = mark_off_topic(blocks, article.title, language, config.topic, layout)
     blocks = _settle(blocks, config, layout)
     return article.replace(blocks=tuple(blocks), language=language, language_score=score)
 

@@ -99,11 +99,34 @@ def test_one_odd_closing_paragraph_is_kept_by_default():
     assert _kept(_mark(STORY + [SMARTPHONES])) == [True] * 6
 
 
-def test_unrelated_paragraphs_at_the_head_are_off_topic():
+def test_unrelated_paragraphs_at_the_head_of_a_text_dump_are_off_topic():
     out = _mark([VEGAN, FASHION] + STORY)
     assert _kept(out) == [False, False] + [True] * 5
     assert {b.decision.evidence["position"] for b in out[:2]} == {"head"}
     assert all(b.decision.evidence["score"] < b.decision.evidence["threshold"] for b in out[:2])
+
+
+@pytest.mark.parametrize("layout", ["html", "paragraphs"])
+def test_the_head_of_extracted_html_or_paragraph_text_is_the_articles_own(layout):
+    """An extractor's output opens with the article's lead, which can share few words with a
+    long consent notice or comment thread kept below it: only the tail is judged there."""
+    blocks = [Block(t) for t in [VEGAN, FASHION] + STORY + [SMARTPHONES, CHEF]]
+    out = mark_off_topic(blocks, TITLE, "en", TopicConfig(), layout)
+    assert _kept(out) == [True] * 7 + [False, False]
+    assert {b.decision.evidence["position"] for b in out[7:]} == {"tail"}
+    head_only = blocks[:7]
+    assert _kept(mark_off_topic(head_only, TITLE, "en", TopicConfig(), layout)) == [True] * 7
+    assert _kept(mark_off_topic(head_only, TITLE, "en", TopicConfig(), "text")) == [False, False] + [True] * 5
+
+
+def test_when_both_edges_are_too_much_the_tail_alone_is_tried():
+    """Head and tail runs together over ``max_removed_share`` of the text: the tail alone is
+    judged (what cleaning the output again judges), so the appended stories still go."""
+    blocks = [Block(t) for t in [VEGAN, FASHION] + STORY + [SMARTPHONES, CHEF]]
+    out = mark_off_topic(blocks, TITLE, "en", TopicConfig(), "text")
+    assert _kept(out) == [True] * 7 + [False, False]
+    assert {b.decision.evidence["position"] for b in out[7:]} == {"tail"}
+    assert _kept(mark_off_topic(blocks, TITLE, "en", TopicConfig(max_removed_share=0.1), "text")) == [True] * 9
 
 
 def test_an_own_section_in_the_middle_that_changes_subject_is_kept():
