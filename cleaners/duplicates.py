@@ -9,7 +9,6 @@ earlier in the article.
 
 from __future__ import annotations
 
-import sys
 from typing import Iterable
 
 from .types import LIST_MARKER, Block, Reason
@@ -44,8 +43,7 @@ def mark_duplicates(blocks: Iterable[Block], title: str | None, min_repeat_words
     >>> [b.kept for b in mark_duplicates([meal, Block("Day 2"), meal], None, layout="html")]
     [True, True, True]
     """
-    if layout not in REPEAT_LAYOUTS:
-        min_repeat_words = sys.maxsize
+    drops_repeats = layout in REPEAT_LAYOUTS
     title_key = _key(title) if title else None
     seen: dict[str, int] = {}
     out = []
@@ -53,7 +51,7 @@ def mark_duplicates(blocks: Iterable[Block], title: str | None, min_repeat_words
         key = _key(block.text)
         if block.kept and key == title_key:
             block = block.drop(STEP, Reason.DUPLICATE, rule="repeats_title")
-        elif block.kept and key in seen and len(key.split()) >= min_repeat_words:
+        elif block.kept and drops_repeats and key in seen and len(key.split()) >= min_repeat_words:
             block = block.drop(STEP, Reason.DUPLICATE, rule="repeats_block", first_index=seen[key])
         elif block.kept:
             seen[key] = i
