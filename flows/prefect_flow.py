@@ -76,7 +76,7 @@ class _BatchWorkers:
     does in a thread) pays its copy-on-write page faults and cold caches on every batch (~0.15 s
     of CPU each). ``bench.speed --only prefect --docs 1000 --repeat 3``, 2 cores: flow run vs
     ``run_clean`` +15-18 % with the spawned pool, +8-9 % with a child per batch (quiet runs),
-    +4 % best vs best with these processes (62 vs 59 CPU ms/doc, at load 4-6). They run
+    +1 % best vs best with these processes (44 vs 45 CPU ms/doc; +4 % at load 4-6). They run
     ``clean_batch`` in their main thread, where the per-document budget's timer works.
 
     Should the pool be lost (a process died: segfault, OOM kill; or a batch overran its hard
