@@ -34,7 +34,7 @@ from cleaners.language import load_models
 from cleaners.pipeline import CleanConfig, config_from_dict
 
 from .incremental import report_rows, report_title, run_incremental
-from .runner import HARD_GRACE_SECONDS, IN_PROCESS, BatchResult, MapBatches, clean_batch, local_batches, run_clean
+from .runner import IN_PROCESS, BatchResult, MapBatches, batch_deadline, clean_batch, local_batches, run_clean
 
 __all__ = ["clean_flow", "clean_batch_task", "incremental_flow", "local_task_runner", "on_dask", "DASK_ADDRESS_ENV"]
 
@@ -99,7 +99,7 @@ class _BatchWorkers:
             raise RuntimeError("the flow run's batches are over: this batch is not needed any more")
         if not self._lost:
             try:
-                return self._pool.submit(clean_batch, paths, config).result(timeout=_hard_deadline(len(paths), config))
+                return self._pool.submit(clean_batch, paths, config).result(timeout=batch_deadline(len(paths), config))
             except (BrokenProcessPool, TimeoutError, CancelledError):
                 self._stop(kill=True)
             except RuntimeError:  # submitted after another task's thread had stopped the pool
@@ -126,12 +126,6 @@ class _BatchWorkers:
                 with contextlib.suppress(Exception):
                     process.kill()
         self._pool.shutdown(wait=not kill, cancel_futures=True)
-
-
-def _hard_deadline(size: int, config: CleanConfig) -> float | None:
-    """How long a worker process may take on a batch of ``size`` documents (as ``run_clean``'s pool)."""
-    budget = config.max_seconds_per_document
-    return budget * size + HARD_GRACE_SECONDS if budget and budget > 0 else None
 
 
 def _prefect_batches(batches: list[list[str]], config: CleanConfig) -> Iterator[BatchResult]:

@@ -237,7 +237,8 @@ def local_batches(workers: int) -> MapBatches:
     return run
 
 
-def _batch_deadline(size: int, config: CleanConfig) -> float | None:
+def batch_deadline(size: int, config: CleanConfig) -> float | None:
+    """How long a process may take on a batch of ``size`` documents before it is killed (None: no limit)."""
     budget = config.max_seconds_per_document
     return budget * size + HARD_GRACE_SECONDS if budget and budget > 0 else None
 
@@ -276,7 +277,7 @@ def _pool_batches(batches: list[list[str]], config: CleanConfig, size: int) -> I
                 if j not in futures:
                     futures[j] = pool.submit(clean_batch, batches[j], config)
             try:
-                result = futures.pop(i).result(timeout=_batch_deadline(len(batch), config))
+                result = futures.pop(i).result(timeout=batch_deadline(len(batch), config))
             except (BrokenProcessPool, TimeoutError):
                 # A worker died or hangs: the pool is lost. Isolate this batch; give the
                 # batches the pool had not finished to a new one.
@@ -296,11 +297,11 @@ def _batch_in_child(paths: list[str], config: CleanConfig) -> BatchResult:
     """The batch cleaned in a forked child process, whose only thread is its main thread,
     so the SIGALRM budget holds for each document; the calling thread waits for its result.
 
-    A child that dies or outlives the batch's hard deadline (:func:`_batch_deadline`) is
+    A child that dies or outlives the batch's hard deadline (:func:`batch_deadline`) is
     killed and the batch re-run one document per child (:func:`_isolated_batch`): the
     culprit is rejected, every other document gets its usual record.
     """
-    child = _in_child(_clean_batch_here, (paths, config), _batch_deadline(len(paths), config))
+    child = _in_child(_clean_batch_here, (paths, config), batch_deadline(len(paths), config))
     return child.value if child.value is not None else _isolated_batch(paths, config)
 
 
@@ -338,7 +339,7 @@ def _isolated_batch(paths: Sequence[str], config: CleanConfig) -> BatchResult:
     removed: Counter[str] = Counter()
     rejected: Counter[str] = Counter()
     budget = config.max_seconds_per_document
-    deadline = budget + HARD_GRACE_SECONDS if budget and budget > 0 else None
+    deadline = batch_deadline(1, config)
     _warm_up(config)
     for path in paths:
         child = _in_child(_clean_batch_here, ([path], config), deadline)
