@@ -65,6 +65,9 @@ Extract = Callable[[str, bytes], "str | None"]
 """A system: (file name, raw bytes) -> text, or None for no output."""
 
 PIPELINE = "pipeline"
+PIPELINE_FAST = "pipeline --fast"
+#: Corpora where ``--fast`` changes anything (trafilatura reads HTML only).
+FAST_CORPORA = ("html", "snippets")
 MAX_ERROR_SAMPLES = 5
 
 
@@ -108,13 +111,14 @@ def trafilatura_on_lines(name: str, data: bytes) -> str | None:
     return trafilatura.extract(lines_as_paragraphs(text_as_is(name, data)))
 
 
-def load_pipeline() -> Extract:
-    """The project's pipeline as a system (imported only when needed)."""
+def load_pipeline(fast: bool = False) -> Extract:
+    """The project's pipeline as a system (imported only when needed); ``fast``: ``clean --fast``."""
     from cleaners.language import load_models
     from cleaners.pipeline import CleanConfig, clean_document
     from cleaners.types import RejectedInput
 
     config = CleanConfig()
+    config = config._replace(extract=config.extract._replace(fast=fast))
     load_models(config.language)  # start-up work, like the imports: never billed to a page
 
     def pipeline(name: str, data: bytes) -> str | None:
@@ -406,6 +410,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="also write the results to this JSON file")
     parser.add_argument("--baselines-only", action="store_true",
                         help="skip the pipeline (e.g. while it does not import)")
+    parser.add_argument("--fast", action="store_true",
+                        help="also run the pipeline as `clean --fast` (trafilatura without its "
+                             "fallback extractors) on the HTML corpora")
     parser.add_argument("--tracemalloc", action="store_true",
                         help="also record the Python-heap peak per call (slows timing)")
     from bench import fragments
@@ -433,6 +440,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         tracemalloc.start()
     runs: list[SystemRun] = []
     pipeline: System | None = None
+    pipeline_fast: System | None = None
     fragment_report = None
     for key in args.corpus:
         if key == FRAGMENTS:
@@ -445,6 +453,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             pipeline = pipeline or System(PIPELINE, load_pipeline())
             runs += run_corpus(corpus, [pipeline], bench_dir, args.split, args.limit,
                                args.tracemalloc)
+            if args.fast and key in FAST_CORPORA:
+                pipeline_fast = pipeline_fast or System(PIPELINE_FAST, load_pipeline(fast=True))
+                runs += run_corpus(corpus, [pipeline_fast], bench_dir, args.split, args.limit,
+                                   args.tracemalloc)
     runs = with_speed_ratios(runs)
     if runs:
         print(format_table(runs, {k: c.label for k, c in CORPORA.items()}))

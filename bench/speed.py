@@ -4,11 +4,12 @@ One run measures, on the pages in ``../shared/bench`` (read where they lie):
 
 ``one_core``
     documents per second of the whole pipeline (``cleaners.pipeline.clean_document`` on the
-    page bytes) next to plain ``trafilatura.extract`` on the same bytes, on ScrapingHub HTML
-    and trafilatura's evaluation HTML, in this process, on one core. The two systems are
-    timed *interleaved* page by page (pipeline, then trafilatura, on each page), so load
-    from other processes falls on both alike; the ratio is the one to trust on a busy
-    machine. Pages are gunzipped before the clock starts, for both.
+    page bytes), of the pipeline as ``clean --fast`` (trafilatura without its fallback
+    extractors), and of plain ``trafilatura.extract`` on the same bytes, on ScrapingHub HTML
+    and trafilatura's evaluation HTML, in this process, on one core. The systems are
+    timed *interleaved* page by page (pipeline, pipeline --fast, trafilatura, on each page),
+    so load from other processes falls on all alike; the ratios are the ones to trust on a
+    busy machine. Pages are gunzipped before the clock starts, for both.
 ``text``
     pipeline documents per second on the ScrapingHub plain-text dumps (one core; the
     median of ``--passes`` passes over the set).
@@ -117,33 +118,40 @@ def _clean(config):
 
 
 def one_core_html(bench_dir: Path, limit: int | None) -> list[dict[str, Any]]:
-    """Pipeline vs ``trafilatura.extract``, interleaved page by page, per HTML set."""
+    """Pipeline, pipeline ``--fast`` and ``trafilatura.extract``, interleaved page by page, per HTML set."""
     import trafilatura
 
     from cleaners.pipeline import CleanConfig
 
-    pipeline = _clean(CleanConfig())
+    config = CleanConfig()
+    systems = {
+        "pipeline": _clean(config),
+        "pipeline_fast": _clean(config._replace(extract=config.extract._replace(fast=True))),
+        "trafilatura": lambda name, data: trafilatura.extract(data),
+    }
     rows = []
     for label, spec in HTML_SETS.items():
         pages = [_page(p) for p in _files(bench_dir, spec)[:limit]]
         if not pages:
             continue
-        pipeline(*pages[0]), trafilatura.extract(pages[0][1])  # warm-up, untimed
+        for run in systems.values():
+            run(*pages[0])  # warm-up, untimed
         gc.collect()
-        t_pipe = t_traf = 0.0
+        seconds = dict.fromkeys(systems, 0.0)
         for name, data in pages:
-            start = time.perf_counter()
-            pipeline(name, data)
-            middle = time.perf_counter()
-            trafilatura.extract(data)
-            t_traf += time.perf_counter() - middle
-            t_pipe += middle - start
+            for key, run in systems.items():
+                start = time.perf_counter()
+                run(name, data)
+                seconds[key] += time.perf_counter() - start
         rows.append({
             "set": label, "docs": len(pages),
-            "pipeline_docs_per_s": len(pages) / t_pipe, "trafilatura_docs_per_s": len(pages) / t_traf,
-            "ratio": t_traf / t_pipe,  # pipeline docs/s ÷ trafilatura docs/s
+            **{f"{key}_docs_per_s": len(pages) / t for key, t in seconds.items()},
+            # pipeline docs/s ÷ trafilatura docs/s
+            "ratio": seconds["trafilatura"] / seconds["pipeline"],
+            "ratio_fast": seconds["trafilatura"] / seconds["pipeline_fast"],
         })
         _progress(f"one_core {label}: pipeline {rows[-1]['pipeline_docs_per_s']:.1f} docs/s, "
+                  f"--fast {rows[-1]['pipeline_fast_docs_per_s']:.1f} docs/s, "
                   f"trafilatura {rows[-1]['trafilatura_docs_per_s']:.1f} docs/s")
     return rows
 
@@ -535,6 +543,9 @@ def format_table(results: dict[str, Any]) -> str:
         rows.append((f"{row['set']}: trafilatura.extract docs/s", _f(row["trafilatura_docs_per_s"]),
                      "same pages, interleaved"))
         rows.append((f"{row['set']}: ratio pipeline / trafilatura", _f(row["ratio"], ".2f"), ""))
+        rows.append((f"{row['set']}: pipeline --fast docs/s (1 core)", _f(row["pipeline_fast_docs_per_s"]),
+                     "same pages, interleaved"))
+        rows.append((f"{row['set']}: ratio pipeline --fast / trafilatura", _f(row["ratio_fast"], ".2f"), ""))
     if "text" in results:
         t = results["text"]
         rows.append((f"{t['set']}: pipeline docs/s (1 core)", _f(t["pipeline_docs_per_s"], ".0f"),

@@ -31,6 +31,8 @@ class ExtractConfig(NamedTuple):
     include_comments: bool = False
     include_tables: bool = True
     favor_precision: bool = False
+    #: trafilatura's fast mode: no comparison with its fallback extractors (readability, jusText).
+    fast: bool = False
     #: HTML metadata by trafilatura's full ``extract_metadata`` instead of :func:`page_metadata`: adds
     #: its searches of the page body (dates in the text, author byline, category/tag links), ~6x the cost.
     full_metadata: bool = False
@@ -433,6 +435,7 @@ def extract_html(html: str, config: ExtractConfig = ExtractConfig()) -> Extracte
         include_comments=config.include_comments,
         include_tables=config.include_tables,
         favor_precision=config.favor_precision,
+        fast=config.fast,
         deduplicate=False,
     )
     if document is None or document.body is None:

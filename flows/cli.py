@@ -36,6 +36,8 @@ def build_config(args: argparse.Namespace) -> CleanConfig:
         config = config._replace(language=config.language._replace(accept_languages=langs))
     if args.ascii_fold:
         config = config._replace(decode=config.decode._replace(ascii_fold=True))
+    if getattr(args, "fast", False):
+        config = config._replace(extract=config.extract._replace(fast=True))
     if getattr(args, "timeout", None):
         config = config._replace(max_seconds_per_document=args.timeout)
     if getattr(args, "max_bytes", None):
@@ -49,6 +51,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", default="output", help="output folder (default: output)")
     parser.add_argument("--lang", help="accepted article languages, e.g. en,de; others are rejected")
     parser.add_argument("--ascii-fold", action="store_true", help="fold typography to ASCII (off by default)")
+    parser.add_argument("--fast", action="store_true",
+                        help="HTML: trafilatura's fast mode, without its fallback extractors (~1.3-1.5x the "
+                             "pages/s, lower recall on unusual layouts; see README)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes (default: all cores)")
     parser.add_argument("--batch-size", type=int, default=100, help="documents per batch / Prefect task")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar or summary")
@@ -201,6 +206,9 @@ def parse_serve_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--name", default="clean-inbox", help="deployment name (default: clean-inbox)")
     parser.add_argument("--lang", help="accepted article languages, e.g. en,de; others are rejected")
     parser.add_argument("--ascii-fold", action="store_true", help="fold typography to ASCII (off by default)")
+    parser.add_argument("--fast", action="store_true",
+                        help="HTML: trafilatura's fast mode, without its fallback extractors (~1.3-1.5x the "
+                             "pages/s, lower recall on unusual layouts; see README)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes for --once (default: all cores)")
     parser.add_argument("--batch-size", type=int, default=100, help="documents per batch / Prefect task")
     parser.add_argument("--wait", type=float, default=60, metavar="SECONDS",

@@ -128,3 +128,10 @@ def test_explain_prints_each_block_with_its_verdict(capsys):
 def test_no_partial_files_left_in_output(tmp_path):
     _run(tmp_path, str(SEEDS))
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["articles.jsonl", "rejected.jsonl", "report.json"]
+
+
+def test_fast_option_sets_trafilaturas_fast_mode():
+    from flows.cli import build_config, parse_args
+
+    assert build_config(parse_args(["--fast"])).extract.fast is True
+    assert build_config(parse_args([])).extract.fast is False

@@ -334,3 +334,16 @@ def test_normalize_space_collapses_exactly_the_runs_of_spaces():
     rnd = random.Random(6)
     texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 14))) for _ in range(20000)]
     assert all(_normalize_space(t) == _SPACES.sub(" ", t).strip() for t in texts)
+
+
+def test_fast_mode_skips_trafilaturas_fallback_comparison():
+    """``ExtractConfig(fast=True)`` (``clean --fast``) is trafilatura's fast mode: its own
+    extractor's result is kept without the comparison with readability and jusText, which on
+    this layout (the story in spans, one short paragraph above) settles on the paragraph."""
+    story = "The harbor bridge reopened on Monday after two years of repairs, and commuters crowded its lanes. "
+    page = ("<html><body><p>Teaser one line.</p><section><span>"
+            + "</span><br><span>".join([story * 3] * 6) + "</span></section></body></html>")
+    compared = extract_html(page, ExtractConfig())
+    fast = extract_html(page, ExtractConfig(fast=True))
+    assert [b.text for b in compared.blocks] == ["Teaser one line."]
+    assert story.strip() in " ".join(b.text for b in fast.blocks)
