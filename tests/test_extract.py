@@ -336,14 +336,27 @@ def test_normalize_space_collapses_exactly_the_runs_of_spaces():
     assert all(_normalize_space(t) == _SPACES.sub(" ", t).strip() for t in texts)
 
 
-def test_fast_mode_skips_trafilaturas_fallback_comparison():
-    """``ExtractConfig(fast=True)`` (``clean --fast``) is trafilatura's fast mode: its own
-    extractor's result is kept without the comparison with readability and jusText, which on
-    this layout (the story in spans, one short paragraph above) settles on the paragraph."""
+def _spans_page(story_repeats: int) -> str:
+    """A story in spans under one short paragraph: trafilatura's own extractor (fast mode) finds
+    the story; its comparison with readability and jusText settles on the paragraph."""
     story = "The harbor bridge reopened on Monday after two years of repairs, and commuters crowded its lanes. "
-    page = ("<html><body><p>Teaser one line.</p><section><span>"
-            + "</span><br><span>".join([story * 3] * 6) + "</span></section></body></html>")
-    compared = extract_html(page, ExtractConfig())
-    fast = extract_html(page, ExtractConfig(fast=True))
-    assert [b.text for b in compared.blocks] == ["Teaser one line."]
-    assert story.strip() in " ".join(b.text for b in fast.blocks)
+    return ("<html><body><p>Teaser one line.</p><section><span>"
+            + "</span><br><span>".join([story * story_repeats] * 6) + "</span></section></body></html>")
+
+
+def _texts(page: str, config: ExtractConfig) -> list[str]:
+    return [b.text for b in extract_html(page, config).blocks]
+
+
+def test_the_comparison_with_fallback_extractors_runs_only_when_fast_mode_finds_little():
+    always = ExtractConfig(compare_below_chars=None)
+    fast = ExtractConfig(fast=True)
+    short, long = _spans_page(1), _spans_page(3)
+    assert _texts(short, always) == _texts(long, always) == ["Teaser one line."]
+    assert 500 < len(" ".join(_texts(short, fast))) < ExtractConfig().compare_below_chars < len(" ".join(_texts(long, fast)))
+    # default: fast mode's ~600 characters are too few, so the page is extracted again with the comparison...
+    assert _texts(short, ExtractConfig()) == _texts(short, always)
+    # ...while its ~1,800 characters on the longer page are kept as they are
+    assert _texts(long, ExtractConfig()) == _texts(long, fast)
+    # clean --fast never compares
+    assert _texts(short, fast) != _texts(short, always)
