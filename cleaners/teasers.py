@@ -16,8 +16,8 @@ from typing import Iterable, NamedTuple
 
 from .types import Block, BlockType, Reason
 
-__all__ = ["TeaserConfig", "is_truncated", "is_teaser_headline", "is_section_label", "starts_with_headline",
-           "mark_teasers"]
+__all__ = ["TeaserConfig", "is_truncated", "is_teaser_headline", "is_section_label", "is_related_link",
+           "starts_with_headline", "mark_teasers"]
 
 STEP = "teasers"
 
@@ -51,15 +51,28 @@ _TRUNCATED = re.compile(r"(?:…|\.\.\.|\[…\]|\[\.\.\.\])\s*$")
 _SENTENCE_END = re.compile(r"[.:;,…]\s*$")
 #: A flattened teaser ends with its summary's sentence (or its cut).
 _ENDS_SUMMARY = re.compile(r"(?:[.!?…]|\.\.\.)[\"”’)]?\s*$")
+#: "Read also" lead-ins, which announce links to other stories (en, de, fr, es, pt, it, pl).
+_READ_ALSO = (
+    r"read (?:also|more|next)|also read|see also|more on this(?: topic| story)?|you (?:may|might) also like"
+    r"|lesen sie (?:auch|mehr|hier)|auch lesen|lies auch|siehe auch|auch interessant|schon gelesen"
+    r"|das könnte (?:sie|dich) (?:auch )?interessieren|das thema könnte (?:sie|dich) (?:auch )?interessieren"
+    r"|empfohlene (?:beiträge|artikel)|weitere (?:themen|beiträge|artikel)|mehr (?:themen|zum thema)|passend zum thema|zum thema"
+    r"|à lire (?:aussi|également)|lire aussi|voir aussi|sur le même sujet"
+    r"|lea (?:también|más)|lee (?:también|más)|(?:también )?(?:le|te) puede interesar|puede interesarte|mire|vea (?:también|más)"
+    r"|ver también|contenido relacionado|lea|leia (?:também|mais)|veja também|saiba mais|leggi anche"
+    r"|czytaj (?:też|także|więcej)|zobacz (?:też|także)"
+)
 _LABEL = re.compile(
     r"^\W*(?:news|latest(?: news)?|related(?: (?:news|stories|articles|posts|content))?|more (?:news|stories|articles|from (?:the )?\w+(?: \w+){0,3}|on this(?: topic)?)"
     r"|(?:latest|top|more|recent|breaking|local|weather|sports?|business|entertainment|tech) (?:headlines|stories|videos|news|sports)"
     r"|most (?:read|popular|viewed|shared)|you (?:may|might) (?:also )?like|recommended(?: for you)?|(?:also|read) (?:read|also|more)|see also"
     r"|trending(?: now)?|top stories|editor'?s picks|nachrichten|aktuell|lesen sie auch|mehr zum thema|das könnte sie auch interessieren"
     r"|meistgelesen|weitere artikel|à lire aussi|lire aussi|sur le même sujet|les plus lus|actualités|te puede interesar|noticias(?: relacionadas)?"
-    r"|más leídas|también te puede interesar|lee también|artículos relacionados)\W*$",
+    r"|más leídas|también te puede interesar|lee también|artículos relacionados|" + _READ_ALSO + r")\W*$",
     re.I,
 )
+#: A "read also" lead-in and the linked story's headline on one line ("Lea también: Impiden ingreso a…").
+_RELATED_LINK = re.compile(r"^\W*(?:related|" + _READ_ALSO + r")\s*[:|»>–—-]\s*(?P<headline>\w.*)$", re.I)
 
 
 def is_truncated(text: str) -> bool:
@@ -89,6 +102,18 @@ def is_section_label(text: str, max_words: int = 6) -> bool:
     (True, True, False)
     """
     return len(text) <= 40 * max_words and len(text.split(None, max_words)) <= max_words and bool(_LABEL.match(text))
+
+
+def is_related_link(text: str, max_words: int = 30) -> bool:
+    """A "read also" lead-in and a headline on one line: a link to another story.
+
+    >>> is_related_link("Read more: Looted colonial art"), is_related_link("Lea también: Impiden ingreso a Nicaragua a reportero")
+    (True, True)
+    >>> is_related_link("Read more about the bridge in our archive.")
+    False
+    """
+    match = _RELATED_LINK.match(text) if len(text) <= 40 * max_words else None
+    return match is not None and is_teaser_headline(match["headline"], max_words)
 
 
 def is_title_cased_headline(text: str, config: TeaserConfig = TeaserConfig()) -> bool:
@@ -157,6 +182,13 @@ def _headline_list_end(kept: list[Block], start: int, config: TeaserConfig) -> i
     return i
 
 
+def _related_links_end(kept: list[Block], start: int, config: TeaserConfig) -> int:
+    i = start
+    while i < len(kept) and is_related_link(kept[i].text, config.headline_max_words):
+        i += 1
+    return i
+
+
 def _flattened_run_end(kept: list[Block], start: int, config: TeaserConfig) -> int:
     i = start
     while (i < len(kept) and kept[i].type is not BlockType.HEADING and _ends_summary(kept[i].text)
@@ -182,6 +214,9 @@ def _find_runs(kept: list[Block], config: TeaserConfig, fmt: str) -> list[tuple[
     while i < len(kept):
         label = is_section_label(kept[i].text, config.label_max_words)
         body = i + 1 if label else i
+        if label and body == len(kept):
+            runs.append((i, body, "dangling_label", {"label": None, "text": kept[i].text}))
+            break
         end, pairs = _pair_run_end(kept, body, config)
         needed = config.min_pairs_with_label if label else config.min_pairs
         if pairs >= needed:
@@ -194,6 +229,11 @@ def _find_runs(kept: list[Block], config: TeaserConfig, fmt: str) -> list[tuple[
                 runs.append((i, end, "related_list", {"headlines": end - body, "label": kept[i].text}))
                 i = end
                 continue
+        end = _related_links_end(kept, i, config)
+        if end > i:
+            runs.append((i, end, "related_link", {"links": end - i, "label": None}))
+            i = end
+            continue
         end = _flattened_run_end(kept, i, config)
         if end - i >= config.min_flattened_run:
             runs.append((i, end, "headline_summary_lines", {"headlines": end - i, "label": None}))

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from cleaners.teasers import TeaserConfig, is_section_label, is_teaser_headline, is_truncated, mark_teasers
+from cleaners.teasers import (
+    TeaserConfig,
+    is_related_link,
+    is_section_label,
+    is_teaser_headline,
+    is_truncated,
+    mark_teasers,
+)
 from cleaners.types import Block, BlockType, Reason
 
 ARTICLE = [
@@ -219,3 +226,42 @@ def test_ends_summary_is_the_regex_searched_over_the_whole_text():
     rnd = random.Random(6)
     texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12))) for _ in range(20000)]
     assert all(_ends_summary(t) == bool(_ENDS_SUMMARY.search(t)) for t in texts)
+
+
+@pytest.mark.parametrize("line", [
+    "Read more: Looted colonial art",
+    "Lea también: Impiden ingreso a Nicaragua a reportero y camarógrafo estadounidense",
+    "LE PUEDE INTERESAR: La ficha de Juan Orlando Hernández en el MDC de Nueva York",
+    "Lesen Sie auch: Neue Brücke über den Rhein eröffnet",
+    "À lire aussi : Le marché du travail est-il trop rigide ?",
+    "[Related: Salesforce Dreamforce Keynote: AI, Integration, Alicia Keys And Protestors ]",
+])
+def test_a_read_also_line_in_the_middle_of_an_article_is_a_related_link(line):
+    blocks = _marked([ARTICLE[0], line, ARTICLE[1]])
+    assert _rules(blocks) == ["kept", "related_link", "kept"]
+    assert blocks[1].decision.reason is Reason.TEASER
+    assert blocks[1].decision.evidence["links"] == 1
+
+
+@pytest.mark.parametrize("line", [
+    "Read more about the bridge in our archive.",  # no lead-in and colon
+    "Read more: the council says the bridge will reopen in May, after two years of repairs and delays.",  # a sentence
+    "Related to this, the mayor said the budget would be reviewed again in the autumn.",
+    "Zum Thema: Der Stadtrat hat am Dienstag nach langer Debatte beschlossen, dass die Brücke saniert wird.",
+])
+def test_an_article_sentence_starting_like_a_lead_in_is_not_a_related_link(line):
+    assert not is_related_link(line)
+    assert _rules(_marked([ARTICLE[0], line, ARTICLE[1]])) == ["kept"] * 3
+
+
+@pytest.mark.parametrize("label", ["Das könnte Sie auch interessieren", "Auch interessant", "Schon gelesen?",
+                                   "Le puede interesar", "You may also like", "Zobacz także"])
+def test_a_label_with_nothing_after_it_is_dangling(label):
+    blocks = _marked(ARTICLE + [label])
+    assert _rules(blocks) == ["kept", "kept", "dangling_label"]
+    assert blocks[-1].decision.reason is Reason.TEASER
+    assert blocks[-1].decision.evidence["text"] == label
+
+
+def test_a_label_followed_by_the_article_is_not_dangling():
+    assert _rules(_marked(["Auch interessant"] + ARTICLE)) == ["kept"] * 3
