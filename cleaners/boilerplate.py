@@ -74,7 +74,8 @@ def _rx(*alternatives: str) -> re.Pattern[str]:
 RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("infinite_scroll", _rx(
         r"end of (?:content|results|feed|page)", r"no more (?:pages|posts|articles|results|stories)(?: to (?:load|show))?",
-        r"(?:load|show|view|see) more(?: (?:posts|articles|stories|news|results|comments))?", r"loading(?:\.\.\.|…)?",
+        r"(?:load|show|view|see) more(?: (?:posts|articles|stories|news|results|comments))?",
+        r"(?:loading|wird geladen|chargement|cargando)(?:\.\.\.|…)?",
         r"(?:mehr|weitere) (?:laden|anzeigen|artikel laden)", r"keine weiteren (?:artikel|beiträge|seiten)",
         r"ende des inhalts", r"fin du contenu", r"(?:charger|voir|afficher) plus(?: d'articles)?",
         r"plus d'articles", r"(?:cargar|ver|mostrar) más(?: noticias| artículos)?", r"no hay más (?:páginas|artículos|resultados)",
@@ -87,7 +88,7 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"click to (?:share|email|e-mail|print|tweet|pin)\b.{0,60}",
         r"(?:(?:whatsapp|facebook|twitter|pinterest|pint|linkedin|email|e-mail|reddit|telegram|tumblr|flipboard|print)\W+){2,}\w*",
         r"link (?:copied|kopiert)", r"(?:artikel )?(?:teilen|drucken|versenden)", r"(?:imprimer|partager) (?:cet article|l'article)",
-        r"imprimer", r"(?:imprimir|enviar por correo)",
+        r"imprimer", r"(?:imprimir|enviar por correo)", r"(?:teilen mit|gefällt mir|like this|me gusta|j'aime)",
     )),
     ("subscribe", _rx(
         r"(?:sign up|subscribe|register|join)(?: (?:now|today|here|for (?:free|our|the|a)\b.*|to (?:our|the)\b.*))?",
@@ -110,7 +111,9 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("navigation", _rx(
         r"home(?:page)?", r"menu", r"skip to (?:main )?(?:content|navigation)", r"search(?: for)?", r"log ?in", r"sign ?in", r"log ?out",
         r"back to top", r"(?:next|previous) (?:article|post|story|page)", r"read more", r"continue reading", r"(?:read|view) (?:the )?full (?:article|story)",
-        r"advertisement", r"sponsored(?: content)?", r"anzeige", r"werbung", r"publicité", r"publicidad", r"follow us(?: on \w+)?",
+        r"advertisement", r"sponsored(?: content)?", r"anzeige", r"werbung", r"publicité", r"publicidad",
+        r"(?:follow us|síguenos|siguenos|folge(?:n sie)? uns|suivez-nous)(?: (?:on|en|auf|sur) .{0,60})?",
+        r"(?:sie sind (?:aktuell |derzeit )?nicht (?:eingeloggt|angemeldet)|you are not logged in)",
         r"zur startseite", r"weiterlesen", r"mehr zum thema", r"lire la suite", r"accueil", r"leer más", r"inicio",
         r"(?:related|tags|topics|categories|filed under)\s*:.*", r"comments?(?: \(\d+\))?", r"\d+ comments?", r"leave a (?:comment|reply)",
         r"click here(?:\W+\w+){0,6}", r"(?:watch|listen)(?: now| live)?", r"top(?: stories)?", r"trending(?: now)?",
@@ -119,6 +122,8 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"(?:by|von|par|por)\s+(?-i:[A-ZÀ-Ý][\w.'’-]+(?:\s+(?:[A-ZÀ-Ý][\w.'’-]+|and|und|et|y|&|,)){0,6})(?:\s*[|,–-]\s*[^.!?]{0,60})?",
         r"(?:posted|published|updated|veröffentlicht|aktualisiert|publié|mis à jour|publicado|actualizado)(?: on| am| le| el)?\s*:?\s*[^!?]{0,60}\d[^!?]{0,30}",
         r"(?:photo|foto|image|bild)\s*:\s*.{0,60}",
+        # where the text or its pictures come from ("Quelle: Landesregierung", "Crédits photos : Bestimage")
+        r"(?:quellen?|quellenangaben|bildquellen?|titelbild|sources?|fuentes?|crédits?(?: photos?)?|credits?)\s*:\s*.{0,60}",
     )),
     ("timestamp", re.compile(
         r"^\W*(?=.*\d)" + _DATE_ANCHOR + r"(?:(?:(?:" + _DATE_WORDS + r"|at|um|à|a las|de|of|[ap]\.?m\.?|(?-i:[A-Z]{2,4}))(?!\w)"

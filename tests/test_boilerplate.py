@@ -79,6 +79,14 @@ DROPPED = [
     ("Tags: politics, election", "navigation"),
     ("12 Comments", "navigation"),
     ("Follow us on Twitter", "navigation"),
+    ("Siguenos en Telegram, Instagram, Facebook y Twitter", "navigation"),
+    ("Folgen Sie uns auf Instagram", "navigation"),
+    ("Sie sind aktuell nicht eingeloggt.", "navigation"),
+    # widget leftovers
+    ("Teilen mit:", "share"),
+    ("Gefällt mir", "share"),
+    ("Wird geladen …", "infinite_scroll"),
+    ("Cargando...", "infinite_scroll"),
     # bylines
     ("By Maria Lopez", "byline"),
     ("By Maria Lopez | Reuters", "byline"),
@@ -89,6 +97,10 @@ DROPPED = [
     ("Updated: 11 March 2024, 09:14", "byline"),
     ("Aktualisiert am 11.03.2024", "byline"),
     ("Photo: Reuters", "byline"),
+    ("Quelle: Landesregierung", "byline"),
+    ("Crédits photos : Bestimage", "byline"),
+    ("Quellenangaben:", "byline"),
+    ("Source: Reuters", "byline"),
 ]
 
 
@@ -121,6 +133,9 @@ KEPT = [
     "Par ailleurs, le gouvernement a annoncé une hausse du budget de l'éducation.",
     "http://www.shia-explained.com/my/archives/2364",  # a source the article lists
     "www.cdc.gov/flu",
+    "Follow us to stay up to date on industry trends.",  # no "on/auf/en/sur <channel>"
+    "Sources said the talks would resume on Monday.",  # a sentence, no "Source:"
+    "Quelle der Daten ist das Statistische Bundesamt, das die Zahlen am Montag veröffentlichte.",
 ]
 
 
