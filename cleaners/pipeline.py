@@ -191,7 +191,9 @@ def _retype_text_lines(blocks: list[Block], config: ExtractConfig) -> list[Block
     for position, i in enumerate(kept):
         if out[i].type in (BlockType.PARAGRAPH, BlockType.HEADING):
             below = out[kept[position + 1]].text if position + 1 < len(kept) else None
-            out[i] = dataclasses.replace(out[i], type=classify_line(out[i].text, below, config))
+            retyped = classify_line(out[i].text, below, config)
+            if retyped is not out[i].type:  # the same block otherwise: no copy, and ``==`` sees it at once
+                out[i] = dataclasses.replace(out[i], type=retyped)
     return out
 
 
