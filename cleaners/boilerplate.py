@@ -66,6 +66,20 @@ _DATE_ANCHOR = (
 )
 
 
+#: A date line to its end: two or more date words, numbers and separators.
+_DATE_TOKENS = (
+    r"(?:(?:(?:" + _DATE_WORDS + r"|at|um|à|a las|de|of|[ap]\.?m\.?|(?-i:[A-Z]{2,4}))(?!\w)"
+    r"|\d{1,4}(?:st|nd|rd|th|\.)?(?!\w)|[,./:\-–|()@])\s*){2,}$"
+)
+#: The timestamp rule's other lines: a relative time ("3 hours ago") and an ISO 8601 stamp.
+_OTHER_TIMESTAMPS = (
+    r"|^\W*\d{1,3}\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago"
+    r"(?:\s+at\s+\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?)?\W*$"
+    r"|^\W*(?:vor|il y a|hace)\s+\d{1,3}\s+\w+\W*$"
+    r"|^\s*\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?\s*$"  # ISO 8601, as metadata prints it
+)
+
+
 def _rx(*alternatives: str) -> re.Pattern[str]:
     return re.compile(r"^\W*(?:" + "|".join(alternatives) + r")\W*$", re.I)
 
@@ -120,23 +134,28 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"(?:posted|published|updated|veröffentlicht|aktualisiert|publié|mis à jour|publicado|actualizado)(?: on| am| le| el)?\s*:?\s*[^!?]{0,60}\d[^!?]{0,30}",
         r"(?:photo|foto|image|bild)\s*:\s*.{0,60}",
     )),
-    ("timestamp", re.compile(
-        r"^\W*(?=.*\d)" + _DATE_ANCHOR + r"(?:(?:(?:" + _DATE_WORDS + r"|at|um|à|a las|de|of|[ap]\.?m\.?|(?-i:[A-Z]{2,4}))(?!\w)"
-        r"|\d{1,4}(?:st|nd|rd|th|\.)?(?!\w)|[,./:\-–|()@])\s*){2,}$"
-        r"|^\W*\d{1,3}\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago"
-        r"(?:\s+at\s+\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?)?\W*$"
-        r"|^\W*(?:vor|il y a|hace)\s+\d{1,3}\s+\w+\W*$"
-        r"|^\s*\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?\s*$",  # ISO 8601, as metadata prints it
-        re.I,
-    )),
+    ("timestamp", re.compile(r"^\W*(?=.*\d)" + _DATE_ANCHOR + _DATE_TOKENS + _OTHER_TIMESTAMPS, re.I)),
     # An image or asset address on its own line: page metadata (og:image) printed into a dump.
     # A link to a page stays: articles list their sources that way.
     ("asset_url", re.compile(r"^\s*(?:https?:)?//\S+\.(?:png|jpe?g|gif|webp|svg|ico|css|js)(?:[?#]\S*)?\s*$", re.I)),
 )
 
 
+#: The timestamp rule with its cheap condition first: the same lines match, but a line with a
+#: digit that is no date ("Palm Bay 18 22 13 17") fails on its first word instead of after
+#: :data:`_DATE_ANCHOR` searched the whole line for a date word at every position. (Each
+#: condition is a look-ahead at the same place: their order does not change what matches.)
+_TIMESTAMP_TOKENS_FIRST = r"^\W*(?=" + _DATE_TOKENS + r")(?=.*\d)" + _DATE_ANCHOR + _OTHER_TIMESTAMPS
+
 #: Every rule at once: a block none of them matches (nearly every block) costs one match.
-_ANY_RULE = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in RULES), re.I)
+_ANY_RULE = re.compile(
+    "|".join(f"(?:{_TIMESTAMP_TOKENS_FIRST if name == 'timestamp' else pattern.pattern})" for name, pattern in RULES),
+    re.I,
+)
+#: The rules that apply to blocks of more than ``max_words`` words, in :data:`RULES` order;
+#: both may match a sentence.
+_LONG_RULE_PATTERNS = tuple((name, pattern) for name, pattern in RULES if name in _LONG_RULES)
+assert _LONG_RULES <= _SENTENCE_RULES_OK
 
 
 def match_rule(text: str, config: BoilerplateConfig = BoilerplateConfig()) -> tuple[str, str] | None:
@@ -156,12 +175,12 @@ def match_rule(text: str, config: BoilerplateConfig = BoilerplateConfig()) -> tu
     words = len(text.split())
     if words > config.long_rule_max_words:
         return None
+    if words > config.max_words:  # only the long rules apply: tried directly, not the whole prefilter
+        return next(((name, pattern.pattern[:80]) for name, pattern in _LONG_RULE_PATTERNS if pattern.match(text)), None)
     if not _ANY_RULE.match(text):
         return None
     sentence = words >= 6 and bool(_SENTENCE.search(text))
     for name, pattern in RULES:
-        if words > config.max_words and name not in _LONG_RULES:
-            continue
         if sentence and name not in _SENTENCE_RULES_OK:
             continue
         if pattern.match(text):
