@@ -280,8 +280,12 @@ _NO_SPACE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\
 
 
 def _word_count(text: str) -> float:
-    """Words, counting three characters as a word in scripts written without spaces."""
-    dense = len(_NO_SPACE_SCRIPT.findall(text))
+    """Words, counting three characters as a word in scripts written without spaces (none in ASCII).
+
+    >>> _word_count("The storm hit the coast."), _word_count("市議会は火曜日")
+    (5.0, 3.3333333333333335)
+    """
+    dense = 0 if text.isascii() else len(_NO_SPACE_SCRIPT.findall(text))
     return len(text.split()) + dense / 3
 
 
@@ -291,6 +295,11 @@ def _line_value(text: str, config: WindowConfig) -> float:
     return words if is_prose else -config.gap_penalty
 
 
+def _line_values(texts: list[str], config: WindowConfig) -> list[float]:
+    """:func:`_line_value` of each line: computed once per dump, read by every window search."""
+    return [_line_value(text, config) for text in texts]
+
+
 def main_content_window(texts: list[str], config: WindowConfig = WindowConfig()) -> tuple[int, int, float]:
     """The [start, end) run of lines with the most prose, gaps charged (maximum-sum segment).
 
@@ -298,12 +307,17 @@ def main_content_window(texts: list[str], config: WindowConfig = WindowConfig())
     ...     "Menu", "And this is the second real sentence of the story, also long.", "About", "Contact"])
     (2, 5, 14.0)
     """
+    return _best_window(_line_values(texts, config))
+
+
+def _best_window(values: list[float]) -> tuple[int, int, float]:
+    """:func:`main_content_window` over the lines' values."""
     best = (0, 0, 0.0)
     start, total = 0, 0.0
-    for i, text in enumerate(texts):
+    for i, value in enumerate(values):
         if total <= 0:
             start, total = i, 0.0
-        total += _line_value(text, config)
+        total += value
         if total > best[2]:
             best = (start, i + 1, total)
     return best
@@ -315,9 +329,14 @@ def window_from(texts: list[str], start: int, config: WindowConfig = WindowConfi
     >>> window_from(["Home", "Storm Hits Coast", "Residents woke to flooded streets after the storm.", "Menu"], 1)
     (1, 3, 0.0)
     """
-    best, total = (start, start + 1, _line_value(texts[start], config)), 0.0
-    for i in range(start, len(texts)):
-        total += _line_value(texts[i], config)
+    return _window_from(_line_values(texts, config), start)
+
+
+def _window_from(values: list[float], start: int) -> tuple[int, int, float]:
+    """:func:`window_from` over the lines' values."""
+    best, total = (start, start + 1, values[start]), 0.0
+    for i in range(start, len(values)):
+        total += values[i]
         if total > best[2]:
             best = (start, i + 1, total)
     return best
@@ -334,7 +353,8 @@ _COMMENT_MARKER = re.compile(
 )
 
 
-def _comment_cut(texts: list[str], start: int, end: int, config: WindowConfig, dropped_markers: int = 0) -> int:
+def _comment_cut(texts: list[str], line_values: list[float], start: int, end: int, config: WindowConfig,
+                 dropped_markers: int = 0) -> int:
     """Where a comment section begins inside the window, else ``end``: at a marker after most
     of the window's prose, or, when the window holds a thread (``comment_thread_markers`` or
     more markers, counting ``dropped_markers``: lines inside it another rule already dropped,
@@ -343,11 +363,11 @@ def _comment_cut(texts: list[str], start: int, end: int, config: WindowConfig, d
     >>> story = ["The council approved the new budget for the schools on Tuesday evening."]
     >>> thread = ["Ann on May 1, 2019 at 4:47 pm said:", "Great post, thanks for writing it up.",
     ...           "Bob on May 2, 2019 at 9:12 am said:", "I disagree with most of what you wrote."]
-    >>> _comment_cut(story + thread, 0, 5, WindowConfig())
+    >>> _comment_cut(story + thread, _line_values(story + thread, WindowConfig()), 0, 5, WindowConfig())
     1
     """
     window = texts[start:end]
-    values = [max(_line_value(t, config), 0.0) for t in window]
+    values = [max(value, 0.0) for value in line_values[start:end]]
     markers = [offset for offset, text in enumerate(window) if _COMMENT_MARKER.match(text)]
     total, seen = sum(values), 0.0
     thread = len(markers) + dropped_markers >= config.comment_thread_markers
@@ -391,14 +411,15 @@ def headline_lines(blocks: list[Block], kept_index: list[int], config: WindowCon
     return found
 
 
-def _anchored_window(texts: list[str], window: tuple[int, int, float], headlines: list[int],
+def _anchored_window(values: list[float], window: tuple[int, int, float], headlines: list[int],
                      config: WindowConfig) -> tuple[tuple[int, int, float], int | None]:
-    """The window, or the best one starting at a headline when the window holds none."""
+    """The window, or the best one starting at a headline when the window holds none
+    (``values``: the lines' :func:`_line_value`)."""
     start, end, score = window
     if (not config.title_anchor_min_share or not headlines
             or any(start - config.title_anchor_reach <= k < end for k in headlines)):
         return window, None  # no headline, or the window is under it already
-    anchored = max((window_from(texts, k, config) for k in headlines), key=lambda w: w[2])
+    anchored = max((_window_from(values, k) for k in headlines), key=lambda w: w[2])
     overlaps = anchored[0] < end and start < anchored[1]  # it only stretches the window up to a far headline
     if not overlaps and anchored[2] >= config.title_anchor_min_share * score:
         return anchored, anchored[0]
@@ -423,14 +444,14 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
         return out  # no leftover of a page anywhere: clean article text, not a page dump
     kept_index = [i for i, b in enumerate(out) if b.kept]
     texts = [out[i].text for i in kept_index]
-    window, headline = _anchored_window(texts, main_content_window(texts, config),
-                                        headline_lines(out, kept_index, config), config)
+    values = _line_values(texts, config)
+    window, headline = _anchored_window(values, _best_window(values), headline_lines(out, kept_index, config), config)
     start, end, score = window
     if end == 0:
         return out
     span = range(kept_index[start], kept_index[end - 1] + 1)
     dropped_markers = sum(not out[i].kept and bool(_COMMENT_MARKER.match(out[i].text)) for i in span)
-    cut = _comment_cut(texts, start, end, config, dropped_markers)
+    cut = _comment_cut(texts, values, start, end, config, dropped_markers)
     window = [kept_index[start], kept_index[cut - 1]]
     for k, i in enumerate(kept_index):
         if cut <= k < end:
