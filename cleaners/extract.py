@@ -79,6 +79,8 @@ def normalize_lines(text: str) -> str:
     >>> normalize_lines(" a   b \\n\\n  c ")
     'a b\\nc'
     """
+    if "\n" not in text:  # one line (every line of a text dump): no split and join
+        return _normalize_space(text)
     return "\n".join(line for line in (_normalize_space(part) for part in text.split("\n")) if line)
 
 
@@ -94,8 +96,9 @@ def looks_like_heading(line: str, max_words: int = 25) -> bool:
     >>> looks_like_heading("It is the anthem we needed.")
     False
     """
-    words = _words(line)
-    return 0 < words <= max_words and not _TERMINAL.search(line) and not line.endswith("...")
+    # split(None, n) stops after n + 1 words: enough to tell whether there are more than n
+    return (0 < len(line.split(None, max_words)) <= max_words and not _TERMINAL.search(line)
+            and not line.endswith("..."))
 
 
 # --- plain text ---------------------------------------------------------------
@@ -144,7 +147,8 @@ def classify_line(line: str, next_line: str | None, config: ExtractConfig = Extr
     if LIST_MARKER.match(line):
         return BlockType.LIST_ITEM
     if next_line is not None and looks_like_heading(line, config.heading_max_words):
-        if _words(next_line) > max(_words(line), 12) and not looks_like_heading(next_line):
+        longer_than = max(_words(line), 12)
+        if len(next_line.split(None, longer_than)) > longer_than and not looks_like_heading(next_line):
             return BlockType.HEADING
     return BlockType.PARAGRAPH
 
@@ -223,6 +227,8 @@ def paragraph_chunks(text: str) -> list[list[str]] | None:
     for raw in text.split("\n"):
         line = _normalize_space(raw)
         if line:
+            if current and not (_is_table_rows([line]) and _is_table_rows(current[:1])):
+                return None  # two lines side by side, not both table rows (the lines before were checked as they came)
             current.append(line)
         elif current:
             chunks.append(current)
