@@ -172,7 +172,7 @@ def match_rule(text: str, config: BoilerplateConfig = BoilerplateConfig()) -> tu
     """
     if len(text) > 40 * config.long_rule_max_words:
         return None
-    words = len(text.split())
+    words = len(text.split(None, config.long_rule_max_words))  # split(None, n): n + 1 parts at most
     if words > config.long_rule_max_words:
         return None
     if words > config.max_words:  # only the long rules apply: tried directly, not the whole prefilter
@@ -194,8 +194,8 @@ _MENU_ITEM = re.compile(r"^[^.!?…:;。！？：；]{1,40}$")
 def _is_menu_item(block: Block, config: BoilerplateConfig) -> bool:
     return (
         block.type is BlockType.PARAGRAPH
+        and bool(_MENU_ITEM.match(block.text))  # before the split: it gives up on a long text within 41 characters
         and len(block.text.split()) <= config.menu_item_words
-        and bool(_MENU_ITEM.match(block.text))
     )
 
 
@@ -404,7 +404,10 @@ def headline_lines(blocks: list[Block], kept_index: list[int], config: WindowCon
     for k, i in enumerate(kept_index):
         if i == 0:
             continue
-        words = frozenset(_TITLE_WORD.findall(blocks[i].text.lower()))
+        lowered = blocks[i].text.lower()
+        if sum(word in lowered for word in title) < config.title_anchor_overlap * len(title):
+            continue  # each shared word is in the line as text: too few there, no need to cut it into words
+        words = frozenset(_TITLE_WORD.findall(lowered))
         shared = len(words & title)
         if shared >= config.title_anchor_overlap * len(title) and shared >= config.title_anchor_overlap * len(words):
             found.append(k)

@@ -99,8 +99,10 @@ def is_title_cased_headline(text: str, config: TeaserConfig = TeaserConfig()) ->
     >>> is_title_cased_headline("Eat every 2–3 hours")
     False
     """
+    if not is_teaser_headline(text, config.headline_max_words):  # first: it splits a long text only so far
+        return False
     words = text.split()
-    if len(words) < config.headline_min_words or not is_teaser_headline(text, config.headline_max_words):
+    if len(words) < config.headline_min_words:
         return False
     long_words = [w for w in words if len(w) >= 4 and w[0].isalpha()]
     return bool(long_words) and sum(w[0].isupper() for w in long_words) >= 0.75 * len(long_words)
