@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 from . import __version__
 from .boilerplate import BoilerplateConfig, WindowConfig, mark_boilerplate, mark_menus, mark_outside_main_content
-from .decode import DecodeConfig, decode_bytes, decompress, repair_text
+from .decode import DecodeConfig, decode_bytes, decompress, needs_ftfy_in_any, repair_text
 from .duplicates import mark_duplicates
 from .extract import ExtractConfig, Extracted, classify_line, extract_html, extract_text, normalize_lines, title_before_content
 from .language import LanguageConfig, mark_foreign_blocks
@@ -111,8 +111,9 @@ def _extract(text: str, fmt: str, config: CleanConfig) -> Extracted:
 def _repair_blocks(extracted: Extracted, ascii_fold: bool) -> tuple[Extracted, tuple[str, ...]]:
     repairs: list[str] = []
     blocks = []
+    repair = needs_ftfy_in_any([block.text for block in extracted.blocks], ascii_fold)  # one look, not one per line
     for block in extracted.blocks:
-        fixed, steps = repair_text(block.text, ascii_fold)
+        fixed, steps = repair_text(block.text, ascii_fold) if repair else (block.text, ())
         repairs += steps
         fixed = normalize_lines(fixed)
         if fixed:
