@@ -405,7 +405,7 @@ def headline_lines(blocks: list[Block], kept_index: list[int], config: WindowCon
         if i == 0:
             continue
         lowered = blocks[i].text.lower()
-        if sum(word in lowered for word in title) < config.title_anchor_overlap * len(title):
+        if sum(map(lowered.__contains__, title)) < config.title_anchor_overlap * len(title):
             continue  # each shared word is in the line as text: too few there, no need to cut it into words
         words = frozenset(_TITLE_WORD.findall(lowered))
         shared = len(words & title)

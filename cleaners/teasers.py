@@ -78,8 +78,9 @@ def is_teaser_headline(text: str, max_words: int = 30) -> bool:
     True
     """
     # split(None, n) stops after n + 1 words: enough to tell whether there are more than n
-    return (len(text) <= 40 * max_words and 2 <= len(text.split(None, max_words)) <= max_words
-            and not _SENTENCE_END.search(text))
+    # the ending first: it rules out most prose without cutting it into words
+    return (len(text) <= 40 * max_words and not _SENTENCE_END.search(text)
+            and 2 <= len(text.split(None, max_words)) <= max_words)
 
 
 def is_section_label(text: str, max_words: int = 6) -> bool:
@@ -129,11 +130,16 @@ def starts_with_headline(text: str, config: TeaserConfig = TeaserConfig()) -> bo
     words = text.split(None, max(config.headline_summary_min_words, config.headline_summary_head))
     if len(words) < config.headline_summary_min_words:
         return False
-    if any(w in ("—", "–", "-", "--") for w in words[: config.headline_summary_head]):
-        return False  # a dateline ("SAN FRANCISCO (AP) — Pacific Gas & Electric Co. was…") opens an article
-    head = [w.strip("\"'‘’“”()[]$€£,:;") for w in words[: config.headline_summary_head]]
-    content = [w for w in head if w and not w.isdigit() and w.lower() not in _SMALL_WORDS]
-    return bool(content) and all(w[0].isupper() or not w[0].isalpha() for w in content)
+    content = 0
+    for word in words[: config.headline_summary_head]:  # any of these failing decides: prose fails on its first word or two
+        if word in ("—", "–", "-", "--"):
+            return False  # a dateline ("SAN FRANCISCO (AP) — Pacific Gas & Electric Co. was…") opens an article
+        word = word.strip("\"'‘’“”()[]$€£,:;")
+        if word and not word.isdigit() and word.lower() not in _SMALL_WORDS:
+            if word[0].isalpha() and not word[0].isupper():
+                return False
+            content += 1
+    return content > 0
 
 
 def _headline_run_end(kept: list[Block], start: int, config: TeaserConfig) -> int:
