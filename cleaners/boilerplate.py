@@ -456,11 +456,12 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
     dropped_markers = sum(not out[i].kept and bool(_COMMENT_MARKER.match(out[i].text)) for i in span)
     cut = _comment_cut(texts, values, start, end, config, dropped_markers)
     window = [kept_index[start], kept_index[cut - 1]]
+    window_score = round(score, 1)
+    anchor = {} if headline is None else {"under_headline": kept_index[headline]}
     for k, i in enumerate(kept_index):
         if cut <= k < end:
             out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="comment_section", marker=texts[cut], window=window)
         elif k < start or k >= end:
-            anchor = {} if headline is None else {"under_headline": kept_index[headline]}
             out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="outside_main_content", window=window,
-                                 window_score=round(score, 1), side="before" if k < start else "after", **anchor)
+                                 window_score=window_score, side="before" if k < start else "after", **anchor)
     return out

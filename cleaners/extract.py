@@ -96,9 +96,18 @@ def looks_like_heading(line: str, max_words: int = 25) -> bool:
     >>> looks_like_heading("It is the anthem we needed.")
     False
     """
+    return _heading_words(line, max_words) > 0
+
+
+def _heading_words(line: str, max_words: int) -> int:
+    """The words of a line that :func:`looks_like_heading` (at most ``max_words``), else 0.
+
+    >>> _heading_words("Local News Today", 25), _heading_words("It is the anthem we needed.", 25)
+    (3, 0)
+    """
     # split(None, n) stops after n + 1 words: enough to tell whether there are more than n
-    return (0 < len(line.split(None, max_words)) <= max_words and not _TERMINAL.search(line)
-            and not line.endswith("..."))
+    words = len(line.split(None, max_words))
+    return words if 0 < words <= max_words and not _TERMINAL.search(line) and not line.endswith("...") else 0
 
 
 # --- plain text ---------------------------------------------------------------
@@ -146,8 +155,9 @@ def classify_line(line: str, next_line: str | None, config: ExtractConfig = Extr
     """
     if LIST_MARKER.match(line):
         return BlockType.LIST_ITEM
-    if next_line is not None and looks_like_heading(line, config.heading_max_words):
-        longer_than = max(_words(line), 12)
+    words = _heading_words(line, config.heading_max_words) if next_line is not None else 0
+    if words:
+        longer_than = max(words, 12)
         if len(next_line.split(None, longer_than)) > longer_than and not looks_like_heading(next_line):
             return BlockType.HEADING
     return BlockType.PARAGRAPH

@@ -117,7 +117,8 @@ def _repair_blocks(extracted: Extracted, ascii_fold: bool) -> tuple[Extracted, t
         repairs += steps
         fixed = normalize_lines(fixed)
         if fixed:
-            blocks.append(Block(fixed, block.type))
+            unchanged = fixed == block.text and block.language is None and block.decision is None
+            blocks.append(block if unchanged else Block(fixed, block.type))  # nearly every block: no copy
     title = None
     if extracted.title:
         title, steps = repair_text(extracted.title, ascii_fold)
