@@ -141,11 +141,13 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
-#: The timestamp rule with its cheap condition first: the same lines match, but a line with a
+#: The timestamp rule with its cheap conditions first: the same lines match, but a line with a
 #: digit that is no date ("Palm Bay 18 22 13 17") fails on its first word instead of after
 #: :data:`_DATE_ANCHOR` searched the whole line for a date word at every position. (Each
 #: condition is a look-ahead at the same place: their order does not change what matches.)
-_TIMESTAMP_TOKENS_FIRST = r"^\W*(?=" + _DATE_TOKENS + r")(?=.*\d)" + _DATE_ANCHOR + _OTHER_TIMESTAMPS
+#: Every line the rule matches has a digit, so a line without one (most lines) is let go after
+#: one look for it, before the ~100 date words are tried at its start.
+_TIMESTAMP_TOKENS_FIRST = r"(?=(?s:.*)\d)(?:^\W*(?=" + _DATE_TOKENS + r")(?=.*\d)" + _DATE_ANCHOR + _OTHER_TIMESTAMPS + ")"
 
 #: Every rule at once: a block none of them matches (nearly every block) costs one match.
 _ANY_RULE = re.compile(
