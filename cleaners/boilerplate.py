@@ -66,6 +66,20 @@ _DATE_ANCHOR = (
 )
 
 
+#: A date line to its end: two or more date words, numbers and separators.
+_DATE_TOKENS = (
+    r"(?:(?:(?:" + _DATE_WORDS + r"|at|um|à|a las|de|of|[ap]\.?m\.?|(?-i:[A-Z]{2,4}))(?!\w)"
+    r"|\d{1,4}(?:st|nd|rd|th|\.)?(?!\w)|[,./:\-–|()@])\s*){2,}$"
+)
+#: The timestamp rule's other lines: a relative time ("3 hours ago") and an ISO 8601 stamp.
+_OTHER_TIMESTAMPS = (
+    r"|^\W*\d{1,3}\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago"
+    r"(?:\s+at\s+\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?)?\W*$"
+    r"|^\W*(?:vor|il y a|hace)\s+\d{1,3}\s+\w+\W*$"
+    r"|^\s*\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?\s*$"  # ISO 8601, as metadata prints it
+)
+
+
 def _rx(*alternatives: str) -> re.Pattern[str]:
     return re.compile(r"^\W*(?:" + "|".join(alternatives) + r")\W*$", re.I)
 
@@ -125,23 +139,30 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         # where the text or its pictures come from ("Quelle: Landesregierung", "Crédits photos : Bestimage")
         r"(?:quellen?|quellenangaben|bildquellen?|titelbild|sources?|fuentes?|crédits?(?: photos?)?|credits?)\s*:\s*.{0,60}",
     )),
-    ("timestamp", re.compile(
-        r"^\W*(?=.*\d)" + _DATE_ANCHOR + r"(?:(?:(?:" + _DATE_WORDS + r"|at|um|à|a las|de|of|[ap]\.?m\.?|(?-i:[A-Z]{2,4}))(?!\w)"
-        r"|\d{1,4}(?:st|nd|rd|th|\.)?(?!\w)|[,./:\-–|()@])\s*){2,}$"
-        r"|^\W*\d{1,3}\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago"
-        r"(?:\s+at\s+\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?)?\W*$"
-        r"|^\W*(?:vor|il y a|hace)\s+\d{1,3}\s+\w+\W*$"
-        r"|^\s*\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?\s*$",  # ISO 8601, as metadata prints it
-        re.I,
-    )),
+    ("timestamp", re.compile(r"^\W*(?=.*\d)" + _DATE_ANCHOR + _DATE_TOKENS + _OTHER_TIMESTAMPS, re.I)),
     # An image or asset address on its own line: page metadata (og:image) printed into a dump.
     # A link to a page stays: articles list their sources that way.
     ("asset_url", re.compile(r"^\s*(?:https?:)?//\S+\.(?:png|jpe?g|gif|webp|svg|ico|css|js)(?:[?#]\S*)?\s*$", re.I)),
 )
 
 
+#: The timestamp rule with its cheap conditions first: the same lines match, but a line with a
+#: digit that is no date ("Palm Bay 18 22 13 17") fails on its first word instead of after
+#: :data:`_DATE_ANCHOR` searched the whole line for a date word at every position. (Each
+#: condition is a look-ahead at the same place: their order does not change what matches.)
+#: Every line the rule matches has a digit, so a line without one (most lines) is let go after
+#: one look for it, before the ~100 date words are tried at its start.
+_TIMESTAMP_TOKENS_FIRST = r"(?=(?s:.*)\d)(?:^\W*(?=" + _DATE_TOKENS + r")(?=.*\d)" + _DATE_ANCHOR + _OTHER_TIMESTAMPS + ")"
+
 #: Every rule at once: a block none of them matches (nearly every block) costs one match.
-_ANY_RULE = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in RULES), re.I)
+_ANY_RULE = re.compile(
+    "|".join(f"(?:{_TIMESTAMP_TOKENS_FIRST if name == 'timestamp' else pattern.pattern})" for name, pattern in RULES),
+    re.I,
+)
+#: The rules that apply to blocks of more than ``max_words`` words, in :data:`RULES` order;
+#: both may match a sentence.
+_LONG_RULE_PATTERNS = tuple((name, pattern) for name, pattern in RULES if name in _LONG_RULES)
+assert _LONG_RULES <= _SENTENCE_RULES_OK
 
 
 def match_rule(text: str, config: BoilerplateConfig = BoilerplateConfig()) -> tuple[str, str] | None:
@@ -158,15 +179,15 @@ def match_rule(text: str, config: BoilerplateConfig = BoilerplateConfig()) -> tu
     """
     if len(text) > 40 * config.long_rule_max_words:
         return None
-    words = len(text.split())
+    words = len(text.split(None, config.long_rule_max_words))  # split(None, n): n + 1 parts at most
     if words > config.long_rule_max_words:
         return None
+    if words > config.max_words:  # only the long rules apply: tried directly, not the whole prefilter
+        return next(((name, pattern.pattern[:80]) for name, pattern in _LONG_RULE_PATTERNS if pattern.match(text)), None)
     if not _ANY_RULE.match(text):
         return None
     sentence = words >= 6 and bool(_SENTENCE.search(text))
     for name, pattern in RULES:
-        if words > config.max_words and name not in _LONG_RULES:
-            continue
         if sentence and name not in _SENTENCE_RULES_OK:
             continue
         if pattern.match(text):
@@ -180,8 +201,8 @@ _MENU_ITEM = re.compile(r"^[^.!?…:;。！？：；]{1,40}$")
 def _is_menu_item(block: Block, config: BoilerplateConfig) -> bool:
     return (
         block.type is BlockType.PARAGRAPH
+        and bool(_MENU_ITEM.match(block.text))  # before the split: it gives up on a long text within 41 characters
         and len(block.text.split()) <= config.menu_item_words
-        and bool(_MENU_ITEM.match(block.text))
     )
 
 
@@ -266,8 +287,12 @@ _NO_SPACE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\
 
 
 def _word_count(text: str) -> float:
-    """Words, counting three characters as a word in scripts written without spaces."""
-    dense = len(_NO_SPACE_SCRIPT.findall(text))
+    """Words, counting three characters as a word in scripts written without spaces (none in ASCII).
+
+    >>> _word_count("The storm hit the coast."), _word_count("市議会は火曜日")
+    (5.0, 3.3333333333333335)
+    """
+    dense = 0 if text.isascii() else len(_NO_SPACE_SCRIPT.findall(text))
     return len(text.split()) + dense / 3
 
 
@@ -277,6 +302,11 @@ def _line_value(text: str, config: WindowConfig) -> float:
     return words if is_prose else -config.gap_penalty
 
 
+def _line_values(texts: list[str], config: WindowConfig) -> list[float]:
+    """:func:`_line_value` of each line: computed once per dump, read by every window search."""
+    return [_line_value(text, config) for text in texts]
+
+
 def main_content_window(texts: list[str], config: WindowConfig = WindowConfig()) -> tuple[int, int, float]:
     """The [start, end) run of lines with the most prose, gaps charged (maximum-sum segment).
 
@@ -284,12 +314,17 @@ def main_content_window(texts: list[str], config: WindowConfig = WindowConfig())
     ...     "Menu", "And this is the second real sentence of the story, also long.", "About", "Contact"])
     (2, 5, 14.0)
     """
+    return _best_window(_line_values(texts, config))
+
+
+def _best_window(values: list[float]) -> tuple[int, int, float]:
+    """:func:`main_content_window` over the lines' values."""
     best = (0, 0, 0.0)
     start, total = 0, 0.0
-    for i, text in enumerate(texts):
+    for i, value in enumerate(values):
         if total <= 0:
             start, total = i, 0.0
-        total += _line_value(text, config)
+        total += value
         if total > best[2]:
             best = (start, i + 1, total)
     return best
@@ -301,9 +336,14 @@ def window_from(texts: list[str], start: int, config: WindowConfig = WindowConfi
     >>> window_from(["Home", "Storm Hits Coast", "Residents woke to flooded streets after the storm.", "Menu"], 1)
     (1, 3, 0.0)
     """
-    best, total = (start, start + 1, _line_value(texts[start], config)), 0.0
-    for i in range(start, len(texts)):
-        total += _line_value(texts[i], config)
+    return _window_from(_line_values(texts, config), start)
+
+
+def _window_from(values: list[float], start: int) -> tuple[int, int, float]:
+    """:func:`window_from` over the lines' values."""
+    best, total = (start, start + 1, values[start]), 0.0
+    for i in range(start, len(values)):
+        total += values[i]
         if total > best[2]:
             best = (start, i + 1, total)
     return best
@@ -320,7 +360,8 @@ _COMMENT_MARKER = re.compile(
 )
 
 
-def _comment_cut(texts: list[str], start: int, end: int, config: WindowConfig, dropped_markers: int = 0) -> int:
+def _comment_cut(texts: list[str], line_values: list[float], start: int, end: int, config: WindowConfig,
+                 dropped_markers: int = 0) -> int:
     """Where a comment section begins inside the window, else ``end``: at a marker after most
     of the window's prose, or, when the window holds a thread (``comment_thread_markers`` or
     more markers, counting ``dropped_markers``: lines inside it another rule already dropped,
@@ -329,11 +370,11 @@ def _comment_cut(texts: list[str], start: int, end: int, config: WindowConfig, d
     >>> story = ["The council approved the new budget for the schools on Tuesday evening."]
     >>> thread = ["Ann on May 1, 2019 at 4:47 pm said:", "Great post, thanks for writing it up.",
     ...           "Bob on May 2, 2019 at 9:12 am said:", "I disagree with most of what you wrote."]
-    >>> _comment_cut(story + thread, 0, 5, WindowConfig())
+    >>> _comment_cut(story + thread, _line_values(story + thread, WindowConfig()), 0, 5, WindowConfig())
     1
     """
     window = texts[start:end]
-    values = [max(_line_value(t, config), 0.0) for t in window]
+    values = [max(value, 0.0) for value in line_values[start:end]]
     markers = [offset for offset, text in enumerate(window) if _COMMENT_MARKER.match(text)]
     total, seen = sum(values), 0.0
     thread = len(markers) + dropped_markers >= config.comment_thread_markers
@@ -370,21 +411,25 @@ def headline_lines(blocks: list[Block], kept_index: list[int], config: WindowCon
     for k, i in enumerate(kept_index):
         if i == 0:
             continue
-        words = frozenset(_TITLE_WORD.findall(blocks[i].text.lower()))
+        lowered = blocks[i].text.lower()
+        if sum(map(lowered.__contains__, title)) < config.title_anchor_overlap * len(title):
+            continue  # each shared word is in the line as text: too few there, no need to cut it into words
+        words = frozenset(_TITLE_WORD.findall(lowered))
         shared = len(words & title)
         if shared >= config.title_anchor_overlap * len(title) and shared >= config.title_anchor_overlap * len(words):
             found.append(k)
     return found
 
 
-def _anchored_window(texts: list[str], window: tuple[int, int, float], headlines: list[int],
+def _anchored_window(values: list[float], window: tuple[int, int, float], headlines: list[int],
                      config: WindowConfig) -> tuple[tuple[int, int, float], int | None]:
-    """The window, or the best one starting at a headline when the window holds none."""
+    """The window, or the best one starting at a headline when the window holds none
+    (``values``: the lines' :func:`_line_value`)."""
     start, end, score = window
     if (not config.title_anchor_min_share or not headlines
             or any(start - config.title_anchor_reach <= k < end for k in headlines)):
         return window, None  # no headline, or the window is under it already
-    anchored = max((window_from(texts, k, config) for k in headlines), key=lambda w: w[2])
+    anchored = max((_window_from(values, k) for k in headlines), key=lambda w: w[2])
     overlaps = anchored[0] < end and start < anchored[1]  # it only stretches the window up to a far headline
     if not overlaps and anchored[2] >= config.title_anchor_min_share * score:
         return anchored, anchored[0]
@@ -409,20 +454,21 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
         return out  # no leftover of a page anywhere: clean article text, not a page dump
     kept_index = [i for i, b in enumerate(out) if b.kept]
     texts = [out[i].text for i in kept_index]
-    window, headline = _anchored_window(texts, main_content_window(texts, config),
-                                        headline_lines(out, kept_index, config), config)
+    values = _line_values(texts, config)
+    window, headline = _anchored_window(values, _best_window(values), headline_lines(out, kept_index, config), config)
     start, end, score = window
     if end == 0:
         return out
     span = range(kept_index[start], kept_index[end - 1] + 1)
     dropped_markers = sum(not out[i].kept and bool(_COMMENT_MARKER.match(out[i].text)) for i in span)
-    cut = _comment_cut(texts, start, end, config, dropped_markers)
+    cut = _comment_cut(texts, values, start, end, config, dropped_markers)
     window = [kept_index[start], kept_index[cut - 1]]
+    window_score = round(score, 1)
+    anchor = {} if headline is None else {"under_headline": kept_index[headline]}
     for k, i in enumerate(kept_index):
         if cut <= k < end:
             out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="comment_section", marker=texts[cut], window=window)
         elif k < start or k >= end:
-            anchor = {} if headline is None else {"under_headline": kept_index[headline]}
             out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="outside_main_content", window=window,
-                                 window_score=round(score, 1), side="before" if k < start else "after", **anchor)
+                                 window_score=window_score, side="before" if k < start else "after", **anchor)
     return out

@@ -30,6 +30,7 @@ __all__ = [
     "Decoded",
     "decompress",
     "decode_bytes",
+    "needs_ftfy_in_any",
     "repair_text",
     "strip_control_chars",
 ]
@@ -352,6 +353,19 @@ def needs_ftfy(text: str, ascii_fold: bool = False) -> bool:
         or _SUSPECT_PAIR.search(text) is not None
         or not unicodedata.is_normalized("NFC", text)
     )
+
+
+def needs_ftfy_in_any(texts: list[str], ascii_fold: bool = False) -> bool:
+    """False when ftfy could change none of ``texts``: :func:`needs_ftfy` asked once of them all
+    joined by line breaks, instead of once per text. What it looks for in one text it finds in the
+    joined ones (a line break is ASCII, no entity or control character, and NFC neither composes
+    nor reorders across it), so False holds for each; True may come from a pair across a break
+    ("œ" ending one text), after which each text is asked.
+
+    >>> needs_ftfy_in_any(["Plain ASCII.", "“Déjà vu,” she said"]), needs_ftfy_in_any(["Fine.", "Tom &amp; Jerry"])
+    (False, True)
+    """
+    return needs_ftfy("\n".join(texts), ascii_fold)
 
 
 def repair_text(text: str, ascii_fold: bool = False) -> tuple[str, tuple[str, ...]]:

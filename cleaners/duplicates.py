@@ -45,9 +45,15 @@ def mark_duplicates(blocks: Iterable[Block], title: str | None, min_repeat_words
     """
     drops_repeats = layout in REPEAT_LAYOUTS
     title_key = _key(title) if title else None
+    # min_repeat_words words take at least this many characters (a key has no more words than its
+    # text): without a title to compare with, a shorter block can be no repeat nor be repeated
+    shortest_repeat = 2 * min_repeat_words - 1
     seen: dict[str, int] = {}
     out = []
     for i, block in enumerate(blocks):
+        if title_key is None and (not drops_repeats or len(block.text) < shortest_repeat):
+            out.append(block)
+            continue
         key = _key(block.text)
         if block.kept and key == title_key:
             block = block.drop(STEP, Reason.DUPLICATE, rule="repeats_title")

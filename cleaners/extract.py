@@ -87,6 +87,8 @@ def normalize_lines(text: str) -> str:
     >>> normalize_lines(" a   b \\n\\n  c ")
     'a b\\nc'
     """
+    if "\n" not in text:  # one line (every line of a text dump): no split and join
+        return _normalize_space(text)
     return "\n".join(line for line in (_normalize_space(part) for part in text.split("\n")) if line)
 
 
@@ -102,8 +104,18 @@ def looks_like_heading(line: str, max_words: int = 25) -> bool:
     >>> looks_like_heading("It is the anthem we needed.")
     False
     """
-    words = _words(line)
-    return 0 < words <= max_words and not _TERMINAL.search(line) and not line.endswith("...")
+    return _heading_words(line, max_words) > 0
+
+
+def _heading_words(line: str, max_words: int) -> int:
+    """The words of a line that :func:`looks_like_heading` (at most ``max_words``), else 0.
+
+    >>> _heading_words("Local News Today", 25), _heading_words("It is the anthem we needed.", 25)
+    (3, 0)
+    """
+    # split(None, n) stops after n + 1 words: enough to tell whether there are more than n
+    words = len(line.split(None, max_words))
+    return words if 0 < words <= max_words and not _TERMINAL.search(line) and not line.endswith("...") else 0
 
 
 # --- plain text ---------------------------------------------------------------
@@ -151,8 +163,10 @@ def classify_line(line: str, next_line: str | None, config: ExtractConfig = Extr
     """
     if LIST_MARKER.match(line):
         return BlockType.LIST_ITEM
-    if next_line is not None and looks_like_heading(line, config.heading_max_words):
-        if _words(next_line) > max(_words(line), 12) and not looks_like_heading(next_line):
+    words = _heading_words(line, config.heading_max_words) if next_line is not None else 0
+    if words:
+        longer_than = max(words, 12)
+        if len(next_line.split(None, longer_than)) > longer_than and not looks_like_heading(next_line):
             return BlockType.HEADING
     return BlockType.PARAGRAPH
 
@@ -231,6 +245,8 @@ def paragraph_chunks(text: str) -> list[list[str]] | None:
     for raw in text.split("\n"):
         line = _normalize_space(raw)
         if line:
+            if current and not (_is_table_rows([line]) and _is_table_rows(current[:1])):
+                return None  # two lines side by side, not both table rows (the lines before were checked as they came)
             current.append(line)
         elif current:
             chunks.append(current)

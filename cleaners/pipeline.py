@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 from . import __version__
 from .boilerplate import BoilerplateConfig, WindowConfig, mark_boilerplate, mark_menus, mark_outside_main_content
-from .decode import DecodeConfig, decode_bytes, decompress, repair_text
+from .decode import DecodeConfig, decode_bytes, decompress, needs_ftfy_in_any, repair_text
 from .duplicates import mark_duplicates
 from .extract import ExtractConfig, Extracted, classify_line, extract_html, extract_text, normalize_lines, title_before_content
 from .language import LanguageConfig, mark_foreign_blocks
@@ -111,12 +111,14 @@ def _extract(text: str, fmt: str, config: CleanConfig) -> Extracted:
 def _repair_blocks(extracted: Extracted, ascii_fold: bool) -> tuple[Extracted, tuple[str, ...]]:
     repairs: list[str] = []
     blocks = []
+    repair = needs_ftfy_in_any([block.text for block in extracted.blocks], ascii_fold)  # one look, not one per line
     for block in extracted.blocks:
-        fixed, steps = repair_text(block.text, ascii_fold)
+        fixed, steps = repair_text(block.text, ascii_fold) if repair else (block.text, ())
         repairs += steps
         fixed = normalize_lines(fixed)
         if fixed:
-            blocks.append(Block(fixed, block.type))
+            unchanged = fixed == block.text and block.language is None and block.decision is None
+            blocks.append(block if unchanged else Block(fixed, block.type))  # nearly every block: no copy
     title = None
     if extracted.title:
         title, steps = repair_text(extracted.title, ascii_fold)
@@ -191,7 +193,9 @@ def _retype_text_lines(blocks: list[Block], config: ExtractConfig) -> list[Block
     for position, i in enumerate(kept):
         if out[i].type in (BlockType.PARAGRAPH, BlockType.HEADING):
             below = out[kept[position + 1]].text if position + 1 < len(kept) else None
-            out[i] = dataclasses.replace(out[i], type=classify_line(out[i].text, below, config))
+            retyped = classify_line(out[i].text, below, config)
+            if retyped is not out[i].type:  # the same block otherwise: no copy, and ``==`` sees it at once
+                out[i] = dataclasses.replace(out[i], type=retyped)
     return out
 
 

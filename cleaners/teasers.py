@@ -91,8 +91,9 @@ def is_teaser_headline(text: str, max_words: int = 30) -> bool:
     True
     """
     # split(None, n) stops after n + 1 words: enough to tell whether there are more than n
-    return (len(text) <= 40 * max_words and 2 <= len(text.split(None, max_words)) <= max_words
-            and not _SENTENCE_END.search(text))
+    # the ending first: it rules out most prose without cutting it into words
+    return (len(text) <= 40 * max_words and not _SENTENCE_END.search(text)
+            and 2 <= len(text.split(None, max_words)) <= max_words)
 
 
 def is_section_label(text: str, max_words: int = 6) -> bool:
@@ -124,8 +125,10 @@ def is_title_cased_headline(text: str, config: TeaserConfig = TeaserConfig()) ->
     >>> is_title_cased_headline("Eat every 2–3 hours")
     False
     """
+    if not is_teaser_headline(text, config.headline_max_words):  # first: it splits a long text only so far
+        return False
     words = text.split()
-    if len(words) < config.headline_min_words or not is_teaser_headline(text, config.headline_max_words):
+    if len(words) < config.headline_min_words:
         return False
     long_words = [w for w in words if len(w) >= 4 and w[0].isalpha()]
     return bool(long_words) and sum(w[0].isupper() for w in long_words) >= 0.75 * len(long_words)
@@ -152,11 +155,16 @@ def starts_with_headline(text: str, config: TeaserConfig = TeaserConfig()) -> bo
     words = text.split(None, max(config.headline_summary_min_words, config.headline_summary_head))
     if len(words) < config.headline_summary_min_words:
         return False
-    if any(w in ("—", "–", "-", "--") for w in words[: config.headline_summary_head]):
-        return False  # a dateline ("SAN FRANCISCO (AP) — Pacific Gas & Electric Co. was…") opens an article
-    head = [w.strip("\"'‘’“”()[]$€£,:;") for w in words[: config.headline_summary_head]]
-    content = [w for w in head if w and not w.isdigit() and w.lower() not in _SMALL_WORDS]
-    return bool(content) and all(w[0].isupper() or not w[0].isalpha() for w in content)
+    content = 0
+    for word in words[: config.headline_summary_head]:  # any of these failing decides: prose fails on its first word or two
+        if word in ("—", "–", "-", "--"):
+            return False  # a dateline ("SAN FRANCISCO (AP) — Pacific Gas & Electric Co. was…") opens an article
+        word = word.strip("\"'‘’“”()[]$€£,:;")
+        if word and not word.isdigit() and word.lower() not in _SMALL_WORDS:
+            if word[0].isalpha() and not word[0].isupper():
+                return False
+            content += 1
+    return content > 0
 
 
 def _headline_run_end(kept: list[Block], start: int, config: TeaserConfig) -> int:

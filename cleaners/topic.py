@@ -84,7 +84,7 @@ def content_terms(text: str, language: str | None) -> set[str]:
     ['baker', 'miller']
     """
     stop = STOPWORDS.get(language or "", frozenset())
-    return {t for t in _TERM.findall(text.lower()) if t not in stop}
+    return set(_TERM.findall(text.lower())).difference(stop)
 
 
 def topical_score(terms: set[str], core: Counter[str], own: int = 0) -> tuple[float, list[str]]:
