@@ -65,10 +65,9 @@ _READ_ALSO = (
 _LABEL = re.compile(
     r"^\W*(?:news|latest(?: news)?|related(?: (?:news|stories|articles|posts|content))?|more (?:news|stories|articles|from (?:the )?\w+(?: \w+){0,3}|on this(?: topic)?)"
     r"|(?:latest|top|more|recent|breaking|local|weather|sports?|business|entertainment|tech) (?:headlines|stories|videos|news|sports)"
-    r"|most (?:read|popular|viewed|shared)|you (?:may|might) (?:also )?like|recommended(?: for you)?|(?:also|read) (?:read|also|more)|see also"
-    r"|trending(?: now)?|top stories|editor'?s picks|nachrichten|aktuell|lesen sie auch|mehr zum thema|das könnte sie auch interessieren"
-    r"|meistgelesen|weitere artikel|à lire aussi|lire aussi|sur le même sujet|les plus lus|actualités|te puede interesar|noticias(?: relacionadas)?"
-    r"|más leídas|también te puede interesar|lee también|artículos relacionados|" + _READ_ALSO + r")\W*$",
+    r"|most (?:read|popular|viewed|shared)|you (?:may|might) like|recommended(?: for you)?|also more|read more"
+    r"|trending(?: now)?|top stories|editor'?s picks|nachrichten|aktuell|meistgelesen|les plus lus|actualités"
+    r"|noticias(?: relacionadas)?|más leídas|artículos relacionados|" + _READ_ALSO + r")\W*$",
     re.I,
 )
 #: A "read also" lead-in and the linked story's headline on one line ("Lea también: Impiden ingreso a…").
