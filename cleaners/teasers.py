@@ -61,6 +61,8 @@ _READ_ALSO = (
     r"|lea (?:también|más)|lee (?:también|más)|(?:también )?(?:le|te) puede interesar|puede interesarte|mire|vea (?:también|más)"
     r"|ver también|contenido relacionado|lea|leia (?:também|mais)|veja também|saiba mais|leggi anche"
     r"|czytaj (?:też|także|więcej)|zobacz (?:też|także)"
+    r"|puedes ver|mira|notas relacionadas|zum weiterlesen|weitere (?:artikel|beiträge) zum thema"
+    r"|lesen sie auch die folgenden (?:beiträge|artikel)"
 )
 _LABEL = re.compile(
     r"^\W*(?:news|latest(?: news)?|related(?: (?:news|stories|articles|posts|content))?|more (?:news|stories|articles|from (?:the )?\w+(?: \w+){0,3}|on this(?: topic)?)"
@@ -71,7 +73,7 @@ _LABEL = re.compile(
     re.I,
 )
 #: A "read also" lead-in and the linked story's headline on one line ("Lea también: Impiden ingreso a…").
-_RELATED_LINK = re.compile(r"^\W*(?:related|" + _READ_ALSO + r")\s*[:|»>–—-]\s*(?P<headline>\w.*)$", re.I)
+_RELATED_LINK = re.compile(r"^\W*(?:related|" + _READ_ALSO + r")\s*[:|»>–—-]\s*(?P<headline>\S.*)$", re.I)
 
 
 def is_truncated(text: str) -> bool:

@@ -235,6 +235,7 @@ def test_ends_summary_is_the_regex_searched_over_the_whole_text():
     "Lesen Sie auch: Neue Brücke über den Rhein eröffnet",
     "À lire aussi : Le marché du travail est-il trop rigide ?",
     "[Related: Salesforce Dreamforce Keynote: AI, Integration, Alicia Keys And Protestors ]",
+    "PUEDES VER: ¿Qué es la Sunedu, la entidad que supervisa a las universidades?",
 ])
 def test_a_read_also_line_in_the_middle_of_an_article_is_a_related_link(line):
     blocks = _marked([ARTICLE[0], line, ARTICLE[1]])
@@ -255,7 +256,8 @@ def test_an_article_sentence_starting_like_a_lead_in_is_not_a_related_link(line)
 
 
 @pytest.mark.parametrize("label", ["Das könnte Sie auch interessieren", "Auch interessant", "Schon gelesen?",
-                                   "Le puede interesar", "You may also like", "Zobacz także"])
+                                   "Le puede interesar", "You may also like", "Zobacz także", "Zum Weiterlesen:",
+                                   "NOTAS RELACIONADAS"])
 def test_a_label_with_nothing_after_it_is_dangling(label):
     blocks = _marked(ARTICLE + [label])
     assert _rules(blocks) == ["kept", "kept", "dangling_label"]
