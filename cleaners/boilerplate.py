@@ -131,6 +131,9 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"zur startseite", r"weiterlesen", r"mehr zum thema", r"lire la suite", r"accueil", r"leer más", r"inicio",
         r"(?:related|tags|topics|categories|filed under)\s*:.*", r"comments?(?: \(\d+\))?", r"\d+ comments?", r"leave a (?:comment|reply)",
         r"click here(?:\W+\w+){0,6}", r"(?:watch|listen)(?: now| live)?", r"top(?: stories)?", r"trending(?: now)?",
+        # media and widget controls left alone on a line
+        r"close", r"videos?", r"photos?", r"(?:view|show|hide|load) (?:all )?comments", r"back to (?:the )?gallery",
+        r"view pdf(?:/print mode)?",
     )),
     ("byline", _rx(
         r"(?:by|von|par|por)\s+(?-i:[A-ZÀ-Ý][\w.'’-]+(?:\s+(?:[A-ZÀ-Ý][\w.'’-]+|and|und|et|y|&|,)){0,6})(?:\s*[|,–-]\s*[^.!?]{0,60})?",

@@ -82,6 +82,10 @@ DROPPED = [
     ("Siguenos en Telegram, Instagram, Facebook y Twitter", "navigation"),
     ("Folgen Sie uns auf Instagram", "navigation"),
     ("Sie sind aktuell nicht eingeloggt.", "navigation"),
+    ("Video", "navigation"),
+    ("Close", "navigation"),
+    ("View Comments", "navigation"),
+    ("Back to Gallery", "navigation"),
     # widget leftovers
     ("Teilen mit:", "share"),
     ("Gefällt mir", "share"),
@@ -134,6 +138,8 @@ KEPT = [
     "http://www.shia-explained.com/my/archives/2364",  # a source the article lists
     "www.cdc.gov/flu",
     "Follow us to stay up to date on industry trends.",  # no "on/auf/en/sur <channel>"
+    "Video of the arrest was shared widely on social media.",
+    "Close to 300 people attended the vigil on Sunday.",
     "Sources said the talks would resume on Monday.",  # a sentence, no "Source:"
     "Quelle der Daten ist das Statistische Bundesamt, das die Zahlen am Montag veröffentlichte.",
 ]
