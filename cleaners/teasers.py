@@ -224,7 +224,7 @@ def _find_runs(kept: list[Block], config: TeaserConfig, fmt: str) -> list[tuple[
         label = is_section_label(kept[i].text, config.label_max_words)
         body = i + 1 if label else i
         if label and body == len(kept):
-            runs.append((i, body, "dangling_label", {"label": None, "text": kept[i].text}))
+            runs.append((i, body, "dangling_label", {"label": kept[i].text}))
             break
         end, pairs = _pair_run_end(kept, body, config)
         needed = config.min_pairs_with_label if label else config.min_pairs
@@ -264,7 +264,7 @@ def mark_teasers(blocks: Iterable[Block], config: TeaserConfig = TeaserConfig(),
     kept = [out[i] for i in kept_index]
     for start, end, rule, evidence in _find_runs(kept, config, fmt):
         for k in range(start, end):
-            is_label = evidence.get("label") is not None and k == start
+            is_label = k == start and evidence.get("label") is not None and rule != "dangling_label"
             out[kept_index[k]] = out[kept_index[k]].drop(
                 STEP, Reason.TEASER, rule="section_label" if is_label else rule, run_blocks=end - start, **evidence
             )

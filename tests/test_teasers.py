@@ -262,7 +262,7 @@ def test_a_label_with_nothing_after_it_is_dangling(label):
     blocks = _marked(ARTICLE + [label])
     assert _rules(blocks) == ["kept", "kept", "dangling_label"]
     assert blocks[-1].decision.reason is Reason.TEASER
-    assert blocks[-1].decision.evidence["text"] == label
+    assert blocks[-1].decision.evidence["label"] == label
 
 
 def test_a_label_followed_by_the_article_is_not_dangling():
