@@ -275,7 +275,7 @@ class WindowConfig(NamedTuple):
     #: line with the site name cut off), the best window starting at the headline replaces it
     #: if it scores at least this share of the window's score (0: never).
     title_anchor_min_share: float = 0.3
-    #: A headline at most this many kept lines above the window is the window's own.
+    #: A headline at most this many lines (kept, or dropped by a rule) above the window is the window's own.
     title_anchor_reach: int = 10
     #: Share of the title's words a line must contain (and the title of its) to be its headline.
     title_anchor_overlap: float = 0.8
@@ -412,7 +412,7 @@ def headline_lines(blocks: list[Block], kept_index: list[int], config: WindowCon
         return []
     found = []
     for k, i in enumerate(kept_index):
-        if i == 0:
+        if i == 0 or not blocks[i].kept:
             continue
         lowered = blocks[i].text.lower()
         if sum(map(lowered.__contains__, title)) < config.title_anchor_overlap * len(title):
@@ -443,7 +443,8 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
     """Mark kept blocks before and after the main content window dropped (rule ``outside_main_content``).
 
     The window applies only to page dumps: text in which some line already matched a
-    boilerplate rule. Clean article text is left whole.
+    boilerplate rule. Clean article text is left whole. Lines a rule dropped take part in the
+    search as gaps (non-prose lines): the page's chrome between two stretches of prose parts them.
 
     >>> blocks = [Block(t) for t in ["Home", "A long first sentence of the story that goes on and on.", "About us"]]
     >>> mark_outside_main_content(blocks) == blocks
@@ -455,8 +456,10 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
     out = list(blocks)
     if not any(b.decision is not None and b.decision.step == STEP for b in out):
         return out  # no leftover of a page anywhere: clean article text, not a page dump
-    kept_index = [i for i, b in enumerate(out) if b.kept]
-    texts = [out[i].text for i in kept_index]
+    # The lines searched: kept ones, and those a rule above dropped, read as empty (a gap: a
+    # share bar or a "Related" label between the story and a list of teasers still parts them).
+    kept_index = [i for i, b in enumerate(out) if b.kept or b.decision.step == STEP]
+    texts = [out[i].text if out[i].kept else "" for i in kept_index]
     values = _line_values(texts, config)
     window, headline = _anchored_window(values, _best_window(values), headline_lines(out, kept_index, config), config)
     start, end, score = window
@@ -465,10 +468,13 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
     span = range(kept_index[start], kept_index[end - 1] + 1)
     dropped_markers = sum(not out[i].kept and bool(_COMMENT_MARKER.match(out[i].text)) for i in span)
     cut = _comment_cut(texts, values, start, end, config, dropped_markers)
-    window = [kept_index[start], kept_index[cut - 1]]
+    inside = [i for i in kept_index[start:cut] if out[i].kept]
+    window = [inside[0], inside[-1]]
     window_score = round(score, 1)
     anchor = {} if headline is None else {"under_headline": kept_index[headline]}
     for k, i in enumerate(kept_index):
+        if not out[i].kept:
+            continue
         if cut <= k < end:
             out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="comment_section", marker=texts[cut], window=window)
         elif k < start or k >= end:

@@ -363,16 +363,19 @@ def test_quotes_introduced_by_said_are_not_a_thread():
 
 def test_a_comment_count_dropped_by_another_rule_still_marks_the_thread():
     """'[ 3 comments ]' is dropped as navigation; with 'Top Rated Comments' it makes a thread."""
-    lines = ["Home", STORY_LINE, STORY_LINE.replace("Tuesday", "Monday"), "[ 3 comments ]", "Top Rated Comments",
+    lines = ["Home", STORY_LINE, STORY_LINE.replace("Tuesday", "Monday"), STORY_LINE.replace("Tuesday", "Friday"),
+             "[ 3 comments ]", "Top Rated Comments",
              "Woyzeck", "2 days ago at 07:52 am",
-             "It is good to see the council finally spending money on the schools in the old town centre.",
+             "It is good to see the council finally spending money on the schools in the old town centre, "
+             "after years of promises made before every election and forgotten the morning after it, by all of them.",
              "Nick", "2 days ago at 07:47 am",
-             "I think we will see similar budgets in the other towns, and the libraries should be next in line."]
+             "I think we will see similar budgets in the other towns, and the libraries should be next in line, "
+             "since their roofs leak and their books are older than most of the children who are meant to read them."]
     marked = mark_outside_main_content(mark_boilerplate([Block(t) for t in lines]))
-    assert [b.kept for b in marked][:3] == [False, True, True]
-    rules = [b.decision.evidence["rule"] for b in marked[3:]]
+    assert [b.kept for b in marked][:4] == [False, True, True, True]
+    rules = [b.decision.evidence["rule"] for b in marked[4:]]
     assert rules[:2] == ["navigation", "comment_section"] and "timestamp" in rules
-    assert not any(b.kept for b in marked[3:])
+    assert not any(b.kept for b in marked[4:])
 
 
 @pytest.mark.parametrize(("line", "rule"), [
@@ -432,3 +435,25 @@ def test_a_far_headline_does_not_stretch_the_window_over_teasers():
     lines = [PAGE_TITLE, "Login", HEADLINE] + teasers + body
     marked = mark_outside_main_content(mark_boilerplate([Block(t) for t in lines]))
     assert [b.text for b in marked if b.kept] == body
+
+
+def test_lines_other_rules_dropped_part_the_story_from_teaser_summaries():
+    """A share bar and a cookie line between the story and a column of teaser summaries are
+    gaps in the window, as they are on the page: the summaries below them stay outside."""
+    story = [STORY_LINE, STORY_LINE.replace("Tuesday", "Monday"),
+             "The mayor said the first schools would receive the money before the end of the year."]
+    chrome = ["Share on Facebook", "Tweet", "Email", "Print this article", "We use cookies to improve your experience."]
+    teasers = ["Flooded roads closed",
+               "Heavy rain flooded three roads in the north of the county overnight, and police asked drivers to stay away.",
+               "Library reopens",
+               "The old library on Main Street reopened on Saturday after a renovation that took almost two years."]
+    marked = mark_outside_main_content(mark_boilerplate([Block(t) for t in ["Home"] + story + chrome + teasers]))
+    assert [b.text for b in marked if b.kept] == story
+    assert [b.decision.evidence["rule"] for b in marked[4:9]] == ["share", "share", "share", "share", "cookie"]
+    summary = marked[10].decision
+    assert summary.reason is Reason.BOILERPLATE
+    assert summary.evidence["rule"] == "outside_main_content" and summary.evidence["side"] == "after"
+    assert summary.evidence["window"] == [1, 3]
+    # without the dropped lines between them, the summaries join the story's window
+    joined = mark_outside_main_content(mark_boilerplate([Block(t) for t in ["Home"] + story + teasers]))
+    assert [b.text for b in joined if b.kept] == story + teasers
