@@ -17,7 +17,7 @@ from typing import Iterable, NamedTuple
 
 from .types import Block, BlockType, Reason
 
-__all__ = ["BoilerplateConfig", "RULES", "match_rule", "mark_boilerplate", "mark_menus"]
+__all__ = ["BoilerplateConfig", "RULES", "announces_list", "match_rule", "mark_boilerplate", "mark_menus"]
 
 STEP = "boilerplate"
 
@@ -388,6 +388,39 @@ def _comment_cut(texts: list[str], line_values: list[float], start: int, end: in
     return end
 
 
+_ANNOUNCES_LIST = re.compile(r"^\W*\w\S*(?:\s+\S+){2,}?.*\w\W{0,2}:\s*$")
+
+
+def announces_list(text: str) -> bool:
+    """A line introducing what follows with a colon, three words or more ("The tour dates:"):
+    the title-cased lines below it are the article's own list, not a run of teaser headlines.
+
+    >>> announces_list("The Doobie Brothers 50th Anniversary Tour 2020 dates:"), announces_list("Related:")
+    (True, False)
+    """
+    return len(text) < 400 and _ANNOUNCES_LIST.match(text) is not None
+
+
+def _list_below(texts: list[str], end: int) -> tuple[int, int | None]:
+    """The window's end stretched over a list its last line, or the line right below it,
+    announces (:func:`announces_list`): every line down to the first gap (a line a rule dropped,
+    such as a share bar), when there are two or more. Also the announcing line's position.
+
+    >>> _list_below(["The tour dates:", "June 9 -- Tampa, FL", "June 10 -- Atlanta, GA", "", "About us"], 1)
+    (3, 0)
+    """
+    if announces_list(texts[end - 1]):
+        intro = end - 1
+    elif end < len(texts) and announces_list(texts[end]):
+        intro = end
+    else:
+        return end, None
+    last = intro + 1
+    while last < len(texts) and texts[last]:
+        last += 1
+    return (last, intro) if last - intro > 2 else (end, None)
+
+
 _TITLE_SEPARATOR = re.compile(r"\s+(?:[-–—|:·•»]|::)\s+")
 _TITLE_WORD = re.compile(r"\w+")
 
@@ -465,6 +498,7 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
     start, end, score = window
     if end == 0:
         return out
+    end, list_intro = _list_below(texts, end)
     span = range(kept_index[start], kept_index[end - 1] + 1)
     dropped_markers = sum(not out[i].kept and bool(_COMMENT_MARKER.match(out[i].text)) for i in span)
     cut = _comment_cut(texts, values, start, end, config, dropped_markers)
@@ -478,6 +512,8 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
         if cut <= k < end:
             out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="comment_section", marker=texts[cut], window=window)
         elif k < start or k >= end:
+            side = {"side": "before"} if k < start else {"side": "after"} if list_intro is None else {
+                "side": "after", "list_after": kept_index[list_intro]}
             out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="outside_main_content", window=window,
-                                 window_score=window_score, side="before" if k < start else "after", **anchor)
+                                 window_score=window_score, **side, **anchor)
     return out

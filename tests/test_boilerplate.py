@@ -457,3 +457,23 @@ def test_lines_other_rules_dropped_part_the_story_from_teaser_summaries():
     # without the dropped lines between them, the summaries join the story's window
     joined = mark_outside_main_content(mark_boilerplate([Block(t) for t in ["Home"] + story + teasers]))
     assert [b.text for b in joined if b.kept] == story + teasers
+
+
+def test_a_list_announced_at_the_windows_end_stays_down_to_the_next_gap():
+    """The tour dates below "...dates:" are short, unpunctuated lines (each a gap for the
+    window): the announcing line carries the window over them, down to the share bar."""
+    story = [STORY_LINE, STORY_LINE.replace("Tuesday", "Monday"),
+             "The band will play thirty dates, its first tour together in nearly a decade."]
+    dates = ["June 9 -- Coral Sky Amphitheatre, West Palm Beach, FL", "June 10 -- Credit Union Amphitheatre, Tampa, FL",
+             "June 14 -- Ameris Bank Amphitheatre, Alpharetta, GA"]
+    footer = ["Share on Facebook", "Magazine", "Customer Service"]
+    lines = ["Home"] + story + ["The 2020 tour dates:"] + dates + footer
+    marked = mark_outside_main_content(mark_boilerplate([Block(t) for t in lines]))
+    assert [b.text for b in marked if b.kept] == story + ["The 2020 tour dates:"] + dates
+    after = marked[-1].decision
+    assert after.evidence["rule"] == "outside_main_content" and after.evidence["side"] == "after"
+    assert after.evidence["list_after"] == 4 and after.evidence["window"] == [1, 7]
+    # without the announcing line the dates are gaps after the story, outside the window
+    plain = mark_outside_main_content(mark_boilerplate([Block(t) for t in ["Home"] + story + dates + footer]))
+    assert [b.text for b in plain if b.kept] == story
+    assert "list_after" not in plain[-1].decision.evidence
