@@ -285,7 +285,10 @@ class WindowConfig(NamedTuple):
     comment_thread_markers: int = 2
 
 
-_SENTENCE_END = re.compile(r"[.!?…。！？\"”’»)]\s*$")
+#: How a line of prose ends: a full stop, a question or exclamation mark, a closing quote or
+#: bracket, a colon (a sentence introducing a quote or a list: "The ministry said in a
+#: statement:"), or an emoji (a blog's sentence ends with one: "We hope to see you soon 🙂").
+_SENTENCE_END = re.compile(r"(?:[.!?…。！？\"”’»):]|[\U0001F300-\U0001FAFF\u2600-\u27BF]\ufe0f?)\s*$")
 _NO_SPACE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
 
 

@@ -477,3 +477,31 @@ def test_a_list_announced_at_the_windows_end_stays_down_to_the_next_gap():
     plain = mark_outside_main_content(mark_boilerplate([Block(t) for t in ["Home"] + story + dates + footer]))
     assert [b.text for b in plain if b.kept] == story
     assert "list_after" not in plain[-1].decision.evidence
+
+
+def test_lines_ending_in_an_emoji_or_a_colon_are_prose():
+    from cleaners.boilerplate import _line_value
+
+    config = WindowConfig()
+    for prose in ("We will always strive to make Korean culture known around the world 🙂",
+                  "Try something new with your partner this weekend 😉",
+                  "HAYWARD, Calif. (AP) — The Latest on a deadly stabbing on a commuter train (all times local):"):
+        assert _line_value(prose, config) == len(prose.split())  # its words (an emoji apart counts as one)
+    for not_prose in ("Related:", "Bugs fixed", "Share 👍", "Top stories:"):
+        assert _line_value(not_prose, config) == -config.gap_penalty
+
+
+def test_a_blog_post_ending_its_sentences_with_emojis_wins_over_a_poll():
+    post = ["Dare to Play 3 / October pack", "What's new in the September pack?",
+            "New tasks for the game, and more questions for your opponent 😉",
+            "Try something new with your couple this weekend, there are hundreds of tasks 🙂",
+            "You recently started dating and want to get to know each other much better 😍"]
+    poll = ["Have you already played the new version of the game, and did your friends like it?",
+            "I do not have anyone to play with (41%, 1,680 Votes)", "Yes, the game is cool (29%, 1,186 Votes)"]
+    chrome = ["Share on Facebook", "Twitter", "Previous Post", "Next Post", "Leave a comment", "Author's column", "Polls"]
+    lines = ["Home", "Blog"] + post + chrome + poll + ["Loading ..."]
+    marked = mark_outside_main_content(mark_boilerplate([Block(t) for t in lines]))
+    assert [b.text for b in marked if b.kept] == post[1:]
+    vote = next(b for b in marked if b.text == poll[1]).decision
+    assert vote.evidence["rule"] == "outside_main_content" and vote.evidence["side"] == "after"
+    assert vote.evidence["window"] == [3, 6]
