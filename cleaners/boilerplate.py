@@ -283,6 +283,14 @@ class WindowConfig(NamedTuple):
     comment_min_share: float = 0.5
     #: ...or, when the window holds this many markers (a thread), after any prose.
     comment_thread_markers: int = 2
+    #: The window's tail is a list of teasers, not the article, when it starts at a gap of this
+    #: many lines or more after this share of the window's prose, holds at least this many
+    #: lines, of which under this share are prose, never two of them in a row (a headline, a
+    #: byline, a date and a one-line summary, over and over).
+    sparse_tail_min_gap: int = 2
+    sparse_tail_after_share: float = 0.5
+    sparse_tail_min_lines: int = 8
+    sparse_tail_max_prose_share: float = 0.3
 
 
 #: How a line of prose ends: a full stop, a question or exclamation mark, a closing quote or
@@ -424,6 +432,31 @@ def _list_below(texts: list[str], end: int) -> tuple[int, int | None]:
     return (last, intro) if last - intro > 2 else (end, None)
 
 
+def _sparse_tail(values: list[float], start: int, end: int, config: WindowConfig) -> tuple[int, dict]:
+    """Where the window's sparse tail begins (a list of teasers: single prose lines among many
+    others, see ``WindowConfig.sparse_tail_*``), else ``end``; and the tail's counts.
+
+    >>> story = [16.0, 18.0, 15.0]
+    >>> unit = [-8.0, -8.0, -8.0, 12.0]  # headline, byline, date, one-line summary
+    >>> _sparse_tail(story + unit * 3, 0, 15, WindowConfig())
+    (3, {'lines': 12, 'prose_lines': 3})
+    """
+    window = values[start:end]
+    total, seen = sum(max(v, 0.0) for v in window), 0.0
+    for offset in range(1, len(window)):
+        seen += max(window[offset - 1], 0.0)
+        if window[offset - 1] <= 0 or window[offset] > 0 or seen < config.sparse_tail_after_share * total:
+            continue  # a cut goes where a gap follows prose, after enough of the window's prose
+        tail = window[offset:]
+        if len(tail) < config.sparse_tail_min_lines or any(v > 0 for v in tail[:config.sparse_tail_min_gap]):
+            continue
+        prose = sum(v > 0 for v in tail)
+        paired = any(a > 0 and b > 0 for a, b in zip(tail, tail[1:]))
+        if not paired and prose < config.sparse_tail_max_prose_share * len(tail):
+            return start + offset, {"lines": len(tail), "prose_lines": prose}
+    return end, {}
+
+
 _TITLE_SEPARATOR = re.compile(r"\s+(?:[-–—|:·•»]|::)\s+")
 _TITLE_WORD = re.compile(r"\w+")
 
@@ -505,7 +538,9 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
     span = range(kept_index[start], kept_index[end - 1] + 1)
     dropped_markers = sum(not out[i].kept and bool(_COMMENT_MARKER.match(out[i].text)) for i in span)
     cut = _comment_cut(texts, values, start, end, config, dropped_markers)
-    inside = [i for i in kept_index[start:cut] if out[i].kept]
+    # above the comments, a tail of teasers (an announced list at the end is the article's)
+    tail, tail_counts = _sparse_tail(values, start, cut, config) if list_intro is None else (cut, {})
+    inside = [i for i in kept_index[start:tail] if out[i].kept]
     window = [inside[0], inside[-1]]
     window_score = round(score, 1)
     anchor = {} if headline is None else {"under_headline": kept_index[headline]}
@@ -514,6 +549,8 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
             continue
         if cut <= k < end:
             out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="comment_section", marker=texts[cut], window=window)
+        elif tail <= k < cut:
+            out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="sparse_tail", window=window, **tail_counts)
         elif k < start or k >= end:
             side = {"side": "before"} if k < start else {"side": "after"} if list_intro is None else {
                 "side": "after", "list_after": kept_index[list_intro]}

@@ -505,3 +505,52 @@ def test_a_blog_post_ending_its_sentences_with_emojis_wins_over_a_poll():
     vote = next(b for b in marked if b.text == poll[1]).decision
     assert vote.evidence["rule"] == "outside_main_content" and vote.evidence["side"] == "after"
     assert vote.evidence["window"] == [3, 6]
+
+
+FEED = [  # headline, author, date (a timestamp rule drops it), one-line summary: over and over
+    "Carlos Ghosn and the dark side of Japanese justice", "Anthony Ghosn", "Wednesday November 20, 2019",
+    "Our family always celebrates anniversaries, but not this week, because a year ago on Tuesday our father was "
+    "arrested in Tokyo and held for months without charge, and he is still waiting for a trial that may never come.",
+    "Why Joker Was the Hit of the Autumn", "Madeline Fry", "Wednesday November 20, 2019",
+    "Joker killed at the box office this autumn, and the reasons for its success say a lot about the audience that "
+    "went to see it, about the films that studios make now, and about the ones they have stopped making.",
+    "Kurt Volker throws Rudy Giuliani under the bus", "Kaylee McGhee", "Tuesday November 19, 2019",
+    "Kurt Volker, a former special envoy to Ukraine, has been tied to what the acting ambassador to Ukraine called "
+    "an irregular channel of diplomacy, run outside the State Department by the president's personal lawyer.",
+]
+
+
+def test_a_tail_of_one_line_summaries_among_headlines_and_dates_is_a_sparse_tail():
+    story = [STORY_LINE, STORY_LINE.replace("Tuesday", "Monday"), STORY_LINE.replace("Tuesday", "Friday"),
+             "The mayor said the first schools would receive the money before the end of the year, as promised, and "
+             "that the rest would follow in the spring, once the council had approved the plans of each school.",
+             "Parents who had campaigned for the budget for three years welcomed the vote, but said they would watch "
+             "closely how the money is spent, and whether the repairs promised for the oldest buildings start on time."]
+    lines = ["Home"] + story + ["More from the Examiner"] + FEED
+    marked = mark_outside_main_content(mark_boilerplate([Block(t) for t in lines]))
+    assert [b.text for b in marked if b.kept] == story
+    summary = next(b for b in marked if b.text == FEED[3]).decision
+    assert summary.reason is Reason.BOILERPLATE and summary.evidence["rule"] == "sparse_tail"
+    assert summary.evidence["window"] == [1, 5]
+    assert summary.evidence["lines"] == 13 and summary.evidence["prose_lines"] == 3  # label + 12 feed lines
+    assert next(b for b in marked if b.text == FEED[2]).decision.evidence["rule"] == "timestamp"
+
+
+def test_an_article_with_a_subheading_over_each_paragraph_is_no_sparse_tail():
+    story = [STORY_LINE, STORY_LINE.replace("Tuesday", "Monday"), STORY_LINE.replace("Tuesday", "Friday")]
+    sections = []
+    for n, topic in enumerate(["Libraries", "Swimming pools", "Bus lanes", "Street lights", "Parks"]):
+        sections += [f"{topic} next", f"The {topic.lower()} get their share of the budget as well, the mayor said on day {n}."]
+    marked = mark_outside_main_content(mark_boilerplate([Block(t) for t in ["Home"] + story + sections + ["About us"]]))
+    assert [b.text for b in marked if b.kept] == story + sections
+    assert not any(b.decision and b.decision.evidence.get("rule") == "sparse_tail" for b in marked)
+
+
+def test_the_sparse_tail_counts_its_lines():
+    from cleaners.boilerplate import _sparse_tail
+
+    story, unit = [16.0, 18.0, 15.0], [-8.0, -8.0, -8.0, 12.0]
+    assert _sparse_tail(story + unit * 3, 0, 15, WindowConfig()) == (3, {"lines": 12, "prose_lines": 3})
+    paired = [-8.0, -8.0, 30.0, 25.0]  # two prose lines in a row: the article's paragraphs
+    assert _sparse_tail(story + paired * 3, 0, 15, WindowConfig()) == (15, {})
+    assert _sparse_tail(story + unit, 0, 7, WindowConfig()) == (7, {})  # too short to judge
