@@ -291,6 +291,9 @@ class WindowConfig(NamedTuple):
     sparse_tail_after_share: float = 0.5
     sparse_tail_min_lines: int = 8
     sparse_tail_max_prose_share: float = 0.3
+    #: This many consecutive lines numbered 1, 2, 3... with two numbers or more each are the
+    #: rows of a table (standings, a calendar) and count as prose.
+    table_min_rows: int = 5
 
 
 #: How a line of prose ends: a full stop, a question or exclamation mark, a closing quote or
@@ -317,8 +320,47 @@ def _line_value(text: str, config: WindowConfig) -> float:
 
 
 def _line_values(texts: list[str], config: WindowConfig) -> list[float]:
-    """:func:`_line_value` of each line: computed once per dump, read by every window search."""
-    return [_line_value(text, config) for text in texts]
+    """:func:`_line_value` of each line, the rows of a ranked table (:func:`ranked_rows`)
+    counted as prose: computed once per dump, read by every window search."""
+    values = [_line_value(text, config) for text in texts]
+    return _as_prose(texts, values, ranked_rows(texts, values, config))
+
+
+def _as_prose(texts: list[str], values: list[float], runs: list[range]) -> list[float]:
+    """``values`` with the lines of ``runs`` valued as prose (their words)."""
+    values = list(values)
+    for run in runs:
+        for k in run:
+            values[k] = _word_count(texts[k])
+    return values
+
+
+_LEADING_NUMBER = re.compile(r"^\W{0,3}(\d{1,3})(?!\d)")
+_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,:]\d+)*(?:st|nd|rd|th|a|º|ª|%)?(?!\w)")
+
+
+def ranked_rows(texts: list[str], values: list[float], config: WindowConfig) -> list[range]:
+    """Runs of ``table_min_rows`` or more non-prose lines each opening with the number after
+    the previous line's and holding two numbers or more: the rows of a ranking, a standings
+    table or a calendar, the content of a page without sentences (``values``: the lines'
+    :func:`_line_value`).
+
+    >>> ranked_rows(["Pos. Driver Points", "1 Kyle Busch 5040 5", "2 Martin Truex Jr. 5035 7",
+    ...              "3 Kevin Harvick 5033 4", "4 Denny Hamlin 5027 6", "5 Joey Logano 2380 2", "About us"],
+    ...             [-8.0] * 7, WindowConfig())
+    [range(1, 6)]
+    """
+    runs, start, previous = [], 0, None
+    for k, text in enumerate(texts + [""]):
+        match = _LEADING_NUMBER.match(text) if k < len(texts) and values[k] < 0 else None
+        number = int(match.group(1)) if match and len(_NUMBER.findall(text)) >= 2 else None
+        if number is not None and previous is not None and number == previous + 1:
+            previous = number
+            continue
+        if k - start >= config.table_min_rows and previous is not None:
+            runs.append(range(start, k))
+        start, previous = k, number
+    return runs
 
 
 def main_content_window(texts: list[str], config: WindowConfig = WindowConfig()) -> tuple[int, int, float]:
@@ -529,7 +571,9 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
     # share bar or a "Related" label between the story and a list of teasers still parts them).
     kept_index = [i for i, b in enumerate(out) if b.kept or b.decision.step == STEP]
     texts = [out[i].text if out[i].kept else "" for i in kept_index]
-    values = _line_values(texts, config)
+    values = [_line_value(text, config) for text in texts]
+    tables = ranked_rows(texts, values, config)
+    values = _as_prose(texts, values, tables)
     window, headline = _anchored_window(values, _best_window(values), headline_lines(out, kept_index, config), config)
     start, end, score = window
     if end == 0:
@@ -544,6 +588,9 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
     window = [inside[0], inside[-1]]
     window_score = round(score, 1)
     anchor = {} if headline is None else {"under_headline": kept_index[headline]}
+    # the rows of a ranked table the window holds, counted as its prose
+    rows = [[kept_index[run[0]], kept_index[run[-1]]] for run in tables if start <= run[0] and run[-1] < tail]
+    anchor.update({"table_rows": rows} if rows else {})
     for k, i in enumerate(kept_index):
         if not out[i].kept:
             continue

@@ -554,3 +554,36 @@ def test_the_sparse_tail_counts_its_lines():
     paired = [-8.0, -8.0, 30.0, 25.0]  # two prose lines in a row: the article's paragraphs
     assert _sparse_tail(story + paired * 3, 0, 15, WindowConfig()) == (15, {})
     assert _sparse_tail(story + unit, 0, 7, WindowConfig()) == (7, {})  # too short to judge
+
+
+STANDINGS = ["Pos. Driver Points Wins Poles", "1 Kyle Busch 5040 5 1", "2 Martin Truex Jr. 5035 7 0",
+             "3 Kevin Harvick 5033 4 6", "4 Denny Hamlin 5027 6 3", "5 Joey Logano 2380 2 3", "6 Ryan Blaney 2339 1 1"]
+
+
+def test_the_rows_of_a_ranked_table_count_as_prose():
+    """A standings page has no sentences but its table: numbered 1, 2, 3... rows of numbers win
+    the window over a sidebar's few sentences."""
+    sidebar = ["Click on the photo of our columnist to read his columns about Formula 1 and MotoGP.",
+               "Last column: the new champion is an animal, and everybody in the paddock knows it."]
+    lines = ["Home", "NASCAR standings", "Share this on WhatsApp",
+             "Final standings of the Cup Series in 2019 after 36 races:"] + STANDINGS + ["Share this on WhatsApp",
+             "Leave a comment", "Advertisement", "Columns"] + sidebar + ["© 2019 Autoracing. All rights reserved."]
+    marked = mark_outside_main_content(mark_boilerplate([Block(t) for t in lines]))
+    assert [b.text for b in marked if b.kept] == [lines[3]] + STANDINGS
+    column = next(b for b in marked if b.text == sidebar[0]).decision
+    assert column.evidence["rule"] == "outside_main_content" and column.evidence["side"] == "after"
+    assert column.evidence["table_rows"] == [[5, 10]]  # block indexes of the first and last row
+
+
+def test_numbered_headlines_and_unordered_numbers_are_no_table():
+    from cleaners.boilerplate import _line_value, ranked_rows
+
+    config = WindowConfig()
+    popular = ["1 Fire damages Fort Orange Club in Albany", "2 Best of the Capital Region 2019: Pizza",
+               "3 Photos: Crossgates Mall through the years", "4 Albany boutique hotel will be blast from past",
+               "5 Senator cancels Binghamton University visit", "6 Capital Region's first Costco proposed"]
+    prices = ["32GB iPhone 7 $73.00 $151.00", "64GB iPhone 8 $120.00 $210.00", "128GB iPhone X $240.00 $330.00",
+              "256GB iPhone XS $300.00 $410.00", "512GB iPhone 11 $350.00 $480.00"]
+    for lines in (popular, prices):  # one number a line; numbers that do not count up
+        assert ranked_rows(lines, [_line_value(t, config) for t in lines], config) == []
+    assert ranked_rows(STANDINGS, [_line_value(t, config) for t in STANDINGS], config) == [range(1, 7)]
