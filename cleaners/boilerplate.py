@@ -532,6 +532,51 @@ def _sparse_tail(values: list[float], start: int, end: int, config: WindowConfig
     return end, {}
 
 
+#: An author box's heading: "About Brigit Katz", "Sobre Carlos Nadalim", "Über Moritz Bachmann",
+#: "About the author" (a name of one to four capitalized words, or the words "the author").
+_AUTHOR_BOX = re.compile(
+    r"^\W*(?:(?:about|sobre|über|à propos de|acerca de|a proposito di)\s+(?P<name>(?-i:[A-ZÀ-Ý][\w.'’-]+)(?:\s+(?-i:[A-ZÀ-Ý][\w.'’-]+)){0,3})"
+    r"|about the author|sobre (?:o|a|el|la) autora?|über (?:den|die) autor(?:in)?|à propos de l'auteur(?:e)?)\W*$",
+    re.I,
+)
+
+
+def _is_author_box(heading: str, below: str) -> bool:
+    """``heading`` heads an author box and ``below`` is the bio: prose naming the author
+    (not a section such as "About Time" over the article's next paragraph).
+
+    >>> _is_author_box("About Brigit Katz", "Brigit Katz is a freelance writer based in Toronto.")
+    True
+    >>> _is_author_box("About Us", "We are a small team of reporters covering the city since 1998.")
+    False
+    """
+    match = _AUTHOR_BOX.match(heading) if len(heading) < 80 else None
+    if match is None or not below:
+        return False
+    return match["name"] is None or match["name"].split()[-1] in below
+
+
+def _author_box_cut(texts: list[str], line_values: list[float], start: int, end: int, config: WindowConfig) -> int:
+    """Where an author box begins inside the window ("About Brigit Katz" and the author's bio
+    below it) after ``comment_min_share`` of its prose, else ``end``.
+
+    >>> lines = ["The council approved the new budget for the schools on Tuesday evening.",
+    ...          "Work on the first schools will start in the spring, the mayor said.", "About Jane Doe",
+    ...          "Jane Doe is a freelance writer based in Toronto who covers education and city politics."]
+    >>> _author_box_cut(lines, _line_values(lines, WindowConfig()), 0, 4, WindowConfig())
+    2
+    """
+    values = [max(value, 0.0) for value in line_values[start:end]]
+    total, seen = sum(values), 0.0
+    for offset, value in enumerate(values):
+        text = texts[start + offset]
+        below = texts[start + offset + 1] if start + offset + 1 < end else ""
+        if seen >= config.comment_min_share * total and text and value == 0 and _is_author_box(text, below):
+            return start + offset
+        seen += value
+    return end
+
+
 _TITLE_SEPARATOR = re.compile(r"\s+(?:[-–—|:·•»]|::)\s+")
 _TITLE_WORD = re.compile(r"\w+")
 
@@ -615,8 +660,9 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
     span = range(kept_index[start], kept_index[end - 1] + 1)
     dropped_markers = sum(not out[i].kept and bool(_COMMENT_MARKER.match(out[i].text)) for i in span)
     cut = _comment_cut(texts, values, start, end, config, dropped_markers)
-    # above the comments, a tail of teasers (an announced list at the end is the article's)
-    tail, tail_counts = _sparse_tail(values, start, cut, config) if list_intro is None else (cut, {})
+    bio = _author_box_cut(texts, values, start, cut, config)
+    # above the comments and the author box, a tail of teasers (an announced list at the end is the article's)
+    tail, tail_counts = _sparse_tail(values, start, bio, config) if list_intro is None else (bio, {})
     inside = [i for i in kept_index[start:tail] if out[i].kept]
     window = [inside[0], inside[-1]]
     window_score = round(score, 1)
@@ -629,7 +675,9 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
             continue
         if cut <= k < end:
             out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="comment_section", marker=texts[cut], window=window)
-        elif tail <= k < cut:
+        elif bio <= k < cut:
+            out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="author_box", heading=texts[bio], window=window)
+        elif tail <= k < bio:
             out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="sparse_tail", window=window, **tail_counts)
         elif k < start or k >= end:
             side = {"side": "before"} if k < start else {"side": "after"} if list_intro is None else {

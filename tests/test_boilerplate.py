@@ -611,3 +611,23 @@ def test_a_paragraph_above_a_long_image_line_is_no_caption():
              "The photo: a storm over the bay, taken by a reader from her balcony on Sunday night."]
     marked = mark_boilerplate([Block(t) for t in lines])
     assert marked[0].kept and marked[2].kept
+
+
+def test_an_author_box_below_the_story_is_cut():
+    story = [STORY_LINE, STORY_LINE.replace("Tuesday", "Monday"),
+             "The mayor said the first schools would receive the money before the end of the year, as promised."]
+    box = ["About Brigit Katz",
+           "Brigit Katz is a freelance writer based in Toronto. Her work has appeared in a number of publications."]
+    marked = mark_outside_main_content(mark_boilerplate([Block(t) for t in ["Home"] + story + box + ["Privacy Policy"]]))
+    assert [b.text for b in marked if b.kept] == story
+    bio = marked[5].decision
+    assert bio.reason is Reason.BOILERPLATE and bio.evidence["rule"] == "author_box"
+    assert bio.evidence["heading"] == "About Brigit Katz" and bio.evidence["window"] == [1, 3]
+
+
+def test_a_section_heading_starting_with_about_is_no_author_box():
+    story = [STORY_LINE, STORY_LINE.replace("Tuesday", "Monday"),
+             "The mayor said the first schools would receive the money before the end of the year, as promised."]
+    section = ["About Time", "The repairs to the oldest buildings, delayed for three years, will start next month."]
+    marked = mark_outside_main_content(mark_boilerplate([Block(t) for t in ["Home"] + story + section + ["Privacy Policy"]]))
+    assert [b.text for b in marked if b.kept] == story + section
