@@ -346,9 +346,14 @@ def _word_count(text: str) -> float:
     return len(text.split()) + dense / 3
 
 
+#: A count in brackets ends no sentence: "Myles Garrett should expect a significant suspension (148)".
+_COUNT_END = re.compile(r"\(\s*[\d.,%]+\s*\)\s*$")
+
+
 def _line_value(text: str, config: WindowConfig) -> float:
     words = _word_count(text)
-    is_prose = words >= config.prose_any_words or (words >= config.prose_min_words and _SENTENCE_END.search(text))
+    is_prose = words >= config.prose_any_words or (
+        words >= config.prose_min_words and _SENTENCE_END.search(text) and not _COUNT_END.search(text))
     return words if is_prose else -config.gap_penalty
 
 

@@ -631,3 +631,25 @@ def test_a_section_heading_starting_with_about_is_no_author_box():
     section = ["About Time", "The repairs to the oldest buildings, delayed for three years, will start next month."]
     marked = mark_outside_main_content(mark_boilerplate([Block(t) for t in ["Home"] + story + section + ["Privacy Policy"]]))
     assert [b.text for b in marked if b.kept] == story + section
+
+
+def test_a_headline_ending_in_a_count_is_no_sentence():
+    """A "most commented" list ("... (148)") is no prose; a sentence ending in a bracket is."""
+    from cleaners.boilerplate import _line_value
+
+    config = WindowConfig()
+    assert _line_value("Myles Garrett should expect a significant suspension (148)", config) == -config.gap_penalty
+    assert _line_value("Colin Kaepernick: We're waiting for 32 owners to stop running (185)", config) == -config.gap_penalty
+    assert _line_value("The company reported its results on Tuesday (see the table below)", config) == 11
+
+
+def test_a_most_commented_list_above_the_story_stays_outside_the_window():
+    counts = ["Colin Kaepernick: We're waiting for 32 owners and Roger Goodell to stop running (185)",
+              "Myles Garrett should expect a significant suspension (148)", "Reports: Mason Rudolph will be fined (145)",
+              "Vikings come back to beat the Broncos in the second half (145)",
+              "NFL, Kaepernick camp at odds over whether list of workout attendees was promised (142)"]
+    story = [STORY_LINE, STORY_LINE.replace("Tuesday", "Monday")]
+    marked = mark_outside_main_content(mark_boilerplate([Block(t) for t in ["Home"] + counts + ["Menu"] + story]))
+    assert [b.text for b in marked if b.kept] == story
+    first = marked[1].decision
+    assert first.evidence["rule"] == "outside_main_content" and first.evidence["side"] == "before"
