@@ -321,7 +321,7 @@ class WindowConfig(NamedTuple):
     #: lines, of which under this share are prose, never two of them in a row (a headline, a
     #: byline, a date and a one-line summary, over and over).
     sparse_tail_min_gap: int = 2
-    sparse_tail_after_share: float = 0.5
+    sparse_tail_after_share: float = 0.35
     sparse_tail_min_lines: int = 8
     sparse_tail_max_prose_share: float = 0.3
     #: This many consecutive lines numbered 1, 2, 3... with two numbers or more each are the
