@@ -17,7 +17,7 @@ from typing import Iterable, NamedTuple
 
 from .types import Block, BlockType, Reason
 
-__all__ = ["BoilerplateConfig", "RULES", "match_rule", "mark_boilerplate", "mark_menus"]
+__all__ = ["BoilerplateConfig", "RULES", "announces_list", "match_rule", "mark_boilerplate", "mark_captions", "mark_menus"]
 
 STEP = "boilerplate"
 
@@ -36,6 +36,9 @@ class BoilerplateConfig(NamedTuple):
     menu_layouts: tuple[str, ...] = ("text", "html")
     #: Cookie banners and copyright footers can be long sentences: their rules apply up to this.
     long_rule_max_words: int = 60
+    #: Input layouts whose image captions are dropped (:func:`mark_captions`): a scraper's text
+    #: dump prints them among the paragraphs; an HTML extractor keeps them apart already.
+    caption_layouts: tuple[str, ...] = ("text",)
 
 
 _LONG_RULES = frozenset({"cookie", "copyright"})
@@ -240,7 +243,37 @@ def mark_boilerplate(
     for i, block in enumerate(out):
         if block.kept and (hit := match_rule(block.text, config)):
             out[i] = block.drop(STEP, Reason.BOILERPLATE, rule=hit[0], pattern=hit[1])
-    return mark_menus(out, config, layout)
+    return mark_menus(mark_captions(out, config, layout), config, layout)
+
+
+#: A photo credit alone on its line, short ("Photo: Hau Dinh, AP"), and one closing a line ("(Image: GETTY)").
+_CREDIT_LINE = re.compile(r"^\W*(?:photo|foto|image|bild|picture|credit)s?(?: credit)?\s*:\s*\S(?:\S*\s+){0,6}\S*\s*$", re.I)
+_INLINE_CREDIT = re.compile(r"\((?:photo|foto|image|bild|picture|credit)s?\s*:[^)]{1,40}\)\s*$", re.I)
+
+
+def mark_captions(
+    blocks: Iterable[Block], config: BoilerplateConfig = BoilerplateConfig(), layout: str = "text"
+) -> list[Block]:
+    """Mark image captions dropped (rule ``caption``, evidence: the ``credit``): a line right
+    above a short photo credit line, or one ending in a credit, in the layouts of
+    ``config.caption_layouts``.
+
+    >>> marked = mark_captions([Block("Esper, left, and Lich shake hands in Hanoi, Vietnam, Wednesday."),
+    ...     Block("Photo: Hau Dinh, AP"), Block("Plague can be easily treated (Image: GETTY)")])
+    >>> [(b.decision.evidence["rule"], b.decision.evidence["credit"]) if b.decision else "kept" for b in marked]
+    [('caption', 'Photo: Hau Dinh, AP'), 'kept', ('caption', '(Image: GETTY)')]
+    """
+    out = list(blocks)
+    if layout not in config.caption_layouts:
+        return out
+    for i, block in enumerate(out):
+        if not block.kept or len(block.text) > 40 * config.long_rule_max_words:
+            continue
+        below = out[i + 1].text if i + 1 < len(out) else ""
+        credit = below if _CREDIT_LINE.match(below) else (m.group().strip() if (m := _INLINE_CREDIT.search(block.text)) else None)
+        if credit:
+            out[i] = block.drop(STEP, Reason.BOILERPLATE, rule="caption", credit=credit)
+    return out
 
 
 def mark_menus(
@@ -275,7 +308,7 @@ class WindowConfig(NamedTuple):
     #: line with the site name cut off), the best window starting at the headline replaces it
     #: if it scores at least this share of the window's score (0: never).
     title_anchor_min_share: float = 0.3
-    #: A headline at most this many kept lines above the window is the window's own.
+    #: A headline at most this many lines (kept, or dropped by a rule) above the window is the window's own.
     title_anchor_reach: int = 10
     #: Share of the title's words a line must contain (and the title of its) to be its headline.
     title_anchor_overlap: float = 0.8
@@ -283,9 +316,23 @@ class WindowConfig(NamedTuple):
     comment_min_share: float = 0.5
     #: ...or, when the window holds this many markers (a thread), after any prose.
     comment_thread_markers: int = 2
+    #: The window's tail is a list of teasers, not the article, when it starts at a gap of this
+    #: many lines or more after this share of the window's prose, holds at least this many
+    #: lines, of which under this share are prose, never two of them in a row (a headline, a
+    #: byline, a date and a one-line summary, over and over).
+    sparse_tail_min_gap: int = 2
+    sparse_tail_after_share: float = 0.35
+    sparse_tail_min_lines: int = 8
+    sparse_tail_max_prose_share: float = 0.3
+    #: This many consecutive lines numbered 1, 2, 3... with two numbers or more each are the
+    #: rows of a table (standings, a calendar) and count as prose.
+    table_min_rows: int = 5
 
 
-_SENTENCE_END = re.compile(r"[.!?…。！？\"”’»)]\s*$")
+#: How a line of prose ends: a full stop, a question or exclamation mark, a closing quote or
+#: bracket, a colon (a sentence introducing a quote or a list: "The ministry said in a
+#: statement:"), or an emoji (a blog's sentence ends with one: "We hope to see you soon 🙂").
+_SENTENCE_END = re.compile(r"(?:[.!?…。！？\"”’»):]|[\U0001F300-\U0001FAFF\u2600-\u27BF]\ufe0f?)\s*$")
 _NO_SPACE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
 
 
@@ -299,15 +346,59 @@ def _word_count(text: str) -> float:
     return len(text.split()) + dense / 3
 
 
+#: A count in brackets ends no sentence: "Myles Garrett should expect a significant suspension (148)".
+_COUNT_END = re.compile(r"\(\s*[\d.,%]+\s*\)\s*$")
+
+
 def _line_value(text: str, config: WindowConfig) -> float:
     words = _word_count(text)
-    is_prose = words >= config.prose_any_words or (words >= config.prose_min_words and _SENTENCE_END.search(text))
+    is_prose = words >= config.prose_any_words or (
+        words >= config.prose_min_words and _SENTENCE_END.search(text) and not _COUNT_END.search(text))
     return words if is_prose else -config.gap_penalty
 
 
 def _line_values(texts: list[str], config: WindowConfig) -> list[float]:
-    """:func:`_line_value` of each line: computed once per dump, read by every window search."""
-    return [_line_value(text, config) for text in texts]
+    """:func:`_line_value` of each line, the rows of a ranked table (:func:`ranked_rows`)
+    counted as prose: computed once per dump, read by every window search."""
+    values = [_line_value(text, config) for text in texts]
+    return _as_prose(texts, values, ranked_rows(texts, values, config))
+
+
+def _as_prose(texts: list[str], values: list[float], runs: list[range]) -> list[float]:
+    """``values`` with the lines of ``runs`` valued as prose (their words)."""
+    values = list(values)
+    for run in runs:
+        for k in run:
+            values[k] = _word_count(texts[k])
+    return values
+
+
+_LEADING_NUMBER = re.compile(r"^\W{0,3}(\d{1,3})(?!\d)")
+_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,:]\d+)*(?:st|nd|rd|th|a|º|ª|%)?(?!\w)")
+
+
+def ranked_rows(texts: list[str], values: list[float], config: WindowConfig) -> list[range]:
+    """Runs of ``table_min_rows`` or more non-prose lines each opening with the number after
+    the previous line's and holding two numbers or more: the rows of a ranking, a standings
+    table or a calendar, the content of a page without sentences (``values``: the lines'
+    :func:`_line_value`).
+
+    >>> ranked_rows(["Pos. Driver Points", "1 Kyle Busch 5040 5", "2 Martin Truex Jr. 5035 7",
+    ...              "3 Kevin Harvick 5033 4", "4 Denny Hamlin 5027 6", "5 Joey Logano 2380 2", "About us"],
+    ...             [-8.0] * 7, WindowConfig())
+    [range(1, 6)]
+    """
+    runs, start, previous = [], 0, None
+    for k, text in enumerate(texts + [""]):
+        match = _LEADING_NUMBER.match(text) if k < len(texts) and values[k] < 0 else None
+        number = int(match.group(1)) if match and len(_NUMBER.findall(text)) >= 2 else None
+        if number is not None and previous is not None and number == previous + 1:
+            previous = number
+            continue
+        if k - start >= config.table_min_rows and previous is not None:
+            runs.append(range(start, k))
+        start, previous = k, number
+    return runs
 
 
 def main_content_window(texts: list[str], config: WindowConfig = WindowConfig()) -> tuple[int, int, float]:
@@ -388,6 +479,109 @@ def _comment_cut(texts: list[str], line_values: list[float], start: int, end: in
     return end
 
 
+_ANNOUNCES_LIST = re.compile(r"^\W*\w\S*(?:\s+\S+){2,}?.*\w\W{0,2}:\s*$")
+
+
+def announces_list(text: str) -> bool:
+    """A line introducing what follows with a colon, three words or more ("The tour dates:"):
+    the title-cased lines below it are the article's own list, not a run of teaser headlines.
+
+    >>> announces_list("The Doobie Brothers 50th Anniversary Tour 2020 dates:"), announces_list("Related:")
+    (True, False)
+    """
+    return len(text) < 400 and _ANNOUNCES_LIST.match(text) is not None
+
+
+def _list_below(texts: list[str], end: int) -> tuple[int, int | None]:
+    """The window's end stretched over a list its last line, or the line right below it,
+    announces (:func:`announces_list`): every line down to the first gap (a line a rule dropped,
+    such as a share bar), when there are two or more. Also the announcing line's position.
+
+    >>> _list_below(["The tour dates:", "June 9 -- Tampa, FL", "June 10 -- Atlanta, GA", "", "About us"], 1)
+    (3, 0)
+    """
+    if announces_list(texts[end - 1]):
+        intro = end - 1
+    elif end < len(texts) and announces_list(texts[end]):
+        intro = end
+    else:
+        return end, None
+    last = intro + 1
+    while last < len(texts) and texts[last]:
+        last += 1
+    return (last, intro) if last - intro > 2 else (end, None)
+
+
+def _sparse_tail(values: list[float], start: int, end: int, config: WindowConfig) -> tuple[int, dict]:
+    """Where the window's sparse tail begins (a list of teasers: single prose lines among many
+    others, see ``WindowConfig.sparse_tail_*``), else ``end``; and the tail's counts.
+
+    >>> story = [16.0, 18.0, 15.0]
+    >>> unit = [-8.0, -8.0, -8.0, 12.0]  # headline, byline, date, one-line summary
+    >>> _sparse_tail(story + unit * 3, 0, 15, WindowConfig())
+    (3, {'lines': 12, 'prose_lines': 3})
+    """
+    window = values[start:end]
+    total, seen = sum(max(v, 0.0) for v in window), 0.0
+    for offset in range(1, len(window)):
+        seen += max(window[offset - 1], 0.0)
+        if window[offset - 1] <= 0 or window[offset] > 0 or seen < config.sparse_tail_after_share * total:
+            continue  # a cut goes where a gap follows prose, after enough of the window's prose
+        tail = window[offset:]
+        if len(tail) < config.sparse_tail_min_lines or any(v > 0 for v in tail[:config.sparse_tail_min_gap]):
+            continue
+        prose = sum(v > 0 for v in tail)
+        paired = any(a > 0 and b > 0 for a, b in zip(tail, tail[1:]))
+        if not paired and prose < config.sparse_tail_max_prose_share * len(tail):
+            return start + offset, {"lines": len(tail), "prose_lines": prose}
+    return end, {}
+
+
+#: An author box's heading: "About Brigit Katz", "Sobre Carlos Nadalim", "Über Moritz Bachmann",
+#: "About the author" (a name of one to four capitalized words, or the words "the author").
+_AUTHOR_BOX = re.compile(
+    r"^\W*(?:(?:about|sobre|über|à propos de|acerca de|a proposito di)\s+(?P<name>(?-i:[A-ZÀ-Ý][\w.'’-]+)(?:\s+(?-i:[A-ZÀ-Ý][\w.'’-]+)){0,3})"
+    r"|about the author|sobre (?:o|a|el|la) autora?|über (?:den|die) autor(?:in)?|à propos de l'auteur(?:e)?)\W*$",
+    re.I,
+)
+
+
+def _is_author_box(heading: str, below: str) -> bool:
+    """``heading`` heads an author box and ``below`` is the bio: prose naming the author
+    (not a section such as "About Time" over the article's next paragraph).
+
+    >>> _is_author_box("About Brigit Katz", "Brigit Katz is a freelance writer based in Toronto.")
+    True
+    >>> _is_author_box("About Us", "We are a small team of reporters covering the city since 1998.")
+    False
+    """
+    match = _AUTHOR_BOX.match(heading) if len(heading) < 80 else None
+    if match is None or not below:
+        return False
+    return match["name"] is None or match["name"].split()[-1] in below
+
+
+def _author_box_cut(texts: list[str], line_values: list[float], start: int, end: int, config: WindowConfig) -> int:
+    """Where an author box begins inside the window ("About Brigit Katz" and the author's bio
+    below it) after ``comment_min_share`` of its prose, else ``end``.
+
+    >>> lines = ["The council approved the new budget for the schools on Tuesday evening.",
+    ...          "Work on the first schools will start in the spring, the mayor said.", "About Jane Doe",
+    ...          "Jane Doe is a freelance writer based in Toronto who covers education and city politics."]
+    >>> _author_box_cut(lines, _line_values(lines, WindowConfig()), 0, 4, WindowConfig())
+    2
+    """
+    values = [max(value, 0.0) for value in line_values[start:end]]
+    total, seen = sum(values), 0.0
+    for offset, value in enumerate(values):
+        text = texts[start + offset]
+        below = texts[start + offset + 1] if start + offset + 1 < end else ""
+        if seen >= config.comment_min_share * total and text and value == 0 and _is_author_box(text, below):
+            return start + offset
+        seen += value
+    return end
+
+
 _TITLE_SEPARATOR = re.compile(r"\s+(?:[-–—|:·•»]|::)\s+")
 _TITLE_WORD = re.compile(r"\w+")
 
@@ -412,7 +606,7 @@ def headline_lines(blocks: list[Block], kept_index: list[int], config: WindowCon
         return []
     found = []
     for k, i in enumerate(kept_index):
-        if i == 0:
+        if i == 0 or not blocks[i].kept:
             continue
         lowered = blocks[i].text.lower()
         if sum(map(lowered.__contains__, title)) < config.title_anchor_overlap * len(title):
@@ -443,7 +637,8 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
     """Mark kept blocks before and after the main content window dropped (rule ``outside_main_content``).
 
     The window applies only to page dumps: text in which some line already matched a
-    boilerplate rule. Clean article text is left whole.
+    boilerplate rule. Clean article text is left whole. Lines a rule dropped take part in the
+    search as gaps (non-prose lines): the page's chrome between two stretches of prose parts them.
 
     >>> blocks = [Block(t) for t in ["Home", "A long first sentence of the story that goes on and on.", "About us"]]
     >>> mark_outside_main_content(blocks) == blocks
@@ -455,23 +650,43 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
     out = list(blocks)
     if not any(b.decision is not None and b.decision.step == STEP for b in out):
         return out  # no leftover of a page anywhere: clean article text, not a page dump
-    kept_index = [i for i, b in enumerate(out) if b.kept]
-    texts = [out[i].text for i in kept_index]
-    values = _line_values(texts, config)
+    # The lines searched: kept ones, and those a rule above dropped, read as empty (a gap: a
+    # share bar or a "Related" label between the story and a list of teasers still parts them).
+    kept_index = [i for i, b in enumerate(out) if b.kept or b.decision.step == STEP]
+    texts = [out[i].text if out[i].kept else "" for i in kept_index]
+    values = [_line_value(text, config) for text in texts]
+    tables = ranked_rows(texts, values, config)
+    values = _as_prose(texts, values, tables)
     window, headline = _anchored_window(values, _best_window(values), headline_lines(out, kept_index, config), config)
     start, end, score = window
     if end == 0:
         return out
+    end, list_intro = _list_below(texts, end)
     span = range(kept_index[start], kept_index[end - 1] + 1)
     dropped_markers = sum(not out[i].kept and bool(_COMMENT_MARKER.match(out[i].text)) for i in span)
     cut = _comment_cut(texts, values, start, end, config, dropped_markers)
-    window = [kept_index[start], kept_index[cut - 1]]
+    bio = _author_box_cut(texts, values, start, cut, config)
+    # above the comments and the author box, a tail of teasers (an announced list at the end is the article's)
+    tail, tail_counts = _sparse_tail(values, start, bio, config) if list_intro is None else (bio, {})
+    inside = [i for i in kept_index[start:tail] if out[i].kept]
+    window = [inside[0], inside[-1]]
     window_score = round(score, 1)
     anchor = {} if headline is None else {"under_headline": kept_index[headline]}
+    # the rows of a ranked table the window holds, counted as its prose
+    rows = [[kept_index[run[0]], kept_index[run[-1]]] for run in tables if start <= run[0] and run[-1] < tail]
+    anchor.update({"table_rows": rows} if rows else {})
     for k, i in enumerate(kept_index):
+        if not out[i].kept:
+            continue
         if cut <= k < end:
             out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="comment_section", marker=texts[cut], window=window)
+        elif bio <= k < cut:
+            out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="author_box", heading=texts[bio], window=window)
+        elif tail <= k < bio:
+            out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="sparse_tail", window=window, **tail_counts)
         elif k < start or k >= end:
+            side = {"side": "before"} if k < start else {"side": "after"} if list_intro is None else {
+                "side": "after", "list_after": kept_index[list_intro]}
             out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="outside_main_content", window=window,
-                                 window_score=window_score, side="before" if k < start else "after", **anchor)
+                                 window_score=window_score, **side, **anchor)
     return out

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, NamedTuple
 
+from .boilerplate import announces_list
 from .types import Block, BlockType, Reason
 
 __all__ = ["TeaserConfig", "is_truncated", "is_teaser_headline", "is_section_label", "is_related_link",
@@ -250,7 +251,8 @@ def _find_runs(kept: list[Block], config: TeaserConfig, fmt: str) -> list[tuple[
             continue
         end = _headline_run_end(kept, i, config) if fmt in config.headline_list_formats else i
         if end - i >= config.min_headline_run:
-            runs.append((i, end, "headline_list", {"headlines": end - i, "label": None}))
+            if not (i and announces_list(kept[i - 1].text)):  # else the article's own list: kept
+                runs.append((i, end, "headline_list", {"headlines": end - i, "label": None}))
             i = end
             continue
         i += 1

@@ -363,16 +363,19 @@ def test_quotes_introduced_by_said_are_not_a_thread():
 
 def test_a_comment_count_dropped_by_another_rule_still_marks_the_thread():
     """'[ 3 comments ]' is dropped as navigation; with 'Top Rated Comments' it makes a thread."""
-    lines = ["Home", STORY_LINE, STORY_LINE.replace("Tuesday", "Monday"), "[ 3 comments ]", "Top Rated Comments",
+    lines = ["Home", STORY_LINE, STORY_LINE.replace("Tuesday", "Monday"), STORY_LINE.replace("Tuesday", "Friday"),
+             "[ 3 comments ]", "Top Rated Comments",
              "Woyzeck", "2 days ago at 07:52 am",
-             "It is good to see the council finally spending money on the schools in the old town centre.",
+             "It is good to see the council finally spending money on the schools in the old town centre, "
+             "after years of promises made before every election and forgotten the morning after it, by all of them.",
              "Nick", "2 days ago at 07:47 am",
-             "I think we will see similar budgets in the other towns, and the libraries should be next in line."]
+             "I think we will see similar budgets in the other towns, and the libraries should be next in line, "
+             "since their roofs leak and their books are older than most of the children who are meant to read them."]
     marked = mark_outside_main_content(mark_boilerplate([Block(t) for t in lines]))
-    assert [b.kept for b in marked][:3] == [False, True, True]
-    rules = [b.decision.evidence["rule"] for b in marked[3:]]
+    assert [b.kept for b in marked][:4] == [False, True, True, True]
+    rules = [b.decision.evidence["rule"] for b in marked[4:]]
     assert rules[:2] == ["navigation", "comment_section"] and "timestamp" in rules
-    assert not any(b.kept for b in marked[3:])
+    assert not any(b.kept for b in marked[4:])
 
 
 @pytest.mark.parametrize(("line", "rule"), [
@@ -432,3 +435,221 @@ def test_a_far_headline_does_not_stretch_the_window_over_teasers():
     lines = [PAGE_TITLE, "Login", HEADLINE] + teasers + body
     marked = mark_outside_main_content(mark_boilerplate([Block(t) for t in lines]))
     assert [b.text for b in marked if b.kept] == body
+
+
+def test_lines_other_rules_dropped_part_the_story_from_teaser_summaries():
+    """A share bar and a cookie line between the story and a column of teaser summaries are
+    gaps in the window, as they are on the page: the summaries below them stay outside."""
+    story = [STORY_LINE, STORY_LINE.replace("Tuesday", "Monday"),
+             "The mayor said the first schools would receive the money before the end of the year."]
+    chrome = ["Share on Facebook", "Tweet", "Email", "Print this article", "We use cookies to improve your experience."]
+    teasers = ["Flooded roads closed",
+               "Heavy rain flooded three roads in the north of the county overnight, and police asked drivers to stay away.",
+               "Library reopens",
+               "The old library on Main Street reopened on Saturday after a renovation that took almost two years."]
+    marked = mark_outside_main_content(mark_boilerplate([Block(t) for t in ["Home"] + story + chrome + teasers]))
+    assert [b.text for b in marked if b.kept] == story
+    assert [b.decision.evidence["rule"] for b in marked[4:9]] == ["share", "share", "share", "share", "cookie"]
+    summary = marked[10].decision
+    assert summary.reason is Reason.BOILERPLATE
+    assert summary.evidence["rule"] == "outside_main_content" and summary.evidence["side"] == "after"
+    assert summary.evidence["window"] == [1, 3]
+    # without the dropped lines between them, the summaries join the story's window
+    joined = mark_outside_main_content(mark_boilerplate([Block(t) for t in ["Home"] + story + teasers]))
+    assert [b.text for b in joined if b.kept] == story + teasers
+
+
+def test_a_list_announced_at_the_windows_end_stays_down_to_the_next_gap():
+    """The tour dates below "...dates:" are short, unpunctuated lines (each a gap for the
+    window): the announcing line carries the window over them, down to the share bar."""
+    story = [STORY_LINE, STORY_LINE.replace("Tuesday", "Monday"),
+             "The band will play thirty dates, its first tour together in nearly a decade."]
+    dates = ["June 9 -- Coral Sky Amphitheatre, West Palm Beach, FL", "June 10 -- Credit Union Amphitheatre, Tampa, FL",
+             "June 14 -- Ameris Bank Amphitheatre, Alpharetta, GA"]
+    footer = ["Share on Facebook", "Magazine", "Customer Service"]
+    lines = ["Home"] + story + ["The 2020 tour dates:"] + dates + footer
+    marked = mark_outside_main_content(mark_boilerplate([Block(t) for t in lines]))
+    assert [b.text for b in marked if b.kept] == story + ["The 2020 tour dates:"] + dates
+    after = marked[-1].decision
+    assert after.evidence["rule"] == "outside_main_content" and after.evidence["side"] == "after"
+    assert after.evidence["list_after"] == 4 and after.evidence["window"] == [1, 7]
+    # without the announcing line the dates are gaps after the story, outside the window
+    plain = mark_outside_main_content(mark_boilerplate([Block(t) for t in ["Home"] + story + dates + footer]))
+    assert [b.text for b in plain if b.kept] == story
+    assert "list_after" not in plain[-1].decision.evidence
+
+
+def test_lines_ending_in_an_emoji_or_a_colon_are_prose():
+    from cleaners.boilerplate import _line_value
+
+    config = WindowConfig()
+    for prose in ("We will always strive to make Korean culture known around the world 🙂",
+                  "Try something new with your partner this weekend 😉",
+                  "HAYWARD, Calif. (AP) — The Latest on a deadly stabbing on a commuter train (all times local):"):
+        assert _line_value(prose, config) == len(prose.split())  # its words (an emoji apart counts as one)
+    for not_prose in ("Related:", "Bugs fixed", "Share 👍", "Top stories:"):
+        assert _line_value(not_prose, config) == -config.gap_penalty
+
+
+def test_a_blog_post_ending_its_sentences_with_emojis_wins_over_a_poll():
+    post = ["Dare to Play 3 / October pack", "What's new in the September pack?",
+            "New tasks for the game, and more questions for your opponent 😉",
+            "Try something new with your couple this weekend, there are hundreds of tasks 🙂",
+            "You recently started dating and want to get to know each other much better 😍"]
+    poll = ["Have you already played the new version of the game, and did your friends like it?",
+            "I do not have anyone to play with (41%, 1,680 Votes)", "Yes, the game is cool (29%, 1,186 Votes)"]
+    chrome = ["Share on Facebook", "Twitter", "Previous Post", "Next Post", "Leave a comment", "Author's column", "Polls"]
+    lines = ["Home", "Blog"] + post + chrome + poll + ["Loading ..."]
+    marked = mark_outside_main_content(mark_boilerplate([Block(t) for t in lines]))
+    assert [b.text for b in marked if b.kept] == post[1:]
+    vote = next(b for b in marked if b.text == poll[1]).decision
+    assert vote.evidence["rule"] == "outside_main_content" and vote.evidence["side"] == "after"
+    assert vote.evidence["window"] == [3, 6]
+
+
+FEED = [  # headline, author, date (a timestamp rule drops it), one-line summary: over and over
+    "Carlos Ghosn and the dark side of Japanese justice", "Anthony Ghosn", "Wednesday November 20, 2019",
+    "Our family always celebrates anniversaries, but not this week, because a year ago on Tuesday our father was "
+    "arrested in Tokyo and held for months without charge, and he is still waiting for a trial that may never come.",
+    "Why Joker Was the Hit of the Autumn", "Madeline Fry", "Wednesday November 20, 2019",
+    "Joker killed at the box office this autumn, and the reasons for its success say a lot about the audience that "
+    "went to see it, about the films that studios make now, and about the ones they have stopped making.",
+    "Kurt Volker throws Rudy Giuliani under the bus", "Kaylee McGhee", "Tuesday November 19, 2019",
+    "Kurt Volker, a former special envoy to Ukraine, has been tied to what the acting ambassador to Ukraine called "
+    "an irregular channel of diplomacy, run outside the State Department by the president's personal lawyer.",
+]
+
+
+def test_a_tail_of_one_line_summaries_among_headlines_and_dates_is_a_sparse_tail():
+    story = [STORY_LINE, STORY_LINE.replace("Tuesday", "Monday"), STORY_LINE.replace("Tuesday", "Friday"),
+             "The mayor said the first schools would receive the money before the end of the year, as promised, and "
+             "that the rest would follow in the spring, once the council had approved the plans of each school.",
+             "Parents who had campaigned for the budget for three years welcomed the vote, but said they would watch "
+             "closely how the money is spent, and whether the repairs promised for the oldest buildings start on time."]
+    lines = ["Home"] + story + ["More from the Examiner"] + FEED
+    marked = mark_outside_main_content(mark_boilerplate([Block(t) for t in lines]))
+    assert [b.text for b in marked if b.kept] == story
+    summary = next(b for b in marked if b.text == FEED[3]).decision
+    assert summary.reason is Reason.BOILERPLATE and summary.evidence["rule"] == "sparse_tail"
+    assert summary.evidence["window"] == [1, 5]
+    assert summary.evidence["lines"] == 13 and summary.evidence["prose_lines"] == 3  # label + 12 feed lines
+    assert next(b for b in marked if b.text == FEED[2]).decision.evidence["rule"] == "timestamp"
+
+
+def test_an_article_with_a_subheading_over_each_paragraph_is_no_sparse_tail():
+    story = [STORY_LINE, STORY_LINE.replace("Tuesday", "Monday"), STORY_LINE.replace("Tuesday", "Friday")]
+    sections = []
+    for n, topic in enumerate(["Libraries", "Swimming pools", "Bus lanes", "Street lights", "Parks"]):
+        sections += [f"{topic} next", f"The {topic.lower()} get their share of the budget as well, the mayor said on day {n}."]
+    marked = mark_outside_main_content(mark_boilerplate([Block(t) for t in ["Home"] + story + sections + ["About us"]]))
+    assert [b.text for b in marked if b.kept] == story + sections
+    assert not any(b.decision and b.decision.evidence.get("rule") == "sparse_tail" for b in marked)
+
+
+def test_the_sparse_tail_counts_its_lines():
+    from cleaners.boilerplate import _sparse_tail
+
+    story, unit = [16.0, 18.0, 15.0], [-8.0, -8.0, -8.0, 12.0]
+    assert _sparse_tail(story + unit * 3, 0, 15, WindowConfig()) == (3, {"lines": 12, "prose_lines": 3})
+    paired = [-8.0, -8.0, 30.0, 25.0]  # two prose lines in a row: the article's paragraphs
+    assert _sparse_tail(story + paired * 3, 0, 15, WindowConfig()) == (15, {})
+    assert _sparse_tail(story + unit, 0, 7, WindowConfig()) == (7, {})  # too short to judge
+
+
+STANDINGS = ["Pos. Driver Points Wins Poles", "1 Kyle Busch 5040 5 1", "2 Martin Truex Jr. 5035 7 0",
+             "3 Kevin Harvick 5033 4 6", "4 Denny Hamlin 5027 6 3", "5 Joey Logano 2380 2 3", "6 Ryan Blaney 2339 1 1"]
+
+
+def test_the_rows_of_a_ranked_table_count_as_prose():
+    """A standings page has no sentences but its table: numbered 1, 2, 3... rows of numbers win
+    the window over a sidebar's few sentences."""
+    sidebar = ["Click on the photo of our columnist to read his columns about Formula 1 and MotoGP.",
+               "Last column: the new champion is an animal, and everybody in the paddock knows it."]
+    lines = ["Home", "NASCAR standings", "Share this on WhatsApp",
+             "Final standings of the Cup Series in 2019 after 36 races:"] + STANDINGS + ["Share this on WhatsApp",
+             "Leave a comment", "Advertisement", "Columns"] + sidebar + ["© 2019 Autoracing. All rights reserved."]
+    marked = mark_outside_main_content(mark_boilerplate([Block(t) for t in lines]))
+    assert [b.text for b in marked if b.kept] == [lines[3]] + STANDINGS
+    column = next(b for b in marked if b.text == sidebar[0]).decision
+    assert column.evidence["rule"] == "outside_main_content" and column.evidence["side"] == "after"
+    assert column.evidence["table_rows"] == [[5, 10]]  # block indexes of the first and last row
+
+
+def test_numbered_headlines_and_unordered_numbers_are_no_table():
+    from cleaners.boilerplate import _line_value, ranked_rows
+
+    config = WindowConfig()
+    popular = ["1 Fire damages Fort Orange Club in Albany", "2 Best of the Capital Region 2019: Pizza",
+               "3 Photos: Crossgates Mall through the years", "4 Albany boutique hotel will be blast from past",
+               "5 Senator cancels Binghamton University visit", "6 Capital Region's first Costco proposed"]
+    prices = ["32GB iPhone 7 $73.00 $151.00", "64GB iPhone 8 $120.00 $210.00", "128GB iPhone X $240.00 $330.00",
+              "256GB iPhone XS $300.00 $410.00", "512GB iPhone 11 $350.00 $480.00"]
+    for lines in (popular, prices):  # one number a line; numbers that do not count up
+        assert ranked_rows(lines, [_line_value(t, config) for t in lines], config) == []
+    assert ranked_rows(STANDINGS, [_line_value(t, config) for t in STANDINGS], config) == [range(1, 7)]
+
+
+def test_a_line_above_a_photo_credit_is_a_caption():
+    from cleaners.boilerplate import mark_captions
+
+    caption = "U.S. Defense Secretary Mark Esper, left, and Vietnamese Defense Minister Ngo Xuan Lich shake hands in Hanoi."
+    lines = [caption, "Photo: Hau Dinh, AP", STORY_LINE,
+             "The plague wiped out half of Europe in the 14th century (Image: GETTY)"]
+    marked = mark_boilerplate([Block(t) for t in lines])
+    assert [b.decision.evidence["rule"] if b.decision else "kept" for b in marked] == ["caption", "byline", "kept", "caption"]
+    assert marked[0].decision.reason is Reason.BOILERPLATE
+    assert marked[0].decision.evidence["credit"] == "Photo: Hau Dinh, AP"
+    assert marked[3].decision.evidence["credit"] == "(Image: GETTY)"
+    # an HTML extractor's text keeps its captions apart: the rule is for text dumps
+    assert all(b.kept for b in mark_captions([Block(caption), Block("Photo: Hau Dinh, AP")], layout="html")[:1])
+
+
+def test_a_paragraph_above_a_long_image_line_is_no_caption():
+    """"Image: <a whole caption>" is no short credit; a sentence naming a photo keeps its place."""
+    lines = ["His first match in charge will be away to West Ham on Saturday.",
+             "Image: Jose Mourinho, left, has replaced Mauricio Pochettino as the manager of Tottenham Hotspur",
+             "The photo: a storm over the bay, taken by a reader from her balcony on Sunday night."]
+    marked = mark_boilerplate([Block(t) for t in lines])
+    assert marked[0].kept and marked[2].kept
+
+
+def test_an_author_box_below_the_story_is_cut():
+    story = [STORY_LINE, STORY_LINE.replace("Tuesday", "Monday"),
+             "The mayor said the first schools would receive the money before the end of the year, as promised."]
+    box = ["About Brigit Katz",
+           "Brigit Katz is a freelance writer based in Toronto. Her work has appeared in a number of publications."]
+    marked = mark_outside_main_content(mark_boilerplate([Block(t) for t in ["Home"] + story + box + ["Privacy Policy"]]))
+    assert [b.text for b in marked if b.kept] == story
+    bio = marked[5].decision
+    assert bio.reason is Reason.BOILERPLATE and bio.evidence["rule"] == "author_box"
+    assert bio.evidence["heading"] == "About Brigit Katz" and bio.evidence["window"] == [1, 3]
+
+
+def test_a_section_heading_starting_with_about_is_no_author_box():
+    story = [STORY_LINE, STORY_LINE.replace("Tuesday", "Monday"),
+             "The mayor said the first schools would receive the money before the end of the year, as promised."]
+    section = ["About Time", "The repairs to the oldest buildings, delayed for three years, will start next month."]
+    marked = mark_outside_main_content(mark_boilerplate([Block(t) for t in ["Home"] + story + section + ["Privacy Policy"]]))
+    assert [b.text for b in marked if b.kept] == story + section
+
+
+def test_a_headline_ending_in_a_count_is_no_sentence():
+    """A "most commented" list ("... (148)") is no prose; a sentence ending in a bracket is."""
+    from cleaners.boilerplate import _line_value
+
+    config = WindowConfig()
+    assert _line_value("Myles Garrett should expect a significant suspension (148)", config) == -config.gap_penalty
+    assert _line_value("Colin Kaepernick: We're waiting for 32 owners to stop running (185)", config) == -config.gap_penalty
+    assert _line_value("The company reported its results on Tuesday (see the table below)", config) == 11
+
+
+def test_a_most_commented_list_above_the_story_stays_outside_the_window():
+    counts = ["Colin Kaepernick: We're waiting for 32 owners and Roger Goodell to stop running (185)",
+              "Myles Garrett should expect a significant suspension (148)", "Reports: Mason Rudolph will be fined (145)",
+              "Vikings come back to beat the Broncos in the second half (145)",
+              "NFL, Kaepernick camp at odds over whether list of workout attendees was promised (142)"]
+    story = [STORY_LINE, STORY_LINE.replace("Tuesday", "Monday")]
+    marked = mark_outside_main_content(mark_boilerplate([Block(t) for t in ["Home"] + counts + ["Menu"] + story]))
+    assert [b.text for b in marked if b.kept] == story
+    first = marked[1].decision
+    assert first.evidence["rule"] == "outside_main_content" and first.evidence["side"] == "before"

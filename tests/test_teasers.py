@@ -267,3 +267,29 @@ def test_a_label_with_nothing_after_it_is_dangling(label):
 
 def test_a_label_followed_by_the_article_is_not_dangling():
     assert _rules(_marked(["Auch interessant"] + ARTICLE)) == ["kept"] * 3
+
+
+TOUR_DATES = ["June 9 -- Coral Sky Amphitheatre, West Palm Beach, FL",
+              "June 10 -- MIDFLORIDA Credit Union Amphitheatre, Tampa, FL",
+              "June 14 -- Ameris Bank Amphitheatre, Alpharetta, GA",
+              "June 17 -- Bridgestone Arena, Nashville, TN"]
+
+
+def test_title_cased_lines_a_colon_line_announces_are_the_articles_list():
+    marked = _marked(ARTICLE + ["The Doobie Brothers 50th Anniversary Tour 2020 dates:"] + TOUR_DATES)
+    assert all(b.kept for b in marked)
+
+
+def test_the_same_lines_without_an_announcing_line_are_a_headline_list():
+    marked = _marked(ARTICLE + TOUR_DATES)
+    assert _rules(marked) == ["kept", "kept"] + ["headline_list"] * 4
+    assert marked[2].decision.reason is Reason.TEASER
+    assert marked[2].decision.evidence["headlines"] == 4
+
+
+def test_a_short_label_with_a_colon_announces_no_list():
+    from cleaners.teasers import announces_list
+
+    assert announces_list("Here are the 2020 dates:") and announces_list("E chi siamo noi per astenersi? Ecco le offerte:")
+    assert not announces_list("Related:") and not announces_list("More News:")
+    assert not announces_list("Note: the venue may change")  # the colon does not end it
