@@ -17,7 +17,7 @@ from typing import Iterable, NamedTuple
 
 from .types import Block, BlockType, Reason
 
-__all__ = ["BoilerplateConfig", "RULES", "announces_list", "match_rule", "mark_boilerplate", "mark_captions", "mark_menus"]
+__all__ = ["BoilerplateConfig", "RULES", "announces_list", "match_rule", "mark_boilerplate", "mark_menus"]
 
 STEP = "boilerplate"
 
@@ -36,9 +36,6 @@ class BoilerplateConfig(NamedTuple):
     menu_layouts: tuple[str, ...] = ("text", "html")
     #: Cookie banners and copyright footers can be long sentences: their rules apply up to this.
     long_rule_max_words: int = 60
-    #: Input layouts whose image captions are dropped (:func:`mark_captions`): a scraper's text
-    #: dump prints them among the paragraphs; an HTML extractor keeps them apart already.
-    caption_layouts: tuple[str, ...] = ("text",)
 
 
 _LONG_RULES = frozenset({"cookie", "copyright"})
@@ -243,37 +240,7 @@ def mark_boilerplate(
     for i, block in enumerate(out):
         if block.kept and (hit := match_rule(block.text, config)):
             out[i] = block.drop(STEP, Reason.BOILERPLATE, rule=hit[0], pattern=hit[1])
-    return mark_menus(mark_captions(out, config, layout), config, layout)
-
-
-#: A photo credit alone on its line, short ("Photo: Hau Dinh, AP"), and one closing a line ("(Image: GETTY)").
-_CREDIT_LINE = re.compile(r"^\W*(?:photo|foto|image|bild|picture|credit)s?(?: credit)?\s*:\s*\S(?:\S*\s+){0,6}\S*\s*$", re.I)
-_INLINE_CREDIT = re.compile(r"\((?:photo|foto|image|bild|picture|credit)s?\s*:[^)]{1,40}\)\s*$", re.I)
-
-
-def mark_captions(
-    blocks: Iterable[Block], config: BoilerplateConfig = BoilerplateConfig(), layout: str = "text"
-) -> list[Block]:
-    """Mark image captions dropped (rule ``caption``, evidence: the ``credit``): a line right
-    above a short photo credit line, or one ending in a credit, in the layouts of
-    ``config.caption_layouts``.
-
-    >>> marked = mark_captions([Block("Esper, left, and Lich shake hands in Hanoi, Vietnam, Wednesday."),
-    ...     Block("Photo: Hau Dinh, AP"), Block("Plague can be easily treated (Image: GETTY)")])
-    >>> [(b.decision.evidence["rule"], b.decision.evidence["credit"]) if b.decision else "kept" for b in marked]
-    [('caption', 'Photo: Hau Dinh, AP'), 'kept', ('caption', '(Image: GETTY)')]
-    """
-    out = list(blocks)
-    if layout not in config.caption_layouts:
-        return out
-    for i, block in enumerate(out):
-        if not block.kept or len(block.text) > 40 * config.long_rule_max_words:
-            continue
-        below = out[i + 1].text if i + 1 < len(out) else ""
-        credit = below if _CREDIT_LINE.match(below) else (m.group().strip() if (m := _INLINE_CREDIT.search(block.text)) else None)
-        if credit:
-            out[i] = block.drop(STEP, Reason.BOILERPLATE, rule="caption", credit=credit)
-    return out
+    return mark_menus(out, config, layout)
 
 
 def mark_menus(

@@ -589,29 +589,12 @@ def test_numbered_headlines_and_unordered_numbers_are_no_table():
     assert ranked_rows(STANDINGS, [_line_value(t, config) for t in STANDINGS], config) == [range(1, 7)]
 
 
-def test_a_line_above_a_photo_credit_is_a_caption():
-    from cleaners.boilerplate import mark_captions
-
+def test_an_image_caption_above_its_photo_credit_stays():
+    """Captions are the article's (issue #3): the line above a photo credit is kept, the credit goes."""
     caption = "U.S. Defense Secretary Mark Esper, left, and Vietnamese Defense Minister Ngo Xuan Lich shake hands in Hanoi."
-    lines = [caption, "Photo: Hau Dinh, AP", STORY_LINE,
-             "The plague wiped out half of Europe in the 14th century (Image: GETTY)"]
-    marked = mark_boilerplate([Block(t) for t in lines])
-    assert [b.decision.evidence["rule"] if b.decision else "kept" for b in marked] == ["caption", "byline", "kept", "caption"]
-    assert marked[0].decision.reason is Reason.BOILERPLATE
-    assert marked[0].decision.evidence["credit"] == "Photo: Hau Dinh, AP"
-    assert marked[3].decision.evidence["credit"] == "(Image: GETTY)"
-    # an HTML extractor's text keeps its captions apart: the rule is for text dumps
-    assert all(b.kept for b in mark_captions([Block(caption), Block("Photo: Hau Dinh, AP")], layout="html")[:1])
-
-
-def test_a_paragraph_above_a_long_image_line_is_no_caption():
-    """"Image: <a whole caption>" is no short credit; a sentence naming a photo keeps its place."""
-    lines = ["His first match in charge will be away to West Ham on Saturday.",
-             "Image: Jose Mourinho, left, has replaced Mauricio Pochettino as the manager of Tottenham Hotspur",
-             "The photo: a storm over the bay, taken by a reader from her balcony on Sunday night."]
-    marked = mark_boilerplate([Block(t) for t in lines])
+    marked = mark_boilerplate([Block(caption), Block("Photo: Hau Dinh, AP"), Block(STORY_LINE)])
     assert marked[0].kept and marked[2].kept
-
+    assert marked[1].decision.reason is Reason.BOILERPLATE and marked[1].decision.evidence["rule"] == "byline"
 
 def test_an_author_box_below_the_story_is_cut():
     story = [STORY_LINE, STORY_LINE.replace("Tuesday", "Monday"),
