@@ -100,7 +100,7 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"(?:tweet|pin|email|e-mail|whatsapp|facebook|twitter|linkedin|reddit|pinterest|telegram|x|flipboard)(?: (?:this|it))?",
         r"(?:teilen|partager|compartir)(?: (?:auf|sur|en|on|via) \w+)?", r"print(?: this)?(?: article| page)?", r"copy link",
         r"click to (?:share|email|e-mail|print|tweet|pin)\b.{0,60}",
-        r"(?:(?:whatsapp|facebook|twitter|pinterest|pint|linkedin|email|e-mail|reddit|telegram|tumblr|flipboard|print)\W+){2,}\w*",
+        r"(?:share(?: this)?(?: on| via)?\s*:?\s*)?(?:(?:whatsapp|facebook|twitter|pinterest|pint|linkedin|email|e-mail|reddit|telegram|tumblr|flipboard|print|google\+?)\W+){2,}\w*",
         r"link (?:copied|kopiert)", r"(?:artikel )?(?:teilen|drucken|versenden)", r"(?:imprimer|partager) (?:cet article|l'article)",
         r"imprimer", r"(?:imprimir|enviar por correo)", r"(?:teilen mit|gefällt mir|like this|me gusta|j'aime)",
     )),
@@ -127,6 +127,9 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"back to top", r"(?:next|previous) (?:article|post|story|page)", r"read more", r"continue reading", r"(?:read|view) (?:the )?full (?:article|story)",
         r"advertisement", r"sponsored(?: content)?", r"anzeige", r"werbung", r"publicité", r"publicidad",
         r"(?:follow us|síguenos|siguenos|folge(?:n sie)? uns|suivez-nous)(?: (?:on|en|auf|sur) .{0,60})?",
+        # a follow button: "Follow Victor Davis Hanson on Twitter", "Follow the topics within this article"
+        r"follow (?:(?:me|him|her|them|(?-i:[A-ZÀ-Ý][\w.'’-]+)(?: (?-i:[A-ZÀ-Ý][\w.'’-]+)){0,3}) on (?:twitter|facebook|instagram|linkedin|youtube|tiktok|x)"
+        r"|the (?:author|authors|topics?|writer|reporter)(?: (?:of|in|within) this (?:article|story))?)",
         r"(?:sie sind (?:aktuell |derzeit )?nicht (?:eingeloggt|angemeldet)|you are not logged in)",
         r"zur startseite", r"weiterlesen", r"mehr zum thema", r"lire la suite", r"accueil", r"leer más", r"inicio",
         r"(?:related|tags|topics|categories|filed under)\s*:.*", r"comments?(?: \(\d+\))?", r"\d+ comments?", r"leave a (?:comment|reply)",

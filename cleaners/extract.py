@@ -490,11 +490,19 @@ def extract_html(html: str, config: ExtractConfig = ExtractConfig()) -> Extracte
     return Extracted(blocks=tuple(blocks), title=title or None, metadata=_metadata(meta))
 
 
+def _only_outside_window(block: Block) -> bool:
+    """Kept, or dropped only for lying outside the main content window (a headline above the
+    body is not prose): a line a rule named as something else ("Share this on WhatsApp",
+    "Follow the topics within this article") is never the headline."""
+    return block.decision is None or block.decision.evidence.get("rule") == "outside_main_content"
+
+
 def title_before_content(blocks: list[Block], content_start: int, lookback: int = 4) -> int | None:
     """Index of the headline just before a plain-text article's main content, if any.
 
     Scraped text dumps put the page title on the first line ("Headline - Site") and
     the headline again just above the body, often followed by a byline or date.
+    Lines another rule dropped (share bars, follow-us lines) are no candidates.
     A headline-like line among the ``lookback`` lines above the body wins if the
     first line contains it; otherwise the nearest one without digits of 4+ words.
 
@@ -505,7 +513,7 @@ def title_before_content(blocks: list[Block], content_start: int, lookback: int 
     first = blocks[0].text.casefold() if blocks else ""
     candidates = [
         i for i in range(max(0, content_start - lookback), content_start)
-        if 3 <= _words(blocks[i].text) <= 25 and looks_like_heading(blocks[i].text)
+        if _only_outside_window(blocks[i]) and 3 <= _words(blocks[i].text) <= 25 and looks_like_heading(blocks[i].text)
     ]
     for i in reversed(candidates):
         if i > 0 and blocks[i].text.casefold() in first:

@@ -383,9 +383,22 @@ def test_a_comment_count_dropped_by_another_rule_still_marks_the_thread():
     ("Click to email this to a friend (Opens in new window)", "share"),
     ("Whatsapp Facebook Pinterest Baixar", "share"),
     ("Posted by Michael David Smith on November 19, 2019, 6:21 AM EST", "byline"),
+    ("Share on: Facebook Twitter Reddit Google+", "share"),
+    ("Follow Victor Davis Hanson on Twitter", "navigation"),
+    ("Follow the topics within this article", "navigation"),
+    ("Follow the author of this article", "navigation"),
 ])
 def test_share_rows_and_long_bylines(line, rule):
     assert match_rule(line)[0] == rule
+
+
+@pytest.mark.parametrize("line", [
+    "Follow the money, the detectives said.",
+    "Follow him on Twitter for updates on the trial and more news from the court.",
+    "Share prices on Facebook and Twitter fell.",
+])
+def test_sentences_about_following_and_sharing_are_kept(line):
+    assert match_rule(line) is None
 
 
 def test_a_sentence_naming_social_networks_is_kept():

@@ -9,6 +9,7 @@ import trafilatura.metadata
 import trafilatura.utils
 
 from cleaners.extract import (
+    title_before_content,
     ExtractConfig, extract_html, extract_text, looks_like_heading, paragraph_chunks, page_metadata,
 )
 from cleaners.types import BlockType
@@ -360,3 +361,17 @@ def test_the_comparison_with_fallback_extractors_runs_only_when_fast_mode_finds_
     assert _texts(long, ExtractConfig()) == _texts(long, fast)
     # clean --fast never compares
     assert _texts(short, fast) != _texts(short, always)
+
+
+def test_a_line_a_rule_dropped_above_the_body_is_no_headline():
+    """The headline of a dump sits above its body, among lines the window left out; a share
+    bar there was named by its rule and is never the title."""
+    from cleaners.types import Block, Reason
+
+    def outside(text):
+        return Block(text).drop("boilerplate", Reason.BOILERPLATE, rule="outside_main_content")
+
+    lines = [outside("Star Wars Jedi: Fallen Order review – shoots for the moon, lands among the stars"),
+             Block("Share on: Facebook Twitter Reddit Google+").drop("boilerplate", Reason.BOILERPLATE, rule="share"),
+             Block("Even if its core components are owed to other games, it is a fine game.")]
+    assert title_before_content(lines, 2) == 0
