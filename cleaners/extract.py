@@ -357,14 +357,16 @@ def _body_blocks(body: etree._Element) -> list[Block]:
     """One block per paragraph, heading, list item, quote or table of trafilatura's body;
     wrappers (divs with blocks inside, one-row layout tables) are opened, not read as one block.
 
+    The body is read as a wrapper too: text trafilatura leaves loose between its elements
+    (a paragraph after a heading, not inside a ``<p>``) is a paragraph of its own.
+
     >>> body = etree.fromstring("<body><div>Lead <hi>in</hi>.<p>One.</p><div><p>Two.</p></div>Tail.</div><p>Three.</p></body>")
     >>> [b.text for b in _body_blocks(body)]
     ['Lead in.', 'One.', 'Two.', 'Tail.', 'Three.']
+    >>> [b.text for b in _body_blocks(etree.fromstring("<body><head>Deal</head>Save $31 today.<p>More.</p></body>"))]
+    ['Deal', 'Save $31 today.', 'More.']
     """
-    blocks: list[Block] = []
-    for element in body:
-        blocks += _element_blocks(element)
-    return blocks
+    return _container_blocks(body, 0)
 
 
 _METADATA_FIELDS = ("author", "date", "sitename", "description", "categories", "tags", "url", "hostname")
