@@ -198,6 +198,14 @@ class _LangidIdentifier(LanguageIdentifier):
         self._row_offset = np.asarray(self._rowbase, dtype=np.intp)
         self._feature_of = np.asarray(self.tk_output, dtype=np.intp)
 
+    def set_languages(self, langs=None):
+        """py3langid's restriction to ``langs``, its table of feature weights then laid out row
+        by row (C order): each text reads the rows of its features, a row's 54 weights then sit
+        side by side instead of 200 KB apart (the same values, so the same scores).
+        """
+        super().set_languages(langs)
+        self.nb_ptc = np.ascontiguousarray(self.nb_ptc)
+
     def _visits(self, data: bytes) -> Counter | None:
         """py3langid's ``visit_counts`` of ``data`` (features in order of first visit), or None
         for no feature or a failed check."""
