@@ -19,7 +19,7 @@ import string
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping, NamedTuple
 
-from .types import Block, BlockType, Reason
+from .types import Block, BlockType, Reason, kept_indexes
 
 __all__ = ["BoilerplateConfig", "RULES", "match_rule", "mark_boilerplate", "mark_menus"]
 
@@ -332,6 +332,7 @@ _MENU_ITEM = re.compile(r"^[^.!?…:;。！？：；]{1,40}$")
 def _is_menu_item(block: Block, config: BoilerplateConfig) -> bool:
     return (
         block.type is BlockType.PARAGRAPH
+        and len(block.text) <= 41  # what _MENU_ITEM can match: 40 characters (and a final line break)
         and bool(_MENU_ITEM.match(block.text))  # before the split: it gives up on a long text within 41 characters
         and len(block.text.split()) <= config.menu_item_words
     )
@@ -342,15 +343,15 @@ def _menu_runs(blocks: list[Block], config: BoilerplateConfig, across_dropped: b
     ``across_dropped``, blocks already dropped between them do not break a run."""
     marked: set[int] = set()
     run: list[int] = []
-    for i, block in enumerate(blocks + [Block("x " * 50)]):
-        if across_dropped and not block.kept:
-            continue
-        if block.kept and i < len(blocks) and _is_menu_item(block, config):
+    for i, block in enumerate(blocks):
+        if block.decision is None and _is_menu_item(block, config):
             run.append(i)
-            continue
-        if len(run) >= config.menu_run:
-            marked.update(run)
-        run = []
+        elif block.decision is None or not across_dropped:  # a line that ends the run
+            if len(run) >= config.menu_run:
+                marked.update(run)
+            run = []
+    if len(run) >= config.menu_run:
+        marked.update(run)
     return marked
 
 
@@ -583,7 +584,7 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
     out = list(blocks)
     if not any(b.decision is not None and b.decision.step == STEP for b in out):
         return out  # no leftover of a page anywhere: clean article text, not a page dump
-    kept_index = [i for i, b in enumerate(out) if b.kept]
+    kept_index = kept_indexes(out)
     texts = [out[i].text for i in kept_index]
     values = _line_values(texts, config)
     window, headline = _anchored_window(values, _best_window(values), headline_lines(out, kept_index, config), config)

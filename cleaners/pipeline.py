@@ -23,7 +23,7 @@ from .extract import ExtractConfig, Extracted, classify_line, extract_html, extr
 from .language import LanguageConfig, mark_foreign_blocks
 from .teasers import TeaserConfig, mark_teasers
 from .topic import TopicConfig, mark_off_topic
-from .types import Article, Block, BlockType, Decision, EncodingInfo, Reason, RejectedInput, Rejection, Source
+from .types import Article, Block, BlockType, Decision, EncodingInfo, Reason, RejectedInput, Rejection, Source, kept_indexes
 
 __all__ = [
     "CleanConfig", "clean_document", "detect_format", "config_fingerprint", "config_to_dict", "config_from_dict",
@@ -201,7 +201,7 @@ def _settle(blocks: list[Block], config: CleanConfig, layout: str) -> list[Block
 def _retype_text_lines(blocks: list[Block], config: ExtractConfig) -> list[Block]:
     """Kept paragraphs and headings of plain text typed by the kept block below them."""
     out = list(blocks)
-    kept = [i for i, block in enumerate(out) if block.kept]
+    kept = kept_indexes(out)
     for position, i in enumerate(kept):
         if out[i].type in (BlockType.PARAGRAPH, BlockType.HEADING):
             below = out[kept[position + 1]].text if position + 1 < len(kept) else None

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, NamedTuple
 
-from .types import Block, BlockType, Reason
+from .types import Block, BlockType, Reason, kept_indexes
 
 __all__ = ["TeaserConfig", "is_truncated", "is_teaser_headline", "is_section_label", "is_related_link",
            "starts_with_headline", "mark_teasers"]
@@ -93,8 +93,18 @@ def is_teaser_headline(text: str, max_words: int = 30) -> bool:
     """
     # split(None, n) stops after n + 1 words: enough to tell whether there are more than n
     # the ending first: it rules out most prose without cutting it into words
-    return (len(text) <= 40 * max_words and not _SENTENCE_END.search(text)
+    return (len(text) <= 40 * max_words and not _ends_sentence(text)
             and 2 <= len(text.split(None, max_words)) <= max_words)
+
+
+def _ends_sentence(text: str) -> bool:
+    """:data:`_SENTENCE_END` found in ``text``, searched from its last character before trailing
+    whitespace (where any match begins: the marks are no whitespace), not from its start.
+
+    >>> _ends_sentence("Council votes; "), _ends_sentence("Council Votes on Budget"), _ends_sentence("")
+    (True, False, False)
+    """
+    return _SENTENCE_END.search(text, len(text.rstrip()) - 1) is not None
 
 
 def is_section_label(text: str, max_words: int = 6) -> bool:
@@ -260,7 +270,7 @@ def _find_runs(kept: list[Block], config: TeaserConfig, fmt: str) -> list[tuple[
 def mark_teasers(blocks: Iterable[Block], config: TeaserConfig = TeaserConfig(), fmt: str = "text") -> list[Block]:
     """Mark teaser units dropped with reason ``teaser``; a run's label is marked with rule ``section_label``."""
     out = list(blocks)
-    kept_index = [i for i, b in enumerate(out) if b.kept]
+    kept_index = kept_indexes(out)
     kept = [out[i] for i in kept_index]
     for start, end, rule, evidence in _find_runs(kept, config, fmt):
         for k in range(start, end):

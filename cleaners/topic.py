@@ -34,7 +34,7 @@ from collections import Counter
 from typing import Iterable, NamedTuple
 
 from .language import STOPWORDS
-from .types import Block, Reason
+from .types import Block, Reason, kept_indexes
 
 __all__ = ["TopicConfig", "content_terms", "topical_score", "peel_edges", "mark_off_topic"]
 
@@ -211,7 +211,7 @@ def mark_off_topic(
     the output again (text cut into paragraphs) judges.
     """
     out = list(blocks)
-    kept_index = [i for i, b in enumerate(out) if b.kept]
+    kept_index = kept_indexes(out)
     kept = [out[i] for i in kept_index]
     if len(kept) < 3:
         return out

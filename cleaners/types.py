@@ -29,6 +29,7 @@ __all__ = [
     "Rejection",
     "RejectedInput",
     "LIST_MARKER",
+    "kept_indexes",
 ]
 
 #: A list item's marker at the start of a line: a bullet or a number (``- ``, ``• ``, ``3. ``).
@@ -110,6 +111,16 @@ class Block:
 
     def with_language(self, language: str | None) -> "Block":
         return Block(self.text, self.type, language, self.decision)
+
+
+def kept_indexes(blocks: "list[Block] | tuple[Block, ...]") -> list[int]:
+    """The indexes of the kept blocks (read as ``decision is None``: the steps ask it of every
+    block several times, and a property costs a call each time).
+
+    >>> kept_indexes([Block("a"), Block("b").drop("x", Reason.BOILERPLATE), Block("c")])
+    [0, 2]
+    """
+    return [i for i, block in enumerate(blocks) if block.decision is None]
 
 
 @dataclass(frozen=True)
