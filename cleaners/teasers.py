@@ -11,6 +11,7 @@ of headline + truncated-summary pairs, or of headline lists, removed as a unit.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Iterable, NamedTuple
 
@@ -46,6 +47,13 @@ class TeaserConfig(NamedTuple):
     headline_summary_head: int = 8
     min_flattened_run: int = 3
 
+
+#: The line tests below are pure and asked of the same kept lines by each pass of
+#: :func:`mark_teasers` over a document (once, then again while the pipeline settles), and of a
+#: line at each place a run could start: their answers for this many recent lines are kept.
+#: (Fewer than the lines the teaser step sees in 181 text dumps: a benchmark repeating its
+#: documents finds none of its earlier passes' answers.)
+_CACHED_LINES = 2048
 
 _TRUNCATED = re.compile(r"(?:…|\.\.\.|\[…\]|\[\.\.\.\])\s*$")
 _SENTENCE_END = re.compile(r"[.:;,…]\s*$")
@@ -85,6 +93,7 @@ def is_truncated(text: str) -> bool:
     return bool(_TRUNCATED.search(text[-8:])) and len(text.split(None, 5)) >= 5
 
 
+@functools.lru_cache(maxsize=_CACHED_LINES)
 def is_teaser_headline(text: str, max_words: int = 30) -> bool:
     """A headline: short, no sentence-final period (question and exclamation marks allowed).
 
@@ -107,6 +116,7 @@ def _ends_sentence(text: str) -> bool:
     return _SENTENCE_END.search(text, len(text.rstrip()) - 1) is not None
 
 
+@functools.lru_cache(maxsize=_CACHED_LINES)
 def is_section_label(text: str, max_words: int = 6) -> bool:
     """A section label announcing other stories.
 
@@ -116,6 +126,7 @@ def is_section_label(text: str, max_words: int = 6) -> bool:
     return len(text) <= 40 * max_words and len(text.split(None, max_words)) <= max_words and bool(_LABEL.match(text))
 
 
+@functools.lru_cache(maxsize=_CACHED_LINES)
 def is_related_link(text: str, max_words: int = 30) -> bool:
     """A "read also" lead-in and a headline on one line: a link to another story.
 
@@ -128,6 +139,7 @@ def is_related_link(text: str, max_words: int = 30) -> bool:
     return match is not None and is_teaser_headline(match["headline"], max_words)
 
 
+@functools.lru_cache(maxsize=_CACHED_LINES)
 def is_title_cased_headline(text: str, config: TeaserConfig = TeaserConfig()) -> bool:
     """A headline written in title case ("Diversity Among Hollywood Directors Improves").
 
@@ -148,6 +160,7 @@ def is_title_cased_headline(text: str, config: TeaserConfig = TeaserConfig()) ->
 _SMALL_WORDS = frozenset("a an and as at but by for from in into of off on or per the to up via vs with".split())
 
 
+@functools.lru_cache(maxsize=_CACHED_LINES)
 def starts_with_headline(text: str, config: TeaserConfig = TeaserConfig()) -> bool:
     """A long line that opens with a title-cased headline: a flattened teaser, headline and
     summary run together ("Ford Recalls F-150s; Loose Cable Can Cause Stalling Ford is recalling…").
