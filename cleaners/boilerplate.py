@@ -430,7 +430,10 @@ def _word_count(text: str) -> float:
 
 def _line_value(text: str, config: WindowConfig) -> float:
     words = _word_count(text)
-    is_prose = words >= config.prose_any_words or (words >= config.prose_min_words and _SENTENCE_END.search(text))
+    # the ending is looked for from the last character before trailing whitespace (where any
+    # match begins: the marks are no whitespace), not searched from the line's start
+    is_prose = words >= config.prose_any_words or (
+        words >= config.prose_min_words and _SENTENCE_END.search(text, len(text.rstrip()) - 1) is not None)
     return words if is_prose else -config.gap_penalty
 
 

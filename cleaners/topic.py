@@ -75,6 +75,8 @@ class TopicConfig(NamedTuple):
 
 
 _TERM = re.compile(r"[^\W\d_]{3,}")
+#: :data:`_TERM` in lower-case ASCII text, where a letter is a-z: a range, not three Unicode tests per character.
+_ASCII_TERM = re.compile(r"[a-z]{3,}")
 
 
 def content_terms(text: str, language: str | None) -> set[str]:
@@ -84,7 +86,8 @@ def content_terms(text: str, language: str | None) -> set[str]:
     ['baker', 'miller']
     """
     stop = STOPWORDS.get(language or "", frozenset())
-    return set(_TERM.findall(text.lower())).difference(stop)
+    lowered = text.lower()
+    return set((_ASCII_TERM if lowered.isascii() else _TERM).findall(lowered)).difference(stop)
 
 
 def topical_score(terms: set[str], core: Counter[str], own: int = 0) -> tuple[float, list[str]]:
