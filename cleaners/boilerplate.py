@@ -19,7 +19,7 @@ import string
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping, NamedTuple
 
-from .types import Block, BlockType, Reason, kept_indexes
+from .types import Block, BlockType, Decision, Reason, kept_indexes
 
 __all__ = ["BoilerplateConfig", "RULES", "match_rule", "mark_boilerplate", "mark_menus"]
 
@@ -384,8 +384,9 @@ def mark_menus(
     """
     out = list(blocks)
     menus = _menu_runs(out, config, runs_across_dropped) if layout in config.menu_layouts else set()
+    menu = Decision(STEP, Reason.BOILERPLATE, {"rule": "menu", "run_min": config.menu_run})
     for i in sorted(menus):
-        out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="menu", run_min=config.menu_run)
+        out[i] = out[i].dropped_by(menu)
     return out
 
 
@@ -600,10 +601,13 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
     window = [kept_index[start], kept_index[cut - 1]]
     window_score = round(score, 1)
     anchor = {} if headline is None else {"under_headline": kept_index[headline]}
-    for k, i in enumerate(kept_index):
-        if cut <= k < end:
-            out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="comment_section", marker=texts[cut], window=window)
-        elif k < start or k >= end:
-            out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="outside_main_content", window=window,
-                                 window_score=window_score, side="before" if k < start else "after", **anchor)
+    for side, positions in (("before", range(start)), ("after", range(end, len(kept_index)))):
+        outside = Decision(STEP, Reason.BOILERPLATE, {"rule": "outside_main_content", "window": window,
+                                                      "window_score": window_score, "side": side, **anchor})
+        for k in positions:
+            out[kept_index[k]] = out[kept_index[k]].dropped_by(outside)
+    if cut < end:
+        comments = Decision(STEP, Reason.BOILERPLATE, {"rule": "comment_section", "marker": texts[cut], "window": window})
+        for k in range(cut, end):
+            out[kept_index[k]] = out[kept_index[k]].dropped_by(comments)
     return out

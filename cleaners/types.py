@@ -109,6 +109,19 @@ class Block:
         # built directly: dataclasses.replace costs ~5x as much, and most lines of a page dump are dropped
         return Block(self.text, self.type, self.language, Decision(step, reason, evidence))
 
+    def dropped_by(self, decision: Decision) -> "Block":
+        """Return this block marked dropped by ``decision``: as :meth:`drop`, for the blocks a step
+        drops on the same evidence (a menu's lines, the lines outside a page's main window),
+        which share one Decision (records copy its evidence).
+
+        >>> menu = Decision("boilerplate", Reason.BOILERPLATE, {"rule": "menu"})
+        >>> [b.decision is menu for b in (Block("Home").dropped_by(menu), Block("News").dropped_by(menu))]
+        [True, True]
+        """
+        if self.decision is not None:
+            return self
+        return Block(self.text, self.type, self.language, decision)
+
     def with_language(self, language: str | None) -> "Block":
         return Block(self.text, self.type, language, self.decision)
 
