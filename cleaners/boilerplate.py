@@ -259,6 +259,57 @@ def _alternatives_by_letter() -> tuple[Mapping[str, tuple[str, ...]], tuple[str,
     return MappingProxyType({letter: tuple(found) for letter, found in by_letter.items()}), tuple(anywhere)
 
 
+def _literal_prefix(items: Any) -> str:
+    """The literal characters (lower case) a sequence of parsed regex items begins with."""
+    chars = []
+    for op, av in items:
+        if op is not _sre.LITERAL:
+            break
+        chars.append(chr(av).lower())
+    return "".join(chars)
+
+
+def required_literals(alternative: str) -> frozenset[str] | None:
+    """Strings (lower case) one of which every match of ``alternative`` (case ignored) contains:
+    its longest run of literal characters outside any optional part, or the literal beginnings
+    of the branches of a choice that is no optional part, whichever is longer; None if neither.
+
+    >>> sorted(required_literals(r".{0,60}(?:©|\\(c\\)\\s*\\d+|copyright).{0,120}"))
+    ['(c)', 'copyright', '©']
+    >>> required_literals(r"(?:[\\w,]+ ){0,6}(?:we|nous) use cookies\\b.{0,200}"), required_literals(r"\\w+")
+    (frozenset({' use cookies'}), None)
+    """
+    best: set[str] = set()
+    shortest = 0
+    run: list[str] = []
+    for op, av in [*_sre_parse.parse(alternative, re.I), (None, None)]:
+        if op is _sre.LITERAL:
+            run.append(chr(av).lower())
+            continue
+        if len(run) > shortest:
+            best, shortest = {"".join(run)}, len(run)
+        run = []
+        if op is _sre.BRANCH:
+            prefixes = {_literal_prefix(branch) for branch in av[1]}
+            if min(map(len, prefixes)) > shortest:
+                best, shortest = prefixes, min(map(len, prefixes))
+    return frozenset(best) if best else None
+
+
+def _ascii_literals(literals: frozenset[str]) -> frozenset[str] | None:
+    """What of ``literals`` can be in ASCII text: the ASCII ones (a literal with a character
+    ASCII cannot hold is left out); None when one has a character that matches an ASCII one
+    when case is ignored (as "ſ" matches "s"), which a look for the lower-cased literal would miss."""
+    found = set()
+    for literal in literals:
+        if literal.isascii():
+            found.add(literal)
+        elif any(re.fullmatch(re.escape(char), chr(code), re.I) for char in literal if not char.isascii()
+                 for code in range(128)):
+            return None
+    return frozenset(found)
+
+
 _BY_LETTER, _ANYWHERE = _alternatives_by_letter()
 #: ASCII letter -> the whole-block alternatives that can begin with it (either case), as one regex.
 _RULES_BY_LETTER: Mapping[str, re.Pattern[str] | None] = MappingProxyType(
@@ -270,6 +321,29 @@ _RULES_ANYWHERE = re.compile(
                                          for name, pattern in RULES[len(_WHOLE_BLOCK_RULES):])]),
     re.I,
 )
+#: :data:`_RULES_ANYWHERE` less its whole-block alternatives: the rules that are no whole-block ones.
+_OTHER_RULES = re.compile(
+    "|".join(f"(?:{_TIMESTAMP_TOKENS_FIRST if name == 'timestamp' else pattern.pattern})"
+             for name, pattern in RULES[len(_WHOLE_BLOCK_RULES):]),
+    re.I,
+)
+
+
+def _anywhere_literals() -> frozenset[str] | None:
+    """Lower-case strings one of which an ASCII block must contain for a whole-block alternative
+    that can begin anywhere to match it (:func:`required_literals`); None: no such strings."""
+    found: set[str] = set()
+    for alternative in _ANYWHERE:
+        literals = required_literals(alternative)
+        ascii_literals = _ascii_literals(literals) if literals is not None else None
+        if ascii_literals is None:
+            return None
+        found |= ascii_literals
+    return frozenset(found)
+
+
+#: What an ASCII block needs for :data:`_ANYWHERE` to match it, e.g. "copyright", " cookies".
+_ANYWHERE_LITERALS = _anywhere_literals()
 #: The characters ``\W`` matches among ASCII and common typographic marks: what may precede a
 #: block's first word character (stripped to find it; any other character: the whole prefilter).
 _LEADING_NON_WORD = "".join(c for c in (*map(chr, range(128)), *"“”‘’„«»‹›•·–—…") if re.fullmatch(r"\W", c))
@@ -287,7 +361,13 @@ def _some_rule_matches(text: str) -> bool:
     if first not in _LETTER_CASES:  # a digit, any other character, or none
         return _ANY_RULE.match(text) is not None
     by_letter = _RULES_BY_LETTER[first.lower()]
-    return (by_letter is not None and by_letter.match(text) is not None) or _RULES_ANYWHERE.match(text) is not None
+    if by_letter is not None and by_letter.match(text) is not None:
+        return True
+    if _ANYWHERE_LITERALS is not None and text.isascii():
+        lowered = text.lower()
+        if not any(literal in lowered for literal in _ANYWHERE_LITERALS):
+            return _OTHER_RULES.match(text) is not None
+    return _RULES_ANYWHERE.match(text) is not None
 
 
 #: The rules that apply to blocks of more than ``max_words`` words, in :data:`RULES` order;

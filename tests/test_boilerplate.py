@@ -331,7 +331,9 @@ def test_the_combined_prefilter_matches_exactly_when_some_rule_does(text):
 _RULE_LINES = ["End of content", "Share on Facebook", "© 2024 Example", "Posted on March 3, 2024", "Read more",
                "3 hours ago", "By Jane Doe", "Accept all", "We use cookies to improve it.", "“Share this”", "- Menu",
                "Photo: AP", "Quelle: dpa", "Newsletter abonnieren", "Tous droits réservés", "12 comments",
-               "https://cdn.example/a.jpg", "Tweet", "Loading...", "Sign up for our newsletter", "Top stories"]
+               "https://cdn.example/a.jpg", "Tweet", "Loading...", "Sign up for our newsletter", "Top stories",
+               "Example Media (C) 2021", "Site Copyright 2019", "Some Site. All Rights Reserved.", "Our site uses cookies.",
+               "Alle Rechte vorbehalten", "Posted 3 hours ago", "Tous droits réservés", "Photos © Reuters"]
 
 
 @settings(max_examples=500, deadline=None, derandomize=True)
@@ -344,6 +346,19 @@ def test_the_prefilter_by_first_letter_answers_as_the_combined_one(text):
     from cleaners.boilerplate import _ANY_RULE, _some_rule_matches
 
     assert _some_rule_matches(text) == bool(_ANY_RULE.match(text))
+
+
+def test_required_literals_of_the_rules_alternatives():
+    from cleaners.boilerplate import _ascii_literals, required_literals
+
+    assert required_literals(r".{0,60}(?:rights reserved|droits réservés).{0,40}") == {"rights reserved", "droits réservés"}
+    assert required_literals(r"(?:our )?news") == {"news"}  # the optional part is no requirement
+    # a shared beginning is taken out of the branches by the parser: what is left is still required
+    assert required_literals(r"(?:all rights reserved|alle rechte)") in ({"all rights reserved", "alle rechte"},
+                                                                         {" rights reserved", "e rechte"})
+    assert required_literals(r".*") is None
+    assert _ascii_literals(frozenset({"tous droits réservés", "copyright", "©"})) == {"copyright"}
+    assert _ascii_literals(frozenset({"ſign"})) is None  # "ſ" matches "s" when case is ignored
 
 
 def test_first_letters_of_the_rules_alternatives():
