@@ -13,9 +13,13 @@ mentions a newsletter is never touched. Each drop names its rule.
 from __future__ import annotations
 
 import re
-from typing import Iterable, NamedTuple
+import re._constants as _sre
+import re._parser as _sre_parse
+import string
+from types import MappingProxyType
+from typing import Any, Iterable, Mapping, NamedTuple
 
-from .types import Block, BlockType, Reason
+from .types import Block, BlockType, Decision, Reason, kept_indexes
 
 __all__ = ["BoilerplateConfig", "RULES", "announces_list", "match_rule", "mark_boilerplate", "mark_menus"]
 
@@ -84,9 +88,10 @@ def _rx(*alternatives: str) -> re.Pattern[str]:
     return re.compile(r"^\W*(?:" + "|".join(alternatives) + r")\W*$", re.I)
 
 
-# One entry per rule: (name, pattern over the whole block). English, German, French, Spanish.
-RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("infinite_scroll", _rx(
+#: The rules over the whole block, in order: (name, alternatives), each rule one regex
+#: ``^\W*(?:alternative|...)\W*$`` (:func:`_rx`). English, German, French, Spanish.
+_WHOLE_BLOCK_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("infinite_scroll", (
         r"end of (?:content|results|feed|page)", r"no more (?:pages|posts|articles|results|stories)(?: to (?:load|show))?",
         r"(?:load|show|view|see) more(?: (?:posts|articles|stories|news|results|comments))?",
         r"(?:loading|wird geladen|chargement|cargando)(?:\.\.\.|…)?",
@@ -95,7 +100,7 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"plus d'articles", r"(?:cargar|ver|mostrar) más(?: noticias| artículos)?", r"no hay más (?:páginas|artículos|resultados)",
         r"fin del contenido",
     )),
-    ("share", _rx(
+    ("share", (
         r"share(?: (?:this|it|now|on|via|article|story|post|page|with|your|friends|[A-Z]\w+|facebook|twitter|x|email|linkedin|whatsapp))*",
         r"(?:tweet|pin|email|e-mail|whatsapp|facebook|twitter|linkedin|reddit|pinterest|telegram|x|flipboard)(?: (?:this|it))?",
         r"(?:teilen|partager|compartir)(?: (?:auf|sur|en|on|via) \w+)?", r"print(?: this)?(?: article| page)?", r"copy link",
@@ -104,25 +109,26 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"link (?:copied|kopiert)", r"(?:artikel )?(?:teilen|drucken|versenden)", r"(?:imprimer|partager) (?:cet article|l'article)",
         r"imprimer", r"(?:imprimir|enviar por correo)", r"(?:teilen mit|gefällt mir|like this|me gusta|j'aime)",
     )),
-    ("subscribe", _rx(
+    ("subscribe", (
         r"(?:sign up|subscribe|register|join)(?: (?:now|today|here|for (?:free|our|the|a)\b.*|to (?:our|the)\b.*))?",
         r"(?:sign up|subscribe|get|join|receive)\b.{0,50}\bnewsletters?\b.{0,60}", r"(?:our |the )?newsletters?",
         r"(?:jetzt )?(?:abonnieren|anmelden|registrieren)(?:\W+\w+){0,5}", r"newsletter (?:abonnieren|bestellen)",
         r"(?:s'abonner|abonnez-vous|inscrivez-vous)(?:\W+\w+){0,6}", r"(?:suscríbete|suscribirse|regístrate)(?:\W+\w+){0,6}",
         r"already a subscriber\??(?:\W+\w+){0,4}", r"get (?:the|our) (?:app|newsletter)(?:\W+\w+){0,4}",
     )),
-    ("cookie", _rx(
+    ("cookie", (
         r"(?:[\w,]+ ){0,6}(?:we|this (?:site|website)|our (?:site|website)|wir|diese (?:website|seite)|nous|ce site|este sitio(?: web)?|utilizamos) "
         r"(?:uses?|utilizes?|verwendet|verwenden|nutzt|nutzen|utilise|utilisons|utiliza|usa)(?: \w+)? cookies\b.{0,200}",
         r"(?:accept|allow|enable) (?:all )?cookies\b.{0,80}", r"cookies? (?:policy|settings|consent|preferences|notice)",
         r"accept(?: all)?", r"reject all", r"(?:alle )?akzeptieren", r"tout accepter",
         r"aceptar(?: todo)?", r"privacy (?:policy|settings|preferences)", r"datenschutz(?:erklärung|einstellungen)?",
     )),
-    ("copyright", _rx(
-        r".{0,60}(?:©|\(c\)\s*(?:19|20)\d\d|copyright\s*(?:©\s*)?(?:19|20)\d\d).{0,120}", r".{0,60}all rights reserved.{0,40}",
-        r".{0,60}alle rechte vorbehalten.{0,40}", r".{0,60}tous droits réservés.{0,40}", r".{0,60}todos los derechos reservados.{0,40}",
+    ("copyright", (
+        r".{0,60}(?:©|\(c\)\s*(?:19|20)\d\d|copyright\s*(?:©\s*)?(?:19|20)\d\d).{0,120}",
+        # one alternative, not one per language: the line is searched once for any of them
+        r".{0,60}(?:all rights reserved|alle rechte vorbehalten|tous droits réservés|todos los derechos reservados).{0,40}",
     )),
-    ("navigation", _rx(
+    ("navigation", (
         r"home(?:page)?", r"menu", r"skip to (?:main )?(?:content|navigation)", r"search(?: for)?", r"log ?in", r"sign ?in", r"log ?out",
         r"back to top", r"(?:next|previous) (?:article|post|story|page)", r"read more", r"continue reading", r"(?:read|view) (?:the )?full (?:article|story)",
         r"advertisement", r"sponsored(?: content)?", r"anzeige", r"werbung", r"publicité", r"publicidad",
@@ -138,13 +144,19 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"close", r"videos?", r"photos?", r"(?:view|show|hide|load) (?:all )?comments", r"back to (?:the )?gallery",
         r"view pdf(?:/print mode)?",
     )),
-    ("byline", _rx(
+    ("byline", (
         r"(?:by|von|par|por)\s+(?-i:[A-ZÀ-Ý][\w.'’-]+(?:\s+(?:[A-ZÀ-Ý][\w.'’-]+|and|und|et|y|&|,)){0,6})(?:\s*[|,–-]\s*[^.!?]{0,60})?",
         r"(?:posted|published|updated|veröffentlicht|aktualisiert|publié|mis à jour|publicado|actualizado)(?: on| am| le| el)?\s*:?\s*[^!?]{0,60}\d[^!?]{0,30}",
         r"(?:photo|foto|image|bild)\s*:\s*.{0,60}",
         # where the text or its pictures come from ("Quelle: Landesregierung", "Crédits photos : Bestimage")
         r"(?:quellen?|quellenangaben|bildquellen?|titelbild|sources?|fuentes?|crédits?(?: photos?)?|credits?)\s*:\s*.{0,60}",
     )),
+)
+
+#: One entry per rule: (name, pattern over the whole block), in the order they are tried.
+RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, _rx(*alternatives)) for name, alternatives in _WHOLE_BLOCK_RULES
+) + (
     ("timestamp", re.compile(r"^\W*(?=.*\d)" + _DATE_ANCHOR + _DATE_TOKENS + _OTHER_TIMESTAMPS, re.I)),
     # An image or asset address on its own line: page metadata (og:image) printed into a dump.
     # A link to a page stays: articles list their sources that way.
@@ -158,13 +170,209 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 #: condition is a look-ahead at the same place: their order does not change what matches.)
 #: Every line the rule matches has a digit, so a line without one (most lines) is let go after
 #: one look for it, before the ~100 date words are tried at its start.
-_TIMESTAMP_TOKENS_FIRST = r"(?=(?s:.*)\d)(?:^\W*(?=" + _DATE_TOKENS + r")(?=.*\d)" + _DATE_ANCHOR + _OTHER_TIMESTAMPS + ")"
+_TIMESTAMP_TOKENS_FIRST = r"(?=\D*+\d)(?:^\W*(?=" + _DATE_TOKENS + r")(?=.*\d)" + _DATE_ANCHOR + _OTHER_TIMESTAMPS + ")"
 
 #: Every rule at once: a block none of them matches (nearly every block) costs one match.
 _ANY_RULE = re.compile(
     "|".join(f"(?:{_TIMESTAMP_TOKENS_FIRST if name == 'timestamp' else pattern.pattern})" for name, pattern in RULES),
     re.I,
 )
+
+
+# --- the prefilter by first letter --------------------------------------------------
+# A whole-block alternative that can only begin with an ASCII letter begins at the block's
+# first word character (``^\W*`` stops there). So for a block whose first word character is
+# an ASCII letter, only the alternatives that can begin with that letter (and those that can
+# begin anywhere, e.g. the copyright rule's ``.{0,60}...``) can match: 26 smaller prefilters,
+# each with the same answer as :data:`_ANY_RULE` on the blocks it is used for.
+
+_ASCII_LETTERS = frozenset(string.ascii_lowercase)
+#: :func:`_item_start` of an item that may begin with anything.
+_ANYTHING = (_ASCII_LETTERS, True, True)
+
+
+def _item_start(op: Any, av: Any) -> tuple[frozenset[str], bool, bool]:
+    """(the ASCII letters, in lower case, a match of one parsed regex item can begin with;
+    whether it can begin with any other character; whether it can match nothing), case
+    ignored. What is not understood here may begin with anything (:data:`_ANYTHING`)."""
+    if op is _sre.LITERAL:
+        char = chr(av).lower()
+        return (frozenset(char), False, False) if char in _ASCII_LETTERS else (frozenset(), True, False)
+    if op is _sre.IN:  # a set of letters and ranges of one case of them, else anything
+        letters: set[str] = set()
+        for kind, value in av:
+            if kind is _sre.LITERAL and chr(value).lower() in _ASCII_LETTERS:
+                letters.add(chr(value).lower())
+            elif kind is _sre.RANGE and (chr(value[0]) + chr(value[1])).isascii() and (
+                    chr(value[0]) + chr(value[1])).isalpha() and chr(value[0]).islower() == chr(value[1]).islower():
+                letters.update(chr(c).lower() for c in range(value[0], value[1] + 1))
+            else:
+                return _ANYTHING
+        return frozenset(letters), False, False
+    if op is _sre.SUBPATTERN:
+        return _sequence_start(av[3])
+    if op is _sre.BRANCH:
+        starts = [_sequence_start(branch) for branch in av[1]]
+        return frozenset().union(*(s[0] for s in starts)), any(s[1] for s in starts), any(s[2] for s in starts)
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+        letters, other, empty = _sequence_start(av[2])
+        return letters, other, empty or av[0] == 0
+    if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+        return frozenset(), False, True  # zero width: what follows begins the match
+    return _ANYTHING
+
+
+def _sequence_start(items: Any) -> tuple[frozenset[str], bool, bool]:
+    """:func:`_item_start` of a sequence of parsed items: its first items up to one that cannot match nothing."""
+    letters: set[str] = set()
+    other = False
+    for op, av in items:
+        item_letters, item_other, empty = _item_start(op, av)
+        letters |= item_letters
+        other |= item_other
+        if not empty:
+            return frozenset(letters), other, False
+    return frozenset(letters), other, True
+
+
+def first_letters(alternative: str) -> frozenset[str] | None:
+    """The ASCII letters (lower case) a match of ``alternative`` (case ignored) can begin with,
+    or None when it can also begin with another character or match nothing.
+
+    >>> sorted(first_letters(r"(?:sign up|subscribe|join)(?: now)?")), first_letters(r".{0,60}all rights reserved")
+    (['j', 's'], None)
+    >>> sorted(first_letters(r"(?:jetzt )?(?:abonnieren|anmelden)")), first_letters(r"\\d+ comments?")
+    (['a', 'j'], None)
+    """
+    letters, other, empty = _sequence_start(_sre_parse.parse(alternative, re.I))
+    return None if other or empty else letters
+
+
+def _alternatives_by_letter() -> tuple[Mapping[str, tuple[str, ...]], tuple[str, ...]]:
+    """The whole-block alternatives per ASCII letter they can begin with, and those that can begin anywhere."""
+    by_letter: dict[str, list[str]] = {letter: [] for letter in sorted(_ASCII_LETTERS)}
+    anywhere = []
+    for _, alternatives in _WHOLE_BLOCK_RULES:
+        for alternative in alternatives:
+            letters = first_letters(alternative)
+            for letter in (letters if letters is not None else ()):
+                by_letter[letter].append(alternative)
+            if letters is None:
+                anywhere.append(alternative)
+    return MappingProxyType({letter: tuple(found) for letter, found in by_letter.items()}), tuple(anywhere)
+
+
+def _literal_prefix(items: Any) -> str:
+    """The literal characters (lower case) a sequence of parsed regex items begins with."""
+    chars = []
+    for op, av in items:
+        if op is not _sre.LITERAL:
+            break
+        chars.append(chr(av).lower())
+    return "".join(chars)
+
+
+def required_literals(alternative: str) -> frozenset[str] | None:
+    """Strings (lower case) one of which every match of ``alternative`` (case ignored) contains:
+    its longest run of literal characters outside any optional part, or the literal beginnings
+    of the branches of a choice that is no optional part, whichever is longer; None if neither.
+
+    >>> sorted(required_literals(r".{0,60}(?:©|\\(c\\)\\s*\\d+|copyright).{0,120}"))
+    ['(c)', 'copyright', '©']
+    >>> required_literals(r"(?:[\\w,]+ ){0,6}(?:we|nous) use cookies\\b.{0,200}"), required_literals(r"\\w+")
+    (frozenset({' use cookies'}), None)
+    """
+    best: set[str] = set()
+    shortest = 0
+    run: list[str] = []
+    for op, av in [*_sre_parse.parse(alternative, re.I), (None, None)]:
+        if op is _sre.LITERAL:
+            run.append(chr(av).lower())
+            continue
+        if len(run) > shortest:
+            best, shortest = {"".join(run)}, len(run)
+        run = []
+        if op is _sre.BRANCH:
+            prefixes = {_literal_prefix(branch) for branch in av[1]}
+            if min(map(len, prefixes)) > shortest:
+                best, shortest = prefixes, min(map(len, prefixes))
+    return frozenset(best) if best else None
+
+
+def _ascii_literals(literals: frozenset[str]) -> frozenset[str] | None:
+    """What of ``literals`` can be in ASCII text: the ASCII ones (a literal with a character
+    ASCII cannot hold is left out); None when one has a character that matches an ASCII one
+    when case is ignored (as "ſ" matches "s"), which a look for the lower-cased literal would miss."""
+    found = set()
+    for literal in literals:
+        if literal.isascii():
+            found.add(literal)
+        elif any(re.fullmatch(re.escape(char), chr(code), re.I) for char in literal if not char.isascii()
+                 for code in range(128)):
+            return None
+    return frozenset(found)
+
+
+_BY_LETTER, _ANYWHERE = _alternatives_by_letter()
+#: ASCII letter -> the whole-block alternatives that can begin with it (either case), as one regex.
+_RULES_BY_LETTER: Mapping[str, re.Pattern[str] | None] = MappingProxyType(
+    {letter: _rx(*alternatives) if alternatives else None for letter, alternatives in _BY_LETTER.items()}
+)
+#: The rest of :data:`_ANY_RULE`: the alternatives that can begin anywhere, and the other rules.
+_RULES_ANYWHERE = re.compile(
+    "|".join([_rx(*_ANYWHERE).pattern, *(f"(?:{_TIMESTAMP_TOKENS_FIRST if name == 'timestamp' else pattern.pattern})"
+                                         for name, pattern in RULES[len(_WHOLE_BLOCK_RULES):])]),
+    re.I,
+)
+#: :data:`_RULES_ANYWHERE` less its whole-block alternatives: the rules that are no whole-block ones.
+_OTHER_RULES = re.compile(
+    "|".join(f"(?:{_TIMESTAMP_TOKENS_FIRST if name == 'timestamp' else pattern.pattern})"
+             for name, pattern in RULES[len(_WHOLE_BLOCK_RULES):]),
+    re.I,
+)
+
+
+def _anywhere_literals() -> frozenset[str] | None:
+    """Lower-case strings one of which an ASCII block must contain for a whole-block alternative
+    that can begin anywhere to match it (:func:`required_literals`); None: no such strings."""
+    found: set[str] = set()
+    for alternative in _ANYWHERE:
+        literals = required_literals(alternative)
+        ascii_literals = _ascii_literals(literals) if literals is not None else None
+        if ascii_literals is None:
+            return None
+        found |= ascii_literals
+    return frozenset(found)
+
+
+#: What an ASCII block needs for :data:`_ANYWHERE` to match it, e.g. "copyright", " cookies".
+_ANYWHERE_LITERALS = _anywhere_literals()
+#: The characters ``\W`` matches among ASCII and common typographic marks: what may precede a
+#: block's first word character (stripped to find it; any other character: the whole prefilter).
+_LEADING_NON_WORD = "".join(c for c in (*map(chr, range(128)), *"“”‘’„«»‹›•·–—…") if re.fullmatch(r"\W", c))
+_LETTER_CASES = frozenset(string.ascii_letters)
+
+
+def _some_rule_matches(text: str) -> bool:
+    """Whether :data:`_ANY_RULE` matches ``text``: when its first word character is an ASCII
+    letter, from the alternatives that can begin with that letter and those that can begin anywhere.
+
+    >>> _some_rule_matches("“Share this"), _some_rule_matches("Shared values"), _some_rule_matches("© 2024")
+    (True, False, True)
+    """
+    first = text.lstrip(_LEADING_NON_WORD)[:1]
+    if first not in _LETTER_CASES:  # a digit, any other character, or none
+        return _ANY_RULE.match(text) is not None
+    by_letter = _RULES_BY_LETTER[first.lower()]
+    if by_letter is not None and by_letter.match(text) is not None:
+        return True
+    if _ANYWHERE_LITERALS is not None and text.isascii():
+        lowered = text.lower()
+        if not any(literal in lowered for literal in _ANYWHERE_LITERALS):
+            return _OTHER_RULES.match(text) is not None
+    return _RULES_ANYWHERE.match(text) is not None
+
+
 #: The rules that apply to blocks of more than ``max_words`` words, in :data:`RULES` order;
 #: both may match a sentence.
 _LONG_RULE_PATTERNS = tuple((name, pattern) for name, pattern in RULES if name in _LONG_RULES)
@@ -190,7 +398,7 @@ def match_rule(text: str, config: BoilerplateConfig = BoilerplateConfig()) -> tu
         return None
     if words > config.max_words:  # only the long rules apply: tried directly, not the whole prefilter
         return next(((name, pattern.pattern[:80]) for name, pattern in _LONG_RULE_PATTERNS if pattern.match(text)), None)
-    if not _ANY_RULE.match(text):
+    if not _some_rule_matches(text):
         return None
     sentence = words >= 6 and bool(_SENTENCE.search(text))
     for name, pattern in RULES:
@@ -207,6 +415,7 @@ _MENU_ITEM = re.compile(r"^[^.!?…:;。！？：；]{1,40}$")
 def _is_menu_item(block: Block, config: BoilerplateConfig) -> bool:
     return (
         block.type is BlockType.PARAGRAPH
+        and len(block.text) <= 41  # what _MENU_ITEM can match: 40 characters (and a final line break)
         and bool(_MENU_ITEM.match(block.text))  # before the split: it gives up on a long text within 41 characters
         and len(block.text.split()) <= config.menu_item_words
     )
@@ -217,15 +426,15 @@ def _menu_runs(blocks: list[Block], config: BoilerplateConfig, across_dropped: b
     ``across_dropped``, blocks already dropped between them do not break a run."""
     marked: set[int] = set()
     run: list[int] = []
-    for i, block in enumerate(blocks + [Block("x " * 50)]):
-        if across_dropped and not block.kept:
-            continue
-        if block.kept and i < len(blocks) and _is_menu_item(block, config):
+    for i, block in enumerate(blocks):
+        if block.decision is None and _is_menu_item(block, config):
             run.append(i)
-            continue
-        if len(run) >= config.menu_run:
-            marked.update(run)
-        run = []
+        elif block.decision is None or not across_dropped:  # a line that ends the run
+            if len(run) >= config.menu_run:
+                marked.update(run)
+            run = []
+    if len(run) >= config.menu_run:
+        marked.update(run)
     return marked
 
 
@@ -258,8 +467,9 @@ def mark_menus(
     """
     out = list(blocks)
     menus = _menu_runs(out, config, runs_across_dropped) if layout in config.menu_layouts else set()
+    menu = Decision(STEP, Reason.BOILERPLATE, {"rule": "menu", "run_min": config.menu_run})
     for i in sorted(menus):
-        out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="menu", run_min=config.menu_run)
+        out[i] = out[i].dropped_by(menu)
     return out
 
 
@@ -322,8 +532,11 @@ _COUNT_END = re.compile(r"\(\s*[\d.,%]+\s*\)\s*$")
 
 def _line_value(text: str, config: WindowConfig) -> float:
     words = _word_count(text)
+    # the ending is looked for from the last two characters before trailing whitespace (where
+    # any match begins: an emoji and its variation selector at most), not searched from the start
     is_prose = words >= config.prose_any_words or (
-        words >= config.prose_min_words and _SENTENCE_END.search(text) and not _COUNT_END.search(text))
+        words >= config.prose_min_words and _SENTENCE_END.search(text, max(0, len(text.rstrip()) - 2)) is not None
+        and not _COUNT_END.search(text))
     return words if is_prose else -config.gap_penalty
 
 

@@ -60,6 +60,9 @@ class Extracted:
     #: pipeline's own output, see :func:`paragraph_chunks`): there is no page around it
     #: to find a main-content window in, and no title line above it.
     segmented: bool = False
+    #: Every block's text already as :func:`normalize_lines` leaves it (plain text is cut into
+    #: normalized lines; HTML blocks are not: a tab made a space after normalizing, for one).
+    normalized: bool = False
 
 
 _TERMINAL = re.compile(r"[.!?…:;,\"”»)\]]\s*$")
@@ -113,9 +116,21 @@ def _heading_words(line: str, max_words: int) -> int:
     >>> _heading_words("Local News Today", 25), _heading_words("It is the anthem we needed.", 25)
     (3, 0)
     """
+    if _ends_sentence(line) or line.endswith("..."):  # the ending first: most prose is ruled out unsplit
+        return 0
     # split(None, n) stops after n + 1 words: enough to tell whether there are more than n
     words = len(line.split(None, max_words))
-    return words if 0 < words <= max_words and not _TERMINAL.search(line) and not line.endswith("...") else 0
+    return words if 0 < words <= max_words else 0
+
+
+def _ends_sentence(line: str) -> bool:
+    """:data:`_TERMINAL` found in ``line``, searched from its last character before trailing
+    whitespace (where any match begins: the marks are no whitespace), not from its start.
+
+    >>> _ends_sentence("It ended.  "), _ends_sentence("Local News"), _ends_sentence("")
+    (True, False, False)
+    """
+    return _TERMINAL.search(line, len(line.rstrip()) - 1) is not None
 
 
 # --- plain text ---------------------------------------------------------------
@@ -147,7 +162,7 @@ def _continues(previous: str, line: str) -> bool:
     """A line that starts in lower case after one that did not end a sentence (and is no headline) is a wrap."""
     return (
         line[0].islower()
-        and not _TERMINAL.search(previous)
+        and not _ends_sentence(previous)
         and _words(previous) >= 6
         and not _is_title_cased(previous)
     )
@@ -172,7 +187,7 @@ def classify_line(line: str, next_line: str | None, config: ExtractConfig = Extr
 
 
 def _check_block_sizes(texts: list[str], config: ExtractConfig) -> None:
-    longest = max((len(t) for t in texts), default=0)
+    longest = max(map(len, texts), default=0)
     if longest > config.max_block_chars:
         raise Rejection(
             Reason.TOO_LARGE, f"a single block of {longest} characters (limit {config.max_block_chars}): not article text"
@@ -193,7 +208,8 @@ def extract_text(text: str, config: ExtractConfig = ExtractConfig()) -> Extracte
     >>> [b.type.value for b in extract_text("Scores:\\n\\n| Team | Points |\\n| Aces | 4 |").blocks]
     ['paragraph', 'table']
     """
-    _check_block_sizes(text.split("\n"), config)  # before copying a 50 MB line around
+    if len(text) > config.max_block_chars:  # no line is longer than the whole text
+        _check_block_sizes(text.split("\n"), config)  # before copying a 50 MB line around
     text = strip_control_chars(text)
     chunks = paragraph_chunks(text)
     if chunks is not None:
@@ -202,7 +218,7 @@ def extract_text(text: str, config: ExtractConfig = ExtractConfig()) -> Extracte
             else Block(chunk[0], classify_line(chunk[0], _next_block_text(chunks, i), config))
             for i, chunk in enumerate(chunks)
         )
-        return Extracted(blocks=blocks, segmented=True)
+        return Extracted(blocks=blocks, segmented=True, normalized=True)
     lines = [line for line in _text_lines(text) if line]
     title = None
     if len(lines) >= 2 and _is_title_line(lines[0], lines[1], config):
@@ -211,7 +227,7 @@ def extract_text(text: str, config: ExtractConfig = ExtractConfig()) -> Extracte
         Block(line, classify_line(line, lines[i + 1] if i + 1 < len(lines) else None, config))
         for i, line in enumerate(lines)
     )
-    return Extracted(blocks=blocks, title=title)
+    return Extracted(blocks=blocks, title=title, normalized=True)
 
 
 def _next_block_text(chunks: list[list[str]], i: int) -> str | None:

@@ -23,7 +23,7 @@ from .extract import ExtractConfig, Extracted, classify_line, extract_html, extr
 from .language import LanguageConfig, mark_foreign_blocks
 from .teasers import TeaserConfig, mark_teasers
 from .topic import TopicConfig, mark_off_topic
-from .types import Article, Block, BlockType, Decision, EncodingInfo, Reason, RejectedInput, Rejection, Source
+from .types import Article, Block, BlockType, Decision, EncodingInfo, Reason, RejectedInput, Rejection, Source, kept_indexes
 
 __all__ = [
     "CleanConfig", "clean_document", "detect_format", "config_fingerprint", "config_to_dict", "config_from_dict",
@@ -110,15 +110,11 @@ def _extract(text: str, fmt: str, config: CleanConfig) -> Extracted:
 
 def _repair_blocks(extracted: Extracted, ascii_fold: bool) -> tuple[Extracted, tuple[str, ...]]:
     repairs: list[str] = []
-    blocks = []
     repair = needs_ftfy_in_any([block.text for block in extracted.blocks], ascii_fold)  # one look, not one per line
-    for block in extracted.blocks:
-        fixed, steps = repair_text(block.text, ascii_fold) if repair else (block.text, ())
-        repairs += steps
-        fixed = normalize_lines(fixed)
-        if fixed:
-            unchanged = fixed == block.text and block.language is None and block.decision is None
-            blocks.append(block if unchanged else Block(fixed, block.type))  # nearly every block: no copy
+    if repair or not extracted.normalized:
+        blocks = _repaired(extracted.blocks, repair, extracted.normalized, ascii_fold, repairs)
+    else:
+        blocks = extracted.blocks  # nothing to repair, nothing to normalize: every block as it is
     title = None
     if extracted.title:
         title, steps = repair_text(extracted.title, ascii_fold)
@@ -126,6 +122,22 @@ def _repair_blocks(extracted: Extracted, ascii_fold: bool) -> tuple[Extracted, t
     unique = tuple(dict.fromkeys(repairs))
     title = title.strip() or None if title else None
     return dataclasses.replace(extracted, blocks=tuple(blocks), title=title), unique
+
+
+def _repaired(blocks: tuple[Block, ...], repair: bool, normalized: bool, ascii_fold: bool,
+              repairs: list[str]) -> list[Block]:
+    """The blocks repaired (when ``repair``) and normalized (unless ``normalized`` already and
+    unrepaired), the empty ones left out; ftfy's steps are added to ``repairs``."""
+    out = []
+    for block in blocks:
+        fixed, steps = repair_text(block.text, ascii_fold) if repair else (block.text, ())
+        repairs += steps
+        if fixed is not block.text or not normalized:  # repair_text gives an unrepaired text back as it is
+            fixed = normalize_lines(fixed)
+        if fixed:
+            unchanged = fixed == block.text and block.language is None and block.decision is None
+            out.append(block if unchanged else Block(fixed, block.type))  # nearly every block: no copy
+    return out
 
 
 def _to_text(data: bytes | str, fmt: str, config: CleanConfig) -> tuple[str, EncodingInfo]:
@@ -189,7 +201,7 @@ def _settle(blocks: list[Block], config: CleanConfig, layout: str) -> list[Block
 def _retype_text_lines(blocks: list[Block], config: ExtractConfig) -> list[Block]:
     """Kept paragraphs and headings of plain text typed by the kept block below them."""
     out = list(blocks)
-    kept = [i for i, block in enumerate(out) if block.kept]
+    kept = kept_indexes(out)
     for position, i in enumerate(kept):
         if out[i].type in (BlockType.PARAGRAPH, BlockType.HEADING):
             below = out[kept[position + 1]].text if position + 1 < len(kept) else None

@@ -34,7 +34,7 @@ from collections import Counter
 from typing import Iterable, NamedTuple
 
 from .language import STOPWORDS
-from .types import Block, Reason
+from .types import Block, Reason, kept_indexes
 
 __all__ = ["TopicConfig", "content_terms", "topical_score", "peel_edges", "mark_off_topic"]
 
@@ -75,6 +75,8 @@ class TopicConfig(NamedTuple):
 
 
 _TERM = re.compile(r"[^\W\d_]{3,}")
+#: :data:`_TERM` in lower-case ASCII text, where a letter is a-z: a range, not three Unicode tests per character.
+_ASCII_TERM = re.compile(r"[a-z]{3,}")
 
 
 def content_terms(text: str, language: str | None) -> set[str]:
@@ -84,7 +86,8 @@ def content_terms(text: str, language: str | None) -> set[str]:
     ['baker', 'miller']
     """
     stop = STOPWORDS.get(language or "", frozenset())
-    return set(_TERM.findall(text.lower())).difference(stop)
+    lowered = text.lower()
+    return set((_ASCII_TERM if lowered.isascii() else _TERM).findall(lowered)).difference(stop)
 
 
 def topical_score(terms: set[str], core: Counter[str], own: int = 0) -> tuple[float, list[str]]:
@@ -211,7 +214,7 @@ def mark_off_topic(
     the output again (text cut into paragraphs) judges.
     """
     out = list(blocks)
-    kept_index = [i for i, b in enumerate(out) if b.kept]
+    kept_index = kept_indexes(out)
     kept = [out[i] for i in kept_index]
     if len(kept) < 3:
         return out

@@ -29,6 +29,7 @@ __all__ = [
     "Rejection",
     "RejectedInput",
     "LIST_MARKER",
+    "kept_indexes",
 ]
 
 #: A list item's marker at the start of a line: a bullet or a number (``- ``, ``• ``, ``3. ``).
@@ -108,8 +109,31 @@ class Block:
         # built directly: dataclasses.replace costs ~5x as much, and most lines of a page dump are dropped
         return Block(self.text, self.type, self.language, Decision(step, reason, evidence))
 
+    def dropped_by(self, decision: Decision) -> "Block":
+        """Return this block marked dropped by ``decision``: as :meth:`drop`, for the blocks a step
+        drops on the same evidence (a menu's lines, the lines outside a page's main window),
+        which share one Decision (records copy its evidence).
+
+        >>> menu = Decision("boilerplate", Reason.BOILERPLATE, {"rule": "menu"})
+        >>> [b.decision is menu for b in (Block("Home").dropped_by(menu), Block("News").dropped_by(menu))]
+        [True, True]
+        """
+        if self.decision is not None:
+            return self
+        return Block(self.text, self.type, self.language, decision)
+
     def with_language(self, language: str | None) -> "Block":
         return Block(self.text, self.type, language, self.decision)
+
+
+def kept_indexes(blocks: "list[Block] | tuple[Block, ...]") -> list[int]:
+    """The indexes of the kept blocks (read as ``decision is None``: the steps ask it of every
+    block several times, and a property costs a call each time).
+
+    >>> kept_indexes([Block("a"), Block("b").drop("x", Reason.BOILERPLATE), Block("c")])
+    [0, 2]
+    """
+    return [i for i, block in enumerate(blocks) if block.decision is None]
 
 
 @dataclass(frozen=True)

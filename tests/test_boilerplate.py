@@ -328,6 +328,49 @@ def test_the_combined_prefilter_matches_exactly_when_some_rule_does(text):
     assert bool(_ANY_RULE.match(text)) == any(pattern.match(text) for _, pattern in RULES)
 
 
+_RULE_LINES = ["End of content", "Share on Facebook", "© 2024 Example", "Posted on March 3, 2024", "Read more",
+               "3 hours ago", "By Jane Doe", "Accept all", "We use cookies to improve it.", "“Share this”", "- Menu",
+               "Photo: AP", "Quelle: dpa", "Newsletter abonnieren", "Tous droits réservés", "12 comments",
+               "https://cdn.example/a.jpg", "Tweet", "Loading...", "Sign up for our newsletter", "Top stories",
+               "Example Media (C) 2021", "Site Copyright 2019", "Some Site. All Rights Reserved.", "Our site uses cookies.",
+               "Alle Rechte vorbehalten", "Posted 3 hours ago", "Tous droits réservés", "Photos © Reuters"]
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(st.sampled_from(_RULE_LINES)
+       | st.builds(lambda head, line, tail: head + line + tail, st.text(st.sampled_from(list(" “-•©(_1ſKİı")), max_size=3),
+                   st.sampled_from(_RULE_LINES), st.text(st.sampled_from(list(" .:!xs1")), max_size=3))
+       | st.text(alphabet=st.sampled_from(list("abcehlmnoprstwy ©:.-12(“_ſKİı ShareEndofcontent")), max_size=40))
+def test_the_prefilter_by_first_letter_answers_as_the_combined_one(text):
+    """The alternatives that cannot begin with a block's first letter are left out, never a match."""
+    from cleaners.boilerplate import _ANY_RULE, _some_rule_matches
+
+    assert _some_rule_matches(text) == bool(_ANY_RULE.match(text))
+
+
+def test_required_literals_of_the_rules_alternatives():
+    from cleaners.boilerplate import _ascii_literals, required_literals
+
+    assert required_literals(r".{0,60}(?:rights reserved|droits réservés).{0,40}") == {"rights reserved", "droits réservés"}
+    assert required_literals(r"(?:our )?news") == {"news"}  # the optional part is no requirement
+    # a shared beginning is taken out of the branches by the parser: what is left is still required
+    assert required_literals(r"(?:all rights reserved|alle rechte)") in ({"all rights reserved", "alle rechte"},
+                                                                         {" rights reserved", "e rechte"})
+    assert required_literals(r".*") is None
+    assert _ascii_literals(frozenset({"tous droits réservés", "copyright", "©"})) == {"copyright"}
+    assert _ascii_literals(frozenset({"ſign"})) is None  # "ſ" matches "s" when case is ignored
+
+
+def test_first_letters_of_the_rules_alternatives():
+    from cleaners.boilerplate import first_letters
+
+    assert first_letters(r"(?:by|von)\s+(?-i:[A-Z]\w+)") == frozenset("bv")
+    assert first_letters(r"(?:[\w,]+ ){0,6}we use cookies") is None  # a word of any letter first
+    assert first_letters(r"(?:the )?end") == frozenset("te")  # an optional part: what follows may begin it
+    assert first_letters(r"[A-Za-z]+") == frozenset("abcdefghijklmnopqrstuvwxyz")
+    assert first_letters(r"[A-ZÀ-Ý]x") is None and first_letters(r"é") is None and first_letters(r"x?") is None
+
+
 @pytest.mark.parametrize("line", ["March 3, 2024", "Jan. 5", "12.05.2019 | 14:30", "4:14 p.m.", "2019-05-01",
                                   "3 hours ago", "Posted on 29 November 2018"])
 def test_date_and_time_lines_are_timestamps(line):
