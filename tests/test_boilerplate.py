@@ -541,6 +541,7 @@ def test_lines_ending_in_an_emoji_or_a_colon_are_prose():
     config = WindowConfig()
     for prose in ("We will always strive to make Korean culture known around the world 🙂",
                   "Try something new with your partner this weekend 😉",
+                  "We loved every minute of the trip with all of you ❤️ ",  # a heart and its variation selector
                   "HAYWARD, Calif. (AP) — The Latest on a deadly stabbing on a commuter train (all times local):"):
         assert _line_value(prose, config) == len(prose.split())  # its words (an emoji apart counts as one)
     for not_prose in ("Related:", "Bugs fixed", "Share 👍", "Top stories:"):
