@@ -72,8 +72,14 @@ class TopicConfig(NamedTuple):
     #: head runs cost more article than they removed (trafilatura_eval snippet F1 0.921 ->
     #: 0.924, scrapinghub HTML recall .966 -> .967 without them; text dumps' precision .855 -> .858 with them).
     head_layouts: tuple[str, ...] = ("text",)
-    #: Never remove more than this share of the article's kept characters as off-topic.
+    #: Never remove more than this share of the article's kept characters as off-topic...
     max_removed_share: float = 0.4
+    #: ...unless every block removed is clearly unrelated (scores at most
+    #: ``clear_score_fraction`` of its threshold): then up to ``clear_max_removed_share``.
+    #: Three appended stories can be half of a short article; an article's own paragraphs
+    #: wrongly peeled tend to share something with its core and score near the threshold.
+    clear_score_fraction: float = 0.5
+    clear_max_removed_share: float = 0.6
     #: Count the title's words in the core too. Off by default: the title is not in the
     #: output text, so cleaning that text again would judge against a different core.
     use_title: bool = False
@@ -295,6 +301,16 @@ def peel_edges(terms: list[set[str]], title_terms: set[str], config: TopicConfig
     return verdicts
 
 
+def _budget(found: dict[int, dict], share: float, config: TopicConfig) -> float | None:
+    """The largest share of the text these verdicts may take that they fit in: ``max_removed_share``,
+    or ``clear_max_removed_share`` when every block scores at most ``clear_score_fraction`` of its
+    threshold; ``None`` when they fit in neither."""
+    if share <= config.max_removed_share:
+        return config.max_removed_share
+    clear = all(v["score"] <= config.clear_score_fraction * v["threshold"] for v in found.values())
+    return config.clear_max_removed_share if clear and share <= config.clear_max_removed_share else None
+
+
 def mark_off_topic(
     blocks: Iterable[Block], title: str | None, language: str | None, config: TopicConfig = TopicConfig(),
     layout: str = "text",
@@ -309,8 +325,10 @@ def mark_off_topic(
     paragraph is the author's, a string of them is appended material). Runs
     are peeled to a fixed point (:func:`peel_edges`) at both edges in the
     layouts of ``head_layouts`` (a text dump), else at the tail. If together
-    they exceed ``max_removed_share`` of the kept characters, the tail alone
-    is tried, and if that is still too much nothing is removed. Either way the
+    they exceed ``max_removed_share`` of the kept characters (or
+    ``clear_max_removed_share`` when every block scores at most
+    ``clear_score_fraction`` of its threshold; evidence ``budget``), the tail
+    alone is tried, and if that is still too much nothing is removed. Either way the
     kept blocks are a fixed point of the tail alone, which is what cleaning
     the output again (text cut into paragraphs) judges.
     """
@@ -323,14 +341,16 @@ def mark_off_topic(
     title_terms = content_terms(title or "", language) if config.use_title else set()
     weights = term_specificity(set().union(title_terms, *terms), language, config)
     weighting = {"weights": f"wordfreq:{language}" if weights is not None else None}
-    budget = config.max_removed_share * sum(len(b.text) for b in kept)
+    total = sum(len(b.text) for b in kept)
     tries = [("tail", "head"), ("tail",)] if layout in config.head_layouts else [("tail",)]
     verdicts: dict[int, dict] = {}
+    budget = None
     for edges in tries:
         found = peel_edges(terms, title_terms, config, edges, weights)
-        if sum(len(kept[k].text) for k in found) <= budget:
+        budget = _budget(found, sum(len(kept[k].text) for k in found) / total if total else 0.0, config)
+        if budget is not None:
             verdicts = found
             break
     for k, evidence in sorted(verdicts.items()):
-        out[kept_index[k]] = kept[k].drop(STEP, Reason.OFF_TOPIC, **evidence, **weighting)
+        out[kept_index[k]] = kept[k].drop(STEP, Reason.OFF_TOPIC, **evidence, **weighting, budget=budget)
     return out

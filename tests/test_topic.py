@@ -146,8 +146,23 @@ def test_max_removed_share_is_a_budget():
     assert _kept(_mark(texts, config=TopicConfig(max_removed_share=share - 0.01))) == [True] * 7
 
 
-def test_half_of_a_short_article_is_never_removed():
-    assert _kept(_mark(STORY[:2] + [SMARTPHONES, CHEF])) == [True] * 4
+def test_half_of_a_short_article_goes_only_when_clearly_unrelated():
+    """Over ``max_removed_share`` (0.4) only when every block scores at most half its threshold
+    (here nothing shared at all), and never over ``clear_max_removed_share`` (0.6)."""
+    texts = STORY[:2] + [SMARTPHONES, CHEF]
+    out = _mark(texts)
+    assert _kept(out) == [True, True, False, False]
+    for block in out[2:]:
+        evidence = block.decision.evidence
+        assert evidence["budget"] == TopicConfig().clear_max_removed_share
+        assert evidence["score"] <= TopicConfig().clear_score_fraction * evidence["threshold"]
+    assert _kept(_mark(texts, config=TopicConfig(clear_max_removed_share=0.4))) == [True] * 4
+    assert _kept(_mark(STORY[:2] + [SMARTPHONES, CHEF, FASHION])) == [True] * 5  # 3 of 5: over 60 %
+
+
+def test_a_run_within_max_removed_share_records_that_budget():
+    out = _mark(STORY + [SMARTPHONES, CHEF])
+    assert {b.decision.evidence["budget"] for b in out[5:]} == {TopicConfig().max_removed_share}
 
 
 def test_short_blocks_are_not_judged_and_do_not_break_a_run():
