@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from cleaners.topic import TopicConfig, content_terms, mark_off_topic, topical_score
+from cleaners.topic import TopicConfig, content_terms, mark_off_topic, peel_edges, term_specificity, topical_score
 from cleaners.types import Block, Reason
 
 TITLE = "Harbor Bridge reopens after repair"
@@ -24,6 +24,11 @@ CHEF = "A celebrated chef opened her third restaurant downtown, serving seasonal
 VEGAN = "Celebrity chef opens vegan restaurant in Paris featuring seasonal menus, natural wines and desserts made from local fruit."
 FASHION = "Fashion week in Milan closed with a show of bright silk dresses, oversized coats and handmade leather boots."
 FOOTBALL = "Meanwhile, the city’s football team celebrated its promotion with a parade through the old town, cheered by thousands of supporters."
+
+
+#: The rule before term weights: every content word counts 1 (also what a language without a
+#: wordfreq word list gets).
+PLAIN = TopicConfig(weigh_terms=False)
 
 
 def _mark(texts, title=TITLE, language="en", config=TopicConfig()):
@@ -61,9 +66,9 @@ def test_single_appended_paragraph_is_dropped_when_min_run_is_one():
 
 def test_the_title_joins_the_core_only_with_use_title():
     """The title is not in the output text: by default it does not sway the verdict."""
-    texts = STORY + [SMARTPHONES]  # shares "budget" with the core: on the fence
-    assert _kept(_mark(texts, config=TopicConfig(min_run=1))) == [True] * 6
-    out = _mark(texts, config=TopicConfig(min_run=1, use_title=True))
+    texts = STORY + [SMARTPHONES]  # shares "budget" with the core: on the fence (unweighted)
+    assert _kept(_mark(texts, config=PLAIN._replace(min_run=1))) == [True] * 6
+    out = _mark(texts, config=PLAIN._replace(min_run=1, use_title=True))
     assert _kept(out) == [True] * 5 + [False]
     assert out[5].decision.evidence["reference"] == "title+core"
     assert out[5].decision.evidence["shared_terms"] == ["budget"]
@@ -141,8 +146,23 @@ def test_max_removed_share_is_a_budget():
     assert _kept(_mark(texts, config=TopicConfig(max_removed_share=share - 0.01))) == [True] * 7
 
 
-def test_half_of_a_short_article_is_never_removed():
-    assert _kept(_mark(STORY[:2] + [SMARTPHONES, CHEF])) == [True] * 4
+def test_half_of_a_short_article_goes_only_when_clearly_unrelated():
+    """Over ``max_removed_share`` (0.4) only when every block scores at most half its threshold
+    (here nothing shared at all), and never over ``clear_max_removed_share`` (0.6)."""
+    texts = STORY[:2] + [SMARTPHONES, CHEF]
+    out = _mark(texts)
+    assert _kept(out) == [True, True, False, False]
+    for block in out[2:]:
+        evidence = block.decision.evidence
+        assert evidence["budget"] == TopicConfig().clear_max_removed_share
+        assert evidence["score"] <= TopicConfig().clear_score_fraction * evidence["threshold"]
+    assert _kept(_mark(texts, config=TopicConfig(clear_max_removed_share=0.4))) == [True] * 4
+    assert _kept(_mark(STORY[:2] + [SMARTPHONES, CHEF, FASHION])) == [True] * 5  # 3 of 5: over 60 %
+
+
+def test_a_run_within_max_removed_share_records_that_budget():
+    out = _mark(STORY + [SMARTPHONES, CHEF])
+    assert {b.decision.evidence["budget"] for b in out[5:]} == {TopicConfig().max_removed_share}
 
 
 def test_short_blocks_are_not_judged_and_do_not_break_a_run():
@@ -207,7 +227,98 @@ def test_an_article_without_a_common_subject_has_no_off_topic_edges():
              "Farmers in the valley harvested a record crop of apples after a warm and unusually dry summer.",
              "A rare comet will be visible from the northern hemisphere next week just before sunrise, astronomers said.",
              CHEF, VEGAN]
-    judged = _mark(texts)
+    judged = _mark(texts, config=PLAIN)
     assert _kept(judged) == [True] * 5 + [False, False]
     assert judged[5].decision.evidence["core_median"] == 0.0833
-    assert _kept(_mark(texts, config=TopicConfig(min_core_median=0.1))) == [True] * 7
+    assert _kept(_mark(texts, config=PLAIN._replace(min_core_median=0.1))) == [True] * 7
+    # Weighted, the one word they share ("week", a common one) weighs little: median 0.0142.
+    assert _kept(_mark(texts)) == [True] * 7
+    assert _mark(texts, config=TopicConfig(min_core_median=0.01))[5].decision.evidence["core_median"] == 0.0142
+
+
+# Term weights: how specific each word is in the document's language (wordfreq).
+
+FLOOD = [
+    "Police and city officials closed the riverside road on Monday after the Elbe flooded three streets for the second time this week.",
+    "Officials said the police would keep the road closed until Friday, when engineers expect the Elbe to fall below its banks.",
+    "Residents of the flooded streets spent Monday night with relatives while police patrolled the empty houses, officials said.",
+    "The Elbe rose after a week of heavy rain upstream, and officials warned that the river could flood again next week.",
+    "Police asked drivers to avoid the riverside until the end of the week while engineers inspect the flood walls.",
+]
+KIDNAP = ("Police officials said on Monday that Salem Sabatka, the girl kidnapped in Fort Worth, was rescued, "
+          "and Sheriff Waybourn charged Tavis Crane.")
+
+
+def test_an_appended_lead_sharing_only_everyday_news_words_is_off_topic():
+    """The lead shares "police", "officials" and "Monday" with a flood story: a quarter of its
+    words, on topic for the plain share; weighted, those common words are outweighed by its own
+    names (Sabatka, Waybourn, ...), and the evidence says so."""
+    texts = FLOOD + [KIDNAP, CHEF]
+    assert _kept(_mark(texts, config=PLAIN)) == [True] * 7
+    out = _mark(texts)
+    assert _kept(out) == [True] * 5 + [False, False]
+    evidence = out[5].decision.evidence
+    assert evidence["weights"] == "wordfreq:en"
+    assert evidence["score"] < evidence["threshold"] == TopicConfig().weighted_max_off_topic_score
+    assert evidence["shared_terms"] == ["officials", "monday", "police"]  # most specific first
+    assert evidence["unshared_terms"][:3] == ["sabatka", "tavis", "waybourn"]
+    assert out[6].decision.evidence["shared_terms"] == ["night"]
+
+
+def test_a_closing_paragraph_sharing_a_specific_word_is_kept():
+    """The article's own closing paragraph shares one word with it, "harbor", among a dozen
+    everyday ones: the plain share (1 in 13) peels it with the two stories appended after it;
+    weighted, that one specific word is a third of its weight, and only the stories go."""
+    closing = ("Families living near the harbor hope that normal daily life, busy shops, regular visitors "
+               "and local jobs come back quickly this month.")
+    texts = STORY + [closing, FASHION, CHEF]
+    assert _kept(_mark(texts, config=PLAIN)) == [True] * 5 + [False] * 3
+    out = _mark(texts)
+    assert _kept(out) == [True] * 6 + [False, False]
+    assert {b.decision.evidence["weights"] for b in out[6:]} == {"wordfreq:en"}
+
+
+def test_a_language_without_a_word_list_is_judged_unweighted():
+    """No wordfreq list (Estonian here, or weights turned off): every word weighs 1 and the
+    plain thresholds apply; the evidence names no weights."""
+    texts = STORY + [SMARTPHONES, CHEF]
+    out = _mark(texts, config=PLAIN)
+    assert _kept(out) == [True] * 5 + [False, False]
+    assert {b.decision.evidence["weights"] for b in out[5:]} == {None}
+    assert out[5].decision.evidence["threshold"] <= TopicConfig().max_off_topic_score
+    assert _mark(texts, language="et") == _mark(texts, language="et", config=PLAIN)
+
+
+def test_term_specificity():
+    weights = term_specificity({"said", "river", "flooded", "ogunjobi"}, "en")
+    assert weights["said"] < 1 < weights["river"] < weights["flooded"] < weights["ogunjobi"]
+    assert weights["ogunjobi"] == TopicConfig().max_specificity ** 2  # not in the list: a name
+    assert term_specificity({"the"}, "en") == {"the": 0.0}
+    assert term_specificity({"fluss"}, "de")["fluss"] > 0
+    assert term_specificity({"river"}, None) is None
+    assert term_specificity({"river"}, "et") is None  # no list
+    assert term_specificity({"river"}, "sq") is None  # wordfreq's nearest match would be English
+    assert term_specificity({"river"}, "en", PLAIN) is None
+
+
+def test_topical_score_with_weights():
+    weights = {"said": 0.25, "mill": 6.25, "price": 3.5}
+    assert topical_score({"said", "mill", "price"}, Counter({"said": 3}), weights=weights) == (0.025, ["said"])
+    assert topical_score({"said", "mill"}, Counter({"mill": 1, "said": 1}), weights=weights) == (1.0, ["mill", "said"])
+    assert topical_score({"said"}, Counter(), weights={"said": 0.0}) == (1.0, [])
+
+
+def test_blocks_of_weightless_words_are_not_judged():
+    """A block of only the commonest words weighs nothing: not judged, so it neither joins nor breaks a run."""
+    story = [{"river", "mill", "town", "flood", "rain", "dam"}] * 8
+    promo = [{"chef", "menu", "wine", "dinner", "kitchen", "table"}]
+    stocks = [{"shares", "index", "market", "trading", "prices", "bank"}]
+    common = [{"said", "year", "people", "time", "made", "way"}]
+    weights = {t: 0.0 if t in common[0] else 4.0 for t in set().union(*story, *promo, *stocks, *common)}
+    verdicts = peel_edges(story + promo + common + stocks, set(), TopicConfig(), ("tail",), weights)
+    assert sorted(verdicts) == [8, 10]
+    assert verdicts[8]["run"] == 2
+
+
+def test_negative_contractions_leave_no_fragment():
+    assert content_terms("The baker doesn't bake, he won't", "en") == {"baker", "bake"}
