@@ -19,7 +19,7 @@ import string
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping, NamedTuple
 
-from .types import Block, BlockType, Decision, Reason, kept_indexes
+from .types import Block, BlockType, Decision, Reason
 
 __all__ = ["BoilerplateConfig", "RULES", "announces_list", "match_rule", "mark_boilerplate", "mark_menus"]
 
@@ -858,6 +858,11 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
     # the rows of a ranked table the window holds, counted as its prose
     rows = [[kept_index[run[0]], kept_index[run[-1]]] for run in tables if start <= run[0] and run[-1] < tail]
     anchor.update({"table_rows": rows} if rows else {})
+    # the lines outside the window share one Decision per side (most lines of a dump)
+    after = {"side": "after"} if list_intro is None else {"side": "after", "list_after": kept_index[list_intro]}
+    outside = {before: Decision(STEP, Reason.BOILERPLATE, {"rule": "outside_main_content", "window": window,
+                                                           "window_score": window_score, **side, **anchor})
+               for before, side in ((True, {"side": "before"}), (False, after))}
     for k, i in enumerate(kept_index):
         if not out[i].kept:
             continue
@@ -868,8 +873,5 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
         elif tail <= k < bio:
             out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="sparse_tail", window=window, **tail_counts)
         elif k < start or k >= end:
-            side = {"side": "before"} if k < start else {"side": "after"} if list_intro is None else {
-                "side": "after", "list_after": kept_index[list_intro]}
-            out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="outside_main_content", window=window,
-                                 window_score=window_score, **side, **anchor)
+            out[i] = out[i].dropped_by(outside[k < start])
     return out
