@@ -287,6 +287,8 @@ def mark_teasers(blocks: Iterable[Block], config: TeaserConfig = TeaserConfig(),
     out = list(blocks)
     kept_index = kept_indexes(out)
     kept = [out[i] for i in kept_index]
+    # the line tests cache their answers by (line, config): a config built with a list is made hashable
+    config = config._replace(headline_list_formats=tuple(config.headline_list_formats))
     for start, end, rule, evidence in _find_runs(kept, config, fmt):
         for k in range(start, end):
             is_label = k == start and evidence.get("label") is not None and rule != "dangling_label"

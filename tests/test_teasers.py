@@ -293,3 +293,11 @@ def test_a_short_label_with_a_colon_announces_no_list():
     assert announces_list("Here are the 2020 dates:") and announces_list("E chi siamo noi per astenersi? Ecco le offerte:")
     assert not announces_list("Related:") and not announces_list("More News:")
     assert not announces_list("Note: the venue may change")  # the colon does not end it
+
+
+def test_a_config_built_with_a_list_still_works():
+    """The line tests cache their answers by config: a hand-built config with a list field
+    (as read from JSON) must not make every document an internal error."""
+    lines = ["Storm Hits the Coast Overnight Again", "Council Votes on the New Budget Plan", "Mayor Opens the Bridge to Traffic Today"]
+    marked = mark_teasers([Block(t) for t in lines], TeaserConfig(headline_list_formats=["text"]), "text")
+    assert [b.decision.evidence["rule"] for b in marked] == ["headline_list"] * 3
