@@ -132,11 +132,16 @@ def _wordfreq_languages() -> frozenset[str]:
     return frozenset(wordfreq.available_languages("small"))
 
 
-@functools.lru_cache(maxsize=64)
+#: Word lists kept in memory per process: each is 3-7 MiB (Russian 7.5) and takes 45-210 ms to
+#: read, so a worker seeing every language holds at most ~60 MiB of them.
+_KEPT_WORD_LISTS = 16
+
+
+@functools.lru_cache(maxsize=_KEPT_WORD_LISTS)
 def _frequencies(language: str) -> Mapping[str, float] | None:
     """wordfreq's "small" word list for exactly this language, ``None`` when it has none (no
     "nearest match": wordfreq would answer Albanian with English frequencies). The list ships
-    in wordfreq's wheel; reading it takes 10-40 ms once per language and process."""
+    in wordfreq's wheel; reading it takes 45-210 ms once per language and process."""
     if language not in _wordfreq_languages():
         return None
     import wordfreq
