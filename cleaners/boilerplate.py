@@ -21,7 +21,7 @@ from typing import Any, Iterable, Mapping, NamedTuple
 
 from .types import Block, BlockType, Decision, Reason
 
-__all__ = ["BoilerplateConfig", "RULES", "announces_list", "match_rule", "mark_boilerplate", "mark_menus"]
+__all__ = ["BoilerplateConfig", "RULES", "announces_list", "is_author_box", "match_rule", "mark_boilerplate", "mark_menus"]
 
 STEP = "boilerplate"
 
@@ -729,13 +729,13 @@ _AUTHOR_BOX = re.compile(
 )
 
 
-def _is_author_box(heading: str, below: str) -> bool:
+def is_author_box(heading: str, below: str) -> bool:
     """``heading`` heads an author box and ``below`` is the bio: prose naming the author
     (not a section such as "About Time" over the article's next paragraph).
 
-    >>> _is_author_box("About Brigit Katz", "Brigit Katz is a freelance writer based in Toronto.")
+    >>> is_author_box("About Brigit Katz", "Brigit Katz is a freelance writer based in Toronto.")
     True
-    >>> _is_author_box("About Us", "We are a small team of reporters covering the city since 1998.")
+    >>> is_author_box("About Us", "We are a small team of reporters covering the city since 1998.")
     False
     """
     match = _AUTHOR_BOX.match(heading) if len(heading) < 80 else None
@@ -759,7 +759,7 @@ def _author_box_cut(texts: list[str], line_values: list[float], start: int, end:
     for offset, value in enumerate(values):
         text = texts[start + offset]
         below = texts[start + offset + 1] if start + offset + 1 < end else ""
-        if seen >= config.comment_min_share * total and text and value == 0 and _is_author_box(text, below):
+        if seen >= config.comment_min_share * total and text and value == 0 and is_author_box(text, below):
             return start + offset
         seen += value
     return end

@@ -18,6 +18,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura import metadata as trafilatura_metadata
 
+from .boilerplate import is_author_box
 from .decode import strip_control_chars
 from .types import LIST_MARKER, Block, BlockType, Reason, Rejection
 
@@ -508,11 +509,15 @@ def extract_html(html: str, config: ExtractConfig = ExtractConfig()) -> Extracte
     return Extracted(blocks=tuple(blocks), title=title or None, metadata=_metadata(meta))
 
 
-def _only_outside_window(block: Block) -> bool:
+def _may_be_headline(blocks: list[Block], i: int) -> bool:
     """Kept, or dropped only for lying outside the main content window (a headline above the
     body is not prose): a line a rule named as something else ("Share this on WhatsApp",
-    "Follow the topics within this article") is never the headline."""
-    return block.decision is None or block.decision.evidence.get("rule") == "outside_main_content"
+    "Follow the topics within this article") is never the headline, nor an author box's
+    heading ("About Victor Davis Hanson" over a line naming him)."""
+    block = blocks[i]
+    if block.decision is not None and block.decision.evidence.get("rule") != "outside_main_content":
+        return False
+    return not is_author_box(block.text, blocks[i + 1].text if i + 1 < len(blocks) else "")
 
 
 def title_before_content(blocks: list[Block], content_start: int, lookback: int = 4) -> int | None:
@@ -531,7 +536,7 @@ def title_before_content(blocks: list[Block], content_start: int, lookback: int 
     first = blocks[0].text.casefold() if blocks else ""
     candidates = [
         i for i in range(max(0, content_start - lookback), content_start)
-        if _only_outside_window(blocks[i]) and 3 <= _words(blocks[i].text) <= 25 and looks_like_heading(blocks[i].text)
+        if _may_be_headline(blocks, i) and 3 <= _words(blocks[i].text) <= 25 and looks_like_heading(blocks[i].text)
     ]
     for i in reversed(candidates):
         if i > 0 and blocks[i].text.casefold() in first:

@@ -378,3 +378,15 @@ def test_a_line_a_rule_dropped_above_the_body_is_no_headline():
              Block("Share on: Facebook Twitter Reddit Google+").drop("boilerplate", Reason.BOILERPLATE, rule="share"),
              Block("Even if its core components are owed to other games, it is a fine game.")]
     assert title_before_content(lines, 2) == 0
+
+
+def test_an_author_box_heading_above_the_body_is_no_headline():
+    from cleaners.types import Block, Reason
+
+    def outside(text):
+        return Block(text).drop("boilerplate", Reason.BOILERPLATE, rule="outside_main_content")
+
+    lines = [outside("The Impeachment Clock Is Ticking for Adam Schiff"), outside("About Victor Davis Hanson"),
+             outside("Victor Davis Hanson is a senior fellow at the Hoover Institution."),
+             Block("House Intelligence Committee chairman Adam Schiff spoke on Tuesday in Washington.")]
+    assert title_before_content(lines, 3) == 0
