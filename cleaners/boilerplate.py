@@ -19,7 +19,7 @@ import string
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping, NamedTuple
 
-from .types import Block, BlockType, Decision, Reason
+from .types import Block, BlockType, Decision, Reason, ends_with
 
 __all__ = ["BoilerplateConfig", "RULES", "announces_list", "is_author_box", "match_rule", "mark_boilerplate", "mark_menus"]
 
@@ -532,11 +532,9 @@ _COUNT_END = re.compile(r"\(\s*[\d.,%]+\s*\)\s*$")
 
 def _line_value(text: str, config: WindowConfig) -> float:
     words = _word_count(text)
-    # the ending is looked for from the last two characters before trailing whitespace (where
-    # any match begins: an emoji and its variation selector at most), not searched from the start
+    # an ending is two characters at most (an emoji and its variation selector)
     is_prose = words >= config.prose_any_words or (
-        words >= config.prose_min_words and _SENTENCE_END.search(text, max(0, len(text.rstrip()) - 2)) is not None
-        and not _COUNT_END.search(text))
+        words >= config.prose_min_words and ends_with(_SENTENCE_END, text, reach=2) and not _COUNT_END.search(text))
     return words if is_prose else -config.gap_penalty
 
 

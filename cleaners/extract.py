@@ -20,7 +20,7 @@ from trafilatura import metadata as trafilatura_metadata
 
 from .boilerplate import is_author_box
 from .decode import strip_control_chars
-from .types import LIST_MARKER, Block, BlockType, Reason, Rejection
+from .types import LIST_MARKER, Block, BlockType, Reason, Rejection, ends_with
 
 __all__ = [
     "ExtractConfig", "Extracted", "classify_line", "extract_html", "extract_text", "paragraph_chunks", "looks_like_heading",
@@ -125,13 +125,12 @@ def _heading_words(line: str, max_words: int) -> int:
 
 
 def _ends_sentence(line: str) -> bool:
-    """:data:`_TERMINAL` found in ``line``, searched from its last character before trailing
-    whitespace (where any match begins: the marks are no whitespace), not from its start.
+    """:data:`_TERMINAL` at the end of ``line`` (its marks are one character: see :func:`ends_with`).
 
-    >>> _ends_sentence("It ended.  "), _ends_sentence("Local News"), _ends_sentence("")
-    (True, False, False)
+    >>> _ends_sentence("It ended.  "), _ends_sentence("Local News")
+    (True, False)
     """
-    return _TERMINAL.search(line, len(line.rstrip()) - 1) is not None
+    return ends_with(_TERMINAL, line)
 
 
 # --- plain text ---------------------------------------------------------------

@@ -16,7 +16,7 @@ import re
 from typing import Iterable, NamedTuple
 
 from .boilerplate import announces_list
-from .types import Block, BlockType, Reason, kept_indexes
+from .types import Block, BlockType, Reason, ends_with, kept_indexes
 
 __all__ = ["TeaserConfig", "is_truncated", "is_teaser_headline", "is_section_label", "is_related_link",
            "starts_with_headline", "mark_teasers"]
@@ -108,13 +108,12 @@ def is_teaser_headline(text: str, max_words: int = 30) -> bool:
 
 
 def _ends_sentence(text: str) -> bool:
-    """:data:`_SENTENCE_END` found in ``text``, searched from its last character before trailing
-    whitespace (where any match begins: the marks are no whitespace), not from its start.
+    """:data:`_SENTENCE_END` at the end of ``text`` (its marks are one character: see :func:`ends_with`).
 
     >>> _ends_sentence("Council votes; "), _ends_sentence("Council Votes on Budget"), _ends_sentence("")
     (True, False, False)
     """
-    return _SENTENCE_END.search(text, len(text.rstrip()) - 1) is not None
+    return ends_with(_SENTENCE_END, text)
 
 
 @functools.lru_cache(maxsize=_CACHED_LINES)
@@ -231,13 +230,13 @@ def _flattened_run_end(kept: list[Block], start: int, config: TeaserConfig) -> i
 
 
 def _ends_summary(text: str) -> bool:
-    """:data:`_ENDS_SUMMARY` found in ``text``, searched from where a match can start: at most
-    four characters before the trailing whitespace (not at every full stop of a long paragraph).
+    """:data:`_ENDS_SUMMARY` at the end of ``text``: a mark, "..." and a closing quote are at most
+    four characters (see :func:`ends_with`), so not tried at every full stop of a long paragraph.
 
     >>> _ends_summary("One. Two said…” "), _ends_summary("One. Two")
     (True, False)
     """
-    return _ENDS_SUMMARY.search(text, max(0, len(text.rstrip()) - 4)) is not None
+    return ends_with(_ENDS_SUMMARY, text, reach=4)
 
 
 def _find_runs(kept: list[Block], config: TeaserConfig, fmt: str) -> list[tuple[int, int, str, dict]]:

@@ -30,10 +30,24 @@ __all__ = [
     "RejectedInput",
     "LIST_MARKER",
     "kept_indexes",
+    "ends_with",
 ]
 
 #: A list item's marker at the start of a line: a bullet or a number (``- ``, ``• ``, ``3. ``).
 LIST_MARKER = re.compile(r"^\s*(?:[-*•·▪◦‣–]|\d{1,3}[.)])\s+")
+
+
+def ends_with(pattern: re.Pattern[str], text: str, reach: int = 1) -> bool:
+    r"""``pattern`` (anchored at the end, ``...\s*$``) matches ``text``, tried only from ``reach``
+    characters before its trailing whitespace: where any match of an ending of at most that many
+    characters begins (a full stop: 1; an emoji and its variation selector: 2), instead of at
+    every position of a long line.
+
+    >>> end = re.compile(r"[.!?]\s*$")
+    >>> ends_with(end, "It ended.  "), ends_with(end, "Local News"), ends_with(end, "")
+    (True, False, False)
+    """
+    return pattern.search(text, max(0, len(text.rstrip()) - reach)) is not None
 
 
 class Reason(str, Enum):

@@ -134,3 +134,16 @@ def test_encoding_info_to_dict_lists_repairs():
     assert info.to_dict() == {
         "charset": "windows-1252", "method": "sniffed", "repairs": ["encode:sloppy-windows-1252", "decode:utf-8"],
     }
+
+
+def test_ends_with_finds_an_ending_only_within_its_reach():
+    import re
+
+    from cleaners.types import ends_with
+
+    emoji_end = re.compile(r"(?:[.!?]|[\U0001F300-\U0001FAFF\u2600-\u27BF]\ufe0f?)\s*$")
+    heart = "We loved every minute of it ❤️ "  # a heart and its variation selector: two characters
+    assert ends_with(emoji_end, heart, reach=2)
+    assert not ends_with(emoji_end, heart, reach=1)  # a reach shorter than the ending misses it
+    assert ends_with(emoji_end, "It rained all day.\n") and not ends_with(emoji_end, "It rained. All day")
+    assert not ends_with(emoji_end, "") and not ends_with(emoji_end, "   ")
