@@ -42,13 +42,13 @@ class BoilerplateConfig(NamedTuple):
     long_rule_max_words: int = 60
 
 
-_LONG_RULES = frozenset({"cookie", "copyright"})
+_LONG_RULES = frozenset({"cookie", "copyright", "newsletter"})
 
 
 #: A sentence: six words or more, ending in a lower-case word and a full stop. Rules other
 #: than cookie and copyright never match one ("Share prices fell sharply after the news.").
 _SENTENCE = re.compile(r"[^\W\d_]*[a-zß-ÿ]{2}[.]\s*$")
-_SENTENCE_RULES_OK = frozenset({"cookie", "copyright", "infinite_scroll"})
+_SENTENCE_RULES_OK = frozenset({"cookie", "copyright", "infinite_scroll", "newsletter", "form_message"})
 
 
 _DATE_WORDS = (
@@ -116,6 +116,21 @@ _WHOLE_BLOCK_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"(?:s'abonner|abonnez-vous|inscrivez-vous)(?:\W+\w+){0,6}", r"(?:suscríbete|suscribirse|regístrate)(?:\W+\w+){0,6}",
         r"already a subscriber\??(?:\W+\w+){0,4}", r"get (?:the|our) (?:app|newsletter)(?:\W+\w+){0,4}",
     )),
+    # a newsletter's pitch, which may be a long sentence: an offer ("Get …", "Receive …") of
+    # something delivered to "your inbox", or "your inbox" beside a newsletter, subscribing or signing up
+    ("newsletter", (
+        r"(?:get|receive|have|let)\b.{0,120}\b(?:to|in|into|meet) your inbox\b.{0,160}",
+        r"(?=.{0,300}\b(?:newsletters?|subscrib\w*|sign(?:ing)? up|unsubscribe)\b).{0,200}\b(?:to|in|into) your inbox\b.{0,200}",
+    )),
+    # a form's answer left on the page: "Thanks for signing up!", "There was an error processing
+    # your subscription.", "An error has occurred, please try again later."
+    ("form_message", (
+        r"thanks? (?:you )?for (?:signing up|subscribing|registering)(?: (?:to|for) .{0,60})?",
+        r"(?:keep an eye on|check) your inbox(?: .{0,80})?",
+        r"(?:sorry[,.!]?\s*)?there was an? (?:error|problem) processing your (?:subscription|request|sign-?up)",
+        r"(?:sorry[,.!]?\s*)?an? (?:unexpected )?error (?:has )?occurred(?:[,.;]? (?:please|while (?:trying to|processing|loading)).{0,80})?",
+        r"(?:[^.!?]{0,60}[,.!] )?please try again(?: later| in a (?:minute|moment|few minutes))?",
+    )),
     ("cookie", (
         r"(?:[\w,]+ ){0,6}(?:we|this (?:site|website)|our (?:site|website)|wir|diese (?:website|seite)|nous|ce site|este sitio(?: web)?|utilizamos) "
         r"(?:uses?|utilizes?|verwendet|verwenden|nutzt|nutzen|utilise|utilisons|utiliza|usa)(?: \w+)? cookies\b.{0,200}",
@@ -127,6 +142,8 @@ _WHOLE_BLOCK_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         r".{0,60}(?:©|\(c\)\s*(?:19|20)\d\d|copyright\s*(?:©\s*)?(?:19|20)\d\d).{0,120}",
         # one alternative, not one per language: the line is searched once for any of them
         r".{0,60}(?:all rights reserved|alle rechte vorbehalten|tous droits réservés|todos los derechos reservados).{0,40}",
+        # a reprint notice: "This copy is for your personal, non-commercial use only. To order …"
+        r".{0,60}for (?:your )?personal,? non-?commercial use only.{0,240}",
     )),
     ("navigation", (
         r"home(?:page)?", r"menu", r"skip to (?:main )?(?:content|navigation)", r"search(?: for)?", r"log ?in", r"sign ?in", r"log ?out",
@@ -147,6 +164,8 @@ _WHOLE_BLOCK_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("byline", (
         r"(?:by|von|par|por)\s+(?-i:[A-ZÀ-Ý][\w.'’-]+(?:\s+(?:[A-ZÀ-Ý][\w.'’-]+|and|und|et|y|&|,)){0,6})(?:\s*[|,–-]\s*[^.!?]{0,60})?",
         r"(?:posted|published|updated|veröffentlicht|aktualisiert|publié|mis à jour|publicado|actualizado)(?: on| am| le| el)?\s*:?\s*[^!?]{0,60}\d[^!?]{0,30}",
+        # the author's address: "Write to Al Root at allen.root@dowjones.com"
+        r"(?:write to|e-?mail|contact)\s+(?-i:[A-ZÀ-Ý][\w.'’-]+)(?:\s+(?:(?-i:[A-ZÀ-Ý][\w.'’-]+)|and|&)){0,6}\s+at\s+\S+@\S+",
         r"(?:photo|foto|image|bild)\s*:\s*.{0,60}",
         # where the text or its pictures come from ("Quelle: Landesregierung", "Crédits photos : Bestimage")
         r"(?:quellen?|quellenangaben|bildquellen?|titelbild|sources?|fuentes?|crédits?(?: photos?)?|credits?)\s*:\s*.{0,60}",

@@ -46,6 +46,20 @@ DROPPED = [
     ("Abonnez-vous à notre lettre d'information", "subscribe"),
     ("Suscríbete a nuestro boletín", "subscribe"),
     ("Already a subscriber? Log in", "subscribe"),
+    # a newsletter's pitch, even a long sentence
+    ("Get Quanta Magazine delivered to your inbox", "newsletter"),
+    ("Get the latest updates right in your inbox. Subscribe to NJ.com’s newsletters.", "newsletter"),
+    ("Let our news meet your inbox. The news and stories that matters, delivered weekday mornings.", "newsletter"),
+    ("Get the day’s top headlines delivered to your inbox every morning by subscribing to our newsletter.", "newsletter"),
+    ("There's plenty more where that came from. Sign up for The Water Coolest today to get the free daily "
+     "newsletter delivered to your inbox daily", "newsletter"),
+    # a form's answer left on the page
+    ("Thanks for signing up!", "form_message"),
+    ("Keep an eye on your inbox for the latest sports news.", "form_message"),
+    ("There was an error processing your subscription.", "form_message"),
+    ("An error has occurred, please try again later.", "form_message"),
+    ("An error has occurred while trying to update your details. Please contact us.", "form_message"),
+    ("Email check failed, please try again", "form_message"),
     # cookie banners, even long ones
     ("We use cookies to improve your experience on our site. By continuing to browse, you agree to our use of cookies.", "cookie"),
     ("Diese Website verwendet Cookies, um Ihnen das beste Nutzererlebnis zu bieten.", "cookie"),
@@ -61,6 +75,8 @@ DROPPED = [
     ("Alle Rechte vorbehalten.", "copyright"),
     ("Tous droits réservés", "copyright"),
     ("Todos los derechos reservados.", "copyright"),
+    ("This copy is for your personal, non-commercial use only. To order presentation-ready copies for "
+     "distribution to your colleagues, clients or customers visit http://www.djreprints.com.", "copyright"),
     # machine metadata printed into a dump
     ("2019-11-13T23:06:00+01:00", "timestamp"),
     ("2020-02-01 09:30:15Z", "timestamp"),
@@ -105,6 +121,7 @@ DROPPED = [
     ("Crédits photos : Bestimage", "byline"),
     ("Quellenangaben:", "byline"),
     ("Source: Reuters", "byline"),
+    ("Write to Al Root at allen.root@dowjones.com", "byline"),
 ]
 
 
@@ -142,6 +159,14 @@ KEPT = [
     "Close to 300 people attended the vigil on Sunday.",
     "Sources said the talks would resume on Monday.",  # a sentence, no "Source:"
     "Quelle der Daten ist das Statistische Bundesamt, das die Zahlen am Montag veröffentlichte.",
+    # about inboxes, errors and signing up, but no pitch or form answer
+    "Phishing emails that land in your inbox often look real, the agency warned.",
+    "Scammers get into your inbox by posing as banks, the report said.",
+    "An error occurred during the launch, NASA said.",
+    "There was an error processing the ballots in two counties, officials said.",
+    "Please try again, the judge told the witness, who had forgotten the date.",
+    "Thanks for signing up so many volunteers, the mayor told the organisers on Friday.",
+    "Contact Smith at the office before noon.",
 ]
 
 
