@@ -9,9 +9,11 @@ earlier in the article.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Iterable
 
-from .types import LIST_MARKER, Block, Reason
+from .types import LIST_MARKER, Block, BlockType, Reason
 
 __all__ = ["mark_duplicates"]
 
@@ -21,6 +23,73 @@ STEP = "duplicates"
 def _key(text: str) -> str:
     """Case and spacing aside, and a list item's marker (the pipeline's output writes ``- ``)."""
     return " ".join(LIST_MARKER.sub("", text, count=1).casefold().split())
+
+
+#: What separates a page title from the site's name or section: "Story | Site", "Site - Story".
+_SITE_SEPARATOR = re.compile(r"\s+(?:[|·•:]{1,2}|[-–—]{1,2})\s+")
+#: Typographic variants a heading and the page title may differ by: curly quotes, dashes.
+_TYPOGRAPHY = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "–": "-", "—": "-"})
+_WORD = re.compile(r"\w+")
+#: A heading and the title whose words (case aside) overlap this much (Jaccard: about one word
+#: in seven differs; "Calendário da Stock Car 2018" and "Calendário Stock Car 2018", 0.8, do not) are the same
+#: headline ("Milan Design Week 2018 | Michael Anastassiades’ light installation for FLOS"
+#: under the title "… | Anastassiades' light installation for FLOS")...
+MIN_TITLE_SIMILARITY = 0.85
+#: ...when both have at least this many words.
+MIN_TITLE_WORDS = 4
+
+
+def _title_keys(title: str) -> frozenset[str]:
+    """The keys a block repeating ``title`` may have: the title's, and the title's without the
+    site name or section at either end (cut at the first or last separator) when what is left
+    has at least :data:`MIN_TITLE_WORDS` words (so never the site name alone).
+
+    >>> sorted(_title_keys("Opinion | Is Football Violence a Crime?"))
+    ['is football violence a crime?', 'opinion | is football violence a crime?']
+    """
+    typeset = unicodedata.normalize("NFKC", title).translate(_TYPOGRAPHY)
+    parts = _SITE_SEPARATOR.split(typeset)
+    cuts = {typeset}
+    if len(parts) > 1:
+        separators = [m.group(0) for m in _SITE_SEPARATOR.finditer(typeset)]
+        cuts.add(typeset[: typeset.rfind(separators[-1])])  # "Story - Site"
+        cuts.add(typeset[typeset.find(separators[0]) + len(separators[0]):])  # "Section | Story"
+    return frozenset(_key(cut) for cut in cuts if cut == typeset or len(_WORD.findall(cut)) >= MIN_TITLE_WORDS)
+
+
+def _typeset_key(text: str) -> str:
+    """:func:`_key` of ``text`` with its typography (NFKC, quotes, dashes) made plain."""
+    return _key(unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHY))
+
+
+def title_similarity(heading: str, title: str) -> float:
+    """The Jaccard overlap of the two texts' words, case aside; 0.0 when either has fewer than
+    :data:`MIN_TITLE_WORDS` words.
+
+    >>> title_similarity("PolitiFact’s guide to understanding tariffs and international trade",
+    ...                  "PolitiFact’s guide to understanding tariffs and trade")
+    0.889
+    """
+    a, b = set(_WORD.findall(heading.casefold())), set(_WORD.findall(title.casefold()))
+    if len(a) < MIN_TITLE_WORDS or len(b) < MIN_TITLE_WORDS:
+        return 0.0
+    return round(len(a & b) / len(a | b), 3)
+
+
+def _repeats_title(block: Block, key: str, title: str | None, title_keys: frozenset[str]) -> dict | None:
+    """The evidence that ``block`` repeats the title, or None: its text equals the title (``exact``),
+    or a heading equals the title without its site name (``site_name_cut``) or shares nearly all
+    its words (``words``, with the ``similarity``)."""
+    if not title:
+        return None
+    if key == _key(title):
+        return {"match": "exact"}
+    if block.type is not BlockType.HEADING:
+        return None
+    if _typeset_key(block.text) in title_keys:
+        return {"match": "site_name_cut"}
+    similarity = title_similarity(block.text, title)
+    return {"match": "words", "similarity": similarity} if similarity >= MIN_TITLE_SIMILARITY else None
 
 
 #: Only blocks of at least this many words count as repeats of an earlier block: short
@@ -45,6 +114,7 @@ def mark_duplicates(blocks: Iterable[Block], title: str | None, min_repeat_words
     """
     drops_repeats = layout in REPEAT_LAYOUTS
     title_key = _key(title) if title else None
+    title_keys = _title_keys(title) if title else frozenset()
     # min_repeat_words words take at least this many characters (a key has no more words than its
     # text): without a title to compare with, a shorter block can be no repeat nor be repeated
     shortest_repeat = 2 * min_repeat_words - 1
@@ -55,8 +125,9 @@ def mark_duplicates(blocks: Iterable[Block], title: str | None, min_repeat_words
             out.append(block)
             continue
         key = _key(block.text)
-        if block.kept and key == title_key:
-            block = block.drop(STEP, Reason.DUPLICATE, rule="repeats_title")
+        repeat = _repeats_title(block, key, title, title_keys) if block.kept else None
+        if repeat is not None:
+            block = block.drop(STEP, Reason.DUPLICATE, rule="repeats_title", **repeat)
         elif block.kept and drops_repeats and key in seen and len(key.split()) >= min_repeat_words:
             block = block.drop(STEP, Reason.DUPLICATE, rule="repeats_block", first_index=seen[key])
         elif block.kept:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from cleaners.duplicates import mark_duplicates
 from cleaners.types import Block, BlockType, Reason
 
@@ -24,7 +26,7 @@ def _evidence(blocks):
 def test_heading_repeating_the_title_is_a_duplicate_case_and_spacing_aside():
     blocks = [Block("HARBOR  bridge reopens after\ntwo-year repair", BlockType.HEADING), Block(BODY)]
     marked = mark_duplicates(blocks, title=TITLE)
-    assert _evidence(marked) == [(Reason.DUPLICATE, {"rule": "repeats_title"}), "kept"]
+    assert _evidence(marked) == [(Reason.DUPLICATE, {"rule": "repeats_title", "match": "exact"}), "kept"]
     assert marked[0].decision.step == "duplicates"
 
 
@@ -54,7 +56,7 @@ def test_min_repeat_words_is_a_parameter():
 
 def test_a_short_heading_repeating_the_title_is_dropped_whatever_its_length():
     marked = mark_duplicates([Block("Big News", BlockType.HEADING)], title="big news")
-    assert _evidence(marked) == [(Reason.DUPLICATE, {"rule": "repeats_title"})]
+    assert _evidence(marked) == [(Reason.DUPLICATE, {"rule": "repeats_title", "match": "exact"})]
 
 
 def test_near_duplicates_are_kept():
@@ -88,7 +90,7 @@ def test_input_blocks_are_not_changed_and_order_is_kept():
 def test_german_title_repeated_with_umlauts():
     title = "Neue Brücke über den Hafen eröffnet"
     marked = mark_duplicates([Block("Neue Brücke über den Hafen eröffnet", BlockType.HEADING), Block("Die Brücke ist offen.")], title)
-    assert _evidence(marked)[0] == (Reason.DUPLICATE, {"rule": "repeats_title"})
+    assert _evidence(marked)[0] == (Reason.DUPLICATE, {"rule": "repeats_title", "match": "exact"})
     assert marked[1].kept
 
 
@@ -103,6 +105,39 @@ def test_repeats_are_kept_in_extracted_html_and_in_paragraph_text_but_not_in_a_l
               Block("Day 2", BlockType.HEADING), Block(entry)]
     for layout in ("html", "paragraphs"):
         assert _evidence(mark_duplicates(blocks, title=TITLE, layout=layout)) == [
-            (Reason.DUPLICATE, {"rule": "repeats_title"}), "kept", "kept", "kept", "kept"]
+            (Reason.DUPLICATE, {"rule": "repeats_title", "match": "exact"}), "kept", "kept", "kept", "kept"]
     assert _evidence(mark_duplicates(blocks, title=TITLE, layout="text"))[4] == (
         Reason.DUPLICATE, {"rule": "repeats_block", "first_index": 2})
+
+
+@pytest.mark.parametrize(("heading", "title", "match"), [
+    ("Is Football Violence a Crime?", "Opinion | Is Football Violence a Crime?", "site_name_cut"),
+    ("Star Wars Jedi: Fallen Order review – shoots for the moon, lands among the stars",
+     "Star Wars Jedi: Fallen Order review - shoots for the moon, lands among the stars - VG247", "site_name_cut"),
+    ("‘The Medium is the Message’: the 7th Amsterdam Light Festival",
+     "'The Medium is the Message': the 7th Amsterdam Light Festival | Inexhibit", "site_name_cut"),
+    ("Milan Design Week 2018 | Michael Anastassiades’ light installation for FLOS",
+     "Milan Design Week 2018 | Anastassiades' light installation for FLOS", "words"),
+])
+def test_a_heading_repeating_the_title_with_its_site_name_or_a_word_more_is_a_duplicate(heading, title, match):
+    marked = mark_duplicates([Block(heading, BlockType.HEADING), Block("The story begins here.")], title=title,
+                             layout="html")
+    assert marked[0].decision.reason is Reason.DUPLICATE
+    assert marked[0].decision.evidence["rule"] == "repeats_title"
+    assert marked[0].decision.evidence["match"] == match
+    assert marked[1].kept
+
+
+@pytest.mark.parametrize(("text", "kind", "title"), [
+    # another story's headline sharing a few words
+    ("Jonas Brothers Added to 2019 American Music Awards Performance Lineup", BlockType.HEADING,
+     "Post Malone Leads 2019 American Music Awards Nominations"),
+    # a section heading that is the site part of the title
+    ("Opinion", BlockType.HEADING, "Opinion | Is Football Violence a Crime?"),
+    # a paragraph saying nearly what the title says is the article's lead, not a repeat
+    ("Milan Design Week 2018: Michael Anastassiades’ light installation for FLOS", BlockType.PARAGRAPH,
+     "Milan Design Week 2018 | Anastassiades' light installation for FLOS"),
+])
+def test_what_merely_resembles_the_title_is_kept(text, kind, title):
+    (block,) = mark_duplicates([Block(text, kind)], title=title, layout="html")
+    assert block.kept
