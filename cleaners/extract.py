@@ -40,6 +40,10 @@ class ExtractConfig(NamedTuple):
     #: readability and jusText (its default, which costs about a third of its time and changes
     #: the result almost only where its own extractor finds little). ``None``: always compare.
     compare_below_chars: int | None = 1000
+    #: ...or when one of its blocks holds more than this many characters: a page whose text
+    #: trafilatura's fast mode reads as one flattened run (menus, story and footer in one
+    #: text node) rather than paragraphs. ``None``: never on that account.
+    compare_above_block_chars: int | None = 3000
     #: HTML metadata by trafilatura's full ``extract_metadata`` instead of :func:`page_metadata`: adds
     #: its searches of the page body (dates in the text, author byline, category/tag links), ~6x the cost.
     full_metadata: bool = False
@@ -473,12 +477,20 @@ def _text_length(document: Any) -> int:
     return sum(len(part.strip()) for part in document.body.itertext())
 
 
+def _has_block_over(document: Any, chars: int | None) -> bool:
+    """Whether one of the document's blocks (as :func:`_body_blocks` reads them) is longer than ``chars``."""
+    if chars is None or document is None or document.body is None:
+        return False
+    return any(len(block.text) > chars for block in _body_blocks(document.body))
+
+
 def _main_text(tree: HtmlElement, config: ExtractConfig) -> Any:
     """trafilatura's fast mode first; its full comparison when that finds little (see :class:`ExtractConfig`)."""
     if config.compare_below_chars is None and not config.fast:
         return _bare_extraction(tree, config, fast=False)
     document = _bare_extraction(tree, config, fast=True)
-    if config.fast or _text_length(document) >= config.compare_below_chars:
+    if config.fast or (_text_length(document) >= config.compare_below_chars
+                       and not _has_block_over(document, config.compare_above_block_chars)):
         return document
     return _bare_extraction(tree, config, fast=False)
 

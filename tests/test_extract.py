@@ -390,3 +390,15 @@ def test_an_author_box_heading_above_the_body_is_no_headline():
              outside("Victor Davis Hanson is a senior fellow at the Hoover Institution."),
              Block("House Intelligence Committee chairman Adam Schiff spoke on Tuesday in Washington.")]
     assert title_before_content(lines, 3) == 0
+
+
+def test_fast_mode_reading_the_page_as_one_huge_block_is_compared_again():
+    always = ExtractConfig(compare_below_chars=None)
+    fast = ExtractConfig(fast=True)
+    flattened = _spans_page(6)  # fast mode: the teaser and ~3,600 characters of story in one block
+    (one_block,) = _texts(flattened, fast)
+    assert len(one_block) > ExtractConfig().compare_above_block_chars
+    assert len(_texts(flattened, always)) == 2
+    assert _texts(flattened, ExtractConfig()) == _texts(flattened, always)
+    # without the block bound, enough characters are enough
+    assert _texts(flattened, ExtractConfig(compare_above_block_chars=None)) == _texts(flattened, fast)
