@@ -109,7 +109,9 @@ class TopicConfig(NamedTuple):
     #: (:func:`cohesion`: they open with "It", "But"..., or quote a person of the core by surname
     #: alone) are the article's own closing and stay; a block that opens a story of its own
     #: (:func:`lead_like`: a dateline, a name in full the core never mentions) does not stop a run
-    #: for sharing a little more than the threshold, and counts as clearly unrelated for the budget.
+    #: for sharing a little more than the threshold, and one opening with a dateline counts as
+    #: clearly unrelated for the budget (a name alone did not: on a real page a tour's dates, full
+    #: of new place names, went with it).
     use_discourse: bool = True
     #: ...a lead-like block scoring under this does not stop the run when a low-scoring block lies
     #: further in (at most one such block per run). Measured on the dev split with 0.12, 0.15 and
@@ -387,8 +389,8 @@ def _edge_run(
             waiting, let_in = _Judged(k, score, shared, True), True
         else:
             break
-    while run and cues is not None and (run[-1].let_in or cohesion(cues[run[-1].index], core,
-                                                                  int(run[-1].index in core_range))):
+    while run and (run[-1].let_in or (cues is not None and cohesion(cues[run[-1].index], core,
+                                                                  int(run[-1].index in core_range)))):
         run.pop()
     return run
 
@@ -467,10 +469,11 @@ def peel_edges(terms: list[set[str]], title_terms: set[str], config: TopicConfig
 def _budget(found: dict[int, dict], share: float, config: TopicConfig) -> float | None:
     """The largest share of the text these verdicts may take that they fit in: ``max_removed_share``,
     or ``clear_max_removed_share`` when every block is clearly unrelated (scores at most
-    ``clear_score_fraction`` of its threshold, or is :func:`lead_like`); ``None`` when they fit in neither."""
+    ``clear_score_fraction`` of its threshold, or opens with a dateline: another story's first line);
+    ``None`` when they fit in neither."""
     if share <= config.max_removed_share:
         return config.max_removed_share
-    clear = all(v["score"] <= config.clear_score_fraction * v["threshold"] or v.get("lead_like")
+    clear = all(v["score"] <= config.clear_score_fraction * v["threshold"] or v.get("lead_like") == "dateline"
                 for v in found.values())
     return config.clear_max_removed_share if clear and share <= config.clear_max_removed_share else None
 
