@@ -364,15 +364,17 @@ class _Judged(NamedTuple):
 
 def _edge_run(
     order: range, terms: list[set[str]], core: Counter[str], core_range: range, threshold: float, config: TopicConfig,
-    weights: Mapping[str, float] | None = None, cues: list[DiscourseCues] | None = None,
+    weights: Mapping[str, float] | None = None, cues: list[DiscourseCues] | None = None, refers_back: bool = True,
 ) -> list[_Judged]:
     """From one edge inwards: the judged blocks scoring below ``threshold`` until an on-topic one.
 
     With ``cues``: one block scoring under ``lead_like_max_score`` that is :func:`lead_like` (and
-    does not refer back) is let in when a low-scoring block lies further in, and the run ends
-    before its innermost blocks that refer back to the article (:func:`cohesion`): a paragraph
-    right after the article's own text that opens with "It" or "But" continues it.
+    does not refer back) is let in when a low-scoring block lies further in; with ``refers_back``
+    too (the tail), the run ends before its innermost blocks that refer back to the article
+    (:func:`cohesion`): a paragraph right after the article's own text that opens with "It" or
+    "But" continues it. (Right before the article, at the head, it continues what precedes it.)
     """
+    refers = cues is not None and refers_back
     run: list[_Judged] = []
     waiting: _Judged | None = None
     let_in = False
@@ -385,12 +387,12 @@ def _edge_run(
             run += [waiting, _Judged(k, score, shared)] if waiting else [_Judged(k, score, shared)]
             waiting = None
         elif (cues is not None and not let_in and score < config.lead_like_max_score
-              and not cohesion(cues[k], core, own) and lead_like(cues[k], core, own)):
+              and not (refers and cohesion(cues[k], core, own)) and lead_like(cues[k], core, own)):
             waiting, let_in = _Judged(k, score, shared, True), True
         else:
             break
-    while run and (run[-1].let_in or (cues is not None and cohesion(cues[run[-1].index], core,
-                                                                  int(run[-1].index in core_range)))):
+    while run and (run[-1].let_in or (refers and cohesion(cues[run[-1].index], core,
+                                                          int(run[-1].index in core_range)))):
         run.pop()
     return run
 
@@ -419,7 +421,8 @@ def _peel_round(
     threshold = round(min(ceiling, relative * baseline), 4)
     verdicts: dict[int, dict] = {}
     for position, order in _edge_runs(len(local), edges):
-        run = [item for item in _edge_run(order, local, core, core_range, threshold, config, weights, local_cues)
+        run = [item for item in _edge_run(order, local, core, core_range, threshold, config, weights, local_cues,
+                                          refers_back=position == "tail")
                if remaining[item.index] not in verdicts]
         if len(run) < config.min_run:
             continue
@@ -430,7 +433,7 @@ def _peel_round(
                 "shared_terms": shared[:8], "unshared_terms": _unshared(local[k], shared, weights)[:5],
                 "terms": len(local[k]), "position": position, "run": len(run),
                 "reference": "title+core" if title_terms else "core",
-                "cohesion": cohesion(local_cues[k], core, own) if local_cues else None,
+                "cohesion": cohesion(local_cues[k], core, own) if local_cues and position == "tail" else None,
                 "lead_like": lead_like(local_cues[k], core, own) if local_cues else None,
                 "let_in": let_in,
             }
@@ -491,14 +494,16 @@ def mark_off_topic(
     run counts only with at least ``min_run`` such blocks (one odd closing
     paragraph is the author's, a string of them is appended material). Where
     the document language has :data:`DISCOURSE_MARKERS` (evidence ``discourse``),
-    a run ends before its innermost blocks that refer back to the article, and
-    lets in one lead-like block over the threshold (:func:`_edge_run`; evidence
-    ``cohesion``, ``lead_like``, ``let_in``). Runs
+    a tail run ends before its innermost blocks that refer back to the article,
+    and lets in one lead-like block over the threshold (:func:`_edge_run`;
+    evidence ``cohesion``, ``lead_like``, ``let_in``). A head run is judged
+    without cohesion: a block there that opens with "It" continues what
+    precedes it, not the article. Runs
     are peeled to a fixed point (:func:`peel_edges`) at both edges in the
     layouts of ``head_layouts`` (a text dump), else at the tail. If together
     they exceed ``max_removed_share`` of the kept characters (or
     ``clear_max_removed_share`` when every block scores at most
-    ``clear_score_fraction`` of its threshold or is lead-like; evidence ``budget``), the tail
+    ``clear_score_fraction`` of its threshold or opens with a dateline; evidence ``budget``), the tail
     alone is tried, and if that is still too much nothing is removed. Either way the
     kept blocks are a fixed point of the tail alone, which is what cleaning
     the output again (text cut into paragraphs) judges.

@@ -478,3 +478,16 @@ def test_a_name_the_core_knows_is_not_introduced_and_a_surname_it_lacks_ties_not
     assert lead_like(cues, Counter({"cook": 1}), own=1) == "introduces:Tim Cook"
     assert cohesion(cues, Counter({"cook": 2})) == "surname:cook"
     assert cohesion(cues, Counter()) is None
+
+
+def test_at_the_head_of_a_text_dump_a_block_opening_with_it_is_not_the_articles():
+    """Right before the article, "It was..." continues what precedes it (the unrelated story), not
+    the article: the head run is judged without cohesion, and both blocks go."""
+    milan = ("It was a week of bright silk dresses in Milan, where the fashion houses showed oversized "
+             "coats and handmade leather boots.")
+    out = mark_off_topic([Block(t) for t in [VEGAN, milan] + STORY], TITLE, "en", TopicConfig(), "text")
+    assert _kept(out) == [False, False] + [True] * 5
+    assert [b.decision.evidence["position"] for b in out[:2]] == ["head", "head"]
+    assert out[1].decision.evidence["cohesion"] is None and out[1].decision.evidence["discourse"] == "en"
+    at_tail = _mark(STORY + [milan, VEGAN])
+    assert _kept(at_tail) == [True] * 7
