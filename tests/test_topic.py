@@ -8,7 +8,10 @@ from collections import Counter
 
 import pytest
 
-from cleaners.topic import TopicConfig, content_terms, mark_off_topic, peel_edges, term_specificity, topical_score
+from cleaners.topic import (
+    DiscourseCues, TopicConfig, cohesion, content_terms, discourse_cues, lead_like, mark_off_topic, peel_edges,
+    term_specificity, topical_score,
+)
 from cleaners.types import Block, Reason
 
 TITLE = "Harbor Bridge reopens after repair"
@@ -322,3 +325,169 @@ def test_blocks_of_weightless_words_are_not_judged():
 
 def test_negative_contractions_leave_no_fragment():
     assert content_terms("The baker doesn't bake, he won't", "en") == {"baker", "bake"}
+
+
+# Discourse cues: an own closing paragraph refers back; another story's lead opens a story of its own.
+
+CLOSING_IT = "It will also take months before the insurers decide who pays for the damage to homes and shops."
+CLOSING_PLAIN = "Insurers will take months before deciding who pays for the damage to homes and shops."
+MADRID = ("MADRID (AP) — Rafael Nadal kept Spain's hopes alive on Sunday, then Marcel Granollers completed "
+          "the comeback in the decisive doubles.")
+IT_LEAD = ("It was the shot heard around the world: in the closing seconds of Sunday's derby, the visiting "
+           "striker Tomas Lindqvist scored from his own half.")
+#: Shares one word with the flood story ("riverside"): a weighted score of 0.10, over the threshold (0.08).
+PIG = ("HONOLULU (AP) — A runaway pig blocked traffic on a riverside highway for an hour before volunteers "
+       "coaxed the animal into a farmer's trailer.")
+
+
+def _without_dateline(lead):
+    return lead.split("— ", 1)[1]
+
+
+def _again(blocks, config=TopicConfig()):
+    """The kept blocks judged again, as cleaning the output text again judges them."""
+    return _mark([b.text for b in blocks if b.kept], config=config)
+
+
+def test_a_closing_paragraph_that_refers_back_is_kept_before_appended_leads():
+    """The flood story's own last paragraph shares no word with it but opens with "It" right
+    after it: the run of appended leads ends before it. Without the cue it goes with them."""
+    out = _mark(FLOOD + [CLOSING_IT, MADRID, CHEF])
+    assert _kept(out) == [True] * 6 + [False, False]
+    madrid, chef = (b.decision.evidence for b in out[6:])
+    assert {b.decision.reason for b in out[6:]} == {Reason.OFF_TOPIC}
+    assert madrid["discourse"] == "en" and madrid["cohesion"] is None and madrid["lead_like"] == "dateline"
+    assert madrid["run"] == 2 and madrid["let_in"] is False
+    assert chef["lead_like"] is None
+    assert _kept(_again(out)) == [True] * 6
+    plain = _mark(FLOOD + [CLOSING_PLAIN, MADRID, CHEF])
+    assert _kept(plain) == [True] * 5 + [False] * 3
+    assert plain[5].decision.evidence["cohesion"] is None
+    off = _mark(FLOOD + [CLOSING_IT, MADRID, CHEF], config=TopicConfig(use_discourse=False))
+    assert _kept(off) == [True] * 5 + [False] * 3
+    assert off[5].decision.evidence["discourse"] is None and off[5].decision.evidence["cohesion"] is None
+
+
+def test_a_closing_quote_attributed_by_surname_to_a_person_of_the_core_is_kept():
+    """"..., Brandt said." names a person the article introduced in full ("Mayor Anna Brandt"):
+    unweighted, the quote shares only that name (0.11, under the threshold 0.114), and stays."""
+    story = [FLOOD[0], "Mayor Anna Brandt said the police would keep the road closed until Friday, when "
+             "engineers expect the Elbe to fall below its banks.", *FLOOD[2:]]
+    quote = ("“Nobody here expected such a disaster, and rebuilding every shop will take many months of "
+             "hard work,” Brandt said.")
+    out = _mark(story + [quote, SMARTPHONES, CHEF], config=PLAIN)
+    assert _kept(out) == [True] * 6 + [False, False]
+    assert {b.decision.evidence["cohesion"] for b in out[6:]} == {None}
+    off = _mark(story + [quote, SMARTPHONES, CHEF], config=PLAIN._replace(use_discourse=False))
+    assert _kept(off) == [True] * 5 + [False] * 3
+    assert off[5].decision.evidence["shared_terms"] == ["brandt"]
+    assert off[5].decision.evidence["score"] < off[5].decision.evidence["threshold"]
+
+
+def test_a_lead_that_opens_with_a_pronoun_inside_the_run_goes_with_it():
+    """Only the innermost blocks of a run are read as the article's closing: a lead opening with
+    "It" between two other leads is dropped, and its evidence names the cue it had."""
+    out = _mark(FLOOD + [SMARTPHONES, IT_LEAD, CHEF])
+    assert _kept(out) == [True] * 5 + [False] * 3
+    evidence = out[6].decision.evidence
+    assert evidence["cohesion"] == "opens:it"
+    assert evidence["lead_like"] == "introduces:Tomas Lindqvist"
+
+
+def test_a_lead_that_opens_with_a_pronoun_right_after_the_article_stays():
+    """The price of the cue: right after the article, "It was the shot..." reads as the
+    article's own closing paragraph, so it stays (the leads after it still go)."""
+    out = _mark(FLOOD + [IT_LEAD, SMARTPHONES, CHEF])
+    assert _kept(out) == [True] * 6 + [False, False]
+
+
+def test_a_dateline_lead_sharing_one_word_is_let_into_the_run():
+    """The last lead shares "riverside" with the flood story and scores over the threshold, which
+    stopped the run before it reached the chef's lead; a dateline makes it another story's first
+    line, let in because a low-scoring block lies further in. Without the dateline both stay."""
+    out = _mark(FLOOD + [CHEF, PIG])
+    assert _kept(out) == [True] * 5 + [False, False]
+    evidence = out[6].decision.evidence
+    assert evidence["let_in"] is True and evidence["lead_like"] == "dateline"
+    assert evidence["shared_terms"] == ["riverside"]
+    assert evidence["threshold"] <= evidence["score"] < TopicConfig().lead_like_max_score
+    assert out[5].decision.evidence["let_in"] is False
+    assert _kept(_again(out)) == [True] * 5
+    assert _kept(_mark(FLOOD + [CHEF, _without_dateline(PIG)])) == [True] * 7
+    assert _kept(_mark(FLOOD + [CHEF, PIG], config=TopicConfig(lead_like_max_score=0.1))) == [True] * 7
+
+
+def test_a_lead_like_block_is_let_in_only_with_a_low_block_further_in():
+    """Right after the article the dateline lead is the run's inner end: nothing lies further in
+    to show the run goes on, and a run of one (the chef's lead) is not removed."""
+    assert _kept(_mark(FLOOD + [PIG, CHEF])) == [True] * 7
+
+
+def test_leads_with_datelines_are_clearly_unrelated_for_the_budget():
+    """Two leads over the (lowered) budget: the wider budget is for clearly unrelated blocks, and a
+    lead opening with a dateline is one even when it shares a little ("Monday", "police": 0.055,
+    over half the threshold). The same leads without datelines stay."""
+    pig = ("HONOLULU (AP) — A runaway pig blocked a coastal highway for an hour on Monday before "
+           "volunteers coaxed the animal into a farmer's trailer, police said.")
+    config = TopicConfig(max_removed_share=0.2)
+    out = _mark(FLOOD[:4] + [pig, MADRID], config=config)
+    assert _kept(out) == [True] * 4 + [False, False]
+    evidence = out[4].decision.evidence
+    assert evidence["score"] > TopicConfig().clear_score_fraction * evidence["threshold"]
+    assert evidence["lead_like"] == "dateline"
+    assert evidence["budget"] == TopicConfig().clear_max_removed_share
+    plain = _mark(FLOOD[:4] + [_without_dateline(pig), _without_dateline(MADRID)], config=config)
+    assert _kept(plain) == [True] * 6
+
+
+def test_no_discourse_cues_without_markers_for_the_language():
+    """German has no markers: no cue is read and the evidence says so (``discourse: null``)."""
+    assert discourse_cues("Aber der Bürgermeister sagte, Brandt sagte.", "de") == DiscourseCues()
+    assert discourse_cues("But the mayor disagreed, Brandt said.", None) == DiscourseCues()
+    out = _mark(STORY + [SMARTPHONES, CHEF], language="de")
+    assert {b.decision.evidence["discourse"] for b in out if b.decision} == {None}
+
+
+@pytest.mark.parametrize("text, opening, surnames", [
+    ("Still, the council said it would appeal.", "still", ()),
+    ("“They wanted us on our knees,” Erekat said.", "they", ("erekat",)),
+    ("The agreement was signed in Geneva, said Okafor.", None, ("okafor",)),
+    ("Defense Secretary Mark Esper said on Monday that talks would resume.", None, ()),
+    ("Police said the road would stay closed.", None, ("police",)),
+])
+def test_discourse_cues_of_cohesion(text, opening, surnames):
+    cues = discourse_cues(text, "en")
+    assert (cues.opening, cues.surnames) == (opening, surnames)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("WASHINGTON — The Senate voted on Tuesday to extend the program.", "dateline"),
+    ("BUFFALO, N.Y. — Hours before the game, the coach expressed confidence.", "dateline"),
+    ("NEW DELHI: Nearly 150 Indians returned home on Wednesday after being deported.", "dateline"),
+    ("(Reuters) — The attorney general is investigating the company.", "dateline"),
+    ("Apple was pulled into the enterprise, chief executive Tim Cook said on Tuesday.", "introduces:Tim Cook"),
+    ("The mayor said the road would reopen on Friday.", None),
+])
+def test_lead_like_openings(text, expected):
+    assert lead_like(discourse_cues(text, "en"), Counter({"road": 2})) == expected
+
+
+def test_a_name_the_core_knows_is_not_introduced_and_a_surname_it_lacks_ties_nothing():
+    cues = discourse_cues("The deal was praised, chief executive Tim Cook said, and Cook said more.", "en")
+    assert lead_like(cues, Counter({"cook": 2})) is None
+    assert lead_like(cues, Counter({"cook": 1}), own=1) == "introduces:Tim Cook"
+    assert cohesion(cues, Counter({"cook": 2})) == "surname:cook"
+    assert cohesion(cues, Counter()) is None
+
+
+def test_at_the_head_of_a_text_dump_a_block_opening_with_it_is_not_the_articles():
+    """Right before the article, "It was..." continues what precedes it (the unrelated story), not
+    the article: the head run is judged without cohesion, and both blocks go."""
+    milan = ("It was a week of bright silk dresses in Milan, where the fashion houses showed oversized "
+             "coats and handmade leather boots.")
+    out = mark_off_topic([Block(t) for t in [VEGAN, milan] + STORY], TITLE, "en", TopicConfig(), "text")
+    assert _kept(out) == [False, False] + [True] * 5
+    assert [b.decision.evidence["position"] for b in out[:2]] == ["head", "head"]
+    assert out[1].decision.evidence["cohesion"] is None and out[1].decision.evidence["discourse"] == "en"
+    at_tail = _mark(STORY + [milan, VEGAN])
+    assert _kept(at_tail) == [True] * 7
