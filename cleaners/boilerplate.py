@@ -42,13 +42,14 @@ class BoilerplateConfig(NamedTuple):
     long_rule_max_words: int = 60
 
 
-_LONG_RULES = frozenset({"cookie", "copyright", "newsletter"})
+_LONG_RULES = frozenset({"cookie", "copyright", "newsletter", "contact", "credit"})
 
 
 #: A sentence: six words or more, ending in a lower-case word and a full stop. Rules other
 #: than cookie and copyright never match one ("Share prices fell sharply after the news.").
 _SENTENCE = re.compile(r"[^\W\d_]*[a-zß-ÿ]{2}[.]\s*$")
-_SENTENCE_RULES_OK = frozenset({"cookie", "copyright", "infinite_scroll", "newsletter", "form_message"})
+_SENTENCE_RULES_OK = frozenset({"cookie", "copyright", "infinite_scroll", "newsletter", "form_message", "contact",
+                                "credit"})
 
 
 _DATE_WORDS = (
@@ -108,6 +109,7 @@ _WHOLE_BLOCK_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"(?:share(?: this)?(?: on| via)?\s*:?\s*)?(?:(?:whatsapp|facebook|twitter|pinterest|pint|linkedin|email|e-mail|reddit|telegram|tumblr|flipboard|print|google\+?)\W+){2,}\w*",
         r"link (?:copied|kopiert)", r"(?:artikel )?(?:teilen|drucken|versenden)", r"(?:imprimer|partager) (?:cet article|l'article)",
         r"imprimer", r"(?:imprimir|enviar por correo)", r"(?:teilen mit|gefällt mir|like this|me gusta|j'aime)",
+        r"(?:like|enjoy(?:ed)?|love) this (?:story|article|post)\?(?: share it\b.{0,60})?",
     )),
     ("subscribe", (
         r"(?:sign up|subscribe|register|join)(?: (?:now|today|here|for (?:free|our|the|a)\b.*|to (?:our|the)\b.*))?",
@@ -130,6 +132,22 @@ _WHOLE_BLOCK_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"(?:sorry[,.!]?\s*)?there was an? (?:error|problem) processing your (?:subscription|request|sign-?up)",
         r"(?:sorry[,.!]?\s*)?an? (?:unexpected )?error (?:has )?occurred(?:[,.;]? (?:please|while (?:trying to|processing|loading)).{0,80})?",
         r"(?:[^.!?]{0,60}[,.!] )?please try again(?: later| in a (?:minute|moment|few minutes))?",
+    )),
+    # how to reach or follow the author or the outlet, with the handle, address or link:
+    # "Email Tariq Malik at tmalik@space.com or follow him @tariqjmalik.", "More AP NBA: https://…"
+    ("contact", (
+        r"(?:follow|email|e-mail|reach|contact)\b[^.!?]{0,120}(?:@\w|https?://|www\.).{0,240}",
+        r"(?:have a (?:news )?tip\?\s*)?[^.!?]{0,80}\b(?:may|can) be reached at \S+@\S+.{0,240}",
+        r"more (?-i:(?:[A-Z][\w.&'’-]*\s?){1,5}):\s*https?://.{0,200}",
+        r"subscribe to (?:the |our )?[^.!?]{0,40}\b(?:youtube channel|podcast)\b.{0,120}",
+    )),
+    # who reported, wrote or edited the story: "(Reporting by …; Editing by …)",
+    # "Associated Press writers … contributed to this report."
+    ("credit", (
+        r"\((?:additional )?(?:reporting|writing|editing|compiled) by [^()]{3,300}\)",
+        r"(?:additional )?(?:reporting|writing) by (?-i:[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+)+)"
+        r"(?:(?:[,;]| and) (?:(?:additional )?(?:reporting|writing|editing) by )?(?-i:[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+)+))*",
+        r"[^.!?]{0,300}\bcontributed (?:reporting )?(?:to )?(?:this|the) (?:report|story|article)",
     )),
     ("cookie", (
         r"(?:[\w,]+ ){0,6}(?:we|this (?:site|website)|our (?:site|website)|wir|diese (?:website|seite)|nous|ce site|este sitio(?: web)?|utilizamos) "
@@ -549,7 +567,21 @@ def _word_count(text: str) -> float:
 _COUNT_END = re.compile(r"\(\s*[\d.,%]+\s*\)\s*$")
 
 
+#: Links closing a line: an embedded post's "… from 2014. https://t.co/hF… pic.twitter.com/KQ…".
+_TRAILING_LINKS = re.compile(r"(?:\s+(?:https?://|pic\.twitter\.com/|www\.)\S+)+\s*$")
+
+
+def _without_trailing_links(text: str) -> str:
+    """``text`` without the links that close it, so an embedded post's sentence is judged as one.
+
+    >>> _without_trailing_links("We should not forget the 2014 campaign. https://t.co/hF pic.twitter.com/KQ")
+    'We should not forget the 2014 campaign.'
+    """
+    return _TRAILING_LINKS.sub("", text) if "http" in text or "pic.twitter" in text or "www." in text else text
+
+
 def _line_value(text: str, config: WindowConfig) -> float:
+    text = _without_trailing_links(text)
     words = _word_count(text)
     # an ending is two characters at most (an emoji and its variation selector)
     is_prose = words >= config.prose_any_words or (

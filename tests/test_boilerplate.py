@@ -122,6 +122,19 @@ DROPPED = [
     ("Quellenangaben:", "byline"),
     ("Source: Reuters", "byline"),
     ("Write to Al Root at allen.root@dowjones.com", "byline"),
+    # how to reach or follow the author or outlet, with a handle, address or link
+    ("Email Tariq Malik at tmalik@space.com or follow him @tariqjmalik. Follow us on Twitter @Spacedotcom and on Facebook.",
+     "contact"),
+    ("Have a tip? Amy Kuperinsky may be reached at akuperinsky@njadvancemedia.com. Follow her on Twitter @AmyKup.", "contact"),
+    ("Reach the reporters on Twitter at http://twitter.com/MegKinnardAP and http://twitter.com/emarvelous", "contact"),
+    ("Follow AP's full coverage of Brexit and British politics at https://www.apnews.com/Brexit", "contact"),
+    ("More AP NBA: https://apnews.com/NBA and https://twitter.com/AP_Sports", "contact"),
+    ("Subscribe to the 9to5Toys YouTube Channel for all of the latest videos, reviews, and more!", "contact"),
+    ("Like this story? Share it with a friend!", "share"),
+    # who reported, wrote or edited the story
+    ("(Reporting by Greg Roumeliotis, Joshua Franklin, with reporting by Herb Lash; editing by Cynthia Osterman)", "credit"),
+    ("Reporting by Will Dunham; Editing by Tom Brown", "credit"),
+    ("Associated Press writers Alan Fram, Zeke Miller and Jill Colvin contributed to this report.", "credit"),
 ]
 
 
@@ -167,6 +180,12 @@ KEPT = [
     "Please try again, the judge told the witness, who had forgotten the date.",
     "Thanks for signing up so many volunteers, the mayor told the organisers on Friday.",
     "Contact Smith at the office before noon.",
+    # about following, reporting and contributing, with no handle, link or credit
+    "Police followed the suspect to a house in Leeds, where he was arrested on Friday.",
+    "Reporting by the Guardian showed the company knew of the problem for years.",
+    "Several colleagues contributed to the report, which was published on Monday.",
+    "More than 300 people attended: https://example.com has the photos.",
+    "Did you like this story? Readers wrote in by the hundreds.",
 ]
 
 
@@ -718,3 +737,11 @@ def test_a_most_commented_list_above_the_story_stays_outside_the_window():
     assert [b.text for b in marked if b.kept] == story
     first = marked[1].decision
     assert first.evidence["rule"] == "outside_main_content" and first.evidence["side"] == "before"
+
+
+def test_an_embedded_post_ending_in_its_links_counts_as_prose_in_the_window():
+    story = ["The road safety slogan drew enough criticism to get the ax from the state department."] * 3
+    post = ("While we focus on this campaign, we should not forget the state's failed campaign from 2014. "
+            "https://t.co/hFciHO5Qc7 pic.twitter.com/KQLpngeTbO")
+    texts = ["Home", *story, post, "Contact us"]
+    assert main_content_window(texts) == (1, 5, main_content_window(texts)[2])
