@@ -59,6 +59,8 @@ _DATE_WORDS = (
     r"|(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|januar|februar|märz|mai|juni|juli|oktober|dezember)"
     r"|(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre)"
     r"|(?:lunes|martes|miércoles|jueves|viernes|sábado|domingo|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)"
+    r"|(?:(?:segunda|terça|quarta|quinta|sexta)-feira|janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|dezembro)"
+    r"|(?:lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre)"
     r"|updated|published|posted|last|modified"
 )
 
@@ -73,7 +75,7 @@ _DATE_ANCHOR = (
 
 #: A date line to its end: two or more date words, numbers and separators.
 _DATE_TOKENS = (
-    r"(?:(?:(?:" + _DATE_WORDS + r"|at|um|à|a las|de|of|[ap]\.?m\.?|(?-i:[A-Z]{2,4}))(?!\w)"
+    r"(?:(?:(?:" + _DATE_WORDS + r"|at|um|à|às|alle|a las|de|of|[ap]\.?m\.?|(?-i:[A-Z]{2,4}))(?!\w)"
     r"|\d{1,4}(?:st|nd|rd|th|\.)?(?!\w)|[,./:\-–|()@])\s*){2,}$"
 )
 #: The timestamp rule's other lines: a relative time ("3 hours ago") and an ISO 8601 stamp.
@@ -136,7 +138,7 @@ _WHOLE_BLOCK_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     # how to reach or follow the author or the outlet, with the handle, address or link:
     # "Email Tariq Malik at tmalik@space.com or follow him @tariqjmalik.", "More AP NBA: https://…"
     ("contact", (
-        r"(?:follow|email|e-mail|reach|contact)\b[^.!?]{0,120}(?:@\w|https?://|www\.).{0,240}",
+        r"(?:follow|email|e-mail|reach|contact)\b[^.!?]{0,120}(?:@\w|https?://|www\.).{0,400}",
         r"(?:have a (?:news )?tip\?\s*)?[^.!?]{0,80}\b(?:may|can) be reached at \S+@\S+.{0,240}",
         r"more (?-i:(?:[A-Z][\w.&'’-]*\s?){1,5}):\s*https?://.{0,200}",
         r"subscribe to (?:the |our )?[^.!?]{0,40}\b(?:youtube channel|podcast)\b.{0,120}",
@@ -149,6 +151,11 @@ _WHOLE_BLOCK_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"(?:(?:[,;]| and) (?:(?:additional )?(?:reporting|writing|editing) by )?(?-i:[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+)+))*",
         r"[^.!?]{0,300}\bcontributed (?:reporting )?(?:to )?(?:this|the) (?:report|story|article)",
     )),
+    # a content management system's markup left in the text: "[button link=… type=…] Send us
+    # YOUR kit review[/button]", "[caption id=…]"
+    ("markup", (
+        r"\[[a-z_]+(?:\s+[a-z_-]+\s*=\s*[^\]]{0,200})+\].{0,200}",
+    )),
     ("cookie", (
         r"(?:[\w,]+ ){0,6}(?:we|this (?:site|website)|our (?:site|website)|wir|diese (?:website|seite)|nous|ce site|este sitio(?: web)?|utilizamos) "
         r"(?:uses?|utilizes?|verwendet|verwenden|nutzt|nutzen|utilise|utilisons|utiliza|usa)(?: \w+)? cookies\b.{0,200}",
@@ -158,6 +165,8 @@ _WHOLE_BLOCK_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     )),
     ("copyright", (
         r".{0,60}(?:©|\(c\)\s*(?:19|20)\d\d|copyright\s*(?:©\s*)?(?:19|20)\d\d).{0,120}",
+        # "copyright Inexhibit 2019 - ISSN: 2283-5474": the holder's capitalised name before the year
+        r"copyright\s+(?-i:(?:[A-Z][\w.&'’-]*\s+){1,4})(?:19|20)\d\d\b.{0,120}",
         # one alternative, not one per language: the line is searched once for any of them
         r".{0,60}(?:all rights reserved|alle rechte vorbehalten|tous droits réservés|todos los derechos reservados).{0,40}",
         # a reprint notice: "This copy is for your personal, non-commercial use only. To order …"
@@ -185,6 +194,10 @@ _WHOLE_BLOCK_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         # the author's address: "Write to Al Root at allen.root@dowjones.com"
         r"(?:write to|e-?mail|contact)\s+(?-i:[A-ZÀ-Ý][\w.'’-]+)(?:\s+(?:(?-i:[A-ZÀ-Ý][\w.'’-]+)|and|&)){0,6}\s+at\s+\S+@\S+",
         r"(?:photo|foto|image|bild)\s*:\s*.{0,60}",
+        # the reading time: "5 min read", "Reading time: 4 minutes", "Tempo de leitura: 1 minuto"
+        r"(?:reading time|read time|lesezeit|temps de lecture|tiempo de lectura|tempo de leitura|tempo di lettura)\s*:?\s*"
+        r"(?:about |ca\. |~\s*)?\d{1,3}\s*(?:min(?:ute|uto|uti|utos|uten)?s?\.?|mins?\.?)(?: read)?",
+        r"\d{1,3}[\s-]*(?:min(?:ute)?s?\.?)[\s-]*read",
         # where the text or its pictures come from ("Quelle: Landesregierung", "Crédits photos : Bestimage")
         r"(?:quellen?|quellenangaben|bildquellen?|titelbild|sources?|fuentes?|crédits?(?: photos?)?|credits?)\s*:\s*.{0,60}",
     )),

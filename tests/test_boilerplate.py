@@ -122,6 +122,16 @@ DROPPED = [
     ("Quellenangaben:", "byline"),
     ("Source: Reuters", "byline"),
     ("Write to Al Root at allen.root@dowjones.com", "byline"),
+    ("Tempo de leitura: 1 minuto", "byline"),
+    ("5 min read", "byline"),
+    ("Reading time: 4 minutes", "byline"),
+    ("segunda-feira, 22 de janeiro de 2018 às 0:13", "timestamp"),
+    ("giovedì 21 novembre 2019 alle 10:30", "timestamp"),
+    ("copyright Inexhibit 2019 - ISSN: 2283-5474", "copyright"),
+    ("[button link=”http://www.example.co.uk/submit-review/” type=”big”] Send us YOUR kit review[/button]", "markup"),
+    ("Follow @BGRDeals on Twitter to keep up with the latest deals from around the web. Quantities may be limited. "
+     "Prices are subject to change without notice and coupons may expire at any time. Some deals may not be "
+     "available to all customers.", "contact"),
     # how to reach or follow the author or outlet, with a handle, address or link
     ("Email Tariq Malik at tmalik@space.com or follow him @tariqjmalik. Follow us on Twitter @Spacedotcom and on Facebook.",
      "contact"),
@@ -186,6 +196,9 @@ KEPT = [
     "Several colleagues contributed to the report, which was published on Monday.",
     "More than 300 people attended: https://example.com has the photos.",
     "Did you like this story? Readers wrote in by the hundreds.",
+    "Copyright Office rulings in 2019 were challenged in court by three publishers.",
+    "The [citation needed] tag was added to the page in 2019.",
+    "Reading time is down: 5 minutes a day on average, the survey found.",
 ]
 
 
