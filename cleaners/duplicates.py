@@ -15,7 +15,7 @@ from typing import Iterable
 
 from .types import LIST_MARKER, Block, BlockType, Reason
 
-__all__ = ["mark_duplicates"]
+__all__ = ["mark_duplicates", "mark_page_address"]
 
 STEP = "duplicates"
 
@@ -134,3 +134,31 @@ def mark_duplicates(blocks: Iterable[Block], title: str | None, min_repeat_words
             seen[key] = i
         out.append(block)
     return out
+
+
+def _bare_address(url: str) -> str:
+    """An address without its scheme, ``www.`` and trailing slash, case aside."""
+    bare = url.strip().casefold()
+    for prefix in ("https://", "http://", "www."):
+        bare = bare.removeprefix(prefix)
+    return bare.rstrip("/")
+
+
+def mark_page_address(blocks: Iterable[Block], url: str | None) -> list[Block]:
+    """Mark blocks that are the page's own address (its canonical URL, scheme, ``www.`` and a
+    trailing slash aside): page metadata printed into the text, not a source the article links.
+
+    >>> page = "https://www.example.com/news/bridge-reopens-123.php"
+    >>> marked = mark_page_address([Block(page), Block("The bridge reopened."), Block("https://example.org/report")], page)
+    >>> [b.decision.evidence["rule"] if b.decision else "kept" for b in marked]
+    ['repeats_url', 'kept', 'kept']
+    """
+    blocks = list(blocks)
+    if not url:
+        return blocks
+    address = _bare_address(url)
+    if len(address) < 8:  # no page's own address is shorter than "a.co/x/y"
+        return blocks
+    return [block.drop(STEP, Reason.DUPLICATE, rule="repeats_url", url=url)
+            if block.kept and len(block.text) < 2 * len(url) + 20 and _bare_address(block.text) == address else block
+            for block in blocks]

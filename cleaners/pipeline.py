@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from . import __version__
 from .boilerplate import BoilerplateConfig, WindowConfig, mark_boilerplate, mark_menus, mark_outside_main_content
 from .decode import DecodeConfig, decode_bytes, decompress, needs_ftfy_in_any, repair_text
-from .duplicates import mark_duplicates
+from .duplicates import mark_duplicates, mark_page_address
 from .extract import ExtractConfig, Extracted, classify_line, extract_html, extract_text, normalize_lines, title_before_content
 from .language import LanguageConfig, mark_foreign_blocks
 from .teasers import TeaserConfig, mark_teasers
@@ -172,6 +172,7 @@ def _run_steps(article: Article, config: CleanConfig, segmented: bool = False) -
     unless the text is already cut into paragraphs (``segmented``, e.g. the pipeline's output)."""
     layout = "paragraphs" if segmented else article.source.format
     blocks = mark_duplicates(article.blocks, article.title, layout=layout)
+    blocks = mark_page_address(blocks, article.metadata.get("url"))
     blocks = mark_boilerplate(blocks, config.boilerplate, layout)
     if layout == "text":
         blocks = mark_outside_main_content(blocks, config.window)

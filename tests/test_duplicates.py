@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cleaners.duplicates import mark_duplicates
+from cleaners.duplicates import mark_duplicates, mark_page_address
 from cleaners.types import Block, BlockType, Reason
 
 TITLE = "Harbor Bridge Reopens After Two-Year Repair"
@@ -141,3 +141,15 @@ def test_a_heading_repeating_the_title_with_its_site_name_or_a_word_more_is_a_du
 def test_what_merely_resembles_the_title_is_kept(text, kind, title):
     (block,) = mark_duplicates([Block(text, kind)], title=title, layout="html")
     assert block.kept
+
+
+def test_the_pages_own_address_printed_into_its_text_is_a_duplicate():
+    url = "https://www.mysanantonio.com/news/article/Cat-found-in-New-Mexico-14848175.php"
+    blocks = [Block("http://mysanantonio.com/news/article/Cat-found-in-New-Mexico-14848175.php/"),
+              Block("The cat was found 600 miles from home."),
+              Block("https://www.mysanantonio.com/news/article/Another-story-14848176.php")]
+    marked = mark_page_address(blocks, url)
+    assert marked[0].decision.reason is Reason.DUPLICATE
+    assert marked[0].decision.evidence == {"rule": "repeats_url", "url": url}
+    assert [b.kept for b in marked] == [False, True, True]
+    assert mark_page_address(blocks, None) == blocks
