@@ -196,10 +196,11 @@ class _LangidIdentifier(LanguageIdentifier):
     its last :data:`_LANGID_DEPTH` bytes from the start, in independent gathers. One more step
     then checks py3langid's own recurrence (state i is the move from state i-1 on byte i) at
     every position, which makes the states exactly those of its loop; were the check ever to
-    fail, its loop decides.
+    fail, its loop decides. Features are counted by numpy too, in py3langid's order (of first
+    visit), and its weights are kept as float32, the type its product is computed in.
     """
 
-    __slots__ = ("_next_state", "_row_offset", "_feature_of")
+    __slots__ = ("_next_state", "_row_offset", "_feature_of", "_labels")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -212,14 +213,17 @@ class _LangidIdentifier(LanguageIdentifier):
     def set_languages(self, langs=None):
         """py3langid's restriction to ``langs``, its table of feature weights then laid out row
         by row (C order): each text reads the rows of its features, a row's 54 weights then sit
-        side by side instead of 200 KB apart (the same values, so the same scores).
+        side by side instead of 200 KB apart. The weights are stored as float16 and multiplied
+        in float32 (numpy casts them on every product, slowly): held as float32 once, the same
+        values give the same scores some 5x faster, for 11 MB more.
         """
         super().set_languages(langs)
-        self.nb_ptc = np.ascontiguousarray(self.nb_ptc)
+        self.nb_ptc = np.ascontiguousarray(self.nb_ptc, dtype=np.result_type(self.nb_ptc, np.float32))
+        self._labels = tuple(dict.fromkeys(self.nb_classes))
 
-    def _visits(self, data: bytes) -> Counter | None:
-        """py3langid's ``visit_counts`` of ``data`` (features in order of first visit), or None
-        for no feature or a failed check."""
+    def _visits(self, data: bytes) -> tuple[np.ndarray, np.ndarray] | None:
+        """py3langid's ``visit_counts`` of ``data`` as arrays: the features in order of first
+        visit and their counts; None for no feature or a failed check."""
         byte = np.frombuffer(data, dtype=np.uint8).astype(np.intp)
         n = byte.size
         moves, row = self._next_state, self._row_offset
@@ -231,14 +235,27 @@ class _LangidIdentifier(LanguageIdentifier):
         if not n or not np.array_equal(moves[row[before] + byte], states):
             return None
         features = self._feature_of[states]
-        found = features[features >= 0].tolist()
-        return Counter(found) if found else None
+        found = features[features >= 0]
+        if not found.size:
+            return None
+        unique, first, counts = np.unique(found, return_index=True, return_counts=True)
+        order = np.argsort(first)
+        return unique[order], counts[order]
 
     def _raw_score(self, text):
         visits = self._visits(text) if isinstance(text, bytes) and len(text) >= _LANGID_NUMPY_FROM else None
         if visits is None:
             return super()._raw_score(text)
-        return self._sparse_score(visits, self.nb_ptc)
+        features, counts = visits
+        return np.log1p(counts.astype(np.float32)) @ self.nb_ptc[features] + self.nb_pc
+
+    def ranked(self, text: str) -> list[tuple[str, float]]:
+        """:meth:`rank`'s languages with a probability of at least 0.00005, the probability
+        rounded to 4 places, unsorted (:func:`detect_language` sorts them)."""
+        if len(self._labels) != len(self.nb_classes):  # aliased labels: py3langid's own merge
+            return [(code, round(p, 4)) for code, p in self.rank(text) if p >= 0.00005]
+        labels = self._labels
+        return [(labels[i], round(p, 4)) for i, p in enumerate(self._decide(text).tolist()) if p >= 0.00005]
 
 
 @functools.lru_cache(maxsize=1)
@@ -279,7 +296,7 @@ def _ranked_by_langdetect(text: str, seed: int) -> list[tuple[str, float]]:
 
 
 def _ranked_by_langid(text: str) -> list[tuple[str, float]]:
-    return [(code, round(p, 4)) for code, p in _langid_identifier().rank(text) if p >= 0.00005]
+    return _langid_identifier().ranked(text)
 
 
 _LETTER = re.compile(r"[^\W\d_]")
