@@ -75,6 +75,9 @@ class LanguageConfig(NamedTuple):
     #: ...taken from at least this many blocks when the document has them (each gives at most
     #: its share of the sample).
     document_sample_blocks: int = 3
+    #: A sample this long, taken the same way, is tried first: when the detector is certain
+    #: of it (its probability rounds to 1), the full sample is not read (0: always the full one).
+    quick_document_sample_chars: int = 500
     #: Characters of a block given to langdetect.
     block_sample_chars: int = 500
     #: Blocks shorter than this (characters or words) are not judged: too little evidence.
@@ -477,21 +480,39 @@ def _document_language(kept: list[Block], scripts: list[tuple[str | None, int]],
                        config: LanguageConfig, detect: _Detect | None = None) -> tuple[str | None, float]:
     prose = [(b, s) for b, s in zip(kept, scripts) if b.type is not BlockType.HEADING] or list(zip(kept, scripts))
     same_script = [b for b, s in prose if script is None or s[0] in (script, None)] or [b for b, _ in prose]
-    sample, size = [], 0
-    share = max(config.document_sample_chars // config.document_sample_blocks, 1)
-    for block in sorted(same_script, key=lambda b: -len(b.text)):
-        piece = block.text[:share]  # no one block (an inserted foreign one) fills the sample
-        sample.append(piece)
-        size += len(piece)
-        if size >= config.document_sample_chars:
-            break
-    text = " ".join(sample)[: config.document_sample_chars]
+    longest_first = sorted(same_script, key=lambda b: -len(b.text))
+    detect = detect or detect_language
+    if 0 < config.quick_document_sample_chars < config.document_sample_chars:
+        quick = _document_sample(longest_first, config.quick_document_sample_chars, config.document_sample_blocks)
+        if len(quick) == config.quick_document_sample_chars and _has_letters(quick, config.min_document_letters):
+            ranked = detect(quick, config)
+            if ranked and ranked[0][1] >= 1.0:
+                return ranked[0]
+    text = _document_sample(longest_first, config.document_sample_chars, config.document_sample_blocks)
     if not _has_letters(text, config.min_document_letters):
         return None, 0.0
-    ranked = (detect or detect_language)(text, config)
+    ranked = detect(text, config)
     if not ranked or ranked[0][1] < config.min_document_probability:
         return None, ranked[0][1] if ranked else 0.0
     return ranked[0][0], ranked[0][1]
+
+
+def _document_sample(longest_first: list[Block], chars: int, blocks: int) -> str:
+    """The first ``chars`` characters of the blocks' texts (longest first), each block cut to
+    its share (a ``blocks``-th of ``chars``) and joined by spaces.
+
+    >>> _document_sample([Block("a" * 9), Block("b" * 4), Block("c")], 8, 2)
+    'aaaa bbb'
+    """
+    sample, size = [], 0
+    share = max(chars // blocks, 1)
+    for block in longest_first:
+        piece = block.text[:share]  # no one block (an inserted foreign one) fills the sample
+        sample.append(piece)
+        size += len(piece)
+        if size >= chars:
+            break
+    return " ".join(sample)[:chars]
 
 
 def _effective_words(text: str) -> float:
