@@ -85,6 +85,9 @@ class LanguageConfig(NamedTuple):
     min_block_words: int = 4
     #: A block in another script than the document's is judged from this many letters on.
     min_script_letters: int = 6
+    #: A Chinese-script block in a Japanese document is Japanese, without a detector call, when
+    #: at least this share of its letters is kana (Chinese uses none).
+    min_kana_share: float = 0.2
     #: A block whose share of document-language stopwords reaches this (and is the highest
     #: of any language's) is that language, without a detector call.
     same_language_stopword_ratio: float = 0.12
@@ -564,6 +567,28 @@ def _in_other_script(script: tuple[str | None, int], text: str, doc_script: str 
     return own_letters <= 0.1 * letters
 
 
+#: Scripts that, of :data:`LANGUAGES`, only one language is written in (:data:`_SCRIPT_RANGES`' names).
+_SCRIPT_LANGUAGE = MappingProxyType({"greek": "el", "hebrew": "he", "thai": "th", "hangul": "ko"})
+_KANA = re.compile(r"[\u3040-\u30ff]")
+
+
+def _written_as_only(script: tuple[str | None, int], text: str, language: str, config: LanguageConfig) -> bool:
+    """Written (``script`` is :func:`block_script`) in a script that only ``language`` uses:
+    Hangul for Korean, Greek, Hebrew, Thai; or Japanese, its Chinese characters mixed with
+    enough kana (``min_kana_share`` of the letters). No detector needed to say so.
+
+    >>> config = LanguageConfig()
+    >>> _written_as_only(block_script("서울시는 새 다리를 열었다"), "서울시는 새 다리를 열었다", "ko", config)
+    True
+    >>> [_written_as_only(block_script(t), t, "ja", config) for t in ("市議会は計画を承認した。", "市议会批准了该计划。")]
+    [True, False]
+    """
+    name, letters = script
+    if _SCRIPT_LANGUAGE.get(name) == language:
+        return True
+    return language == "ja" and name == "cjk" and len(_KANA.findall(text, 0, 400)) >= config.min_kana_share * letters
+
+
 def _clearly_in(text: str, language: str, config: LanguageConfig) -> bool:
     """The stopword shortcut of :func:`_judge_block`, decided cheaply when it clearly holds:
     ``language``'s stopwords reach the ratio and outnumber all other languages' stopwords
@@ -579,12 +604,13 @@ def _clearly_in_words(words: list[str], language: str, config: LanguageConfig) -
     """:func:`_clearly_in` on the words of the text. The words that are some other language's
     stopword are all stopwords less ``language``'s own ones, so the counts are set look-ups."""
     own = STOPWORDS.get(language)
-    if own is None:
+    if own is None or not words:
         return False
-    own_count = sum(map(own.__contains__, words))
-    if not words or own_count < config.same_language_stopword_ratio * len(words):
+    stopwords = list(filter(_is_stopword, words))  # about half the words: counted over these
+    own_count = sum(map(own.__contains__, stopwords))
+    if own_count < config.same_language_stopword_ratio * len(words):
         return False
-    others = sum(map(_is_stopword, words)) - sum(map(_ONLY_STOPWORDS.get(language, frozenset()).__contains__, words))
+    others = len(stopwords) - sum(map(_ONLY_STOPWORDS.get(language, frozenset()).__contains__, stopwords))
     return own_count >= config.same_language_margin * others
 
 
@@ -602,6 +628,8 @@ def _judge_block(block: Block, doc_lang: str, doc_script: str | None, config: La
     other_script = _in_other_script(script, text, doc_script, config)
     if not other_script and (len(text) < config.min_block_chars or _too_few_words(text, script[0], config)):
         return block
+    if not other_script and _written_as_only(script, text, doc_lang, config):
+        return block.with_language(doc_lang)
     sample_words = _words(text[: config.block_sample_chars].lower())
     if not other_script and _clearly_in_words(sample_words, doc_lang, config):
         return block.with_language(doc_lang)
