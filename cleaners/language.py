@@ -166,17 +166,22 @@ def _only_stopwords(index: Mapping[str, tuple[str, ...]]) -> Mapping[str, frozen
 _ONLY_STOPWORDS = _only_stopwords(_STOPWORD_LANGUAGES)
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
-#: :data:`_WORD` in lower-case ASCII text, where a letter is a-z (and there is no ’).
+#: :data:`_WORD` in lower-case ASCII text, where a letter is a-z (and there is no ’)...
 _ASCII_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+#: ...and in such text without an apostrophe.
+_ASCII_LETTERS_RUN = re.compile(r"[a-z]+")
 
 
 def _words(lowered: str) -> list[str]:
-    """:data:`_WORD`'s words of lower-cased text; in ASCII text by the cheaper :data:`_ASCII_WORD`.
+    """:data:`_WORD`'s words of lower-cased text; in ASCII text by the cheaper :data:`_ASCII_WORD`
+    (or :data:`_ASCII_LETTERS_RUN` without an apostrophe).
 
-    >>> _words("it's 2 o’clock, isn't it"), _words("l'été")
-    (["it's", 'o’clock', "isn't", 'it'], ["l'été"])
+    >>> _words("it's 2 o’clock, isn't it"), _words("l'été"), _words("no. 2 is x-ray")
+    (["it's", 'o’clock', "isn't", 'it'], ["l'été"], ['no', 'is', 'x', 'ray'])
     """
-    return (_ASCII_WORD if lowered.isascii() else _WORD).findall(lowered)
+    if not lowered.isascii():
+        return _WORD.findall(lowered)
+    return (_ASCII_WORD if "'" in lowered else _ASCII_LETTERS_RUN).findall(lowered)
 
 
 @functools.lru_cache(maxsize=1)
@@ -437,7 +442,7 @@ def dominant_script(text: str, sample: int = 400) -> tuple[str | None, int]:
     (('latin', 9), ('cjk', 8), (None, 0))
     """
     head = text[:sample]
-    if not _BEYOND_LATIN.search(head):  # the common case: one regex instead of nine
+    if head.isascii() or not _BEYOND_LATIN.search(head):  # the common case: one test instead of nine
         letters = _latin_letters(head)
         return ("latin", letters) if letters else (None, 0)
     best, best_count = None, 0
