@@ -295,8 +295,9 @@ def test_numpy_walk_finds_py3langids_features_and_scores(text):
     data = ours._encode(text)
     expected = visit_counts(ours.tk_nextmove, ours._rowbase, ours.tk_output, data)
     found = ours._visits(data)
-    assert found is None and expected is None or list(found.items()) == list(expected.items())
+    assert found is None and expected is None or list(zip(*map(list, found))) == list(expected.items())
     assert ours.rank(text) == reference.rank(text)
+    assert sorted(ours.ranked(text)) == sorted((code, round(p, 4)) for code, p in reference.rank(text) if p >= 0.00005)
 
 
 def test_numpy_walk_is_taken_in_every_language():
@@ -306,3 +307,80 @@ def test_numpy_walk_is_taken_in_every_language():
     for text in list(SAMPLES.values()) + [GERMAN_PARAGRAPH, "Ελληνικά κείμενα για δοκιμή " * 5, "नमस्ते दुनिया " * 9,
                                           "مرحبا بالعالم " * 9, "שלום עולם " * 9, "안녕하세요 세계 " * 9]:
         assert ours._visits(ours._encode(text)) is not None, text
+
+
+# --- shortcuts that spare the detector ------------------------------------------------------------
+
+def _detector_calls(monkeypatch) -> list[str]:
+    """The texts :func:`detect_language` is asked about from now on (answers unchanged)."""
+    calls: list[str] = []
+    real = _language.detect_language
+    monkeypatch.setattr(_language, "detect_language", lambda text, config: calls.append(text) or real(text, config))
+    return calls
+
+
+_ONE_LANGUAGE_SCRIPT_ARTICLES = {
+    "ko": ["서울시는 월요일 아침 2년간의 보수 공사를 마친 한강 다리를 다시 개통했다고 밝혔다. 시민들은 첫 시간에 수백 명이 다리를 건넜다.",
+           "시 관계자는 다리의 녹슨 강철 케이블과 상판 대부분을 교체했다고 설명했다.",
+           "기사입력 : 2018-08-25 15:24"],
+    "el": ["Η γέφυρα του λιμανιού άνοιξε ξανά τη Δευτέρα το πρωί μετά από δύο χρόνια επισκευών, ανακοίνωσαν οι αρχές της πόλης.",
+           "Εκατοντάδες πολίτες πέρασαν τη γέφυρα την πρώτη ώρα.",
+           "Ενημερώθηκε στις 25.08.2018, 15:24 από τη σύνταξη"],
+    "he": ["גשר הנמל נפתח מחדש לתנועה ביום שני בבוקר לאחר שנתיים של תיקונים, כך מסרו פקידי העירייה.",
+           "מאות נוסעים חצו את הגשר בשעה הראשונה.",
+           "עודכן ב־25.08.2018 בשעה 15:24 על ידי המערכת"],
+    "th": ["สะพานท่าเรือเปิดให้รถสัญจรอีกครั้งเมื่อเช้าวันจันทร์หลังจากการซ่อมแซมนานสองปี เจ้าหน้าที่ของเมืองกล่าว",
+           "ผู้คนหลายร้อยคนข้ามสะพานในชั่วโมงแรก",
+           "ปรับปรุงล่าสุด 25.08.2018 15:24"],
+    "ja": ["市議会は火曜日、中心街に保護された自転車専用レーンの整備計画を承認した。支持者は、子どもや高齢者にとって道路がより安全になると述べた。",
+           "市の担当者によると、工事は来年の春に始まる予定だという。",
+           "詳しくはこちらのページをご覧ください。よろしくお願いします。"],
+}
+
+
+@pytest.mark.parametrize("lang", sorted(_ONE_LANGUAGE_SCRIPT_ARTICLES))
+def test_blocks_in_a_script_only_the_document_language_uses_are_tagged_without_the_detector(monkeypatch, lang):
+    """Hangul is Korean, Greek script Greek, Hebrew script Hebrew, Thai script Thai, Chinese
+    characters mixed with kana Japanese: each block gets the document language, and the detector
+    is asked about the document sample only (the stopword shortcut off: the script decides)."""
+    texts = _ONE_LANGUAGE_SCRIPT_ARTICLES[lang]
+    assert [detect_language(text)[0][0] for text in texts] == [lang] * len(texts)  # what the detector says
+    calls = _detector_calls(monkeypatch)
+    no_stopword_shortcut = LanguageConfig(same_language_stopword_ratio=1.01)
+    language, _, marked = mark_foreign_blocks([Block(text) for text in texts], no_stopword_shortcut)
+    assert language == lang
+    assert [(b.language, b.decision) for b in marked] == [(lang, None)] * len(texts)
+    assert not any(text in calls for text in texts)  # asked about the document sample only
+
+
+def test_chinese_without_kana_in_a_japanese_article_is_still_judged_by_the_detector(monkeypatch):
+    chinese = Block("市议会周二批准了在市中心修建受保护自行车道的计划，支持者表示，这将使道路对儿童和老年人更加安全。")
+    blocks = [Block(_ONE_LANGUAGE_SCRIPT_ARTICLES["ja"][0]), Block(_ONE_LANGUAGE_SCRIPT_ARTICLES["ja"][1]), chinese]
+    calls = _detector_calls(monkeypatch)
+    language, _, marked = mark_foreign_blocks(blocks)
+    assert language == "ja"
+    assert chinese.text in calls
+    assert marked[2].decision.reason is Reason.FOREIGN_LANGUAGE
+    assert marked[2].decision.evidence["language"] == "zh" and marked[2].decision.evidence["rule"] == "detected"
+
+
+def test_a_certain_quick_sample_decides_the_document_language(monkeypatch):
+    """A long English article: the 500-character sample is certain (p 1.0), so the detector is
+    never asked about the 1,000-character one; the answer is the one the full sample gives."""
+    blocks = EN_ARTICLE[1:] + [Block(SAMPLES["en"]), Block(SAMPLES["en"].upper()), Block(EN_ARTICLE[1].text * 2)]
+    full = document_language(blocks, LanguageConfig(quick_document_sample_chars=0))
+    calls = _detector_calls(monkeypatch)
+    assert document_language(blocks) == full == ("en", 1.0)
+    assert [len(text) for text in calls] == [LanguageConfig().quick_document_sample_chars]
+
+
+def test_an_uncertain_quick_sample_leaves_the_decision_to_the_full_one(monkeypatch):
+    """Three languages in one page: the quick sample is not certain, the full sample decides
+    (here: undetermined), as without the quick one."""
+    blocks = [Block(SAMPLES["de"] * 2), Block(SAMPLES["fr"] * 2), Block(SAMPLES["es"] * 2)]
+    full = document_language(blocks, LanguageConfig(quick_document_sample_chars=0))
+    calls = _detector_calls(monkeypatch)
+    assert document_language(blocks) == full
+    assert full[1] < 1.0
+    assert [len(text) for text in calls] == [LanguageConfig().quick_document_sample_chars,
+                                             LanguageConfig().document_sample_chars]
