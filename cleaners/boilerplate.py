@@ -42,14 +42,14 @@ class BoilerplateConfig(NamedTuple):
     long_rule_max_words: int = 60
 
 
-_LONG_RULES = frozenset({"cookie", "copyright", "newsletter", "contact", "credit"})
+_LONG_RULES = frozenset({"cookie", "copyright", "newsletter", "contact", "credit", "comment_notice"})
 
 
 #: A sentence: six words or more, ending in a lower-case word and a full stop. Rules other
 #: than cookie and copyright never match one ("Share prices fell sharply after the news.").
 _SENTENCE = re.compile(r"[^\W\d_]*[a-zß-ÿ]{2}[.]\s*$")
 _SENTENCE_RULES_OK = frozenset({"cookie", "copyright", "infinite_scroll", "newsletter", "form_message", "contact",
-                                "credit"})
+                                "credit", "comment_notice"})
 
 
 _DATE_WORDS = (
@@ -142,6 +142,15 @@ _WHOLE_BLOCK_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"(?:have a (?:news )?tip\?\s*)?[^.!?]{0,80}\b(?:may|can) be reached at \S+@\S+.{0,240}",
         r"more (?-i:(?:[A-Z][\w.&'’-]*\s?){1,5}):\s*https?://.{0,200}",
         r"subscribe to (?:the |our )?[^.!?]{0,40}\b(?:youtube channel|podcast)\b.{0,120}",
+        # labelled links only: "Listen: http://… Download: http://… iTunes: http://…"
+        r"(?:[\w ]{1,20}:\s*(?:https?://|www\.)\S+\s*){2,}",
+    )),
+    # how the comments below are moderated: "ATENÇÃO: Comentários com textos ininteligíveis … não
+    # serão aprovados", "Thank you! Your comment will be reviewed by the moderator …"
+    ("comment_notice", (
+        r"(?:atenção|attention|note|hinweis|remarque|nota|aviso)\s*:\s*.{0,60}"
+        r"\b(?:comments?|comentários?|comentarios?|kommentare?|commentaires?)\b.{0,240}",
+        r"(?:thank you!?\s*)?your comment (?:will be|is being|has been) (?:reviewed|moderated|approved|held)\b.{0,160}",
     )),
     # who reported, wrote or edited the story: "(Reporting by …; Editing by …)",
     # "Associated Press writers … contributed to this report."
@@ -187,6 +196,8 @@ _WHOLE_BLOCK_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         # media and widget controls left alone on a line
         r"close", r"videos?", r"photos?", r"(?:view|show|hide|load) (?:all )?comments", r"back to (?:the )?gallery",
         r"view pdf(?:/print mode)?",
+        # a call for readers' comments
+        r"(?:tell us|let us know) what you think", r"have your say", r"what do you think\?",
     )),
     ("byline", (
         r"(?:by|von|par|por)\s+(?-i:[A-ZÀ-Ý][\w.'’-]+(?:\s+(?:[A-ZÀ-Ý][\w.'’-]+|and|und|et|y|&|,)){0,6})(?:\s*[|,–-]\s*[^.!?]{0,60})?",

@@ -123,6 +123,13 @@ DROPPED = [
     ("Source: Reuters", "byline"),
     ("Write to Al Root at allen.root@dowjones.com", "byline"),
     ("Tempo de leitura: 1 minuto", "byline"),
+    ("Listen: http://po.st/TP_615 Download: http://po.st/TP_615Download iTunes: http://po.st/TP_615Apple", "contact"),
+    ("ATENÇÃO: Comentários com textos ininteligíveis ou que faltem com respeito ao usuário não serão aprovados pelo "
+     "moderador.", "comment_notice"),
+    ("Note: we are temporarily moderating all comments submitted to this site. Please be patient.", "comment_notice"),
+    ("Thank you! Your comment will be reviewed by the moderator for approval.", "comment_notice"),
+    ("Tell us what YOU think...", "navigation"),
+    ("Have Your Say", "navigation"),
     ("5 min read", "byline"),
     ("Reading time: 4 minutes", "byline"),
     ("segunda-feira, 22 de janeiro de 2018 às 0:13", "timestamp"),
@@ -199,6 +206,9 @@ KEPT = [
     "Copyright Office rulings in 2019 were challenged in court by three publishers.",
     "The [citation needed] tag was added to the page in 2019.",
     "Reading time is down: 5 minutes a day on average, the survey found.",
+    "Note: the figures for 2019 are provisional, the agency said.",
+    "Comments from residents: many said the plan was rushed.",
+    "Tell us what you think about the plan, the mayor asked residents at the meeting.",
 ]
 
 
