@@ -66,16 +66,8 @@ class TopicConfig(NamedTuple):
     #: of random sentences) has no topic to stray from. Appended stories were removed from
     #: articles whose median was 0.097 or more; random-sentence pages lost their edges at 0.02-0.03.
     min_core_median: float = 0.06
-    #: An edge run needs this many low-scoring judged blocks to be removed...
+    #: An edge run needs this many low-scoring judged blocks to be removed.
     min_run: int = 2
-    #: ...this many in the layouts of ``extracted_layouts``: an HTML page's text as its
-    #: extractor cut it, page furniture already gone. What follows the article there is a list
-    #: of teasers (several items) or the article's own closing blocks (show dates, a staff
-    #: list, a last paragraph sharing no word with the core): on the ScrapingHub pages 10 own
-    #: blocks went in runs of 2 and 3, against 20 teaser blocks (HTML F1 0.9681 -> 0.9694 at
-    #: 3, recall .9728 -> .9765).
-    extracted_min_run: int = 3
-    extracted_layouts: tuple[str, ...] = ("html",)
     #: Input layouts whose head is judged too (the tail always is): a scraper's text dump,
     #: whose main-content window can open on a page's lead-in. An HTML page's extracted text
     #: and text already cut into paragraphs open with the article's own lead: judged there,
@@ -517,8 +509,6 @@ def mark_off_topic(
     the output again (text cut into paragraphs) judges.
     """
     out = list(blocks)
-    if layout in config.extracted_layouts:
-        config = config._replace(min_run=max(config.min_run, config.extracted_min_run))
     kept_index = kept_indexes(out)
     kept = [out[i] for i in kept_index]
     if len(kept) < 3:

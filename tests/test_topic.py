@@ -119,26 +119,12 @@ def test_the_head_of_extracted_html_or_paragraph_text_is_the_articles_own(layout
     """An extractor's output opens with the article's lead, which can share few words with a
     long consent notice or comment thread kept below it: only the tail is judged there."""
     blocks = [Block(t) for t in [VEGAN, FASHION] + STORY + [SMARTPHONES, CHEF]]
-    two_make_a_run = TopicConfig(extracted_min_run=2)
-    out = mark_off_topic(blocks, TITLE, "en", two_make_a_run, layout)
+    out = mark_off_topic(blocks, TITLE, "en", TopicConfig(), layout)
     assert _kept(out) == [True] * 7 + [False, False]
     assert {b.decision.evidence["position"] for b in out[7:]} == {"tail"}
     head_only = blocks[:7]
-    assert _kept(mark_off_topic(head_only, TITLE, "en", two_make_a_run, layout)) == [True] * 7
+    assert _kept(mark_off_topic(head_only, TITLE, "en", TopicConfig(), layout)) == [True] * 7
     assert _kept(mark_off_topic(head_only, TITLE, "en", TopicConfig(), "text")) == [False, False] + [True] * 5
-
-
-def test_extracted_html_needs_a_run_of_three_to_lose_its_tail():
-    """In an HTML page's extracted text two closing blocks sharing nothing with the core are
-    more often the article's own (show dates, a staff list) than appended; three or more go."""
-    two = [Block(t) for t in STORY + [SMARTPHONES, CHEF]]
-    assert _kept(mark_off_topic(two, TITLE, "en", TopicConfig(), "html")) == [True] * 7
-    assert _kept(mark_off_topic(two, TITLE, "en", TopicConfig(), "paragraphs")) == [True] * 5 + [False, False]
-    three = two + [Block(FASHION)]
-    out = mark_off_topic(three, TITLE, "en", TopicConfig(), "html")
-    assert _kept(out) == [True] * 5 + [False] * 3
-    assert [b.decision.evidence["run"] for b in out[5:]] == [3, 3, 3]
-    assert all(b.decision.reason is Reason.OFF_TOPIC for b in out[5:])
 
 
 def test_when_both_edges_are_too_much_the_tail_alone_is_tried():
