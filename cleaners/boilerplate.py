@@ -624,15 +624,34 @@ def _window_from(values: list[float], start: int) -> tuple[int, int, float]:
     return best
 
 
-_COMMENT_MARKER = re.compile(
+#: Where a comment section starts: a heading or count ("12 comments"), a call to comment, a
+#: thread's title ("2 responses to …"), then a commenter's line (:data:`_COMMENTER`).
+_COMMENT_HEADING = (
     r"^\W*(?:\d+\s+)?(?:(?:top|top rated|most (?:popular|liked|recent)|latest|reader|readers'?|user)\s+)?"
     r"(?:comments?|responses?|replies|kommentare?|commentaires?|comentarios?)(?:\s*\(\d+\))?\W*$"
     r"|^\W*(?:leave a (?:comment|reply)|add a comment|post a comment|join the (?:discussion|conversation)|kommentar schreiben"
     r"|laisser un commentaire|deja un comentario)\b.{0,40}$"
     r"|^\W*\d+\s+(?:comments?|responses?|replies|thoughts)\s+(?:to|on)\b.{0,160}$"
-    r"|^(?:(?=.*\d).{2,80}|\S{2,40})\s(?:said|says|wrote|sagte|schrieb|a dit|a écrit|dijo|escribió)\s*:\s*$",  # a commenter: dated, or a user name
-    re.I,
 )
+#: A commenter: dated ("Ann on May 1, 2019 at 4:47 pm said:"), or a user name ("user says:").
+_COMMENTER = r"^(?:(?=.*\d).{2,80}|\S{2,40})\s(?:said|says|wrote|sagte|schrieb|a dit|a écrit|dijo|escribió)\s*:\s*$"
+_COMMENT_MARKER = re.compile(_COMMENT_HEADING + "|" + _COMMENTER, re.I)
+#: :data:`_COMMENT_MARKER` for a line not ending with a colon, which no commenter's line does:
+#: the commenter's pattern, costly on a long line it fails on, is not tried there.
+_COMMENT_HEADING_ONLY = re.compile(_COMMENT_HEADING, re.I)
+
+
+def is_comment_marker(text: str) -> bool:
+    """A line where a comment section starts (:data:`_COMMENT_MARKER`).
+
+    >>> is_comment_marker("12 Comments"), is_comment_marker("Ann on May 1, 2019 at 4:47 pm said:")
+    (True, True)
+    >>> is_comment_marker("The comments he made were widely shared.")
+    False
+    """
+    # the commenter's pattern ends with a colon and whitespace (what ``str.rstrip`` strips is ``\s``)
+    pattern = _COMMENT_MARKER if text.rstrip().endswith(":") else _COMMENT_HEADING_ONLY
+    return pattern.match(text) is not None
 
 
 def _comment_cut(texts: list[str], line_values: list[float], start: int, end: int, config: WindowConfig,
@@ -650,7 +669,7 @@ def _comment_cut(texts: list[str], line_values: list[float], start: int, end: in
     """
     window = texts[start:end]
     values = [max(value, 0.0) for value in line_values[start:end]]
-    markers = [offset for offset, text in enumerate(window) if _COMMENT_MARKER.match(text)]
+    markers = [offset for offset, text in enumerate(window) if is_comment_marker(text)]
     total, seen = sum(values), 0.0
     thread = len(markers) + dropped_markers >= config.comment_thread_markers
     for offset, value in enumerate(values):
@@ -670,7 +689,9 @@ def announces_list(text: str) -> bool:
     >>> announces_list("The Doobie Brothers 50th Anniversary Tour 2020 dates:"), announces_list("Related:")
     (True, False)
     """
-    return len(text) < 400 and _ANNOUNCES_LIST.match(text) is not None
+    # The pattern needs a colon and then only whitespace (``\s`` is what ``str.rstrip`` strips):
+    # the cheap look first, as the pattern backtracks a lot on a long line it fails on.
+    return len(text) < 400 and text.rstrip().endswith(":") and _ANNOUNCES_LIST.match(text) is not None
 
 
 def _list_below(texts: list[str], end: int) -> tuple[int, int | None]:
@@ -844,7 +865,7 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
         return out
     end, list_intro = _list_below(texts, end)
     span = range(kept_index[start], kept_index[end - 1] + 1)
-    dropped_markers = sum(not out[i].kept and bool(_COMMENT_MARKER.match(out[i].text)) for i in span)
+    dropped_markers = sum(not out[i].kept and is_comment_marker(out[i].text) for i in span)
     cut = _comment_cut(texts, values, start, end, config, dropped_markers)
     bio = _author_box_cut(texts, values, start, cut, config)
     # above the comments and the author box, a tail of teasers (an announced list at the end is the article's)

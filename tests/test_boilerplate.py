@@ -693,3 +693,21 @@ def test_a_most_commented_list_above_the_story_stays_outside_the_window():
     assert [b.text for b in marked if b.kept] == story
     first = marked[1].decision
     assert first.evidence["rule"] == "outside_main_content" and first.evidence["side"] == "before"
+
+
+_MARKER_LINES = ["12 Comments", "Ann on May 1, 2019 at 4:47 pm said:", "user says:", "The tour dates:",
+                 "Here are the 2020 dates :", "Leave a reply", "2 responses to “Storm”", "Related:"]
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.sampled_from(_MARKER_LINES)
+       | st.builds(lambda line, tail: line + tail, st.sampled_from(_MARKER_LINES),
+                   st.text(st.sampled_from(list(" :\n\t\u00a0\u2003x.")), max_size=4))
+       | st.text(alphabet=st.sampled_from(list("abs dt1 :\n\u00a0.-saidwrote")), max_size=60))
+def test_the_colon_look_answers_as_the_whole_patterns(text):
+    """announces_list and is_comment_marker try their costly colon-ended patterns only on a line
+    ending with a colon (and whitespace): the answers of the whole patterns."""
+    from cleaners.boilerplate import _ANNOUNCES_LIST, _COMMENT_MARKER, announces_list, is_comment_marker
+
+    assert announces_list(text) == (len(text) < 400 and _ANNOUNCES_LIST.match(text) is not None)
+    assert is_comment_marker(text) == (_COMMENT_MARKER.match(text) is not None)
