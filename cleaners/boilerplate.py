@@ -13,6 +13,7 @@ mentions a newsletter is never touched. Each drop names its rule.
 from __future__ import annotations
 
 import re
+import re._casefix as _casefix
 import re._constants as _sre
 import re._parser as _sre_parse
 import string
@@ -179,90 +180,148 @@ _ANY_RULE = re.compile(
 )
 
 
-# --- the prefilter by first letter --------------------------------------------------
-# A whole-block alternative that can only begin with an ASCII letter begins at the block's
-# first word character (``^\W*`` stops there). So for a block whose first word character is
-# an ASCII letter, only the alternatives that can begin with that letter (and those that can
-# begin anywhere, e.g. the copyright rule's ``.{0,60}...``) can match: 26 smaller prefilters,
-# each with the same answer as :data:`_ANY_RULE` on the blocks it is used for.
+# --- the rules indexed by a block's first word ----------------------------------------
+# A whole-block alternative that begins with a literal word ("share", "sign up", "(?:tweet|pin)")
+# matches only a block whose first word (its first run of word characters: where ``^\W*``
+# stops) is one of those words, case aside. So a block is tried only against the alternatives
+# indexed under its first word (one small regex, a named group per rule: a hit names its rule
+# at once), those that can begin anywhere (a copyright line, a cookie notice: ruled out in
+# ASCII text by the strings they need) and the timestamp and asset rules. Nearly every block
+# (a sentence, a headline) has no entry, and is let go after a dictionary look-up.
 
-_ASCII_LETTERS = frozenset(string.ascii_lowercase)
-#: :func:`_item_start` of an item that may begin with anything.
-_ANYTHING = (_ASCII_LETTERS, True, True)
+#: The characters ``\W`` matches, as the parser writes them in a class (``\s``, ``\W``).
+_NOT_WORD_CATEGORIES = frozenset({_sre.CATEGORY_SPACE, _sre.CATEGORY_NOT_WORD, _sre.CATEGORY_LINEBREAK})
+_ZERO_WIDTH = frozenset({_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT})
+_REPEATS = frozenset({_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT})
 
 
-def _item_start(op: Any, av: Any) -> tuple[frozenset[str], bool, bool]:
-    """(the ASCII letters, in lower case, a match of one parsed regex item can begin with;
-    whether it can begin with any other character; whether it can match nothing), case
-    ignored. What is not understood here may begin with anything (:data:`_ANYTHING`)."""
+class _UnknownWord(Exception):
+    """An alternative whose first word is no finite set of literal words."""
+
+
+def _is_word_char(char: str) -> bool:
+    return re.fullmatch(r"\w", char) is not None
+
+
+def _never_word(op: Any, av: Any) -> bool:
+    """A parsed item that matches only characters ``\\W`` matches (a space, a colon, ``\\s``, ``\\W``)."""
     if op is _sre.LITERAL:
-        char = chr(av).lower()
-        return (frozenset(char), False, False) if char in _ASCII_LETTERS else (frozenset(), True, False)
-    if op is _sre.IN:  # a set of letters and ranges of one case of them, else anything
-        letters: set[str] = set()
-        for kind, value in av:
-            if kind is _sre.LITERAL and chr(value).lower() in _ASCII_LETTERS:
-                letters.add(chr(value).lower())
-            elif kind is _sre.RANGE and (chr(value[0]) + chr(value[1])).isascii() and (
-                    chr(value[0]) + chr(value[1])).isalpha() and chr(value[0]).islower() == chr(value[1]).islower():
-                letters.update(chr(c).lower() for c in range(value[0], value[1] + 1))
-            else:
-                return _ANYTHING
-        return frozenset(letters), False, False
-    if op is _sre.SUBPATTERN:
-        return _sequence_start(av[3])
-    if op is _sre.BRANCH:
-        starts = [_sequence_start(branch) for branch in av[1]]
-        return frozenset().union(*(s[0] for s in starts)), any(s[1] for s in starts), any(s[2] for s in starts)
-    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
-        letters, other, empty = _sequence_start(av[2])
-        return letters, other, empty or av[0] == 0
-    if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
-        return frozenset(), False, True  # zero width: what follows begins the match
-    return _ANYTHING
+        return not _is_word_char(chr(av))
+    if op is _sre.IN:
+        return all((kind is _sre.LITERAL and not _is_word_char(chr(value)))
+                   or (kind is _sre.CATEGORY and value in _NOT_WORD_CATEGORIES) for kind, value in av)
+    return False
 
 
-def _sequence_start(items: Any) -> tuple[frozenset[str], bool, bool]:
-    """:func:`_item_start` of a sequence of parsed items: its first items up to one that cannot match nothing."""
-    letters: set[str] = set()
-    other = False
+def _words_after(items: Any, begun: frozenset[str], done: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The first words (lower case) after matching the parsed ``items``: ``begun``, words still
+    open (a word character may follow; "": none seen yet), and ``done``, words a non-word
+    character ended. Raises :class:`_UnknownWord` where a word could go on with a character that
+    is no literal (``\\w``, ``.``, a class). Zero-width items are passed over: that can only
+    add words, never miss one."""
     for op, av in items:
-        item_letters, item_other, empty = _item_start(op, av)
-        letters |= item_letters
-        other |= item_other
-        if not empty:
-            return frozenset(letters), other, False
-    return frozenset(letters), other, True
+        if not begun:
+            break  # every first word is complete: what follows cannot change it
+        if op is _sre.LITERAL and _is_word_char(chr(av)):
+            begun = frozenset(word + chr(av).lower() for word in begun)
+        elif op is _sre.AT and av is _sre.AT_BOUNDARY:  # ``\b`` after a word character: no more of it
+            done |= begun - {""}
+            begun &= {""}
+        elif op in _ZERO_WIDTH:
+            continue
+        elif _never_word(op, av):  # ends each word begun ("" stays: a non-word character before the first word)
+            done |= begun - {""}
+            begun &= {""}
+        elif op is _sre.SUBPATTERN:
+            begun, done = _words_after(av[3], begun, done)
+        elif op is _sre.BRANCH:
+            ends = [_words_after(branch, begun, done) for branch in av[1]]
+            begun, done = frozenset().union(*(e[0] for e in ends)), frozenset().union(*(e[1] for e in ends))
+        elif op in _REPEATS:
+            low, high, body = av
+            once_begun, once_done = _words_after(body, begun, done)
+            if high > 1 and once_begun - begun:
+                raise _UnknownWord  # a repeated word part ("(?:ab)+")
+            # the body only ends words, so more times do what once does
+            begun, done = (begun | once_begun, done | once_done) if low == 0 else (once_begun, once_done)
+        else:
+            raise _UnknownWord
+    return begun, done
 
 
-def first_letters(alternative: str) -> frozenset[str] | None:
-    """The ASCII letters (lower case) a match of ``alternative`` (case ignored) can begin with,
-    or None when it can also begin with another character or match nothing.
+def first_words(alternative: str) -> frozenset[str] | None:
+    """The first words (lower case) a match of ``alternative`` (case ignored) can begin with,
+    or None when they are no finite set of literal words (or it can match without a word).
 
-    >>> sorted(first_letters(r"(?:sign up|subscribe|join)(?: now)?")), first_letters(r".{0,60}all rights reserved")
-    (['j', 's'], None)
-    >>> sorted(first_letters(r"(?:jetzt )?(?:abonnieren|anmelden)")), first_letters(r"\\d+ comments?")
-    (['a', 'j'], None)
+    >>> sorted(first_words(r"(?:sign up|subscribe|join)(?: now)?")), sorted(first_words(r"home(?:page)?"))
+    (['join', 'sign', 'subscribe'], ['home', 'homepage'])
+    >>> sorted(first_words(r"log ?in")), first_words(r".{0,60}all rights reserved"), first_words(r"\\d+ comments?")
+    (['log', 'login'], None, None)
     """
-    letters, other, empty = _sequence_start(_sre_parse.parse(alternative, re.I))
-    return None if other or empty else letters
+    try:
+        begun, done = _words_after(_sre_parse.parse(alternative, re.I), frozenset({""}), frozenset())
+    except _UnknownWord:
+        return None
+    return None if "" in begun else begun | done
 
 
-def _alternatives_by_letter() -> tuple[Mapping[str, tuple[str, ...]], tuple[str, ...]]:
-    """The whole-block alternatives per ASCII letter they can begin with, and those that can begin anywhere."""
-    by_letter: dict[str, list[str]] = {letter: [] for letter in sorted(_ASCII_LETTERS)}
+def _rules_by_first_word() -> tuple[Mapping[str, tuple[tuple[str, str], ...]], tuple[tuple[str, str], ...]]:
+    """(first word -> the (rule, alternative) pairs that can begin with it; the pairs that can
+    begin anywhere), each in the rules' order."""
+    by_word: dict[str, list[tuple[str, str]]] = {}
     anywhere = []
-    for _, alternatives in _WHOLE_BLOCK_RULES:
+    for name, alternatives in _WHOLE_BLOCK_RULES:
         for alternative in alternatives:
-            letters = first_letters(alternative)
-            for letter in (letters if letters is not None else ()):
-                by_letter[letter].append(alternative)
-            if letters is None:
-                anywhere.append(alternative)
-    return MappingProxyType({letter: tuple(found) for letter, found in by_letter.items()}), tuple(anywhere)
+            words = first_words(alternative)
+            if words is None:
+                anywhere.append((name, alternative))
+            for word in sorted(words or ()):
+                by_word.setdefault(word, []).append((name, alternative))
+    return MappingProxyType({word: tuple(pairs) for word, pairs in by_word.items()}), tuple(anywhere)
+
+
+def _named_rules(pairs: Iterable[tuple[str, str]]) -> re.Pattern[str]:
+    """``^\\W*(?:(?P<rule>alternative|...)|...)\\W*$`` over (rule, alternative) pairs in the rules'
+    order: a match's ``lastgroup`` names the first rule, in that order, one of whose alternatives
+    matches (each begins with a word character, so at one place: the block's first word)."""
+    grouped: dict[str, list[str]] = {}
+    for name, alternative in pairs:
+        grouped.setdefault(name, []).append(alternative)
+    pattern = re.compile(
+        r"^\W*(?:" + "|".join(f"(?P<{name}>{'|'.join(alts)})" for name, alts in grouped.items()) + r")\W*$", re.I)
+    assert pattern.groups == len(grouped), "an alternative has a capturing group: lastgroup could name it"
+    return pattern
+
+
+_BY_WORD, _ANYWHERE = _rules_by_first_word()
+#: A block's first word (lower case) -> the whole-block alternatives that can begin with it, as one regex.
+_RULES_BY_WORD: Mapping[str, re.Pattern[str]] = MappingProxyType(
+    {word: _named_rules(pairs) for word, pairs in _BY_WORD.items()})
+_RULE_INDEX = MappingProxyType({name: index for index, (name, _) in enumerate(RULES)})
+#: The alternatives that can begin anywhere, one regex per rule: (the rule's index, regex), in order.
+_RULES_ANYWHERE: tuple[tuple[int, re.Pattern[str]], ...] = tuple(
+    (_RULE_INDEX[name], _rx(*(alt for rule, alt in _ANYWHERE if rule == name)))
+    for name in dict.fromkeys(rule for rule, _ in _ANYWHERE)
+)
+#: The rules that are no whole-block ones (timestamp, asset_url: the last ones), all at once.
+_OTHER_RULES = re.compile(
+    "|".join(f"(?:{_TIMESTAMP_TOKENS_FIRST if name == 'timestamp' else pattern.pattern})"
+             for name, pattern in RULES[len(_WHOLE_BLOCK_RULES):]),
+    re.I,
+)
+_FIRST_WORD = re.compile(r"\W*(\w+)")
+#: Characters a regex with case ignored takes for a letter of a first word in the index, though
+#: their lower case differs: "İ" (whose lower case is two characters) and the letters
+#: ``re`` folds together beyond lower case ("ſ" for "s", "ı" for "i"). A first word holding one
+#: is looked up the slow way. tests/test_boilerplate.py checks this against every character.
+_CASE_TRAPS = frozenset(
+    "\u0130" + "".join(chr(other) for char in {c for word in _BY_WORD for c in word}
+                       for other in _casefix._EXTRA_CASES.get(ord(char), ()))
+)
 
 
 def _literal_prefix(items: Any) -> str:
+
     """The literal characters (lower case) a sequence of parsed regex items begins with."""
     chars = []
     for op, av in items:
@@ -313,30 +372,11 @@ def _ascii_literals(literals: frozenset[str]) -> frozenset[str] | None:
     return frozenset(found)
 
 
-_BY_LETTER, _ANYWHERE = _alternatives_by_letter()
-#: ASCII letter -> the whole-block alternatives that can begin with it (either case), as one regex.
-_RULES_BY_LETTER: Mapping[str, re.Pattern[str] | None] = MappingProxyType(
-    {letter: _rx(*alternatives) if alternatives else None for letter, alternatives in _BY_LETTER.items()}
-)
-#: The rest of :data:`_ANY_RULE`: the alternatives that can begin anywhere, and the other rules.
-_RULES_ANYWHERE = re.compile(
-    "|".join([_rx(*_ANYWHERE).pattern, *(f"(?:{_TIMESTAMP_TOKENS_FIRST if name == 'timestamp' else pattern.pattern})"
-                                         for name, pattern in RULES[len(_WHOLE_BLOCK_RULES):])]),
-    re.I,
-)
-#: :data:`_RULES_ANYWHERE` less its whole-block alternatives: the rules that are no whole-block ones.
-_OTHER_RULES = re.compile(
-    "|".join(f"(?:{_TIMESTAMP_TOKENS_FIRST if name == 'timestamp' else pattern.pattern})"
-             for name, pattern in RULES[len(_WHOLE_BLOCK_RULES):]),
-    re.I,
-)
-
-
-def _anywhere_literals() -> frozenset[str] | None:
-    """Lower-case strings one of which an ASCII block must contain for a whole-block alternative
-    that can begin anywhere to match it (:func:`required_literals`); None: no such strings."""
+def _ascii_guard(alternatives: Iterable[str]) -> frozenset[str] | None:
+    """Lower-case strings one of which an ASCII block must contain for one of ``alternatives`` to
+    match it (:func:`required_literals`); None: no such strings."""
     found: set[str] = set()
-    for alternative in _ANYWHERE:
+    for alternative in alternatives:
         literals = required_literals(alternative)
         ascii_literals = _ascii_literals(literals) if literals is not None else None
         if ascii_literals is None:
@@ -345,38 +385,52 @@ def _anywhere_literals() -> frozenset[str] | None:
     return frozenset(found)
 
 
+def _lacks_all(text: str, literals: frozenset[str] | None) -> bool:
+    """``text`` is ASCII and holds none of ``literals`` (lower case): a match needing one is ruled out."""
+    if literals is None or not text.isascii():
+        return False
+    lowered = text.lower()
+    return not any(literal in lowered for literal in literals)
+
+
 #: What an ASCII block needs for :data:`_ANYWHERE` to match it, e.g. "copyright", " cookies".
-_ANYWHERE_LITERALS = _anywhere_literals()
-#: The characters ``\W`` matches among ASCII and common typographic marks: what may precede a
-#: block's first word character (stripped to find it; any other character: the whole prefilter).
-_LEADING_NON_WORD = "".join(c for c in (*map(chr, range(128)), *"“”‘’„«»‹›•·–—…") if re.fullmatch(r"\W", c))
-_LETTER_CASES = frozenset(string.ascii_letters)
+_ANYWHERE_LITERALS = _ascii_guard(alternative for _, alternative in _ANYWHERE)
 
 
-def _some_rule_matches(text: str) -> bool:
-    """Whether :data:`_ANY_RULE` matches ``text``: when its first word character is an ASCII
-    letter, from the alternatives that can begin with that letter and those that can begin anywhere.
+def _first_rule(text: str) -> int | None:
+    """The index in :data:`RULES` of the first rule that matches ``text``, or None: its first
+    word's entry in :data:`_RULES_BY_WORD`, the alternatives that can begin anywhere of the
+    rules before that, then the rules that are no whole-block ones (the last).
 
-    >>> _some_rule_matches("“Share this"), _some_rule_matches("Shared values"), _some_rule_matches("© 2024")
-    (True, False, True)
+    >>> [_first_rule(text) for text in ("“Share this", "Shared values", "© 2024", "3 hours ago")]
+    [1, None, 4, 7]
     """
-    first = text.lstrip(_LEADING_NON_WORD)[:1]
-    if first not in _LETTER_CASES:  # a digit, any other character, or none
-        return _ANY_RULE.match(text) is not None
-    by_letter = _RULES_BY_LETTER[first.lower()]
-    if by_letter is not None and by_letter.match(text) is not None:
-        return True
-    if _ANYWHERE_LITERALS is not None and text.isascii():
-        lowered = text.lower()
-        if not any(literal in lowered for literal in _ANYWHERE_LITERALS):
-            return _OTHER_RULES.match(text) is not None
-    return _RULES_ANYWHERE.match(text) is not None
+    word = _FIRST_WORD.match(text)
+    first = word.group(1) if word is not None else ""
+    if not first.isascii() and not _CASE_TRAPS.isdisjoint(first):
+        return next((index for index, (_, pattern) in enumerate(RULES) if pattern.match(text)), None)
+    found = None
+    by_word = _RULES_BY_WORD.get(first.lower())
+    if by_word is not None and (hit := by_word.match(text)) is not None:
+        found = _RULE_INDEX[hit.lastgroup]
+    if not _lacks_all(text, _ANYWHERE_LITERALS):
+        for index, pattern in _RULES_ANYWHERE:
+            if found is not None and index >= found:
+                break
+            if pattern.match(text):
+                return index
+    if found is None and _OTHER_RULES.match(text) is not None:
+        return next(index for index in range(len(_WHOLE_BLOCK_RULES), len(RULES)) if RULES[index][1].match(text))
+    return found
 
 
 #: The rules that apply to blocks of more than ``max_words`` words, in :data:`RULES` order;
 #: both may match a sentence.
 _LONG_RULE_PATTERNS = tuple((name, pattern) for name, pattern in RULES if name in _LONG_RULES)
 assert _LONG_RULES <= _SENTENCE_RULES_OK
+#: What an ASCII block needs for one of :data:`_LONG_RULE_PATTERNS` to match it ("cookie", "©"...).
+_LONG_RULE_LITERALS = _ascii_guard(alt for name, alternatives in _WHOLE_BLOCK_RULES if name in _LONG_RULES
+                                   for alt in alternatives)
 
 
 def match_rule(text: str, config: BoilerplateConfig = BoilerplateConfig()) -> tuple[str, str] | None:
@@ -396,17 +450,19 @@ def match_rule(text: str, config: BoilerplateConfig = BoilerplateConfig()) -> tu
     words = len(text.split(None, config.long_rule_max_words))  # split(None, n): n + 1 parts at most
     if words > config.long_rule_max_words:
         return None
-    if words > config.max_words:  # only the long rules apply: tried directly, not the whole prefilter
+    if words > config.max_words:  # only the long rules apply: tried directly, not the whole index
+        if _lacks_all(text, _LONG_RULE_LITERALS):
+            return None
         return next(((name, pattern.pattern[:80]) for name, pattern in _LONG_RULE_PATTERNS if pattern.match(text)), None)
-    if not _some_rule_matches(text):
+    index = _first_rule(text)
+    if index is None:
         return None
-    sentence = words >= 6 and bool(_SENTENCE.search(text))
-    for name, pattern in RULES:
-        if sentence and name not in _SENTENCE_RULES_OK:
-            continue
-        if pattern.match(text):
-            return name, pattern.pattern[:80]
-    return None
+    name, pattern = RULES[index]
+    if name not in _SENTENCE_RULES_OK and words >= 6 and _SENTENCE.search(text):
+        # a full sentence: of the rules after this one, the first that may take one
+        return next(((later, p.pattern[:80]) for later, p in RULES[index + 1:] if later in _SENTENCE_RULES_OK
+                     and p.match(text)), None)
+    return name, pattern.pattern[:80]
 
 
 _MENU_ITEM = re.compile(r"^[^.!?…:;。！？：；]{1,40}$")

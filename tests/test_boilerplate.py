@@ -3,6 +3,8 @@ matched; article sentences that merely mention a cookie, a newsletter or sharing
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -336,16 +338,66 @@ _RULE_LINES = ["End of content", "Share on Facebook", "© 2024 Example", "Posted
                "Alle Rechte vorbehalten", "Posted 3 hours ago", "Tous droits réservés", "Photos © Reuters"]
 
 
-@settings(max_examples=500, deadline=None, derandomize=True)
-@given(st.sampled_from(_RULE_LINES)
-       | st.builds(lambda head, line, tail: head + line + tail, st.text(st.sampled_from(list(" “-•©(_1ſKİı")), max_size=3),
-                   st.sampled_from(_RULE_LINES), st.text(st.sampled_from(list(" .:!xs1")), max_size=3))
-       | st.text(alphabet=st.sampled_from(list("abcehlmnoprstwy ©:.-12(“_ſKİı ShareEndofcontent")), max_size=40))
-def test_the_prefilter_by_first_letter_answers_as_the_combined_one(text):
-    """The alternatives that cannot begin with a block's first letter are left out, never a match."""
-    from cleaners.boilerplate import _ANY_RULE, _some_rule_matches
+def _first_rule_in_order(text):
+    """The first rule of RULES that matches, tried one by one: what the index must answer."""
+    return next((index for index, (_, pattern) in enumerate(RULES) if pattern.match(text)), None)
 
-    assert _some_rule_matches(text) == bool(_ANY_RULE.match(text))
+
+def _match_rule_one_by_one(text, config=BoilerplateConfig()):
+    """match_rule as the rules define it: each tried in order, a sentence only by the rules that may take one."""
+    from cleaners.boilerplate import _LONG_RULES, _SENTENCE, _SENTENCE_RULES_OK
+
+    words = len(text.split())
+    if len(text) > 40 * config.long_rule_max_words or words > config.long_rule_max_words:
+        return None
+    sentence = words >= 6 and bool(_SENTENCE.search(text))
+    for name, pattern in RULES:
+        if (words > config.max_words and name not in _LONG_RULES) or (sentence and name not in _SENTENCE_RULES_OK):
+            continue
+        if pattern.match(text):
+            return name, pattern.pattern[:80]
+    return None
+
+
+def _index_words():
+    from cleaners.boilerplate import _RULES_BY_WORD
+
+    return sorted(_RULES_BY_WORD)
+
+
+_TRAPS_AND_CASES = list(" “-•©(_1ſKİıSŞ")
+
+
+@settings(max_examples=1500, deadline=None, derandomize=True)
+@given(st.sampled_from(_RULE_LINES)
+       | st.builds(lambda head, line, tail: head + line + tail, st.text(st.sampled_from(_TRAPS_AND_CASES), max_size=3),
+                   st.sampled_from(_RULE_LINES), st.text(st.sampled_from(list(" .:!xs1")), max_size=3))
+       | st.builds(lambda head, words, tail: head + " ".join(words) + tail, st.text(st.sampled_from(_TRAPS_AND_CASES), max_size=2),
+                   st.lists(st.sampled_from(_index_words() + ["Cookies", "us", "2024", "©", "on", "Jane", "Doe", "now",
+                                                               "posted", "comments", "we", "use", "ends."]), min_size=1, max_size=6),
+                   st.sampled_from(["", ".", ":", " 12", "!", " policy"]))
+       | st.text(alphabet=st.sampled_from(list("abcehlmnoprstwy ©:.-12(“_ſKİı ShareEndofcontent")), max_size=40))
+def test_the_rules_by_first_word_answer_as_the_rules_in_order(text):
+    """A block is tried only against the alternatives its first word can begin (and those that
+    can begin anywhere): the rule found is the first of RULES that matches, and match_rule
+    answers as trying every rule in order does."""
+    from cleaners.boilerplate import _first_rule
+
+    assert _first_rule(text) == _first_rule_in_order(text)
+    assert match_rule(text) == _match_rule_one_by_one(text)
+    long_text = text + " and the rest of a long line goes on here with more words to read" + text
+    assert match_rule(long_text) == _match_rule_one_by_one(long_text)
+
+
+def test_the_case_traps_are_every_character_taken_for_an_indexed_letter():
+    """A character a case-ignoring regex takes for a letter of an indexed first word, though its
+    lower case is not that letter, is one of _CASE_TRAPS (checked against every character)."""
+    from cleaners.boilerplate import _CASE_TRAPS, _RULES_BY_WORD
+
+    every = "".join(chr(code) for code in range(0x110000) if not 0xD800 <= code <= 0xDFFF)
+    for letter in {char for word in _RULES_BY_WORD for char in word}:
+        taken = set(re.findall(re.escape(letter), every, re.I))
+        assert {char for char in taken if char.lower() != letter} <= _CASE_TRAPS, letter
 
 
 def test_required_literals_of_the_rules_alternatives():
@@ -361,14 +413,17 @@ def test_required_literals_of_the_rules_alternatives():
     assert _ascii_literals(frozenset({"ſign"})) is None  # "ſ" matches "s" when case is ignored
 
 
-def test_first_letters_of_the_rules_alternatives():
-    from cleaners.boilerplate import first_letters
+def test_first_words_of_the_rules_alternatives():
+    from cleaners.boilerplate import first_words
 
-    assert first_letters(r"(?:by|von)\s+(?-i:[A-Z]\w+)") == frozenset("bv")
-    assert first_letters(r"(?:[\w,]+ ){0,6}we use cookies") is None  # a word of any letter first
-    assert first_letters(r"(?:the )?end") == frozenset("te")  # an optional part: what follows may begin it
-    assert first_letters(r"[A-Za-z]+") == frozenset("abcdefghijklmnopqrstuvwxyz")
-    assert first_letters(r"[A-ZÀ-Ý]x") is None and first_letters(r"é") is None and first_letters(r"x?") is None
+    assert first_words(r"(?:by|von)\s+(?-i:[A-Z]\w+)") == {"by", "von"}
+    assert first_words(r"(?:[\w,]+ ){0,6}we use cookies") is None  # a word of any letters first
+    assert first_words(r"(?:the )?end") == {"the", "end"}  # an optional part: what follows may begin it
+    assert first_words(r"(?:share\s*)?(?:(?:x|pin)\W+){2,}") == {"share", "sharex", "sharepin", "x", "pin"}
+    assert first_words(r"subscribe\b.{0,50}") == {"subscribe"}  # nothing of the word after a boundary
+    assert first_words(r"posted\s*[^!?]{0,60}") is None  # "posted2019" too
+    assert first_words(r"(?:ab)+") is None and first_words(r"x?") is None and first_words(r"\d+ comments") is None
+    assert first_words(r"e-mail") == {"e"} and first_words(r"À lire") == {"à"}
 
 
 @pytest.mark.parametrize("line", ["March 3, 2024", "Jan. 5", "12.05.2019 | 14:30", "4:14 p.m.", "2019-05-01",
