@@ -20,7 +20,7 @@ from trafilatura import metadata as trafilatura_metadata
 
 from .boilerplate import is_author_box
 from .decode import strip_control_chars
-from .types import LIST_MARKER, Block, BlockType, Reason, Rejection, ends_with
+from .types import LIST_MARKER, Block, BlockType, Reason, Rejection, ends_with_mark
 
 __all__ = [
     "ExtractConfig", "Extracted", "classify_line", "extract_html", "extract_text", "paragraph_chunks", "looks_like_heading",
@@ -66,7 +66,8 @@ class Extracted:
     normalized: bool = False
 
 
-_TERMINAL = re.compile(r"[.!?…:;,\"”»)\]]\s*$")
+#: The marks that end a sentence (or a line that is no heading): the last character before trailing whitespace.
+_TERMINAL_MARKS = ".!?…:;,\"”»)]"
 _SPACES = re.compile(r"[ \u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 #: The runs of :data:`_SPACES` that are not already a single plain space (the same result
 #: as replacing every run, without a replacement per word).
@@ -125,12 +126,12 @@ def _heading_words(line: str, max_words: int) -> int:
 
 
 def _ends_sentence(line: str) -> bool:
-    """:data:`_TERMINAL` at the end of ``line`` (its marks are one character: see :func:`ends_with`).
+    """One of :data:`_TERMINAL_MARKS` at the end of ``line``.
 
     >>> _ends_sentence("It ended.  "), _ends_sentence("Local News")
     (True, False)
     """
-    return ends_with(_TERMINAL, line)
+    return ends_with_mark(line, _TERMINAL_MARKS)
 
 
 # --- plain text ---------------------------------------------------------------

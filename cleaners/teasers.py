@@ -16,7 +16,7 @@ import re
 from typing import Iterable, NamedTuple
 
 from .boilerplate import announces_list
-from .types import Block, BlockType, Reason, ends_with, kept_indexes
+from .types import Block, BlockType, Reason, ends_with, ends_with_mark, kept_indexes
 
 __all__ = ["TeaserConfig", "is_truncated", "is_teaser_headline", "is_section_label", "is_related_link",
            "starts_with_headline", "mark_teasers"]
@@ -57,7 +57,8 @@ class TeaserConfig(NamedTuple):
 _CACHED_LINES = 2048
 
 _TRUNCATED = re.compile(r"(?:…|\.\.\.|\[…\]|\[\.\.\.\])\s*$")
-_SENTENCE_END = re.compile(r"[.:;,…]\s*$")
+#: The marks that end a sentence, or a summary's clause, and no headline.
+_SENTENCE_MARKS = ".:;,…"
 #: A flattened teaser ends with its summary's sentence (or its cut).
 _ENDS_SUMMARY = re.compile(r"(?:[.!?…]|\.\.\.)[\"”’)]?\s*$")
 #: "Read also" lead-ins, which announce links to other stories (en, de, fr, es, pt, it, pl).
@@ -108,12 +109,12 @@ def is_teaser_headline(text: str, max_words: int = 30) -> bool:
 
 
 def _ends_sentence(text: str) -> bool:
-    """:data:`_SENTENCE_END` at the end of ``text`` (its marks are one character: see :func:`ends_with`).
+    """One of :data:`_SENTENCE_MARKS` at the end of ``text``.
 
     >>> _ends_sentence("Council votes; "), _ends_sentence("Council Votes on Budget"), _ends_sentence("")
     (True, False, False)
     """
-    return ends_with(_SENTENCE_END, text)
+    return ends_with_mark(text, _SENTENCE_MARKS)
 
 
 @functools.lru_cache(maxsize=_CACHED_LINES)
