@@ -506,7 +506,7 @@ def mark_boilerplate(
     """
     out = list(blocks)
     for i, block in enumerate(out):
-        if block.kept and (hit := match_rule(block.text, config)):
+        if block.decision is None and (hit := match_rule(block.text, config)):
             out[i] = block.drop(STEP, Reason.BOILERPLATE, rule=hit[0], pattern=hit[1])
     return mark_menus(out, config, layout)
 
@@ -864,7 +864,7 @@ def headline_lines(blocks: list[Block], kept_index: list[int], config: WindowCon
         return []
     found = []
     for k, i in enumerate(kept_index):
-        if i == 0 or not blocks[i].kept:
+        if i == 0 or blocks[i].decision is not None:
             continue
         lowered = blocks[i].text.lower()
         if sum(map(lowered.__contains__, title)) < config.title_anchor_overlap * len(title):
@@ -910,8 +910,8 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
         return out  # no leftover of a page anywhere: clean article text, not a page dump
     # The lines searched: kept ones, and those a rule above dropped, read as empty (a gap: a
     # share bar or a "Related" label between the story and a list of teasers still parts them).
-    kept_index = [i for i, b in enumerate(out) if b.kept or b.decision.step == STEP]
-    texts = [out[i].text if out[i].kept else "" for i in kept_index]
+    kept_index = [i for i, b in enumerate(out) if b.decision is None or b.decision.step == STEP]
+    texts = [out[i].text if out[i].decision is None else "" for i in kept_index]
     values = [_line_value(text, config) for text in texts]
     tables = ranked_rows(texts, values, config)
     values = _as_prose(texts, values, tables)
@@ -921,12 +921,12 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
         return out
     end, list_intro = _list_below(texts, end)
     span = range(kept_index[start], kept_index[end - 1] + 1)
-    dropped_markers = sum(not out[i].kept and is_comment_marker(out[i].text) for i in span)
+    dropped_markers = sum(out[i].decision is not None and is_comment_marker(out[i].text) for i in span)
     cut = _comment_cut(texts, values, start, end, config, dropped_markers)
     bio = _author_box_cut(texts, values, start, cut, config)
     # above the comments and the author box, a tail of teasers (an announced list at the end is the article's)
     tail, tail_counts = _sparse_tail(values, start, bio, config) if list_intro is None else (bio, {})
-    inside = [i for i in kept_index[start:tail] if out[i].kept]
+    inside = [i for i in kept_index[start:tail] if out[i].decision is None]
     window = [inside[0], inside[-1]]
     window_score = round(score, 1)
     anchor = {} if headline is None else {"under_headline": kept_index[headline]}
@@ -939,7 +939,7 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
                                                            "window_score": window_score, **side, **anchor})
                for before, side in ((True, {"side": "before"}), (False, after))}
     for k, i in enumerate(kept_index):
-        if not out[i].kept:
+        if out[i].decision is not None:
             continue
         if cut <= k < end:
             out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="comment_section", marker=texts[cut], window=window)

@@ -55,11 +55,12 @@ def mark_duplicates(blocks: Iterable[Block], title: str | None, min_repeat_words
             out.append(block)
             continue
         key = _key(block.text)
-        if block.kept and key == title_key:
+        kept = block.decision is None
+        if kept and key == title_key:
             block = block.drop(STEP, Reason.DUPLICATE, rule="repeats_title")
-        elif block.kept and drops_repeats and key in seen and len(key.split()) >= min_repeat_words:
+        elif kept and drops_repeats and key in seen and len(key.split()) >= min_repeat_words:
             block = block.drop(STEP, Reason.DUPLICATE, rule="repeats_block", first_index=seen[key])
-        elif block.kept:
+        elif kept:
             seen[key] = i
         out.append(block)
     return out
