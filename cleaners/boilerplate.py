@@ -12,6 +12,8 @@ mentions a newsletter is never touched. Each drop names its rule.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 import re._casefix as _casefix
 import re._constants as _sre
@@ -856,17 +858,23 @@ def page_title_words(first_line: str) -> frozenset[str]:
 
 def headline_lines(blocks: list[Block], kept_index: list[int], config: WindowConfig) -> list[int]:
     """Positions (in ``kept_index``) of kept lines repeating the page title (the first block's
-    text, site name cut off), the first block itself aside."""
+    text, site name cut off), the first block itself aside.
+
+    >>> lines = [Block("Storm Hits the Coast - The Daily"), Block("Home"), Block("Storm hits the coast")]
+    >>> headline_lines(lines, [0, 1, 2], WindowConfig())
+    [2]
+    """
     if len(blocks) < 2:
         return []
     title = page_title_words(blocks[0].text)
     if len(title) < 3:
         return []
+    texts = [blocks[i].text if i and blocks[i].decision is None else "" for i in kept_index]
     found = []
-    for k, i in enumerate(kept_index):
-        if i == 0 or blocks[i].decision is not None:
+    for k in _lines_holding_enough(texts, title, config.title_anchor_overlap):
+        if kept_index[k] == 0 or blocks[kept_index[k]].decision is not None:
             continue
-        lowered = blocks[i].text.lower()
+        lowered = texts[k].lower()
         if sum(map(lowered.__contains__, title)) < config.title_anchor_overlap * len(title):
             continue  # each shared word is in the line as text: too few there, no need to cut it into words
         words = frozenset(_TITLE_WORD.findall(lowered))
@@ -874,6 +882,33 @@ def headline_lines(blocks: list[Block], kept_index: list[int], config: WindowCon
         if shared >= config.title_anchor_overlap * len(title) and shared >= config.title_anchor_overlap * len(words):
             found.append(k)
     return found
+
+
+def _lines_holding_enough(texts: list[str], title: frozenset[str], share: float) -> list[int]:
+    """The lines (indexes, in order) that may hold ``share`` of the ``title`` words, as text (case
+    aside): those holding one of its longest words, found in the whole text at once. A line
+    holding ``needed`` of the n words holds one of any n - needed + 1 of them; the other lines
+    cannot pass, and are not looked at one by one.
+
+    >>> _lines_holding_enough(["Home", "Storm hits the coast", "The coast"], frozenset({"storm", "hits", "coast"}), 0.8)
+    [1, 2]
+    """
+    n = len(title)
+    needed = next((count for count in range(n + 1) if count >= share * n), n + 1)  # as headline_lines compares
+    if needed > n:
+        return []
+    joined = "\n".join(texts)
+    lowered = joined.lower()
+    if needed == 0 or len(lowered) != len(joined):  # a character whose lower case is longer ("İ"): no offsets
+        return list(range(len(texts)))
+    starts = list(itertools.accumulate((len(text) + 1 for text in texts[:-1]), initial=0))
+    lines = set()
+    for word in sorted(title, key=lambda word: (-len(word), word))[: n - needed + 1]:
+        at = lowered.find(word)
+        while at != -1:
+            lines.add(bisect.bisect_right(starts, at) - 1)
+            at = lowered.find(word, at + 1)
+    return sorted(lines)
 
 
 def _anchored_window(values: list[float], window: tuple[int, int, float], headlines: list[int],

@@ -766,3 +766,19 @@ def test_the_colon_look_answers_as_the_whole_patterns(text):
 
     assert announces_list(text) == (len(text) < 400 and _ANNOUNCES_LIST.match(text) is not None)
     assert is_comment_marker(text) == (_COMMENT_MARKER.match(text) is not None)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("StormhisTeCoa İ\u0130ı-")), max_size=30), min_size=1, max_size=8),
+       st.frozensets(st.sampled_from(["storm", "hits", "the", "coast", "a", "st", "i̇s"]), min_size=1, max_size=6),
+       st.sampled_from([0.0, 0.5, 0.8, 1.0]))
+def test_the_lines_left_out_of_the_headline_search_hold_too_few_title_words(texts, title, share):
+    """headline_lines looks only at the lines _lines_holding_enough returns: every other line
+    holds fewer than ``share`` of the title words (as text, case aside)."""
+    from cleaners.boilerplate import _lines_holding_enough
+
+    candidates = _lines_holding_enough(texts, title, share)
+    assert candidates == sorted(set(candidates))
+    for k, text in enumerate(texts):
+        if k not in candidates:
+            assert sum(map(text.lower().__contains__, title)) < share * len(title)
