@@ -92,8 +92,9 @@ NON_ASCII_STOPWORDS = frozenset(w for words in STOPWORDS.values() for w in words
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]{2,40})""", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
-_CONTROL_KEEP_TAB = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+#: What :func:`strip_control_chars` drops: control characters but tab and newline, non-characters, and
+#: lone surrogates (bytes ``surrogateescape`` kept), in one pass: dropping one kind cannot make another.
+_CONTROL_OR_SURROGATE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 
 
 def decompress(data: bytes, limit: int) -> bytes:
@@ -394,4 +395,4 @@ def strip_control_chars(text: str) -> str:
     'a bc\\nd'
     """
     text = text.replace("\t", " ").replace("\r\n", "\n").replace("\r", "\n")
-    return _SURROGATE.sub("", _CONTROL_KEEP_TAB.sub("", text))
+    return _CONTROL_OR_SURROGATE.sub("", text)

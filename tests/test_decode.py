@@ -478,3 +478,15 @@ def test_typical_lines_skip_ftfy():
         assert not needs_ftfy(line), line
     for line in ("wasnâ€™t", "Ãœber", "Tom &amp; Jerry", "cafe\u0301", "ﬁne", "a\u2028b", "é”"):
         assert needs_ftfy(line), line
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(alphabet=st.sampled_from(list("a\t\r\n\x00\x0b\x1f\x7f\x85\x9f\ufffe\uffff\ud800\udfff\u00e9 ")), max_size=12))
+def test_strip_control_chars_drops_controls_and_surrogates_in_one_pass(text):
+    import re
+
+    from cleaners.decode import strip_control_chars
+
+    unified = text.replace("\t", " ").replace("\r\n", "\n").replace("\r", "\n")
+    two_passes = re.sub(r"[\ud800-\udfff]", "", re.sub(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]", "", unified))
+    assert strip_control_chars(text) == two_passes

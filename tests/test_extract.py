@@ -4,6 +4,8 @@ and HTML through trafilatura (block types, title, metadata)."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import trafilatura.metadata
 import trafilatura.utils
@@ -390,3 +392,13 @@ def test_an_author_box_heading_above_the_body_is_no_headline():
              outside("Victor Davis Hanson is a senior fellow at the Hoover Institution."),
              Block("House Intelligence Committee chairman Adam Schiff spoke on Tuesday in Washington.")]
     assert title_before_content(lines, 3) == 0
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.text(alphabet=st.sampled_from(list("ab “ \u00a0\u2000\u2009\u200b\u202f\u205f\u3000\u2028\t")), max_size=12))
+def test_normalize_space_collapses_only_when_a_double_or_other_space_is_there(text):
+    """The look for a double " " or another space skips no replacement: the same text as
+    replacing every run of spaces."""
+    from cleaners.extract import _SPACES, _normalize_space
+
+    assert _normalize_space(text) == _SPACES.sub(" ", text).strip()
