@@ -23,6 +23,17 @@ def _key(text: str) -> str:
     return " ".join(LIST_MARKER.sub("", text, count=1).casefold().split())
 
 
+def _key_shorter_than(text: str, length: int) -> bool:
+    """:func:`_key` of ``text`` is shorter than ``length``, seen from the text's length alone: the
+    key only leaves out characters (a marker, spaces) and case folding makes one character at
+    most three (one in ASCII).
+
+    >>> _key_shorter_than("Home", 10), _key_shorter_than("Straße", 10), _key_shorter_than("A longer title here", 10)
+    (True, False, False)
+    """
+    return len(text) * (1 if text.isascii() else 3) < length
+
+
 #: Only blocks of at least this many words count as repeats of an earlier block: short
 #: lines (interview questions, "See it on Amazon", recipe steps) legitimately recur.
 MIN_REPEAT_WORDS = 25
@@ -46,13 +57,14 @@ def mark_duplicates(blocks: Iterable[Block], title: str | None, min_repeat_words
     drops_repeats = layout in REPEAT_LAYOUTS
     title_key = _key(title) if title else None
     # min_repeat_words words take at least this many characters (a key has no more words than its
-    # text): without a title to compare with, a shorter block can be no repeat nor be repeated
-    shortest_repeat = 2 * min_repeat_words - 1
+    # text): a shorter block can be no repeat nor be repeated
+    shortest_repeat = 2 * min_repeat_words - 1 if drops_repeats else None
     seen: dict[str, int] = {}
     out = []
     for i, block in enumerate(blocks):
-        if title_key is None and (not drops_repeats or len(block.text) < shortest_repeat):
-            out.append(block)
+        repeatable = shortest_repeat is not None and len(block.text) >= shortest_repeat
+        if not repeatable and (title_key is None or _key_shorter_than(block.text, len(title_key))):
+            out.append(block)  # no repeat, and no key as long as the title's
             continue
         key = _key(block.text)
         kept = block.decision is None

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from cleaners.duplicates import mark_duplicates
 from cleaners.types import Block, BlockType, Reason
 
@@ -106,3 +109,38 @@ def test_repeats_are_kept_in_extracted_html_and_in_paragraph_text_but_not_in_a_l
             (Reason.DUPLICATE, {"rule": "repeats_title"}), "kept", "kept", "kept", "kept"]
     assert _evidence(mark_duplicates(blocks, title=TITLE, layout="text"))[4] == (
         Reason.DUPLICATE, {"rule": "repeats_block", "first_index": 2})
+
+
+def test_case_folding_makes_a_character_three_at_most():
+    """What _key_shorter_than relies on, checked against every character; and ASCII keeps its length."""
+    assert max(len(chr(code).casefold()) for code in range(0x110000)) == 3
+    assert all(len(chr(code).casefold()) == 1 for code in range(128))
+
+
+def _marked_keying_every_block(blocks, title, min_repeat_words, layout):
+    """mark_duplicates as its rules read, every block's key computed: what the shortcuts must answer."""
+    from cleaners.duplicates import REPEAT_LAYOUTS, STEP, _key
+
+    title_key = _key(title) if title else None
+    seen, out = {}, []
+    for i, block in enumerate(blocks):
+        key = _key(block.text)
+        if block.kept and key == title_key:
+            block = block.drop(STEP, Reason.DUPLICATE, rule="repeats_title")
+        elif block.kept and layout in REPEAT_LAYOUTS and key in seen and len(key.split()) >= min_repeat_words:
+            block = block.drop(STEP, Reason.DUPLICATE, rule="repeats_block", first_index=seen[key])
+        elif block.kept:
+            seen[key] = i
+        out.append(block)
+    return out
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(["Big News", "big  news", "- Big News", "STRASSE news", "Straße News", "ﬁne", "fine",
+                                 "one two three", "One two three", "x"]), max_size=8),
+       st.sampled_from([None, "Big news", "Straße news", "fine", "one two three"]),
+       st.sampled_from([1, 2, 3]), st.sampled_from(["text", "html"]))
+def test_the_blocks_left_unkeyed_change_nothing(texts, title, min_repeat_words, layout):
+    blocks = [Block(text) for text in texts]
+    assert mark_duplicates(blocks, title, min_repeat_words, layout) == _marked_keying_every_block(
+        blocks, title, min_repeat_words, layout)
