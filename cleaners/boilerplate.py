@@ -374,9 +374,9 @@ def _ascii_literals(literals: frozenset[str]) -> frozenset[str] | None:
     return frozenset(found)
 
 
-def _ascii_guard(alternatives: Iterable[str]) -> frozenset[str] | None:
-    """Lower-case strings one of which an ASCII block must contain for one of ``alternatives`` to
-    match it (:func:`required_literals`); None: no such strings."""
+def _ascii_guard(alternatives: Iterable[str]) -> re.Pattern[str] | None:
+    """A search for lower-case strings one of which an ASCII block must contain (lower-cased) for
+    one of ``alternatives`` to match it (:func:`required_literals`); None: no such strings."""
     found: set[str] = set()
     for alternative in alternatives:
         literals = required_literals(alternative)
@@ -384,15 +384,13 @@ def _ascii_guard(alternatives: Iterable[str]) -> frozenset[str] | None:
         if ascii_literals is None:
             return None
         found |= ascii_literals
-    return frozenset(found)
+    return re.compile("|".join(map(re.escape, sorted(found))))
 
 
-def _lacks_all(text: str, literals: frozenset[str] | None) -> bool:
-    """``text`` is ASCII and holds none of ``literals`` (lower case): a match needing one is ruled out."""
-    if literals is None or not text.isascii():
-        return False
-    lowered = text.lower()
-    return not any(literal in lowered for literal in literals)
+def _lacks_all(text: str, guard: re.Pattern[str] | None) -> bool:
+    """``text`` is ASCII and holds none of the strings of ``guard`` (:func:`_ascii_guard`): a
+    match needing one is ruled out."""
+    return guard is not None and text.isascii() and guard.search(text.lower()) is None
 
 
 #: What an ASCII block needs for :data:`_ANYWHERE` to match it, e.g. "copyright", " cookies".
