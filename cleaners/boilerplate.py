@@ -226,6 +226,8 @@ def _words_after(items: Any, begun: frozenset[str], done: frozenset[str]) -> tup
             break  # every first word is complete: what follows cannot change it
         if op is _sre.LITERAL and _is_word_char(chr(av)):
             begun = frozenset(word + chr(av).lower() for word in begun)
+        elif op is _sre.IN and all(kind is _sre.LITERAL and _is_word_char(chr(value)) for kind, value in av):
+            begun = frozenset(word + chr(value).lower() for word in begun for _, value in av)  # "[ap]"
         elif op is _sre.AT and av is _sre.AT_BOUNDARY:  # ``\b`` after a word character: no more of it
             done |= begun - {""}
             begun &= {""}
@@ -312,12 +314,17 @@ _OTHER_RULES = re.compile(
     re.I,
 )
 _FIRST_WORD = re.compile(r"\W*(\w+)")
+#: The first words (lower case) a timestamp's line can begin with but a number or an upper-case
+#: abbreviation ("GMT"): a date word, "at", "um", "a.m.", "vor", "il y a", "hace" (see
+#: :data:`_DATE_TOKENS` and :data:`_OTHER_TIMESTAMPS`).
+_TIMESTAMP_WORDS = first_words(r"(?:" + _DATE_WORDS + r"|at|um|à|a las|de|of|[ap]\.?m\.?|vor|il y a|hace)")
+assert _TIMESTAMP_WORDS is not None
 #: Characters a regex with case ignored takes for a letter of a first word in the index, though
 #: their lower case differs: "İ" (whose lower case is two characters) and the letters
 #: ``re`` folds together beyond lower case ("ſ" for "s", "ı" for "i"). A first word holding one
 #: is looked up the slow way. tests/test_boilerplate.py checks this against every character.
 _CASE_TRAPS = frozenset(
-    "\u0130" + "".join(chr(other) for char in {c for word in _BY_WORD for c in word}
+    "\u0130" + "".join(chr(other) for char in {c for word in (*_BY_WORD, *_TIMESTAMP_WORDS) for c in word}
                        for other in _casefix._EXTRA_CASES.get(ord(char), ()))
 )
 
@@ -397,6 +404,26 @@ def _lacks_all(text: str, guard: re.Pattern[str] | None) -> bool:
 _ANYWHERE_LITERALS = _ascii_guard(alternative for _, alternative in _ANYWHERE)
 
 
+def _may_be_other_rule(text: str, first: str) -> bool:
+    """Whether :data:`_OTHER_RULES` may match ``text`` (whose first word is ``first``): an asset
+    address holds "//"; a timestamp's first word is a number, a timestamp word
+    (:data:`_TIMESTAMP_WORDS`) or an abbreviation of two to four capitals (its regex, with its
+    look for a digit first and some hundred date words, is left for those). A first word with a
+    case trap (:data:`_CASE_TRAPS`) is not asked: :func:`_first_rule` tries every rule then.
+
+    >>> _may_be_other_rule("Updated 3 hours ago", "Updated"), _may_be_other_rule("GMT 10:45", "GMT")
+    (True, True)
+    >>> _may_be_other_rule("Ryan Blaney 2339 1", "Ryan"), _may_be_other_rule("https://x.org/a.png", "https")
+    (False, True)
+    """
+    return (
+        "//" in text
+        or first[:1].isdecimal()
+        or first.lower() in _TIMESTAMP_WORDS
+        or (2 <= len(first) <= 4 and first.isascii() and first.isalpha() and first.isupper())
+    )
+
+
 def _first_rule(text: str) -> int | None:
     """The index in :data:`RULES` of the first rule that matches ``text``, or None: its first
     word's entry in :data:`_RULES_BY_WORD`, the alternatives that can begin anywhere of the
@@ -419,7 +446,7 @@ def _first_rule(text: str) -> int | None:
                 break
             if pattern.match(text):
                 return index
-    if found is None and _OTHER_RULES.match(text) is not None:
+    if found is None and _may_be_other_rule(text, first) and _OTHER_RULES.match(text) is not None:
         return next(index for index in range(len(_WHOLE_BLOCK_RULES), len(RULES)) if RULES[index][1].match(text))
     return found
 

@@ -392,10 +392,10 @@ def test_the_rules_by_first_word_answer_as_the_rules_in_order(text):
 def test_the_case_traps_are_every_character_taken_for_an_indexed_letter():
     """A character a case-ignoring regex takes for a letter of an indexed first word, though its
     lower case is not that letter, is one of _CASE_TRAPS (checked against every character)."""
-    from cleaners.boilerplate import _CASE_TRAPS, _RULES_BY_WORD
+    from cleaners.boilerplate import _CASE_TRAPS, _RULES_BY_WORD, _TIMESTAMP_WORDS
 
     every = "".join(chr(code) for code in range(0x110000) if not 0xD800 <= code <= 0xDFFF)
-    for letter in {char for word in _RULES_BY_WORD for char in word}:
+    for letter in {char for word in (*_RULES_BY_WORD, *_TIMESTAMP_WORDS) for char in word}:
         taken = set(re.findall(re.escape(letter), every, re.I))
         assert {char for char in taken if char.lower() != letter} <= _CASE_TRAPS, letter
 
@@ -782,3 +782,22 @@ def test_the_lines_left_out_of_the_headline_search_hold_too_few_title_words(text
     for k, text in enumerate(texts):
         if k not in candidates:
             assert sum(map(text.lower().__contains__, title)) < share * len(title)
+
+
+_DATE_PARTS = ["November", "19,", "2019", "at", "10:01", "am", "GMT", "Nov.", "3", "hours", "ago", "Posted", "on", "|",
+               "Ryan", "Blaney", "2339", "vor", "Tagen", "il", "y", "a", "hace", "2019-05-01T10:00:00Z", "a.m.", "ET",
+               "(Published", "Monday,", "12th", "Fri", "https://cdn.example/a.png", "ſep", "İl", "٣"]
+
+
+@settings(max_examples=800, deadline=None, derandomize=True)
+@given(st.builds(lambda head, words: head + " ".join(words), st.sampled_from(["", "(", "- ", "“", "© "]),
+                 st.lists(st.sampled_from(_DATE_PARTS), min_size=1, max_size=7)))
+def test_a_line_the_other_rules_match_passes_their_first_word_look(text):
+    """_may_be_other_rule never turns away a line the timestamp or asset rules match (a first
+    word with a case trap, "ſep", is never asked: _first_rule tries every rule then)."""
+    from cleaners.boilerplate import _CASE_TRAPS, _FIRST_WORD, _OTHER_RULES, _first_rule, _may_be_other_rule
+
+    first = word.group(1) if (word := _FIRST_WORD.match(text)) else ""
+    if _OTHER_RULES.match(text) and _CASE_TRAPS.isdisjoint(first):
+        assert _may_be_other_rule(text, first)
+    assert _first_rule(text) == _first_rule_in_order(text)
