@@ -106,7 +106,11 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
-def looks_like_heading(line: str, max_words: int = 25) -> bool:
+#: How many words :func:`looks_like_heading` allows unless told (what :func:`classify_line` asks of the line below).
+_HEADING_WORDS = 25
+
+
+def looks_like_heading(line: str, max_words: int = _HEADING_WORDS) -> bool:
     """A short line without sentence-final punctuation.
 
     >>> looks_like_heading("Soundtrack to the Soul: Carson and Galitzine’s Musical Magic")
@@ -123,7 +127,7 @@ def _heading_words(line: str, max_words: int) -> int:
     >>> _heading_words("Local News Today", 25), _heading_words("It is the anthem we needed.", 25)
     (3, 0)
     """
-    if _ends_sentence(line) or line.endswith("..."):  # the ending first: most prose is ruled out unsplit
+    if ends_with_mark(line, _TERMINAL_MARKS) or line.endswith("..."):  # the ending first: most prose is ruled out unsplit
         return 0
     # split(None, n) stops after n + 1 words: enough to tell whether there are more than n
     words = len(line.split(None, max_words))
@@ -192,6 +196,32 @@ def classify_line(line: str, next_line: str | None, config: ExtractConfig = Extr
     return BlockType.PARAGRAPH
 
 
+def _line_types(lines: list[str], config: ExtractConfig) -> list[BlockType]:
+    """:func:`classify_line` of each line with the line below it (the last line with none), each
+    line's heading words (:func:`_heading_words`) counted once: a line is asked about as itself
+    and as the line below the one above it.
+
+    >>> story = "The council approved the new budget on Tuesday after a long debate about the schools."
+    >>> [kind.value for kind in _line_types(["Local News", story, "- bread", "Sports"], ExtractConfig())]
+    ['heading', 'paragraph', 'list_item', 'paragraph']
+    """
+    heading = [_heading_words(line, config.heading_max_words) for line in lines]
+    # what classify_line asks of the line below: looks_like_heading, with its own word limit
+    below_heading = heading if config.heading_max_words == _HEADING_WORDS else [
+        _heading_words(line, _HEADING_WORDS) for line in lines]
+    types = []
+    for i, line in enumerate(lines):
+        kind = BlockType.PARAGRAPH
+        if LIST_MARKER.match(line):
+            kind = BlockType.LIST_ITEM
+        elif heading[i] and i + 1 < len(lines):
+            longer_than = max(heading[i], 12)
+            if not below_heading[i + 1] and len(lines[i + 1].split(None, longer_than)) > longer_than:
+                kind = BlockType.HEADING
+        types.append(kind)
+    return types
+
+
 def _check_block_sizes(texts: list[str], config: ExtractConfig) -> None:
     longest = max(map(len, texts), default=0)
     if longest > config.max_block_chars:
@@ -229,10 +259,7 @@ def extract_text(text: str, config: ExtractConfig = ExtractConfig()) -> Extracte
     title = None
     if len(lines) >= 2 and _is_title_line(lines[0], lines[1], config):
         title, lines = lines[0], lines[1:]
-    blocks = tuple(
-        Block(line, classify_line(line, lines[i + 1] if i + 1 < len(lines) else None, config))
-        for i, line in enumerate(lines)
-    )
+    blocks = tuple(map(Block, lines, _line_types(lines, config)))
     return Extracted(blocks=blocks, title=title, normalized=True)
 
 

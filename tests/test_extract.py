@@ -402,3 +402,21 @@ def test_normalize_space_collapses_only_when_a_double_or_other_space_is_there(te
     from cleaners.extract import _SPACES, _normalize_space
 
     assert _normalize_space(text) == _SPACES.sub(" ", text).strip()
+
+
+_LINE_PARTS = ["Local News", "The council approved the new budget on Tuesday after a long debate about it.",
+               "- bread", "3. Stir", "Sports", "It ended.", "A Short Story Title Here", "word " * 13, "word " * 26,
+               "Loading...", "“Quoted headline”"]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(_LINE_PARTS), max_size=8), st.sampled_from([25, 3, 12, 40]))
+def test_line_types_are_classify_line_with_the_line_below(lines, heading_max_words):
+    """extract_text types every line at once (each line's heading words counted once): the
+    types classify_line gives each line with the line below it, whatever the word limit."""
+    from cleaners.extract import ExtractConfig, _line_types, classify_line
+
+    config = ExtractConfig(heading_max_words=heading_max_words)
+    lines = [line.strip() for line in lines]
+    below = [*lines[1:], None]
+    assert _line_types(lines, config) == [classify_line(line, after, config) for line, after in zip(lines, below)]
