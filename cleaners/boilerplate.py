@@ -319,16 +319,6 @@ _FIRST_WORD = re.compile(r"\W*(\w+)")
 #: :data:`_DATE_TOKENS` and :data:`_OTHER_TIMESTAMPS`).
 _TIMESTAMP_WORDS = first_words(r"(?:" + _DATE_WORDS + r"|at|um|à|a las|de|of|[ap]\.?m\.?|vor|il y a|hace)")
 assert _TIMESTAMP_WORDS is not None
-#: Characters a regex with case ignored takes for a letter of a first word in the index, though
-#: their lower case differs: "İ" (whose lower case is two characters) and the letters
-#: ``re`` folds together beyond lower case ("ſ" for "s", "ı" for "i"). A first word holding one
-#: is looked up the slow way. tests/test_boilerplate.py checks this against every character.
-_CASE_TRAPS = frozenset(
-    "\u0130" + "".join(chr(other) for char in {c for word in (*_BY_WORD, *_TIMESTAMP_WORDS) for c in word}
-                       for other in _casefix._EXTRA_CASES.get(ord(char), ()))
-)
-
-
 def _literal_prefix(items: Any) -> str:
 
     """The literal characters (lower case) a sequence of parsed regex items begins with."""
@@ -367,41 +357,35 @@ def required_literals(alternative: str) -> frozenset[str] | None:
     return frozenset(best) if best else None
 
 
-def _ascii_literals(literals: frozenset[str]) -> frozenset[str] | None:
-    """What of ``literals`` can be in ASCII text: the ASCII ones (a literal with a character
-    ASCII cannot hold is left out); None when one has a character that matches an ASCII one
-    when case is ignored (as "ſ" matches "s"), which a look for the lower-cased literal would miss."""
-    found = set()
-    for literal in literals:
-        if literal.isascii():
-            found.add(literal)
-        elif any(re.fullmatch(re.escape(char), chr(code), re.I) for char in literal if not char.isascii()
-                 for code in range(128)):
-            return None
-    return frozenset(found)
-
-
-def _ascii_guard(alternatives: Iterable[str]) -> re.Pattern[str] | None:
-    """A search for lower-case strings one of which an ASCII block must contain (lower-cased) for
-    one of ``alternatives`` to match it (:func:`required_literals`); None: no such strings."""
+def _needed_strings(alternatives: Iterable[str]) -> frozenset[str] | None:
+    """The lower-case strings one of which a block must contain, case aside, for one of
+    ``alternatives`` to match it (:func:`required_literals`); None: no such strings."""
     found: set[str] = set()
     for alternative in alternatives:
         literals = required_literals(alternative)
-        ascii_literals = _ascii_literals(literals) if literals is not None else None
-        if ascii_literals is None:
+        if literals is None:
             return None
-        found |= ascii_literals
-    return re.compile("|".join(map(re.escape, sorted(found))))
+        found |= literals
+    return frozenset(found)
+
+
+def _search_for(strings: frozenset[str] | None) -> re.Pattern[str] | None:
+    """One search for any of ``strings`` (in a lower-cased block), None for None."""
+    return re.compile("|".join(map(re.escape, sorted(strings)))) if strings is not None else None
 
 
 def _lacks_all(text: str, guard: re.Pattern[str] | None) -> bool:
-    """``text`` is ASCII and holds none of the strings of ``guard`` (:func:`_ascii_guard`): a
-    match needing one is ruled out."""
-    return guard is not None and text.isascii() and guard.search(text.lower()) is None
+    """``text`` holds none of the strings ``guard`` looks for (:func:`_search_for`), case aside: a
+    match needing one is ruled out. They are looked for in the lower-cased text, which a regex
+    ignoring case agrees with but for the characters of :data:`_CASE_TRAPS` (none in ASCII)."""
+    if guard is None or (not text.isascii() and any(trap in text for trap in _CASE_TRAPS)):
+        return False
+    return guard.search(text.lower()) is None
 
 
-#: What an ASCII block needs for :data:`_ANYWHERE` to match it, e.g. "copyright", " cookies".
-_ANYWHERE_LITERALS = _ascii_guard(alternative for _, alternative in _ANYWHERE)
+#: What a block needs for :data:`_ANYWHERE` to match it, e.g. "copyright", "©", " cookies".
+_ANYWHERE_NEEDS = _needed_strings(alternative for _, alternative in _ANYWHERE)
+_ANYWHERE_LITERALS = _search_for(_ANYWHERE_NEEDS)
 
 
 def _may_be_other_rule(text: str, first: str) -> bool:
@@ -455,9 +439,26 @@ def _first_rule(text: str) -> int | None:
 #: both may match a sentence.
 _LONG_RULE_PATTERNS = tuple((name, pattern) for name, pattern in RULES if name in _LONG_RULES)
 assert _LONG_RULES <= _SENTENCE_RULES_OK
-#: What an ASCII block needs for one of :data:`_LONG_RULE_PATTERNS` to match it ("cookie", "©"...).
-_LONG_RULE_LITERALS = _ascii_guard(alt for name, alternatives in _WHOLE_BLOCK_RULES if name in _LONG_RULES
+#: What a block needs for one of :data:`_LONG_RULE_PATTERNS` to match it ("cookie", "©"...).
+_LONG_RULE_NEEDS = _needed_strings(alt for name, alternatives in _WHOLE_BLOCK_RULES if name in _LONG_RULES
                                    for alt in alternatives)
+_LONG_RULE_LITERALS = _search_for(_LONG_RULE_NEEDS)
+def _looked_up_strings() -> frozenset[str]:
+    """Every string looked up or looked for in a lower-cased block."""
+    return frozenset((*_BY_WORD, *_TIMESTAMP_WORDS, *(_ANYWHERE_NEEDS or ()), *(_LONG_RULE_NEEDS or ())))
+
+
+#: Characters a regex ignoring case takes for a letter of a string looked up or looked for in a
+#: lower-cased block (an index word, a timestamp word, a string a rule needs), though their lower
+#: case differs: "İ" (whose lower case is two characters) and the letters ``re`` folds together
+#: beyond lower case ("ſ" for "s", "ı" for "i"). A first word holding one is looked up the slow
+#: way, a block holding one searched by the rules themselves. tests/test_boilerplate.py checks
+#: this against every character.
+_CASE_TRAPS = frozenset(
+    "\u0130" + "".join(chr(other) for char in {c for word in _looked_up_strings() for c in word}
+                       for other in _casefix._EXTRA_CASES.get(ord(char), ()))
+)
+
 
 
 def match_rule(text: str, config: BoilerplateConfig = BoilerplateConfig()) -> tuple[str, str] | None:

@@ -390,18 +390,19 @@ def test_the_rules_by_first_word_answer_as_the_rules_in_order(text):
 
 
 def test_the_case_traps_are_every_character_taken_for_an_indexed_letter():
-    """A character a case-ignoring regex takes for a letter of an indexed first word, though its
-    lower case is not that letter, is one of _CASE_TRAPS (checked against every character)."""
-    from cleaners.boilerplate import _CASE_TRAPS, _RULES_BY_WORD, _TIMESTAMP_WORDS
+    """A character a case-ignoring regex takes for a letter of an indexed first word (or of a
+    timestamp word, or of a string a rule needs), though its lower case is not that letter, is
+    one of _CASE_TRAPS (checked against every character)."""
+    from cleaners.boilerplate import _CASE_TRAPS, _looked_up_strings
 
     every = "".join(chr(code) for code in range(0x110000) if not 0xD800 <= code <= 0xDFFF)
-    for letter in {char for word in (*_RULES_BY_WORD, *_TIMESTAMP_WORDS) for char in word}:
+    for letter in {char for word in _looked_up_strings() for char in word}:
         taken = set(re.findall(re.escape(letter), every, re.I))
         assert {char for char in taken if char.lower() != letter} <= _CASE_TRAPS, letter
 
 
 def test_required_literals_of_the_rules_alternatives():
-    from cleaners.boilerplate import _ascii_literals, required_literals
+    from cleaners.boilerplate import required_literals
 
     assert required_literals(r".{0,60}(?:rights reserved|droits réservés).{0,40}") == {"rights reserved", "droits réservés"}
     assert required_literals(r"(?:our )?news") == {"news"}  # the optional part is no requirement
@@ -409,8 +410,6 @@ def test_required_literals_of_the_rules_alternatives():
     assert required_literals(r"(?:all rights reserved|alle rechte)") in ({"all rights reserved", "alle rechte"},
                                                                          {" rights reserved", "e rechte"})
     assert required_literals(r".*") is None
-    assert _ascii_literals(frozenset({"tous droits réservés", "copyright", "©"})) == {"copyright"}
-    assert _ascii_literals(frozenset({"ſign"})) is None  # "ſ" matches "s" when case is ignored
 
 
 def test_first_words_of_the_rules_alternatives():
