@@ -653,17 +653,25 @@ def ranked_rows(texts: list[str], values: list[float], config: WindowConfig) -> 
     ...             [-8.0] * 7, WindowConfig())
     [range(1, 6)]
     """
-    runs, start, previous = [], 0, None
-    for k, text in enumerate(texts + [""]):
-        match = _LEADING_NUMBER.match(text) if k < len(texts) and values[k] < 0 else None
-        number = int(match.group(1)) if match and len(_NUMBER.findall(text)) >= 2 else None
-        if number is not None and previous is not None and number == previous + 1:
-            previous = number
-            continue
-        if k - start >= config.table_min_rows and previous is not None:
-            runs.append(range(start, k))
-        start, previous = k, number
+    # the numbered rows (few): (line, its number), in order; a run is a chain of them, line after line
+    rows = [(k, int(match.group(1))) for k, text in enumerate(texts)
+            if values[k] < 0 and (match := _LEADING_NUMBER.match(text)) and len(_NUMBER.findall(text)) >= 2]
+    runs, start = [], 0
+    for position, (k, number) in enumerate(rows):
+        if position and rows[position - 1] == (k - 1, number - 1):
+            continue  # the chain goes on
+        if position:
+            _close_run(runs, rows[start][0], rows[position - 1][0] + 1, config)
+        start = position
+    if rows:
+        _close_run(runs, rows[start][0], rows[-1][0] + 1, config)
     return runs
+
+
+def _close_run(runs: list[range], first: int, end: int, config: WindowConfig) -> None:
+    """Add the chain of rows [first, end) to ``runs`` when it has ``table_min_rows`` rows or more."""
+    if end - first >= config.table_min_rows:
+        runs.append(range(first, end))
 
 
 def main_content_window(texts: list[str], config: WindowConfig = WindowConfig()) -> tuple[int, int, float]:

@@ -800,3 +800,33 @@ def test_a_line_the_other_rules_match_passes_their_first_word_look(text):
     if _OTHER_RULES.match(text) and _CASE_TRAPS.isdisjoint(first):
         assert _may_be_other_rule(text, first)
     assert _first_rule(text) == _first_rule_in_order(text)
+
+
+def _ranked_rows_line_by_line(texts, values, config):
+    """ranked_rows as first written: every line read in turn, a run closed by any other line."""
+    from cleaners.boilerplate import _LEADING_NUMBER, _NUMBER
+
+    runs, start, previous = [], 0, None
+    for k, text in enumerate(texts + [""]):
+        match = _LEADING_NUMBER.match(text) if k < len(texts) and values[k] < 0 else None
+        number = int(match.group(1)) if match and len(_NUMBER.findall(text)) >= 2 else None
+        if number is not None and previous is not None and number == previous + 1:
+            previous = number
+            continue
+        if k - start >= config.table_min_rows and previous is not None:
+            runs.append(range(start, k))
+        start, previous = k, number
+    return runs
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.lists(st.tuples(st.sampled_from(["1 A 5", "2 B 6", "3 C 7", "4 D 8", "5 E 9", "6 F 1", "2 x", "Home", "",
+                                           "7 G 3", "1. Kyle Busch 5040 5"]),
+                          st.sampled_from([-8.0, 12.0])), max_size=14),
+       st.sampled_from([2, 3, 5]))
+def test_ranked_rows_reads_only_the_numbered_rows_as_every_line_in_turn(lines, min_rows):
+    from cleaners.boilerplate import ranked_rows
+
+    texts, values = [text for text, _ in lines], [value for _, value in lines]
+    config = WindowConfig(table_min_rows=min_rows)
+    assert ranked_rows(texts, values, config) == _ranked_rows_line_by_line(texts, values, config)
