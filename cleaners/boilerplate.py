@@ -12,7 +12,10 @@ mentions a newsletter is never touched. Each drop names its rule.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
+import re._casefix as _casefix
 import re._constants as _sre
 import re._parser as _sre_parse
 import string
@@ -240,90 +243,145 @@ _ANY_RULE = re.compile(
 )
 
 
-# --- the prefilter by first letter --------------------------------------------------
-# A whole-block alternative that can only begin with an ASCII letter begins at the block's
-# first word character (``^\W*`` stops there). So for a block whose first word character is
-# an ASCII letter, only the alternatives that can begin with that letter (and those that can
-# begin anywhere, e.g. the copyright rule's ``.{0,60}...``) can match: 26 smaller prefilters,
-# each with the same answer as :data:`_ANY_RULE` on the blocks it is used for.
+# --- the rules indexed by a block's first word ----------------------------------------
+# A whole-block alternative that begins with a literal word ("share", "sign up", "(?:tweet|pin)")
+# matches only a block whose first word (its first run of word characters: where ``^\W*``
+# stops) is one of those words, case aside. So a block is tried only against the alternatives
+# indexed under its first word (one small regex, a named group per rule: a hit names its rule
+# at once), those that can begin anywhere (a copyright line, a cookie notice: ruled out in
+# ASCII text by the strings they need) and the timestamp and asset rules. Nearly every block
+# (a sentence, a headline) has no entry, and is let go after a dictionary look-up.
 
-_ASCII_LETTERS = frozenset(string.ascii_lowercase)
-#: :func:`_item_start` of an item that may begin with anything.
-_ANYTHING = (_ASCII_LETTERS, True, True)
+#: The characters ``\W`` matches, as the parser writes them in a class (``\s``, ``\W``).
+_NOT_WORD_CATEGORIES = frozenset({_sre.CATEGORY_SPACE, _sre.CATEGORY_NOT_WORD, _sre.CATEGORY_LINEBREAK})
+_ZERO_WIDTH = frozenset({_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT})
+_REPEATS = frozenset({_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT})
 
 
-def _item_start(op: Any, av: Any) -> tuple[frozenset[str], bool, bool]:
-    """(the ASCII letters, in lower case, a match of one parsed regex item can begin with;
-    whether it can begin with any other character; whether it can match nothing), case
-    ignored. What is not understood here may begin with anything (:data:`_ANYTHING`)."""
+class _UnknownWord(Exception):
+    """An alternative whose first word is no finite set of literal words."""
+
+
+def _is_word_char(char: str) -> bool:
+    return re.fullmatch(r"\w", char) is not None
+
+
+def _never_word(op: Any, av: Any) -> bool:
+    """A parsed item that matches only characters ``\\W`` matches (a space, a colon, ``\\s``, ``\\W``)."""
     if op is _sre.LITERAL:
-        char = chr(av).lower()
-        return (frozenset(char), False, False) if char in _ASCII_LETTERS else (frozenset(), True, False)
-    if op is _sre.IN:  # a set of letters and ranges of one case of them, else anything
-        letters: set[str] = set()
-        for kind, value in av:
-            if kind is _sre.LITERAL and chr(value).lower() in _ASCII_LETTERS:
-                letters.add(chr(value).lower())
-            elif kind is _sre.RANGE and (chr(value[0]) + chr(value[1])).isascii() and (
-                    chr(value[0]) + chr(value[1])).isalpha() and chr(value[0]).islower() == chr(value[1]).islower():
-                letters.update(chr(c).lower() for c in range(value[0], value[1] + 1))
-            else:
-                return _ANYTHING
-        return frozenset(letters), False, False
-    if op is _sre.SUBPATTERN:
-        return _sequence_start(av[3])
-    if op is _sre.BRANCH:
-        starts = [_sequence_start(branch) for branch in av[1]]
-        return frozenset().union(*(s[0] for s in starts)), any(s[1] for s in starts), any(s[2] for s in starts)
-    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
-        letters, other, empty = _sequence_start(av[2])
-        return letters, other, empty or av[0] == 0
-    if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
-        return frozenset(), False, True  # zero width: what follows begins the match
-    return _ANYTHING
+        return not _is_word_char(chr(av))
+    if op is _sre.IN:
+        return all((kind is _sre.LITERAL and not _is_word_char(chr(value)))
+                   or (kind is _sre.CATEGORY and value in _NOT_WORD_CATEGORIES) for kind, value in av)
+    return False
 
 
-def _sequence_start(items: Any) -> tuple[frozenset[str], bool, bool]:
-    """:func:`_item_start` of a sequence of parsed items: its first items up to one that cannot match nothing."""
-    letters: set[str] = set()
-    other = False
+def _words_after(items: Any, begun: frozenset[str], done: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The first words (lower case) after matching the parsed ``items``: ``begun``, words still
+    open (a word character may follow; "": none seen yet), and ``done``, words a non-word
+    character ended. Raises :class:`_UnknownWord` where a word could go on with a character that
+    is no literal (``\\w``, ``.``, a class). Zero-width items are passed over: that can only
+    add words, never miss one."""
     for op, av in items:
-        item_letters, item_other, empty = _item_start(op, av)
-        letters |= item_letters
-        other |= item_other
-        if not empty:
-            return frozenset(letters), other, False
-    return frozenset(letters), other, True
+        if not begun:
+            break  # every first word is complete: what follows cannot change it
+        if op is _sre.LITERAL and _is_word_char(chr(av)):
+            begun = frozenset(word + chr(av).lower() for word in begun)
+        elif op is _sre.IN and all(kind is _sre.LITERAL and _is_word_char(chr(value)) for kind, value in av):
+            begun = frozenset(word + chr(value).lower() for word in begun for _, value in av)  # "[ap]"
+        elif op is _sre.AT and av is _sre.AT_BOUNDARY:  # ``\b`` after a word character: no more of it
+            done |= begun - {""}
+            begun &= {""}
+        elif op in _ZERO_WIDTH:
+            continue
+        elif _never_word(op, av):  # ends each word begun ("" stays: a non-word character before the first word)
+            done |= begun - {""}
+            begun &= {""}
+        elif op is _sre.SUBPATTERN:
+            begun, done = _words_after(av[3], begun, done)
+        elif op is _sre.BRANCH:
+            ends = [_words_after(branch, begun, done) for branch in av[1]]
+            begun, done = frozenset().union(*(e[0] for e in ends)), frozenset().union(*(e[1] for e in ends))
+        elif op in _REPEATS:
+            low, high, body = av
+            once_begun, once_done = _words_after(body, begun, done)
+            if high > 1 and once_begun - begun:
+                raise _UnknownWord  # a repeated word part ("(?:ab)+")
+            # the body only ends words, so more times do what once does
+            begun, done = (begun | once_begun, done | once_done) if low == 0 else (once_begun, once_done)
+        else:
+            raise _UnknownWord
+    return begun, done
 
 
-def first_letters(alternative: str) -> frozenset[str] | None:
-    """The ASCII letters (lower case) a match of ``alternative`` (case ignored) can begin with,
-    or None when it can also begin with another character or match nothing.
+def first_words(alternative: str) -> frozenset[str] | None:
+    """The first words (lower case) a match of ``alternative`` (case ignored) can begin with,
+    or None when they are no finite set of literal words (or it can match without a word).
 
-    >>> sorted(first_letters(r"(?:sign up|subscribe|join)(?: now)?")), first_letters(r".{0,60}all rights reserved")
-    (['j', 's'], None)
-    >>> sorted(first_letters(r"(?:jetzt )?(?:abonnieren|anmelden)")), first_letters(r"\\d+ comments?")
-    (['a', 'j'], None)
+    >>> sorted(first_words(r"(?:sign up|subscribe|join)(?: now)?")), sorted(first_words(r"home(?:page)?"))
+    (['join', 'sign', 'subscribe'], ['home', 'homepage'])
+    >>> sorted(first_words(r"log ?in")), first_words(r".{0,60}all rights reserved"), first_words(r"\\d+ comments?")
+    (['log', 'login'], None, None)
     """
-    letters, other, empty = _sequence_start(_sre_parse.parse(alternative, re.I))
-    return None if other or empty else letters
+    try:
+        begun, done = _words_after(_sre_parse.parse(alternative, re.I), frozenset({""}), frozenset())
+    except _UnknownWord:
+        return None
+    return None if "" in begun else begun | done
 
 
-def _alternatives_by_letter() -> tuple[Mapping[str, tuple[str, ...]], tuple[str, ...]]:
-    """The whole-block alternatives per ASCII letter they can begin with, and those that can begin anywhere."""
-    by_letter: dict[str, list[str]] = {letter: [] for letter in sorted(_ASCII_LETTERS)}
+def _rules_by_first_word() -> tuple[Mapping[str, tuple[tuple[str, str], ...]], tuple[tuple[str, str], ...]]:
+    """(first word -> the (rule, alternative) pairs that can begin with it; the pairs that can
+    begin anywhere), each in the rules' order."""
+    by_word: dict[str, list[tuple[str, str]]] = {}
     anywhere = []
-    for _, alternatives in _WHOLE_BLOCK_RULES:
+    for name, alternatives in _WHOLE_BLOCK_RULES:
         for alternative in alternatives:
-            letters = first_letters(alternative)
-            for letter in (letters if letters is not None else ()):
-                by_letter[letter].append(alternative)
-            if letters is None:
-                anywhere.append(alternative)
-    return MappingProxyType({letter: tuple(found) for letter, found in by_letter.items()}), tuple(anywhere)
+            words = first_words(alternative)
+            if words is None:
+                anywhere.append((name, alternative))
+            for word in sorted(words or ()):
+                by_word.setdefault(word, []).append((name, alternative))
+    return MappingProxyType({word: tuple(pairs) for word, pairs in by_word.items()}), tuple(anywhere)
 
 
+def _named_rules(pairs: Iterable[tuple[str, str]]) -> re.Pattern[str]:
+    """``^\\W*(?:(?P<rule>alternative|...)|...)\\W*$`` over (rule, alternative) pairs in the rules'
+    order: a match's ``lastgroup`` names the first rule, in that order, one of whose alternatives
+    matches (each begins with a word character, so at one place: the block's first word)."""
+    grouped: dict[str, list[str]] = {}
+    for name, alternative in pairs:
+        grouped.setdefault(name, []).append(alternative)
+    pattern = re.compile(
+        r"^\W*(?:" + "|".join(f"(?P<{name}>{'|'.join(alts)})" for name, alts in grouped.items()) + r")\W*$", re.I)
+    assert pattern.groups == len(grouped), "an alternative has a capturing group: lastgroup could name it"
+    return pattern
+
+
+_BY_WORD, _ANYWHERE = _rules_by_first_word()
+#: A block's first word (lower case) -> the whole-block alternatives that can begin with it, as one regex.
+_RULES_BY_WORD: Mapping[str, re.Pattern[str]] = MappingProxyType(
+    {word: _named_rules(pairs) for word, pairs in _BY_WORD.items()})
+_RULE_INDEX = MappingProxyType({name: index for index, (name, _) in enumerate(RULES)})
+#: The alternatives that can begin anywhere, one regex per rule: (the rule's index, regex), in order.
+_RULES_ANYWHERE: tuple[tuple[int, re.Pattern[str]], ...] = tuple(
+    (_RULE_INDEX[name], _rx(*(alt for rule, alt in _ANYWHERE if rule == name)))
+    for name in dict.fromkeys(rule for rule, _ in _ANYWHERE)
+)
+#: The rules that are no whole-block ones (timestamp, asset_url: the last ones), all at once.
+_OTHER_RULES = re.compile(
+    "|".join(f"(?:{_TIMESTAMP_TOKENS_FIRST if name == 'timestamp' else pattern.pattern})"
+             for name, pattern in RULES[len(_WHOLE_BLOCK_RULES):]),
+    re.I,
+)
+_FIRST_WORD = re.compile(r"\W*(\w+)")
+#: The first words (lower case) a timestamp's line can begin with but a number or an upper-case
+#: abbreviation ("GMT"): a date word, "at", "um", "a.m.", "vor", "il y a", "hace" (see
+#: :data:`_DATE_TOKENS` and :data:`_OTHER_TIMESTAMPS`).
+_TIMESTAMP_WORDS = first_words(r"(?:" + _DATE_WORDS + r"|at|um|à|a las|de|of|[ap]\.?m\.?|vor|il y a|hace)")
+assert _TIMESTAMP_WORDS is not None
 def _literal_prefix(items: Any) -> str:
+
     """The literal characters (lower case) a sequence of parsed regex items begins with."""
     chars = []
     for op, av in items:
@@ -360,84 +418,108 @@ def required_literals(alternative: str) -> frozenset[str] | None:
     return frozenset(best) if best else None
 
 
-def _ascii_literals(literals: frozenset[str]) -> frozenset[str] | None:
-    """What of ``literals`` can be in ASCII text: the ASCII ones (a literal with a character
-    ASCII cannot hold is left out); None when one has a character that matches an ASCII one
-    when case is ignored (as "ſ" matches "s"), which a look for the lower-cased literal would miss."""
-    found = set()
-    for literal in literals:
-        if literal.isascii():
-            found.add(literal)
-        elif any(re.fullmatch(re.escape(char), chr(code), re.I) for char in literal if not char.isascii()
-                 for code in range(128)):
-            return None
-    return frozenset(found)
-
-
-_BY_LETTER, _ANYWHERE = _alternatives_by_letter()
-#: ASCII letter -> the whole-block alternatives that can begin with it (either case), as one regex.
-_RULES_BY_LETTER: Mapping[str, re.Pattern[str] | None] = MappingProxyType(
-    {letter: _rx(*alternatives) if alternatives else None for letter, alternatives in _BY_LETTER.items()}
-)
-#: The rest of :data:`_ANY_RULE`: the alternatives that can begin anywhere, and the other rules.
-_RULES_ANYWHERE = re.compile(
-    "|".join([_rx(*_ANYWHERE).pattern, *(f"(?:{_TIMESTAMP_TOKENS_FIRST if name == 'timestamp' else pattern.pattern})"
-                                         for name, pattern in RULES[len(_WHOLE_BLOCK_RULES):])]),
-    re.I,
-)
-#: :data:`_RULES_ANYWHERE` less its whole-block alternatives: the rules that are no whole-block ones.
-_OTHER_RULES = re.compile(
-    "|".join(f"(?:{_TIMESTAMP_TOKENS_FIRST if name == 'timestamp' else pattern.pattern})"
-             for name, pattern in RULES[len(_WHOLE_BLOCK_RULES):]),
-    re.I,
-)
-
-
-def _anywhere_literals() -> frozenset[str] | None:
-    """Lower-case strings one of which an ASCII block must contain for a whole-block alternative
-    that can begin anywhere to match it (:func:`required_literals`); None: no such strings."""
+def _needed_strings(alternatives: Iterable[str]) -> frozenset[str] | None:
+    """The lower-case strings one of which a block must contain, case aside, for one of
+    ``alternatives`` to match it (:func:`required_literals`); None: no such strings."""
     found: set[str] = set()
-    for alternative in _ANYWHERE:
+    for alternative in alternatives:
         literals = required_literals(alternative)
-        ascii_literals = _ascii_literals(literals) if literals is not None else None
-        if ascii_literals is None:
+        if literals is None:
             return None
-        found |= ascii_literals
+        found |= literals
     return frozenset(found)
 
 
-#: What an ASCII block needs for :data:`_ANYWHERE` to match it, e.g. "copyright", " cookies".
-_ANYWHERE_LITERALS = _anywhere_literals()
-#: The characters ``\W`` matches among ASCII and common typographic marks: what may precede a
-#: block's first word character (stripped to find it; any other character: the whole prefilter).
-_LEADING_NON_WORD = "".join(c for c in (*map(chr, range(128)), *"“”‘’„«»‹›•·–—…") if re.fullmatch(r"\W", c))
-_LETTER_CASES = frozenset(string.ascii_letters)
+def _search_for(strings: frozenset[str] | None) -> re.Pattern[str] | None:
+    """One search for any of ``strings`` (in a lower-cased block), None for None."""
+    return re.compile("|".join(map(re.escape, sorted(strings)))) if strings is not None else None
 
 
-def _some_rule_matches(text: str) -> bool:
-    """Whether :data:`_ANY_RULE` matches ``text``: when its first word character is an ASCII
-    letter, from the alternatives that can begin with that letter and those that can begin anywhere.
+def _lacks_all(text: str, guard: re.Pattern[str] | None) -> bool:
+    """``text`` holds none of the strings ``guard`` looks for (:func:`_search_for`), case aside: a
+    match needing one is ruled out. They are looked for in the lower-cased text, which a regex
+    ignoring case agrees with but for the characters of :data:`_CASE_TRAPS` (none in ASCII)."""
+    if guard is None or (not text.isascii() and any(trap in text for trap in _CASE_TRAPS)):
+        return False
+    return guard.search(text.lower()) is None
 
-    >>> _some_rule_matches("“Share this"), _some_rule_matches("Shared values"), _some_rule_matches("© 2024")
-    (True, False, True)
+
+#: What a block needs for :data:`_ANYWHERE` to match it, e.g. "copyright", "©", " cookies".
+_ANYWHERE_NEEDS = _needed_strings(alternative for _, alternative in _ANYWHERE)
+_ANYWHERE_LITERALS = _search_for(_ANYWHERE_NEEDS)
+
+
+def _may_be_other_rule(text: str, first: str) -> bool:
+    """Whether :data:`_OTHER_RULES` may match ``text`` (whose first word is ``first``): an asset
+    address holds "//"; a timestamp's first word is a number, a timestamp word
+    (:data:`_TIMESTAMP_WORDS`) or an abbreviation of two to four capitals (its regex, with its
+    look for a digit first and some hundred date words, is left for those). A first word with a
+    case trap (:data:`_CASE_TRAPS`) is not asked: :func:`_first_rule` tries every rule then.
+
+    >>> _may_be_other_rule("Updated 3 hours ago", "Updated"), _may_be_other_rule("GMT 10:45", "GMT")
+    (True, True)
+    >>> _may_be_other_rule("Ryan Blaney 2339 1", "Ryan"), _may_be_other_rule("https://x.org/a.png", "https")
+    (False, True)
     """
-    first = text.lstrip(_LEADING_NON_WORD)[:1]
-    if first not in _LETTER_CASES:  # a digit, any other character, or none
-        return _ANY_RULE.match(text) is not None
-    by_letter = _RULES_BY_LETTER[first.lower()]
-    if by_letter is not None and by_letter.match(text) is not None:
-        return True
-    if _ANYWHERE_LITERALS is not None and text.isascii():
-        lowered = text.lower()
-        if not any(literal in lowered for literal in _ANYWHERE_LITERALS):
-            return _OTHER_RULES.match(text) is not None
-    return _RULES_ANYWHERE.match(text) is not None
+    return (
+        "//" in text
+        or first[:1].isdecimal()
+        or first.lower() in _TIMESTAMP_WORDS
+        or (2 <= len(first) <= 4 and first.isascii() and first.isalpha() and first.isupper())
+    )
+
+
+def _first_rule(text: str) -> int | None:
+    """The index in :data:`RULES` of the first rule that matches ``text``, or None: its first
+    word's entry in :data:`_RULES_BY_WORD`, the alternatives that can begin anywhere of the
+    rules before that, then the rules that are no whole-block ones (the last).
+
+    >>> [RULES[i][0] if i is not None else None for i in map(_first_rule, ("“Share this", "Shared values", "© 2024", "3 hours ago"))]
+    ['share', None, 'copyright', 'timestamp']
+    """
+    word = _FIRST_WORD.match(text)
+    first = word.group(1) if word is not None else ""
+    if not first.isascii() and not _CASE_TRAPS.isdisjoint(first):
+        return next((index for index, (_, pattern) in enumerate(RULES) if pattern.match(text)), None)
+    found = None
+    by_word = _RULES_BY_WORD.get(first.lower())
+    if by_word is not None and (hit := by_word.match(text)) is not None:
+        found = _RULE_INDEX[hit.lastgroup]
+    if not _lacks_all(text, _ANYWHERE_LITERALS):
+        for index, pattern in _RULES_ANYWHERE:
+            if found is not None and index >= found:
+                break
+            if pattern.match(text):
+                return index
+    if found is None and _may_be_other_rule(text, first) and _OTHER_RULES.match(text) is not None:
+        return next(index for index in range(len(_WHOLE_BLOCK_RULES), len(RULES)) if RULES[index][1].match(text))
+    return found
 
 
 #: The rules that apply to blocks of more than ``max_words`` words, in :data:`RULES` order;
 #: both may match a sentence.
 _LONG_RULE_PATTERNS = tuple((name, pattern) for name, pattern in RULES if name in _LONG_RULES)
 assert _LONG_RULES <= _SENTENCE_RULES_OK
+#: What a block needs for one of :data:`_LONG_RULE_PATTERNS` to match it ("cookie", "©"...).
+_LONG_RULE_NEEDS = _needed_strings(alt for name, alternatives in _WHOLE_BLOCK_RULES if name in _LONG_RULES
+                                   for alt in alternatives)
+_LONG_RULE_LITERALS = _search_for(_LONG_RULE_NEEDS)
+def _looked_up_strings() -> frozenset[str]:
+    """Every string looked up or looked for in a lower-cased block."""
+    return frozenset((*_BY_WORD, *_TIMESTAMP_WORDS, *(_ANYWHERE_NEEDS or ()), *(_LONG_RULE_NEEDS or ())))
+
+
+#: Characters a regex ignoring case takes for a letter of a string looked up or looked for in a
+#: lower-cased block (an index word, a timestamp word, a string a rule needs), though their lower
+#: case differs: "İ" (whose lower case is two characters) and the letters ``re`` folds together
+#: beyond lower case ("ſ" for "s", "ı" for "i"). A first word holding one is looked up the slow
+#: way, a block holding one searched by the rules themselves. tests/test_boilerplate.py checks
+#: this against every character.
+_CASE_TRAPS = frozenset(
+    "\u0130" + "".join(chr(other) for char in {c for word in _looked_up_strings() for c in word}
+                       for other in _casefix._EXTRA_CASES.get(ord(char), ()))
+)
+
 
 
 def match_rule(text: str, config: BoilerplateConfig = BoilerplateConfig()) -> tuple[str, str] | None:
@@ -457,17 +539,19 @@ def match_rule(text: str, config: BoilerplateConfig = BoilerplateConfig()) -> tu
     words = len(text.split(None, config.long_rule_max_words))  # split(None, n): n + 1 parts at most
     if words > config.long_rule_max_words:
         return None
-    if words > config.max_words:  # only the long rules apply: tried directly, not the whole prefilter
+    if words > config.max_words:  # only the long rules apply: tried directly, not the whole index
+        if _lacks_all(text, _LONG_RULE_LITERALS):
+            return None
         return next(((name, pattern.pattern[:80]) for name, pattern in _LONG_RULE_PATTERNS if pattern.match(text)), None)
-    if not _some_rule_matches(text):
+    index = _first_rule(text)
+    if index is None:
         return None
-    sentence = words >= 6 and bool(_SENTENCE.search(text))
-    for name, pattern in RULES:
-        if sentence and name not in _SENTENCE_RULES_OK:
-            continue
-        if pattern.match(text):
-            return name, pattern.pattern[:80]
-    return None
+    name, pattern = RULES[index]
+    if name not in _SENTENCE_RULES_OK and words >= 6 and _SENTENCE.search(text):
+        # a full sentence: of the rules after this one, the first that may take one
+        return next(((later, p.pattern[:80]) for later, p in RULES[index + 1:] if later in _SENTENCE_RULES_OK
+                     and p.match(text)), None)
+    return name, pattern.pattern[:80]
 
 
 _MENU_ITEM = re.compile(r"^[^.!?…:;。！？：；]{1,40}$")
@@ -511,7 +595,7 @@ def mark_boilerplate(
     """
     out = list(blocks)
     for i, block in enumerate(out):
-        if block.kept and (hit := match_rule(block.text, config)):
+        if block.decision is None and (hit := match_rule(block.text, config)):
             out[i] = block.drop(STEP, Reason.BOILERPLATE, rule=hit[0], pattern=hit[1])
     return mark_menus(out, config, layout)
 
@@ -644,17 +728,25 @@ def ranked_rows(texts: list[str], values: list[float], config: WindowConfig) -> 
     ...             [-8.0] * 7, WindowConfig())
     [range(1, 6)]
     """
-    runs, start, previous = [], 0, None
-    for k, text in enumerate(texts + [""]):
-        match = _LEADING_NUMBER.match(text) if k < len(texts) and values[k] < 0 else None
-        number = int(match.group(1)) if match and len(_NUMBER.findall(text)) >= 2 else None
-        if number is not None and previous is not None and number == previous + 1:
-            previous = number
-            continue
-        if k - start >= config.table_min_rows and previous is not None:
-            runs.append(range(start, k))
-        start, previous = k, number
+    # the numbered rows (few): (line, its number), in order; a run is a chain of them, line after line
+    rows = [(k, int(match.group(1))) for k, text in enumerate(texts)
+            if values[k] < 0 and (match := _LEADING_NUMBER.match(text)) and len(_NUMBER.findall(text)) >= 2]
+    runs, start = [], 0
+    for position, (k, number) in enumerate(rows):
+        if position and rows[position - 1] == (k - 1, number - 1):
+            continue  # the chain goes on
+        if position:
+            _close_run(runs, rows[start][0], rows[position - 1][0] + 1, config)
+        start = position
+    if rows:
+        _close_run(runs, rows[start][0], rows[-1][0] + 1, config)
     return runs
+
+
+def _close_run(runs: list[range], first: int, end: int, config: WindowConfig) -> None:
+    """Add the chain of rows [first, end) to ``runs`` when it has ``table_min_rows`` rows or more."""
+    if end - first >= config.table_min_rows:
+        runs.append(range(first, end))
 
 
 def main_content_window(texts: list[str], config: WindowConfig = WindowConfig()) -> tuple[int, int, float]:
@@ -699,15 +791,34 @@ def _window_from(values: list[float], start: int) -> tuple[int, int, float]:
     return best
 
 
-_COMMENT_MARKER = re.compile(
+#: Where a comment section starts: a heading or count ("12 comments"), a call to comment, a
+#: thread's title ("2 responses to …"), then a commenter's line (:data:`_COMMENTER`).
+_COMMENT_HEADING = (
     r"^\W*(?:\d+\s+)?(?:(?:top|top rated|most (?:popular|liked|recent)|latest|reader|readers'?|user)\s+)?"
     r"(?:comments?|responses?|replies|kommentare?|commentaires?|comentarios?)(?:\s*\(\d+\))?\W*$"
     r"|^\W*(?:leave a (?:comment|reply)|add a comment|post a comment|join the (?:discussion|conversation)|kommentar schreiben"
     r"|laisser un commentaire|deja un comentario)\b.{0,40}$"
     r"|^\W*\d+\s+(?:comments?|responses?|replies|thoughts)\s+(?:to|on)\b.{0,160}$"
-    r"|^(?:(?=.*\d).{2,80}|\S{2,40})\s(?:said|says|wrote|sagte|schrieb|a dit|a écrit|dijo|escribió)\s*:\s*$",  # a commenter: dated, or a user name
-    re.I,
 )
+#: A commenter: dated ("Ann on May 1, 2019 at 4:47 pm said:"), or a user name ("user says:").
+_COMMENTER = r"^(?:(?=.*\d).{2,80}|\S{2,40})\s(?:said|says|wrote|sagte|schrieb|a dit|a écrit|dijo|escribió)\s*:\s*$"
+_COMMENT_MARKER = re.compile(_COMMENT_HEADING + "|" + _COMMENTER, re.I)
+#: :data:`_COMMENT_MARKER` for a line not ending with a colon, which no commenter's line does:
+#: the commenter's pattern, costly on a long line it fails on, is not tried there.
+_COMMENT_HEADING_ONLY = re.compile(_COMMENT_HEADING, re.I)
+
+
+def is_comment_marker(text: str) -> bool:
+    """A line where a comment section starts (:data:`_COMMENT_MARKER`).
+
+    >>> is_comment_marker("12 Comments"), is_comment_marker("Ann on May 1, 2019 at 4:47 pm said:")
+    (True, True)
+    >>> is_comment_marker("The comments he made were widely shared.")
+    False
+    """
+    # the commenter's pattern ends with a colon and whitespace (what ``str.rstrip`` strips is ``\s``)
+    pattern = _COMMENT_MARKER if text.rstrip().endswith(":") else _COMMENT_HEADING_ONLY
+    return pattern.match(text) is not None
 
 
 def _comment_cut(texts: list[str], line_values: list[float], start: int, end: int, config: WindowConfig,
@@ -725,7 +836,7 @@ def _comment_cut(texts: list[str], line_values: list[float], start: int, end: in
     """
     window = texts[start:end]
     values = [max(value, 0.0) for value in line_values[start:end]]
-    markers = [offset for offset, text in enumerate(window) if _COMMENT_MARKER.match(text)]
+    markers = [offset for offset, text in enumerate(window) if is_comment_marker(text)]
     total, seen = sum(values), 0.0
     thread = len(markers) + dropped_markers >= config.comment_thread_markers
     for offset, value in enumerate(values):
@@ -745,7 +856,9 @@ def announces_list(text: str) -> bool:
     >>> announces_list("The Doobie Brothers 50th Anniversary Tour 2020 dates:"), announces_list("Related:")
     (True, False)
     """
-    return len(text) < 400 and _ANNOUNCES_LIST.match(text) is not None
+    # The pattern needs a colon and then only whitespace (``\s`` is what ``str.rstrip`` strips):
+    # the cheap look first, as the pattern backtracks a lot on a long line it fails on.
+    return len(text) < 400 and text.rstrip().endswith(":") and _ANNOUNCES_LIST.match(text) is not None
 
 
 def _list_below(texts: list[str], end: int) -> tuple[int, int | None]:
@@ -854,17 +967,23 @@ def page_title_words(first_line: str) -> frozenset[str]:
 
 def headline_lines(blocks: list[Block], kept_index: list[int], config: WindowConfig) -> list[int]:
     """Positions (in ``kept_index``) of kept lines repeating the page title (the first block's
-    text, site name cut off), the first block itself aside."""
+    text, site name cut off), the first block itself aside.
+
+    >>> lines = [Block("Storm Hits the Coast - The Daily"), Block("Home"), Block("Storm hits the coast")]
+    >>> headline_lines(lines, [0, 1, 2], WindowConfig())
+    [2]
+    """
     if len(blocks) < 2:
         return []
     title = page_title_words(blocks[0].text)
     if len(title) < 3:
         return []
+    texts = [blocks[i].text if i and blocks[i].decision is None else "" for i in kept_index]
     found = []
-    for k, i in enumerate(kept_index):
-        if i == 0 or not blocks[i].kept:
+    for k in _lines_holding_enough(texts, title, config.title_anchor_overlap):
+        if kept_index[k] == 0 or blocks[kept_index[k]].decision is not None:
             continue
-        lowered = blocks[i].text.lower()
+        lowered = texts[k].lower()
         if sum(map(lowered.__contains__, title)) < config.title_anchor_overlap * len(title):
             continue  # each shared word is in the line as text: too few there, no need to cut it into words
         words = frozenset(_TITLE_WORD.findall(lowered))
@@ -872,6 +991,33 @@ def headline_lines(blocks: list[Block], kept_index: list[int], config: WindowCon
         if shared >= config.title_anchor_overlap * len(title) and shared >= config.title_anchor_overlap * len(words):
             found.append(k)
     return found
+
+
+def _lines_holding_enough(texts: list[str], title: frozenset[str], share: float) -> list[int]:
+    """The lines (indexes, in order) that may hold ``share`` of the ``title`` words, as text (case
+    aside): those holding one of its longest words, found in the whole text at once. A line
+    holding ``needed`` of the n words holds one of any n - needed + 1 of them; the other lines
+    cannot pass, and are not looked at one by one.
+
+    >>> _lines_holding_enough(["Home", "Storm hits the coast", "The coast"], frozenset({"storm", "hits", "coast"}), 0.8)
+    [1, 2]
+    """
+    n = len(title)
+    needed = next((count for count in range(n + 1) if count >= share * n), n + 1)  # as headline_lines compares
+    if needed > n:
+        return []
+    joined = "\n".join(texts)
+    lowered = joined.lower()
+    if needed == 0 or len(lowered) != len(joined):  # a character whose lower case is longer ("İ"): no offsets
+        return list(range(len(texts)))
+    starts = list(itertools.accumulate((len(text) + 1 for text in texts[:-1]), initial=0))
+    lines = set()
+    for word in sorted(title, key=lambda word: (-len(word), word))[: n - needed + 1]:
+        at = lowered.find(word)
+        while at != -1:
+            lines.add(bisect.bisect_right(starts, at) - 1)
+            at = lowered.find(word, at + 1)
+    return sorted(lines)
 
 
 def _anchored_window(values: list[float], window: tuple[int, int, float], headlines: list[int],
@@ -908,8 +1054,8 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
         return out  # no leftover of a page anywhere: clean article text, not a page dump
     # The lines searched: kept ones, and those a rule above dropped, read as empty (a gap: a
     # share bar or a "Related" label between the story and a list of teasers still parts them).
-    kept_index = [i for i, b in enumerate(out) if b.kept or b.decision.step == STEP]
-    texts = [out[i].text if out[i].kept else "" for i in kept_index]
+    kept_index = [i for i, b in enumerate(out) if b.decision is None or b.decision.step == STEP]
+    texts = [out[i].text if out[i].decision is None else "" for i in kept_index]
     values = [_line_value(text, config) for text in texts]
     tables = ranked_rows(texts, values, config)
     values = _as_prose(texts, values, tables)
@@ -919,12 +1065,12 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
         return out
     end, list_intro = _list_below(texts, end)
     span = range(kept_index[start], kept_index[end - 1] + 1)
-    dropped_markers = sum(not out[i].kept and bool(_COMMENT_MARKER.match(out[i].text)) for i in span)
+    dropped_markers = sum(out[i].decision is not None and is_comment_marker(out[i].text) for i in span)
     cut = _comment_cut(texts, values, start, end, config, dropped_markers)
     bio = _author_box_cut(texts, values, start, cut, config)
     # above the comments and the author box, a tail of teasers (an announced list at the end is the article's)
     tail, tail_counts = _sparse_tail(values, start, bio, config) if list_intro is None else (bio, {})
-    inside = [i for i in kept_index[start:tail] if out[i].kept]
+    inside = [i for i in kept_index[start:tail] if out[i].decision is None]
     window = [inside[0], inside[-1]]
     window_score = round(score, 1)
     anchor = {} if headline is None else {"under_headline": kept_index[headline]}
@@ -937,7 +1083,7 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
                                                            "window_score": window_score, **side, **anchor})
                for before, side in ((True, {"side": "before"}), (False, after))}
     for k, i in enumerate(kept_index):
-        if not out[i].kept:
+        if out[i].decision is not None:
             continue
         if cut <= k < end:
             out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="comment_section", marker=texts[cut], window=window)

@@ -21,6 +21,7 @@ from typing import NamedTuple
 import charset_normalizer
 import ftfy
 import ftfy.badness
+import ftfy.chardata
 
 from .language import STOPWORDS
 from .types import Reason, Rejection
@@ -92,8 +93,9 @@ NON_ASCII_STOPWORDS = frozenset(w for words in STOPWORDS.values() for w in words
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]{2,40})""", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
-_CONTROL_KEEP_TAB = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+#: What :func:`strip_control_chars` drops: control characters but tab and newline, non-characters, and
+#: lone surrogates (bytes ``surrogateescape`` kept), in one pass: dropping one kind cannot make another.
+_CONTROL_OR_SURROGATE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 
 
 def decompress(data: bytes, limit: int) -> bytes:
@@ -281,9 +283,13 @@ _FTFY_FOLDING = _FTFY_CONFIG._replace(uncurl_quotes=True, normalization="NFKC")
 _ASCII_FOLD = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2026": "...", "\u00a0": " "})
 
 
-#: In ASCII text, ftfy's fixers can only act on these: HTML entities, terminal escapes, line
-#: breaks and other control characters (mojibake, ligatures, widths and quotes are non-ASCII).
-_ASCII_FTFY_TARGETS = re.compile(r"[&\x00-\x09\x0b-\x1f\x7f]")
+#: In ASCII text, ftfy's fixers can only act on these: HTML entities (:data:`_HTML_ENTITY`),
+#: terminal escapes, line breaks and other control characters (mojibake, ligatures, widths and
+#: quotes are non-ASCII).
+_ASCII_FTFY_TARGETS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
+#: What ftfy's ``unescape_html`` replaces (its own pattern, ``&#?[0-9A-Za-z]{1,24};``): an "&"
+#: that starts none ("Q&A", "Tom & Jerry", "AT&T") is left as it is, by that fixer and every other.
+_HTML_ENTITY = ftfy.chardata.HTML_ENTITY_RE
 
 #: Non-ASCII characters that none of ftfy's fixers (as configured here) changes on its own:
 #: typography, Latin letters, Cyrillic, other scripts, symbols and emoji. Left out: C1 and
@@ -300,8 +306,9 @@ _INERT_NON_ASCII = (
     "\u2190-\u2219\u221b-\u22ff\u25a0-\u25c9\u25cb-\u27bf"  # arrows, maths, shapes (not ◊), dingbats
     "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\ufe0f\uff01-\uff9f\U0001f300-\U0001faff"  # CJK, emoji
 )
-#: A character outside ASCII-without-targets and the inert set: ftfy decides.
-_NOT_INERT = re.compile(f"[^\\n\\x20-\\x25\\x27-\\x7e{_INERT_NON_ASCII}]")
+#: A character outside ASCII-without-targets and the inert set: ftfy decides ("&" is inert
+#: unless it starts an entity, looked for apart: :data:`_HTML_ENTITY`).
+_NOT_INERT = re.compile(f"[^\\n\\x20-\\x7e{_INERT_NON_ASCII}]")
 
 _MOJIBAKE = ftfy.badness.MOJIBAKE_CATEGORIES
 _UPPER = _MOJIBAKE["upper_accented"]
@@ -342,14 +349,17 @@ def needs_ftfy(text: str, ascii_fold: bool = False) -> bool:
 
     >>> needs_ftfy("Plain ASCII, nothing to fix."), needs_ftfy("caf\u00c3\u00a9"), needs_ftfy("Tom &amp; Jerry")
     (False, True, True)
+    >>> needs_ftfy("Q&A: Tom & Jerry"), needs_ftfy("Q&A: “Tom” & Jerry"), needs_ftfy("“Tom” &amp; Jerry")
+    (False, False, True)
     >>> needs_ftfy("“Déjà vu,” she said — Москва"), needs_ftfy("“Déjà vu,” she said", ascii_fold=True)
     (False, True)
     """
     if text.isascii():
-        return _ASCII_FTFY_TARGETS.search(text) is not None
+        return _ASCII_FTFY_TARGETS.search(text) is not None or _HTML_ENTITY.search(text) is not None
     return (
         ascii_fold
         or _NOT_INERT.search(text) is not None
+        or _HTML_ENTITY.search(text) is not None
         or _SUSPECT_PAIR.search(text) is not None
         or not unicodedata.is_normalized("NFC", text)
     )
@@ -394,4 +404,4 @@ def strip_control_chars(text: str) -> str:
     'a bc\\nd'
     """
     text = text.replace("\t", " ").replace("\r\n", "\n").replace("\r", "\n")
-    return _SURROGATE.sub("", _CONTROL_KEEP_TAB.sub("", text))
+    return _CONTROL_OR_SURROGATE.sub("", text)

@@ -92,6 +92,17 @@ def _repeats_title(block: Block, key: str, title: str | None, title_keys: frozen
     return {"match": "words", "similarity": similarity} if similarity >= MIN_TITLE_SIMILARITY else None
 
 
+def _key_shorter_than(text: str, length: int) -> bool:
+    """:func:`_key` of ``text`` is shorter than ``length``, seen from the text's length alone: the
+    key only leaves out characters (a marker, spaces) and case folding makes one character at
+    most three (one in ASCII).
+
+    >>> _key_shorter_than("Home", 10), _key_shorter_than("Straße", 10), _key_shorter_than("A longer title here", 10)
+    (True, False, False)
+    """
+    return len(text) * (1 if text.isascii() else 3) < length
+
+
 #: Only blocks of at least this many words count as repeats of an earlier block: short
 #: lines (interview questions, "See it on Amazon", recipe steps) legitimately recur.
 MIN_REPEAT_WORDS = 25
@@ -116,21 +127,24 @@ def mark_duplicates(blocks: Iterable[Block], title: str | None, min_repeat_words
     title_key = _key(title) if title else None
     title_keys = _title_keys(title) if title else frozenset()
     # min_repeat_words words take at least this many characters (a key has no more words than its
-    # text): without a title to compare with, a shorter block can be no repeat nor be repeated
-    shortest_repeat = 2 * min_repeat_words - 1
+    # text): a shorter block can be no repeat nor be repeated
+    shortest_repeat = 2 * min_repeat_words - 1 if drops_repeats else None
     seen: dict[str, int] = {}
     out = []
     for i, block in enumerate(blocks):
-        if title_key is None and (not drops_repeats or len(block.text) < shortest_repeat):
-            out.append(block)
+        repeatable = shortest_repeat is not None and len(block.text) >= shortest_repeat
+        if not repeatable and (title_key is None or (block.type is not BlockType.HEADING
+                                                      and _key_shorter_than(block.text, len(title_key)))):
+            out.append(block)  # no repeat, and no key as long as the title's (a heading may match it shorter)
             continue
         key = _key(block.text)
-        repeat = _repeats_title(block, key, title, title_keys) if block.kept else None
+        kept = block.decision is None
+        repeat = _repeats_title(block, key, title, title_keys) if kept else None
         if repeat is not None:
             block = block.drop(STEP, Reason.DUPLICATE, rule="repeats_title", **repeat)
-        elif block.kept and drops_repeats and key in seen and len(key.split()) >= min_repeat_words:
+        elif kept and drops_repeats and key in seen and len(key.split()) >= min_repeat_words:
             block = block.drop(STEP, Reason.DUPLICATE, rule="repeats_block", first_index=seen[key])
-        elif block.kept:
+        elif kept:
             seen[key] = i
         out.append(block)
     return out

@@ -20,7 +20,7 @@ from trafilatura import metadata as trafilatura_metadata
 
 from .boilerplate import is_author_box
 from .decode import strip_control_chars
-from .types import LIST_MARKER, Block, BlockType, Reason, Rejection, ends_with
+from .types import LIST_MARKER, Block, BlockType, Reason, Rejection, ends_with_mark
 
 __all__ = [
     "ExtractConfig", "Extracted", "classify_line", "extract_html", "extract_text", "paragraph_chunks", "looks_like_heading",
@@ -70,21 +70,27 @@ class Extracted:
     normalized: bool = False
 
 
-_TERMINAL = re.compile(r"[.!?…:;,\"”»)\]]\s*$")
+#: The marks that end a sentence (or a line that is no heading): the last character before trailing whitespace.
+_TERMINAL_MARKS = ".!?…:;,\"”»)]"
 _SPACES = re.compile(r"[ \u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 #: The runs of :data:`_SPACES` that are not already a single plain space (the same result
 #: as replacing every run, without a replacement per word).
 _SPACES_TO_COLLAPSE = re.compile(r" [ \u00a0\u2000-\u200b\u202f\u205f\u3000]+|[\u00a0\u2000-\u200b\u202f\u205f\u3000][ \u00a0\u2000-\u200b\u202f\u205f\u3000]*")
 
 
-def _normalize_space(text: str) -> str:
-    """Each run of spaces (:data:`_SPACES`) one plain space, the ends stripped. In ASCII text
-    the only such space is " ", so without a double one there is nothing to collapse.
+#: The spaces of :data:`_SPACES` other than " ".
+_OTHER_SPACE = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000]")
 
-    >>> _normalize_space(" a\u00a0 b  c d\u2009"), _normalize_space("a b")
-    ('a b c d', 'a b')
+
+def _normalize_space(text: str) -> str:
+    """Each run of spaces (:data:`_SPACES`) one plain space, the ends stripped. Without a double
+    " " nor another space (:data:`_OTHER_SPACE`: none in ASCII text) there is nothing to
+    collapse: a look for one character (fast) instead of the replacement's look at every place.
+
+    >>> _normalize_space(" a\u00a0 b  c d\u2009"), _normalize_space("a b"), _normalize_space("“a” b")
+    ('a b c d', 'a b', '“a” b')
     """
-    if not text.isascii() or "  " in text:
+    if "  " in text or (not text.isascii() and _OTHER_SPACE.search(text) is not None):
         text = _SPACES_TO_COLLAPSE.sub(" ", text)
     return text.strip()
 
@@ -104,7 +110,11 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
-def looks_like_heading(line: str, max_words: int = 25) -> bool:
+#: How many words :func:`looks_like_heading` allows unless told (what :func:`classify_line` asks of the line below).
+_HEADING_WORDS = 25
+
+
+def looks_like_heading(line: str, max_words: int = _HEADING_WORDS) -> bool:
     """A short line without sentence-final punctuation.
 
     >>> looks_like_heading("Soundtrack to the Soul: Carson and Galitzine’s Musical Magic")
@@ -121,7 +131,7 @@ def _heading_words(line: str, max_words: int) -> int:
     >>> _heading_words("Local News Today", 25), _heading_words("It is the anthem we needed.", 25)
     (3, 0)
     """
-    if _ends_sentence(line) or line.endswith("..."):  # the ending first: most prose is ruled out unsplit
+    if ends_with_mark(line, _TERMINAL_MARKS) or line.endswith("..."):  # the ending first: most prose is ruled out unsplit
         return 0
     # split(None, n) stops after n + 1 words: enough to tell whether there are more than n
     words = len(line.split(None, max_words))
@@ -129,12 +139,12 @@ def _heading_words(line: str, max_words: int) -> int:
 
 
 def _ends_sentence(line: str) -> bool:
-    """:data:`_TERMINAL` at the end of ``line`` (its marks are one character: see :func:`ends_with`).
+    """One of :data:`_TERMINAL_MARKS` at the end of ``line``.
 
     >>> _ends_sentence("It ended.  "), _ends_sentence("Local News")
     (True, False)
     """
-    return ends_with(_TERMINAL, line)
+    return ends_with_mark(line, _TERMINAL_MARKS)
 
 
 # --- plain text ---------------------------------------------------------------
@@ -190,6 +200,32 @@ def classify_line(line: str, next_line: str | None, config: ExtractConfig = Extr
     return BlockType.PARAGRAPH
 
 
+def _line_types(lines: list[str], config: ExtractConfig) -> list[BlockType]:
+    """:func:`classify_line` of each line with the line below it (the last line with none), each
+    line's heading words (:func:`_heading_words`) counted once: a line is asked about as itself
+    and as the line below the one above it.
+
+    >>> story = "The council approved the new budget on Tuesday after a long debate about the schools."
+    >>> [kind.value for kind in _line_types(["Local News", story, "- bread", "Sports"], ExtractConfig())]
+    ['heading', 'paragraph', 'list_item', 'paragraph']
+    """
+    heading = [_heading_words(line, config.heading_max_words) for line in lines]
+    # what classify_line asks of the line below: looks_like_heading, with its own word limit
+    below_heading = heading if config.heading_max_words == _HEADING_WORDS else [
+        _heading_words(line, _HEADING_WORDS) for line in lines]
+    types = []
+    for i, line in enumerate(lines):
+        kind = BlockType.PARAGRAPH
+        if LIST_MARKER.match(line):
+            kind = BlockType.LIST_ITEM
+        elif heading[i] and i + 1 < len(lines):
+            longer_than = max(heading[i], 12)
+            if not below_heading[i + 1] and len(lines[i + 1].split(None, longer_than)) > longer_than:
+                kind = BlockType.HEADING
+        types.append(kind)
+    return types
+
+
 def _check_block_sizes(texts: list[str], config: ExtractConfig) -> None:
     longest = max(map(len, texts), default=0)
     if longest > config.max_block_chars:
@@ -227,10 +263,7 @@ def extract_text(text: str, config: ExtractConfig = ExtractConfig()) -> Extracte
     title = None
     if len(lines) >= 2 and _is_title_line(lines[0], lines[1], config):
         title, lines = lines[0], lines[1:]
-    blocks = tuple(
-        Block(line, classify_line(line, lines[i + 1] if i + 1 < len(lines) else None, config))
-        for i, line in enumerate(lines)
-    )
+    blocks = tuple(map(Block, lines, _line_types(lines, config)))
     return Extracted(blocks=blocks, title=title, normalized=True)
 
 

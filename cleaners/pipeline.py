@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 from . import __version__
 from .boilerplate import BoilerplateConfig, WindowConfig, mark_boilerplate, mark_menus, mark_outside_main_content
-from .decode import DecodeConfig, decode_bytes, decompress, needs_ftfy_in_any, repair_text
+from .decode import DecodeConfig, decode_bytes, decompress, needs_ftfy, needs_ftfy_in_any, repair_text
 from .duplicates import mark_duplicates, mark_page_address
 from .extract import ExtractConfig, Extracted, classify_line, extract_html, extract_text, normalize_lines, title_before_content
 from .language import LanguageConfig, mark_foreign_blocks
@@ -130,6 +130,10 @@ def _repaired(blocks: tuple[Block, ...], repair: bool, normalized: bool, ascii_f
     unrepaired), the empty ones left out; ftfy's steps are added to ``repairs``."""
     out = []
     for block in blocks:
+        if (normalized and block.text and block.language is None and block.decision is None
+                and not (repair and needs_ftfy(block.text, ascii_fold))):
+            out.append(block)  # nothing for ftfy nor to normalize (nearly every line of a dump): as it is
+            continue
         fixed, steps = repair_text(block.text, ascii_fold) if repair else (block.text, ())
         repairs += steps
         if fixed is not block.text or not normalized:  # repair_text gives an unrepaired text back as it is

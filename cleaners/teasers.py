@@ -16,7 +16,7 @@ import re
 from typing import Iterable, NamedTuple
 
 from .boilerplate import announces_list
-from .types import Block, BlockType, Reason, ends_with, kept_indexes
+from .types import Block, BlockType, Reason, ends_with, ends_with_mark, kept_indexes
 
 __all__ = ["TeaserConfig", "is_truncated", "is_teaser_headline", "is_section_label", "is_related_link",
            "starts_with_headline", "mark_teasers"]
@@ -49,15 +49,16 @@ class TeaserConfig(NamedTuple):
     min_flattened_run: int = 3
 
 
-#: The line tests below are pure and asked of the same kept lines by each pass of
-#: :func:`mark_teasers` over a document (once, then again while the pipeline settles), and of a
-#: line at each place a run could start: their answers for this many recent lines are kept.
-#: (Fewer than the lines the teaser step sees in 181 text dumps: a benchmark repeating its
-#: documents finds none of its earlier passes' answers.)
+#: The line tests below are pure, and :func:`mark_teasers` asks them of the same kept lines in
+#: each of its passes over a document (once, then again while the pipeline settles): a line's
+#: answers (:class:`_LineFacts`) are kept for this many recent lines. (Fewer than the lines the
+#: teaser step sees in 181 text dumps: a benchmark repeating its documents finds none of its
+#: earlier passes' answers.)
 _CACHED_LINES = 2048
 
 _TRUNCATED = re.compile(r"(?:…|\.\.\.|\[…\]|\[\.\.\.\])\s*$")
-_SENTENCE_END = re.compile(r"[.:;,…]\s*$")
+#: The marks that end a sentence, or a summary's clause, and no headline.
+_SENTENCE_MARKS = ".:;,…"
 #: A flattened teaser ends with its summary's sentence (or its cut).
 _ENDS_SUMMARY = re.compile(r"(?:[.!?…]|\.\.\.)[\"”’)]?\s*$")
 #: "Read also" lead-ins, which announce links to other stories (en, de, fr, es, pt, it, pl).
@@ -94,7 +95,6 @@ def is_truncated(text: str) -> bool:
     return bool(_TRUNCATED.search(text[-8:])) and len(text.split(None, 5)) >= 5
 
 
-@functools.lru_cache(maxsize=_CACHED_LINES)
 def is_teaser_headline(text: str, max_words: int = 30) -> bool:
     """A headline: short, no sentence-final period (question and exclamation marks allowed).
 
@@ -108,15 +108,14 @@ def is_teaser_headline(text: str, max_words: int = 30) -> bool:
 
 
 def _ends_sentence(text: str) -> bool:
-    """:data:`_SENTENCE_END` at the end of ``text`` (its marks are one character: see :func:`ends_with`).
+    """One of :data:`_SENTENCE_MARKS` at the end of ``text``.
 
     >>> _ends_sentence("Council votes; "), _ends_sentence("Council Votes on Budget"), _ends_sentence("")
     (True, False, False)
     """
-    return ends_with(_SENTENCE_END, text)
+    return ends_with_mark(text, _SENTENCE_MARKS)
 
 
-@functools.lru_cache(maxsize=_CACHED_LINES)
 def is_section_label(text: str, max_words: int = 6) -> bool:
     """A section label announcing other stories.
 
@@ -126,7 +125,6 @@ def is_section_label(text: str, max_words: int = 6) -> bool:
     return len(text) <= 40 * max_words and len(text.split(None, max_words)) <= max_words and bool(_LABEL.match(text))
 
 
-@functools.lru_cache(maxsize=_CACHED_LINES)
 def is_related_link(text: str, max_words: int = 30) -> bool:
     """A "read also" lead-in and a headline on one line: a link to another story.
 
@@ -139,7 +137,6 @@ def is_related_link(text: str, max_words: int = 30) -> bool:
     return match is not None and is_teaser_headline(match["headline"], max_words)
 
 
-@functools.lru_cache(maxsize=_CACHED_LINES)
 def is_title_cased_headline(text: str, config: TeaserConfig = TeaserConfig()) -> bool:
     """A headline written in title case ("Diversity Among Hollywood Directors Improves").
 
@@ -160,7 +157,6 @@ def is_title_cased_headline(text: str, config: TeaserConfig = TeaserConfig()) ->
 _SMALL_WORDS = frozenset("a an and as at but by for from in into of off on or per the to up via vs with".split())
 
 
-@functools.lru_cache(maxsize=_CACHED_LINES)
 def starts_with_headline(text: str, config: TeaserConfig = TeaserConfig()) -> bool:
     """A long line that opens with a title-cased headline: a flattened teaser, headline and
     summary run together ("Ford Recalls F-150s; Loose Cable Can Cause Stalling Ford is recalling…").
@@ -191,40 +187,69 @@ def starts_with_headline(text: str, config: TeaserConfig = TeaserConfig()) -> bo
     return content > 0
 
 
-def _headline_run_end(kept: list[Block], start: int, config: TeaserConfig) -> int:
+class _LineFacts(NamedTuple):
+    """What :func:`_find_runs` asks of a line, each answer computed once (:func:`_line_facts`)."""
+
+    label: bool  #: :func:`is_section_label`
+    headline: bool  #: :func:`is_teaser_headline`
+    truncated: bool  #: :func:`is_truncated`
+    opens_headline: bool  #: :func:`starts_with_headline`
+    related_link: bool  #: :func:`is_related_link`
+    flattened: bool  #: a flattened teaser: :func:`_ends_summary` and :func:`starts_with_headline`
+    title_cased: bool  #: :func:`is_title_cased_headline`
+
+
+@functools.lru_cache(maxsize=_CACHED_LINES)
+def _line_facts(text: str, config: TeaserConfig) -> _LineFacts:
+    """Every answer :func:`_find_runs` may ask of the line ``text``.
+
+    >>> _line_facts("More stories", TeaserConfig()).label, _line_facts("Storm Hits the Coast Overnight", TeaserConfig()).headline
+    (True, True)
+    """
+    opens_headline = starts_with_headline(text, config)
+    return _LineFacts(
+        label=is_section_label(text, config.label_max_words),
+        headline=is_teaser_headline(text, config.headline_max_words),
+        truncated=is_truncated(text),
+        opens_headline=opens_headline,
+        related_link=is_related_link(text, config.headline_max_words),
+        flattened=opens_headline and _ends_summary(text),
+        title_cased=is_title_cased_headline(text, config),
+    )
+
+
+def _headline_run_end(kept: list[Block], facts: list[_LineFacts], start: int) -> int:
     i = start
-    while i < len(kept) and kept[i].type is not BlockType.LIST_ITEM and is_title_cased_headline(kept[i].text, config):
+    while i < len(kept) and kept[i].type is not BlockType.LIST_ITEM and facts[i].title_cased:
         i += 1
     return i
 
 
-def _pair_run_end(kept: list[Block], start: int, config: TeaserConfig) -> tuple[int, int]:
+def _pair_run_end(facts: list[_LineFacts], start: int) -> tuple[int, int]:
     """From ``start``, the end index and count of consecutive headline + truncated-summary pairs."""
     i, pairs = start, 0
-    while i + 1 < len(kept) and is_teaser_headline(kept[i].text, config.headline_max_words) and is_truncated(kept[i + 1].text):
+    while i + 1 < len(facts) and facts[i].headline and facts[i + 1].truncated:
         i, pairs = i + 2, pairs + 1
     return i, pairs
 
 
-def _headline_list_end(kept: list[Block], start: int, config: TeaserConfig) -> int:
+def _headline_list_end(facts: list[_LineFacts], start: int) -> int:
     i = start
-    while i < len(kept) and (is_teaser_headline(kept[i].text, config.headline_max_words) or is_truncated(kept[i].text)
-                             or starts_with_headline(kept[i].text, config)):
+    while i < len(facts) and (facts[i].headline or facts[i].truncated or facts[i].opens_headline):
         i += 1
     return i
 
 
-def _related_links_end(kept: list[Block], start: int, config: TeaserConfig) -> int:
+def _related_links_end(facts: list[_LineFacts], start: int) -> int:
     i = start
-    while i < len(kept) and is_related_link(kept[i].text, config.headline_max_words):
+    while i < len(facts) and facts[i].related_link:
         i += 1
     return i
 
 
-def _flattened_run_end(kept: list[Block], start: int, config: TeaserConfig) -> int:
+def _flattened_run_end(kept: list[Block], facts: list[_LineFacts], start: int) -> int:
     i = start
-    while (i < len(kept) and kept[i].type is not BlockType.HEADING and _ends_summary(kept[i].text)
-           and starts_with_headline(kept[i].text, config)):
+    while i < len(kept) and kept[i].type is not BlockType.HEADING and facts[i].flattened:
         i += 1
     return i
 
@@ -241,37 +266,38 @@ def _ends_summary(text: str) -> bool:
 
 def _find_runs(kept: list[Block], config: TeaserConfig, fmt: str) -> list[tuple[int, int, str, dict]]:
     """(start, end, rule, evidence) for each teaser unit among the kept blocks."""
+    facts = [_line_facts(block.text, config) for block in kept]
     runs = []
     i = 0
     while i < len(kept):
-        label = is_section_label(kept[i].text, config.label_max_words)
+        label = facts[i].label
         body = i + 1 if label else i
         if label and body == len(kept):
             runs.append((i, body, "dangling_label", {"label": kept[i].text}))
             break
-        end, pairs = _pair_run_end(kept, body, config)
+        end, pairs = _pair_run_end(facts, body)
         needed = config.min_pairs_with_label if label else config.min_pairs
         if pairs >= needed:
             runs.append((i, end, "headline_summary_run", {"pairs": pairs, "label": kept[i].text if label else None}))
             i = end
             continue
         if label:
-            end = _headline_list_end(kept, body, config)
+            end = _headline_list_end(facts, body)
             if end - body >= config.min_listed_headlines:
                 runs.append((i, end, "related_list", {"headlines": end - body, "label": kept[i].text}))
                 i = end
                 continue
-        end = _related_links_end(kept, i, config)
+        end = _related_links_end(facts, i)
         if end > i:
             runs.append((i, end, "related_link", {"links": end - i, "label": None}))
             i = end
             continue
-        end = _flattened_run_end(kept, i, config)
+        end = _flattened_run_end(kept, facts, i)
         if end - i >= config.min_flattened_run:
             runs.append((i, end, "headline_summary_lines", {"headlines": end - i, "label": None}))
             i = end
             continue
-        end = _headline_run_end(kept, i, config) if fmt in config.headline_list_formats else i
+        end = _headline_run_end(kept, facts, i) if fmt in config.headline_list_formats else i
         if end - i >= config.min_headline_run:
             if not (i and announces_list(kept[i - 1].text)):  # else the article's own list: kept
                 runs.append((i, end, "headline_list", {"headlines": end - i, "label": None}))

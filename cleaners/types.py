@@ -31,6 +31,7 @@ __all__ = [
     "LIST_MARKER",
     "kept_indexes",
     "ends_with",
+    "ends_with_mark",
 ]
 
 #: A list item's marker at the start of a line: a bullet or a number (``- ``, ``• ``, ``3. ``).
@@ -48,6 +49,18 @@ def ends_with(pattern: re.Pattern[str], text: str, reach: int = 1) -> bool:
     (True, False, False)
     """
     return pattern.search(text, max(0, len(text.rstrip()) - reach)) is not None
+
+
+def ends_with_mark(text: str, marks: str) -> bool:
+    r"""The last character of ``text`` before its trailing whitespace is one of ``marks``: what
+    :func:`ends_with` answers for the pattern ``[marks]\s*$`` (``\s`` is what ``str.rstrip``
+    strips), without a regex: for the endings of one character, asked of every line.
+
+    >>> ends_with_mark("It ended.  ", ".!?"), ends_with_mark("Local News", ".!?"), ends_with_mark(" ", ".!?")
+    (True, False, False)
+    """
+    stripped = text.rstrip()
+    return stripped != "" and stripped[-1] in marks
 
 
 class Reason(str, Enum):
@@ -100,6 +113,17 @@ class Block:
     type: BlockType = BlockType.PARAGRAPH
     language: str | None = None
     decision: Decision | None = None
+
+    def __init__(self, text: str, type: BlockType = BlockType.PARAGRAPH, language: str | None = None,
+                 decision: Decision | None = None) -> None:
+        # The fields written into the instance's dict: the __init__ a frozen dataclass generates
+        # calls object.__setattr__ per field, twice the cost, and a page dump makes and drops
+        # hundreds of blocks. The same fields, defaults and order; still frozen (no assignment).
+        fields = self.__dict__
+        fields["text"] = text
+        fields["type"] = type
+        fields["language"] = language
+        fields["decision"] = decision
 
     @property
     def kept(self) -> bool:

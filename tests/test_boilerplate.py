@@ -3,6 +3,8 @@ matched; article sentences that merely mention a cookie, a newsletter or sharing
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -403,20 +405,71 @@ _RULE_LINES = ["End of content", "Share on Facebook", "© 2024 Example", "Posted
                "Alle Rechte vorbehalten", "Posted 3 hours ago", "Tous droits réservés", "Photos © Reuters"]
 
 
-@settings(max_examples=500, deadline=None, derandomize=True)
-@given(st.sampled_from(_RULE_LINES)
-       | st.builds(lambda head, line, tail: head + line + tail, st.text(st.sampled_from(list(" “-•©(_1ſKİı")), max_size=3),
-                   st.sampled_from(_RULE_LINES), st.text(st.sampled_from(list(" .:!xs1")), max_size=3))
-       | st.text(alphabet=st.sampled_from(list("abcehlmnoprstwy ©:.-12(“_ſKİı ShareEndofcontent")), max_size=40))
-def test_the_prefilter_by_first_letter_answers_as_the_combined_one(text):
-    """The alternatives that cannot begin with a block's first letter are left out, never a match."""
-    from cleaners.boilerplate import _ANY_RULE, _some_rule_matches
+def _first_rule_in_order(text):
+    """The first rule of RULES that matches, tried one by one: what the index must answer."""
+    return next((index for index, (_, pattern) in enumerate(RULES) if pattern.match(text)), None)
 
-    assert _some_rule_matches(text) == bool(_ANY_RULE.match(text))
+
+def _match_rule_one_by_one(text, config=BoilerplateConfig()):
+    """match_rule as the rules define it: each tried in order, a sentence only by the rules that may take one."""
+    from cleaners.boilerplate import _LONG_RULES, _SENTENCE, _SENTENCE_RULES_OK
+
+    words = len(text.split())
+    if len(text) > 40 * config.long_rule_max_words or words > config.long_rule_max_words:
+        return None
+    sentence = words >= 6 and bool(_SENTENCE.search(text))
+    for name, pattern in RULES:
+        if (words > config.max_words and name not in _LONG_RULES) or (sentence and name not in _SENTENCE_RULES_OK):
+            continue
+        if pattern.match(text):
+            return name, pattern.pattern[:80]
+    return None
+
+
+def _index_words():
+    from cleaners.boilerplate import _RULES_BY_WORD
+
+    return sorted(_RULES_BY_WORD)
+
+
+_TRAPS_AND_CASES = list(" “-•©(_1ſKİıSŞ")
+
+
+@settings(max_examples=1500, deadline=None, derandomize=True)
+@given(st.sampled_from(_RULE_LINES)
+       | st.builds(lambda head, line, tail: head + line + tail, st.text(st.sampled_from(_TRAPS_AND_CASES), max_size=3),
+                   st.sampled_from(_RULE_LINES), st.text(st.sampled_from(list(" .:!xs1")), max_size=3))
+       | st.builds(lambda head, words, tail: head + " ".join(words) + tail, st.text(st.sampled_from(_TRAPS_AND_CASES), max_size=2),
+                   st.lists(st.sampled_from(_index_words() + ["Cookies", "us", "2024", "©", "on", "Jane", "Doe", "now",
+                                                               "posted", "comments", "we", "use", "ends."]), min_size=1, max_size=6),
+                   st.sampled_from(["", ".", ":", " 12", "!", " policy"]))
+       | st.text(alphabet=st.sampled_from(list("abcehlmnoprstwy ©:.-12(“_ſKİı ShareEndofcontent")), max_size=40))
+def test_the_rules_by_first_word_answer_as_the_rules_in_order(text):
+    """A block is tried only against the alternatives its first word can begin (and those that
+    can begin anywhere): the rule found is the first of RULES that matches, and match_rule
+    answers as trying every rule in order does."""
+    from cleaners.boilerplate import _first_rule
+
+    assert _first_rule(text) == _first_rule_in_order(text)
+    assert match_rule(text) == _match_rule_one_by_one(text)
+    long_text = text + " and the rest of a long line goes on here with more words to read" + text
+    assert match_rule(long_text) == _match_rule_one_by_one(long_text)
+
+
+def test_the_case_traps_are_every_character_taken_for_an_indexed_letter():
+    """A character a case-ignoring regex takes for a letter of an indexed first word (or of a
+    timestamp word, or of a string a rule needs), though its lower case is not that letter, is
+    one of _CASE_TRAPS (checked against every character)."""
+    from cleaners.boilerplate import _CASE_TRAPS, _looked_up_strings
+
+    every = "".join(chr(code) for code in range(0x110000) if not 0xD800 <= code <= 0xDFFF)
+    for letter in {char for word in _looked_up_strings() for char in word}:
+        taken = set(re.findall(re.escape(letter), every, re.I))
+        assert {char for char in taken if char.lower() != letter} <= _CASE_TRAPS, letter
 
 
 def test_required_literals_of_the_rules_alternatives():
-    from cleaners.boilerplate import _ascii_literals, required_literals
+    from cleaners.boilerplate import required_literals
 
     assert required_literals(r".{0,60}(?:rights reserved|droits réservés).{0,40}") == {"rights reserved", "droits réservés"}
     assert required_literals(r"(?:our )?news") == {"news"}  # the optional part is no requirement
@@ -424,18 +477,19 @@ def test_required_literals_of_the_rules_alternatives():
     assert required_literals(r"(?:all rights reserved|alle rechte)") in ({"all rights reserved", "alle rechte"},
                                                                          {" rights reserved", "e rechte"})
     assert required_literals(r".*") is None
-    assert _ascii_literals(frozenset({"tous droits réservés", "copyright", "©"})) == {"copyright"}
-    assert _ascii_literals(frozenset({"ſign"})) is None  # "ſ" matches "s" when case is ignored
 
 
-def test_first_letters_of_the_rules_alternatives():
-    from cleaners.boilerplate import first_letters
+def test_first_words_of_the_rules_alternatives():
+    from cleaners.boilerplate import first_words
 
-    assert first_letters(r"(?:by|von)\s+(?-i:[A-Z]\w+)") == frozenset("bv")
-    assert first_letters(r"(?:[\w,]+ ){0,6}we use cookies") is None  # a word of any letter first
-    assert first_letters(r"(?:the )?end") == frozenset("te")  # an optional part: what follows may begin it
-    assert first_letters(r"[A-Za-z]+") == frozenset("abcdefghijklmnopqrstuvwxyz")
-    assert first_letters(r"[A-ZÀ-Ý]x") is None and first_letters(r"é") is None and first_letters(r"x?") is None
+    assert first_words(r"(?:by|von)\s+(?-i:[A-Z]\w+)") == {"by", "von"}
+    assert first_words(r"(?:[\w,]+ ){0,6}we use cookies") is None  # a word of any letters first
+    assert first_words(r"(?:the )?end") == {"the", "end"}  # an optional part: what follows may begin it
+    assert first_words(r"(?:share\s*)?(?:(?:x|pin)\W+){2,}") == {"share", "sharex", "sharepin", "x", "pin"}
+    assert first_words(r"subscribe\b.{0,50}") == {"subscribe"}  # nothing of the word after a boundary
+    assert first_words(r"posted\s*[^!?]{0,60}") is None  # "posted2019" too
+    assert first_words(r"(?:ab)+") is None and first_words(r"x?") is None and first_words(r"\d+ comments") is None
+    assert first_words(r"e-mail") == {"e"} and first_words(r"À lire") == {"à"}
 
 
 @pytest.mark.parametrize("line", ["March 3, 2024", "Jan. 5", "12.05.2019 | 14:30", "4:14 p.m.", "2019-05-01",
@@ -768,3 +822,86 @@ def test_an_embedded_post_ending_in_its_links_counts_as_prose_in_the_window():
             "https://t.co/hFciHO5Qc7 pic.twitter.com/KQLpngeTbO")
     texts = ["Home", *story, post, "Contact us"]
     assert main_content_window(texts) == (1, 5, main_content_window(texts)[2])
+
+
+_MARKER_LINES = ["12 Comments", "Ann on May 1, 2019 at 4:47 pm said:", "user says:", "The tour dates:",
+                 "Here are the 2020 dates :", "Leave a reply", "2 responses to “Storm”", "Related:"]
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.sampled_from(_MARKER_LINES)
+       | st.builds(lambda line, tail: line + tail, st.sampled_from(_MARKER_LINES),
+                   st.text(st.sampled_from(list(" :\n\t\u00a0\u2003x.")), max_size=4))
+       | st.text(alphabet=st.sampled_from(list("abs dt1 :\n\u00a0.-saidwrote")), max_size=60))
+def test_the_colon_look_answers_as_the_whole_patterns(text):
+    """announces_list and is_comment_marker try their costly colon-ended patterns only on a line
+    ending with a colon (and whitespace): the answers of the whole patterns."""
+    from cleaners.boilerplate import _ANNOUNCES_LIST, _COMMENT_MARKER, announces_list, is_comment_marker
+
+    assert announces_list(text) == (len(text) < 400 and _ANNOUNCES_LIST.match(text) is not None)
+    assert is_comment_marker(text) == (_COMMENT_MARKER.match(text) is not None)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("StormhisTeCoa İ\u0130ı-")), max_size=30), min_size=1, max_size=8),
+       st.frozensets(st.sampled_from(["storm", "hits", "the", "coast", "a", "st", "i̇s"]), min_size=1, max_size=6),
+       st.sampled_from([0.0, 0.5, 0.8, 1.0]))
+def test_the_lines_left_out_of_the_headline_search_hold_too_few_title_words(texts, title, share):
+    """headline_lines looks only at the lines _lines_holding_enough returns: every other line
+    holds fewer than ``share`` of the title words (as text, case aside)."""
+    from cleaners.boilerplate import _lines_holding_enough
+
+    candidates = _lines_holding_enough(texts, title, share)
+    assert candidates == sorted(set(candidates))
+    for k, text in enumerate(texts):
+        if k not in candidates:
+            assert sum(map(text.lower().__contains__, title)) < share * len(title)
+
+
+_DATE_PARTS = ["November", "19,", "2019", "at", "10:01", "am", "GMT", "Nov.", "3", "hours", "ago", "Posted", "on", "|",
+               "Ryan", "Blaney", "2339", "vor", "Tagen", "il", "y", "a", "hace", "2019-05-01T10:00:00Z", "a.m.", "ET",
+               "(Published", "Monday,", "12th", "Fri", "https://cdn.example/a.png", "ſep", "İl", "٣"]
+
+
+@settings(max_examples=800, deadline=None, derandomize=True)
+@given(st.builds(lambda head, words: head + " ".join(words), st.sampled_from(["", "(", "- ", "“", "© "]),
+                 st.lists(st.sampled_from(_DATE_PARTS), min_size=1, max_size=7)))
+def test_a_line_the_other_rules_match_passes_their_first_word_look(text):
+    """_may_be_other_rule never turns away a line the timestamp or asset rules match (a first
+    word with a case trap, "ſep", is never asked: _first_rule tries every rule then)."""
+    from cleaners.boilerplate import _CASE_TRAPS, _FIRST_WORD, _OTHER_RULES, _first_rule, _may_be_other_rule
+
+    first = word.group(1) if (word := _FIRST_WORD.match(text)) else ""
+    if _OTHER_RULES.match(text) and _CASE_TRAPS.isdisjoint(first):
+        assert _may_be_other_rule(text, first)
+    assert _first_rule(text) == _first_rule_in_order(text)
+
+
+def _ranked_rows_line_by_line(texts, values, config):
+    """ranked_rows as first written: every line read in turn, a run closed by any other line."""
+    from cleaners.boilerplate import _LEADING_NUMBER, _NUMBER
+
+    runs, start, previous = [], 0, None
+    for k, text in enumerate(texts + [""]):
+        match = _LEADING_NUMBER.match(text) if k < len(texts) and values[k] < 0 else None
+        number = int(match.group(1)) if match and len(_NUMBER.findall(text)) >= 2 else None
+        if number is not None and previous is not None and number == previous + 1:
+            previous = number
+            continue
+        if k - start >= config.table_min_rows and previous is not None:
+            runs.append(range(start, k))
+        start, previous = k, number
+    return runs
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.lists(st.tuples(st.sampled_from(["1 A 5", "2 B 6", "3 C 7", "4 D 8", "5 E 9", "6 F 1", "2 x", "Home", "",
+                                           "7 G 3", "1. Kyle Busch 5040 5"]),
+                          st.sampled_from([-8.0, 12.0])), max_size=14),
+       st.sampled_from([2, 3, 5]))
+def test_ranked_rows_reads_only_the_numbered_rows_as_every_line_in_turn(lines, min_rows):
+    from cleaners.boilerplate import ranked_rows
+
+    texts, values = [text for text, _ in lines], [value for _, value in lines]
+    config = WindowConfig(table_min_rows=min_rows)
+    assert ranked_rows(texts, values, config) == _ranked_rows_line_by_line(texts, values, config)

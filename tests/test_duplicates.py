@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaners.duplicates import mark_duplicates, mark_page_address
 from cleaners.types import Block, BlockType, Reason
@@ -153,3 +155,42 @@ def test_the_pages_own_address_printed_into_its_text_is_a_duplicate():
     assert marked[0].decision.evidence == {"rule": "repeats_url", "url": url}
     assert [b.kept for b in marked] == [False, True, True]
     assert mark_page_address(blocks, None) == blocks
+
+
+def test_case_folding_makes_a_character_three_at_most():
+    """What _key_shorter_than relies on, checked against every character; and ASCII keeps its length."""
+    assert max(len(chr(code).casefold()) for code in range(0x110000)) == 3
+    assert all(len(chr(code).casefold()) == 1 for code in range(128))
+
+
+def _marked_keying_every_block(blocks, title, min_repeat_words, layout):
+    """mark_duplicates as its rules read, every block's key computed: what the shortcuts must answer."""
+    from cleaners.duplicates import REPEAT_LAYOUTS, STEP, _key, _repeats_title, _title_keys
+
+    title_keys = _title_keys(title) if title else frozenset()
+    seen, out = {}, []
+    for i, block in enumerate(blocks):
+        key = _key(block.text)
+        repeat = _repeats_title(block, key, title, title_keys) if block.kept else None
+        if repeat is not None:
+            block = block.drop(STEP, Reason.DUPLICATE, rule="repeats_title", **repeat)
+        elif block.kept and layout in REPEAT_LAYOUTS and key in seen and len(key.split()) >= min_repeat_words:
+            block = block.drop(STEP, Reason.DUPLICATE, rule="repeats_block", first_index=seen[key])
+        elif block.kept:
+            seen[key] = i
+        out.append(block)
+    return out
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.tuples(st.sampled_from(["Big News", "big  news", "- Big News", "STRASSE news", "Straße News", "ﬁne",
+                                           "fine", "one two three", "One two three", "x", "Storm hits the coast",
+                                           "Storm hits the old coast"]),
+                          st.sampled_from([BlockType.PARAGRAPH, BlockType.HEADING])), max_size=8),
+       st.sampled_from([None, "Big news", "Straße news", "fine", "one two three", "Opinion | Storm hits the coast",
+                        "Storm hits the coast - The Herald"]),
+       st.sampled_from([1, 2, 3]), st.sampled_from(["text", "html"]))
+def test_the_blocks_left_unkeyed_change_nothing(texts, title, min_repeat_words, layout):
+    blocks = [Block(text, kind) for text, kind in texts]
+    assert mark_duplicates(blocks, title, min_repeat_words, layout) == _marked_keying_every_block(
+        blocks, title, min_repeat_words, layout)

@@ -4,6 +4,8 @@ and HTML through trafilatura (block types, title, metadata)."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import trafilatura.metadata
 import trafilatura.utils
@@ -402,3 +404,31 @@ def test_fast_mode_reading_the_page_as_one_huge_block_is_compared_again():
     assert _texts(flattened, ExtractConfig()) == _texts(flattened, always)
     # without the block bound, enough characters are enough
     assert _texts(flattened, ExtractConfig(compare_above_block_chars=None)) == _texts(flattened, fast)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.text(alphabet=st.sampled_from(list("ab “ \u00a0\u2000\u2009\u200b\u202f\u205f\u3000\u2028\t")), max_size=12))
+def test_normalize_space_collapses_only_when_a_double_or_other_space_is_there(text):
+    """The look for a double " " or another space skips no replacement: the same text as
+    replacing every run of spaces."""
+    from cleaners.extract import _SPACES, _normalize_space
+
+    assert _normalize_space(text) == _SPACES.sub(" ", text).strip()
+
+
+_LINE_PARTS = ["Local News", "The council approved the new budget on Tuesday after a long debate about it.",
+               "- bread", "3. Stir", "Sports", "It ended.", "A Short Story Title Here", "word " * 13, "word " * 26,
+               "Loading...", "“Quoted headline”"]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(_LINE_PARTS), max_size=8), st.sampled_from([25, 3, 12, 40]))
+def test_line_types_are_classify_line_with_the_line_below(lines, heading_max_words):
+    """extract_text types every line at once (each line's heading words counted once): the
+    types classify_line gives each line with the line below it, whatever the word limit."""
+    from cleaners.extract import ExtractConfig, _line_types, classify_line
+
+    config = ExtractConfig(heading_max_words=heading_max_words)
+    lines = [line.strip() for line in lines]
+    below = [*lines[1:], None]
+    assert _line_types(lines, config) == [classify_line(line, after, config) for line, after in zip(lines, below)]

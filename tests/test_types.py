@@ -6,6 +6,8 @@ import dataclasses
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaners.types import (
     Article,
@@ -147,3 +149,30 @@ def test_ends_with_finds_an_ending_only_within_its_reach():
     assert not ends_with(emoji_end, heart, reach=1)  # a reach shorter than the ending misses it
     assert ends_with(emoji_end, "It rained all day.\n") and not ends_with(emoji_end, "It rained. All day")
     assert not ends_with(emoji_end, "") and not ends_with(emoji_end, "   ")
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(st.text(alphabet=st.sampled_from(list("ab .!?…:;,\"”»)]\n\t\u00a0\u2003\u3000\x1c\x85")), max_size=12))
+def test_ends_with_mark_answers_as_the_end_anchored_pattern(text):
+    """ends_with_mark(text, marks) is ends_with of ``[marks]\\s*$``, the whitespace being what
+    the regex takes for it (Unicode spaces, separators, a final line break)."""
+    import re
+
+    from cleaners.extract import _TERMINAL_MARKS
+    from cleaners.teasers import _SENTENCE_MARKS
+    from cleaners.types import ends_with, ends_with_mark
+
+    for marks in (_TERMINAL_MARKS, _SENTENCE_MARKS):
+        assert ends_with_mark(text, marks) == ends_with(re.compile(f"[{re.escape(marks)}]\\s*$"), text)
+
+
+def test_a_block_built_by_its_own_init_is_the_frozen_dataclass_it_was():
+    """Block sets its fields directly (cheaper than a frozen dataclass's generated __init__):
+    defaults, keywords, equality, hashing, replace and frozenness are unchanged."""
+    block = Block("Home", language="en")
+    assert (block.text, block.type, block.language, block.decision) == ("Home", BlockType.PARAGRAPH, "en", None)
+    assert block == Block("Home", BlockType.PARAGRAPH, "en") and hash(block) == hash(Block("Home", language="en"))
+    assert dataclasses.replace(block, type=BlockType.HEADING).type is BlockType.HEADING
+    assert [field.name for field in dataclasses.fields(Block)] == ["text", "type", "language", "decision"]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        block.text = "News"  # type: ignore[misc]
