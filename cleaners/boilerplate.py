@@ -146,7 +146,7 @@ _WHOLE_BLOCK_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"more (?-i:(?:[A-Z][\w.&'’-]*\s?){1,5}):\s*https?://.{0,200}",
         r"subscribe to (?:the |our )?[^.!?]{0,40}\b(?:youtube channel|podcast)\b.{0,120}",
         # labelled links only: "Listen: http://… Download: http://… iTunes: http://…"
-        r"(?:[\w ]{1,20}:\s*(?:https?://|www\.)\S+\s*){2,}",
+        r"[\w ]{1,20}:\s*https?://\S+(?:\s*[\w ]{1,20}:\s*https?://\S+)+\s*",  # (written out: "http" is needed)
     )),
     # how the comments below are moderated: "ATENÇÃO: Comentários com textos ininteligíveis … não
     # serão aprovados", "Thank you! Your comment will be reviewed by the moderator …"

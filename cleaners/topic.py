@@ -204,6 +204,31 @@ def discourse_cues(text: str, language: str | None) -> DiscourseCues:
     )
 
 
+class _LazyCues:
+    """:func:`discourse_cues` of each text, worked out when first read: a run reads only the few
+    blocks at the article's edges. ``view(indexes)`` reads the same cues through other indexes.
+
+    >>> cues = _LazyCues(["But it rained.", "HANOI (AP) — Rain fell."], "en")
+    >>> cues[0].opening, cues.view([1, 0])[0].dateline
+    ('but', True)
+    """
+
+    def __init__(self, texts: list[str], language: str, cache: dict[int, DiscourseCues] | None = None,
+                 indexes: list[int] | None = None):
+        self._texts, self._language = texts, language
+        self._cache = {} if cache is None else cache
+        self._indexes = indexes
+
+    def __getitem__(self, k: int) -> DiscourseCues:
+        k = self._indexes[k] if self._indexes is not None else k
+        if k not in self._cache:
+            self._cache[k] = discourse_cues(self._texts[k], self._language)
+        return self._cache[k]
+
+    def view(self, indexes: list[int]) -> "_LazyCues":
+        return _LazyCues(self._texts, self._language, self._cache, list(indexes))
+
+
 def cohesion(cues: DiscourseCues, core: Counter[str], own: int = 0) -> str | None:
     """What ties the block to the article: ``"opens:<word>"``, ``"surname:<name>"`` (a surname the
     core names too; ``own``: the block's own share of the core's counts), or ``None``.
@@ -403,7 +428,8 @@ def _peel_round(
 ) -> dict[int, dict]:
     """One judgement of the ``remaining`` blocks (indexes into ``terms``): their edge runs, with evidence."""
     local = [terms[k] for k in remaining]
-    local_cues = [cues[k] for k in remaining] if cues is not None else None
+    local_cues = (cues.view(remaining) if isinstance(cues, _LazyCues) else [cues[k] for k in remaining]) \
+        if cues is not None else None
     core_range = _core_indexes(len(local), config)
     core: Counter[str] = Counter(title_terms)
     for k in core_range:
@@ -433,8 +459,8 @@ def _peel_round(
                 "shared_terms": shared[:8], "unshared_terms": _unshared(local[k], shared, weights)[:5],
                 "terms": len(local[k]), "position": position, "run": len(run),
                 "reference": "title+core" if title_terms else "core",
-                "cohesion": cohesion(local_cues[k], core, own) if local_cues and position == "tail" else None,
-                "lead_like": lead_like(local_cues[k], core, own) if local_cues else None,
+                "cohesion": cohesion(local_cues[k], core, own) if local_cues is not None and position == "tail" else None,
+                "lead_like": lead_like(local_cues[k], core, own) if local_cues is not None else None,
                 "let_in": let_in,
             }
     return verdicts
@@ -517,7 +543,7 @@ def mark_off_topic(
     title_terms = content_terms(title or "", language) if config.use_title else set()
     weights = term_specificity(set().union(title_terms, *terms), language, config)
     discourse = language if config.use_discourse and language in DISCOURSE_MARKERS else None
-    cues = [discourse_cues(b.text, discourse) for b in kept] if discourse else None
+    cues = _LazyCues([b.text for b in kept], discourse) if discourse else None
     signals = {"weights": f"wordfreq:{language}" if weights is not None else None, "discourse": discourse}
     total = sum(len(b.text) for b in kept)
     tries = [("tail", "head"), ("tail",)] if layout in config.head_layouts else [("tail",)]
