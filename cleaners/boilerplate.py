@@ -444,6 +444,17 @@ def _lacks_all(text: str, guard: re.Pattern[str] | None) -> bool:
     return guard.search(text.lower()) is None
 
 
+def _rule_guard(alternatives: Iterable[str]) -> re.Pattern[str] | None:
+    """One search for the strings one of which a block (lower-cased) needs for one of one rule's
+    ``alternatives`` to match it; None when they need none (the rule is then always tried)."""
+    return _search_for(_needed_strings(alternatives))
+
+
+#: Each rule of :data:`_RULES_ANYWHERE`'s :func:`_rule_guard`, in its order: a rule is tried on a
+#: block holding one of the strings it needs, not on every block holding one any rule needs.
+_RULES_ANYWHERE_GUARDS = tuple(
+    _rule_guard(alt for rule, alt in _ANYWHERE if rule == name) for name in dict.fromkeys(rule for rule, _ in _ANYWHERE))
+
 #: What a block needs for :data:`_ANYWHERE` to match it, e.g. "copyright", "©", " cookies".
 _ANYWHERE_NEEDS = _needed_strings(alternative for _, alternative in _ANYWHERE)
 _ANYWHERE_LITERALS = _search_for(_ANYWHERE_NEEDS)
@@ -486,9 +497,12 @@ def _first_rule(text: str) -> int | None:
     if by_word is not None and (hit := by_word.match(text)) is not None:
         found = _RULE_INDEX[hit.lastgroup]
     if not _lacks_all(text, _ANYWHERE_LITERALS):
-        for index, pattern in _RULES_ANYWHERE:
+        lowered = text.lower() if text.isascii() or not any(trap in text for trap in _CASE_TRAPS) else None
+        for (index, pattern), guard in zip(_RULES_ANYWHERE, _RULES_ANYWHERE_GUARDS):
             if found is not None and index >= found:
                 break
+            if guard is not None and lowered is not None and guard.search(lowered) is None:
+                continue  # lacks every string this rule needs
             if pattern.match(text):
                 return index
     if found is None and _may_be_other_rule(text, first) and _OTHER_RULES.match(text) is not None:
@@ -499,6 +513,9 @@ def _first_rule(text: str) -> int | None:
 #: The rules that apply to blocks of more than ``max_words`` words, in :data:`RULES` order;
 #: both may match a sentence.
 _LONG_RULE_PATTERNS = tuple((name, pattern) for name, pattern in RULES if name in _LONG_RULES)
+#: Each long rule's :func:`_rule_guard`, in :data:`_LONG_RULE_PATTERNS` order.
+_LONG_RULE_GUARDS = tuple(_rule_guard(alternatives) for name, alternatives in _WHOLE_BLOCK_RULES if name in _LONG_RULES)
+assert [name for name, _ in _LONG_RULE_PATTERNS] == [name for name, _ in _WHOLE_BLOCK_RULES if name in _LONG_RULES]
 assert _LONG_RULES <= _SENTENCE_RULES_OK
 #: What a block needs for one of :data:`_LONG_RULE_PATTERNS` to match it ("cookie", "©"...).
 _LONG_RULE_NEEDS = _needed_strings(alt for name, alternatives in _WHOLE_BLOCK_RULES if name in _LONG_RULES
@@ -542,7 +559,10 @@ def match_rule(text: str, config: BoilerplateConfig = BoilerplateConfig()) -> tu
     if words > config.max_words:  # only the long rules apply: tried directly, not the whole index
         if _lacks_all(text, _LONG_RULE_LITERALS):
             return None
-        return next(((name, pattern.pattern[:80]) for name, pattern in _LONG_RULE_PATTERNS if pattern.match(text)), None)
+        lowered = text.lower() if text.isascii() or not any(trap in text for trap in _CASE_TRAPS) else None
+        return next(((name, pattern.pattern[:80]) for (name, pattern), guard in zip(_LONG_RULE_PATTERNS, _LONG_RULE_GUARDS)
+                     if (guard is None or lowered is None or guard.search(lowered) is not None) and pattern.match(text)),
+                    None)
     index = _first_rule(text)
     if index is None:
         return None
