@@ -399,11 +399,12 @@ def test_fast_mode_reading_the_page_as_one_huge_block_is_compared_again():
     fast = ExtractConfig(fast=True)
     flattened = _spans_page(6)  # fast mode: the teaser and ~3,600 characters of story in one block
     (one_block,) = _texts(flattened, fast)
-    assert len(one_block) > ExtractConfig().compare_above_block_chars
+    bounded = ExtractConfig(compare_above_block_chars=3000)
+    assert len(one_block) > bounded.compare_above_block_chars
     assert len(_texts(flattened, always)) == 2
-    assert _texts(flattened, ExtractConfig()) == _texts(flattened, always)
-    # without the block bound, enough characters are enough
-    assert _texts(flattened, ExtractConfig(compare_above_block_chars=None)) == _texts(flattened, fast)
+    assert _texts(flattened, bounded) == _texts(flattened, always)
+    # without the block bound (the default), enough characters are enough
+    assert _texts(flattened, ExtractConfig()) == _texts(flattened, fast)
 
 
 @settings(max_examples=400, deadline=None, derandomize=True)
