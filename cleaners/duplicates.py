@@ -76,13 +76,15 @@ def title_similarity(heading: str, title: str) -> float:
     return round(len(a & b) / len(a | b), 3)
 
 
-def _repeats_title(block: Block, key: str, title: str | None, title_keys: frozenset[str]) -> dict | None:
-    """The evidence that ``block`` repeats the title, or None: its text equals the title (``exact``),
-    or a heading equals the title without its site name (``site_name_cut``) or shares nearly all
-    its words (``words``, with the ``similarity``)."""
+def _repeats_title(block: Block, key: str, title: str | None, title_keys: frozenset[str],
+                   title_key: str | None = None) -> dict | None:
+    """The evidence that ``block`` (its :func:`_key` ``key``) repeats the title, or None: its text
+    equals the title (``exact``; ``title_key``: the title's key, if already known), or a heading
+    equals the title without its site name (``site_name_cut``) or shares nearly all its words
+    (``words``, with the ``similarity``)."""
     if not title:
         return None
-    if key == _key(title):
+    if key == (title_key if title_key is not None else _key(title)):
         return {"match": "exact"}
     if block.type is not BlockType.HEADING:
         return None
@@ -139,7 +141,7 @@ def mark_duplicates(blocks: Iterable[Block], title: str | None, min_repeat_words
             continue
         key = _key(block.text)
         kept = block.decision is None
-        repeat = _repeats_title(block, key, title, title_keys) if kept else None
+        repeat = _repeats_title(block, key, title, title_keys, title_key) if kept else None
         if repeat is not None:
             block = block.drop(STEP, Reason.DUPLICATE, rule="repeats_title", **repeat)
         elif kept and drops_repeats and key in seen and len(key.split()) >= min_repeat_words:
