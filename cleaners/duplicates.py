@@ -48,12 +48,11 @@ def _title_keys(title: str) -> frozenset[str]:
     ['is football violence a crime?', 'opinion | is football violence a crime?']
     """
     typeset = unicodedata.normalize("NFKC", title).translate(_TYPOGRAPHY)
-    parts = _SITE_SEPARATOR.split(typeset)
+    separators = list(_SITE_SEPARATOR.finditer(typeset))
     cuts = {typeset}
-    if len(parts) > 1:
-        separators = [m.group(0) for m in _SITE_SEPARATOR.finditer(typeset)]
-        cuts.add(typeset[: typeset.rfind(separators[-1])])  # "Story - Site"
-        cuts.add(typeset[typeset.find(separators[0]) + len(separators[0]):])  # "Section | Story"
+    if separators:
+        cuts.add(typeset[: separators[-1].start()])  # "Story - Site"
+        cuts.add(typeset[separators[0].end():])  # "Section | Story"
     return frozenset(_key(cut) for cut in cuts if cut == typeset or len(_WORD.findall(cut)) >= MIN_TITLE_WORDS)
 
 
