@@ -355,15 +355,16 @@ def _texts(page: str, config: ExtractConfig) -> list[str]:
 def test_the_comparison_with_fallback_extractors_runs_only_when_fast_mode_finds_little():
     always = ExtractConfig(compare_below_chars=None)
     fast = ExtractConfig(fast=True)
+    by_length = ExtractConfig(compare_one_block=False)  # fast mode reads both pages as one block: the length alone
     short, long = _spans_page(1), _spans_page(3)
     assert len(_texts(short, always)) == len(_texts(long, always)) == 2
     assert _texts(short, always)[0] == "Teaser one line." and "harbor bridge" in _texts(short, always)[1]
     assert len(_texts(short, fast)) == len(_texts(long, fast)) == 1
     assert 500 < len(" ".join(_texts(short, fast))) < ExtractConfig().compare_below_chars < len(" ".join(_texts(long, fast)))
     # default: fast mode's ~600 characters are too few, so the page is extracted again with the comparison...
-    assert _texts(short, ExtractConfig()) == _texts(short, always)
+    assert _texts(short, by_length) == _texts(short, always)
     # ...while its ~1,800 characters on the longer page are kept as they are
-    assert _texts(long, ExtractConfig()) == _texts(long, fast)
+    assert _texts(long, by_length) == _texts(long, fast)
     # clean --fast never compares
     assert _texts(short, fast) != _texts(short, always)
 
@@ -394,17 +395,28 @@ def test_an_author_box_heading_above_the_body_is_no_headline():
     assert title_before_content(lines, 3) == 0
 
 
-def test_fast_mode_reading_the_page_as_one_huge_block_is_compared_again():
+def test_fast_mode_reading_the_page_as_one_block_is_compared_again():
     always = ExtractConfig(compare_below_chars=None)
     fast = ExtractConfig(fast=True)
     flattened = _spans_page(6)  # fast mode: the teaser and ~3,600 characters of story in one block
     (one_block,) = _texts(flattened, fast)
-    bounded = ExtractConfig(compare_above_block_chars=3000)
-    assert len(one_block) > bounded.compare_above_block_chars
+    assert len(one_block) > ExtractConfig().compare_below_chars  # enough characters: only the one block tells
     assert len(_texts(flattened, always)) == 2
-    assert _texts(flattened, bounded) == _texts(flattened, always)
-    # without the block bound (the default), enough characters are enough
-    assert _texts(flattened, ExtractConfig()) == _texts(flattened, fast)
+    assert _texts(flattened, ExtractConfig()) == _texts(flattened, always)
+    # without the one-block rule, enough characters are enough
+    assert _texts(flattened, ExtractConfig(compare_one_block=False)) == _texts(flattened, fast)
+
+
+def test_a_long_page_of_several_blocks_is_not_compared_again(monkeypatch):
+    import cleaners.extract as extract
+
+    calls = []
+    real = extract._bare_extraction
+    monkeypatch.setattr(extract, "_bare_extraction", lambda tree, config, fast: calls.append(fast) or real(tree, config, fast))
+    page = "<html><body><article>" + "<p>" + "A sentence of the long story goes on here. " * 15 + "</p>" * 1 + \
+        "<p>" + "Another paragraph of the same story follows it. " * 15 + "</p></article></body></html>"
+    assert len(extract_html(page).blocks) == 2
+    assert calls == [True]
 
 
 @settings(max_examples=400, deadline=None, derandomize=True)
