@@ -603,6 +603,37 @@ def _menu_runs(blocks: list[Block], config: BoilerplateConfig, across_dropped: b
     return marked
 
 
+#: A label over a page's tags ("Tags", "Schlagwörter"): not "Keywords", which a paper's abstract lists as its own.
+_TAG_LABEL = re.compile(r"^\W*(?:tags?|tagged(?: with| in)?|tags relacionadas|schlagw[öo]rter|schlagworte|stichw[öo]rter"
+                        r"|étiquettes|mots[- ]clés|etiquetas)\W*$", re.I)
+#: A tag: one to six words, no mark that ends a sentence or a clause.
+_TAG = re.compile(r"^\s*[^\s.!?;:]+(?:\s+[^\s.!?;:]+){0,5}\s*$")
+
+
+def is_tag_list(text: str, min_tags: int = 3) -> bool:
+    """A line of tags: at least ``min_tags`` short comma-separated phrases, no sentence.
+
+    >>> is_tag_list("calendario stock car 2018, stock car brasil, stock car cascavel, corrida do milhão")
+    True
+    >>> is_tag_list("We bought flour, sugar, eggs and butter, then baked the cake.")
+    False
+    """
+    tags = text.split(",")
+    return len(tags) >= min_tags and all(_TAG.match(tag) for tag in tags)
+
+
+def _tag_lists(blocks: list[Block]) -> list[Block]:
+    """A tags label and the line of tags under it, both dropped (rule ``tags``)."""
+    out = list(blocks)
+    for i in range(len(out) - 1):
+        label, tags = out[i], out[i + 1]
+        if (label.decision is None and tags.decision is None and len(label.text) <= 30
+                and _TAG_LABEL.match(label.text) and is_tag_list(tags.text)):
+            out[i] = label.drop(STEP, Reason.BOILERPLATE, rule="tags", part="label")
+            out[i + 1] = tags.drop(STEP, Reason.BOILERPLATE, rule="tags", part="tags", label=label.text)
+    return out
+
+
 def mark_boilerplate(
     blocks: Iterable[Block], config: BoilerplateConfig = BoilerplateConfig(), layout: str = "text"
 ) -> list[Block]:
@@ -617,7 +648,7 @@ def mark_boilerplate(
     for i, block in enumerate(out):
         if block.decision is None and (hit := match_rule(block.text, config)):
             out[i] = block.drop(STEP, Reason.BOILERPLATE, rule=hit[0], pattern=hit[1])
-    return mark_menus(out, config, layout)
+    return mark_menus(_tag_lists(out), config, layout)
 
 
 def mark_menus(

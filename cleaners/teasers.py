@@ -47,6 +47,10 @@ class TeaserConfig(NamedTuple):
     headline_summary_min_words: int = 12
     headline_summary_head: int = 8
     min_flattened_run: int = 3
+    #: HTML: this many headings closing the article with nothing under them are links to other
+    #: stories (a heading heads text; a stack of them at the end heads none). ``0``: never.
+    min_trailing_headings: int = 2
+    trailing_heading_formats: tuple[str, ...] = ("html",)
 
 
 #: The line tests below are pure, and :func:`mark_teasers` asks them of the same kept lines in
@@ -63,7 +67,8 @@ _SENTENCE_MARKS = ".:;,…"
 _ENDS_SUMMARY = re.compile(r"(?:[.!?…]|\.\.\.)[\"”’)]?\s*$")
 #: "Read also" lead-ins, which announce links to other stories (en, de, fr, es, pt, it, pl).
 _READ_ALSO = (
-    r"read (?:also|more|next)|also read|see also|more on this(?: topic| story)?|you (?:may|might) also like"
+    r"read (?:also|more|next)|also read|see (?:also|more)|more on this(?: topic| story)?|you (?:may|might) also like"
+    r"|don'?t miss|do not miss"
     r"|lesen sie (?:auch|mehr|hier)|auch lesen|lies auch|siehe auch|auch interessant|schon gelesen"
     r"|das könnte (?:sie|dich) (?:auch )?interessieren|das thema könnte (?:sie|dich) (?:auch )?interessieren"
     r"|empfohlene (?:beiträge|artikel)|weitere (?:themen|beiträge|artikel)|mehr (?:themen|zum thema)|passend zum thema|zum thema"
@@ -304,7 +309,22 @@ def _find_runs(kept: list[Block], config: TeaserConfig, fmt: str) -> list[tuple[
             i = end
             continue
         i += 1
-    return runs
+    return runs + _trailing_headings(kept, facts, runs, config, fmt)
+
+
+def _trailing_headings(kept: list[Block], facts: list[_LineFacts], runs: list[tuple[int, int, str, dict]],
+                       config: TeaserConfig, fmt: str) -> list[tuple[int, int, str, dict]]:
+    """The headlines (headings without a sentence's full stop) that close the article with no
+    text under them, if there are enough (and no other run has them already)."""
+    if fmt not in config.trailing_heading_formats or not config.min_trailing_headings:
+        return []
+    end = runs[-1][0] if runs and runs[-1][1] == len(kept) else len(kept)
+    start = end
+    while start > 0 and kept[start - 1].type is BlockType.HEADING and facts[start - 1].headline:
+        start -= 1
+    if end - start < config.min_trailing_headings or start == 0:
+        return []
+    return [(start, end, "trailing_headings", {"headings": end - start, "label": None})]
 
 
 def mark_teasers(blocks: Iterable[Block], config: TeaserConfig = TeaserConfig(), fmt: str = "text") -> list[Block]:

@@ -905,3 +905,28 @@ def test_ranked_rows_reads_only_the_numbered_rows_as_every_line_in_turn(lines, m
     texts, values = [text for text, _ in lines], [value for _, value in lines]
     config = WindowConfig(table_min_rows=min_rows)
     assert ranked_rows(texts, values, config) == _ranked_rows_line_by_line(texts, values, config)
+
+
+def test_a_tags_label_and_its_line_of_tags_are_dropped_together():
+    from cleaners.boilerplate import is_tag_list
+
+    blocks = mark_boilerplate([Block("The race calendar was published on Monday, with twelve rounds in six states."),
+                               Block("Tags"), Block("race calendar 2018, stock car brasil, stock car cascavel, million race")])
+    assert [b.decision.evidence["rule"] if b.decision else "kept" for b in blocks] == ["kept", "tags", "tags"]
+    assert blocks[2].decision.reason is Reason.BOILERPLATE and blocks[2].decision.evidence["label"] == "Tags"
+    assert is_tag_list("Politik, Bundestag, Haushalt 2024")
+
+
+@pytest.mark.parametrize("below", [
+    "We bought flour, sugar, eggs and butter, then baked the cake.",  # a sentence
+    "flour, sugar",  # two items
+    "Keywords are what a search engine indexes first.",
+])
+def test_a_tags_label_over_a_sentence_or_a_short_list_drops_nothing(below):
+    blocks = mark_boilerplate([Block("Tags"), Block(below)])
+    assert all(b.kept for b in blocks)
+
+
+def test_keywords_of_a_paper_are_not_tags():
+    blocks = mark_boilerplate([Block("Keywords"), Block("drug reaction, eosinophilia, systemic symptoms")])
+    assert all(b.kept for b in blocks)

@@ -236,6 +236,7 @@ def test_ends_summary_is_the_regex_searched_over_the_whole_text():
     "À lire aussi : Le marché du travail est-il trop rigide ?",
     "[Related: Salesforce Dreamforce Keynote: AI, Integration, Alicia Keys And Protestors ]",
     "PUEDES VER: ¿Qué es la Sunedu, la entidad que supervisa a las universidades?",
+    "SEE MORE: Bridge protests: 800 commuters stuck on the ferry",
 ])
 def test_a_read_also_line_in_the_middle_of_an_article_is_a_related_link(line):
     blocks = _marked([ARTICLE[0], line, ARTICLE[1]])
@@ -257,7 +258,7 @@ def test_an_article_sentence_starting_like_a_lead_in_is_not_a_related_link(line)
 
 @pytest.mark.parametrize("label", ["Das könnte Sie auch interessieren", "Auch interessant", "Schon gelesen?",
                                    "Le puede interesar", "You may also like", "Zobacz także", "Zum Weiterlesen:",
-                                   "NOTAS RELACIONADAS"])
+                                   "NOTAS RELACIONADAS", "DON'T MISS"])
 def test_a_label_with_nothing_after_it_is_dangling(label):
     blocks = _marked(ARTICLE + [label])
     assert _rules(blocks) == ["kept", "kept", "dangling_label"]
@@ -301,3 +302,41 @@ def test_a_config_built_with_a_list_still_works():
     lines = ["Storm Hits the Coast Overnight Again", "Council Votes on the New Budget Plan", "Mayor Opens the Bridge to Traffic Today"]
     marked = mark_teasers([Block(t) for t in lines], TeaserConfig(headline_list_formats=["text"]), "text")
     assert [b.decision.evidence["rule"] for b in marked] == ["headline_list"] * 3
+
+
+OTHER_STORIES = ["Milan Design Week 2018 | FLOS pays tribute to Achille Castiglioni",
+                 "Milan Design Week 2018 | Seiko's 'The Flow of Time' at the Triennale",
+                 "Milan Design Week 2018 | a preview of DOUTDESign at Zona Santambrogio"]
+
+
+def _headings(texts):
+    return [Block(t, BlockType.HEADING) for t in texts]
+
+
+def test_headlines_closing_an_html_article_with_nothing_under_them_are_teasers():
+    blocks = mark_teasers([Block(t) for t in ARTICLE] + _headings(OTHER_STORIES[:2]), fmt="html")
+    assert _rules(blocks) == ["kept", "kept", "trailing_headings", "trailing_headings"]
+    assert blocks[-1].decision.reason is Reason.TEASER
+    assert blocks[-1].decision.evidence["headings"] == 2
+
+
+def test_one_closing_heading_a_heading_over_text_and_a_text_dump_are_left_alone():
+    article = [Block(t) for t in ARTICLE]
+    assert _rules(mark_teasers(article + _headings(OTHER_STORIES[:1]), fmt="html")) == ["kept"] * 3
+    # headings with the article's text under them: its sections
+    sections = _headings(OTHER_STORIES[:1]) + article[:1] + _headings(OTHER_STORIES[1:2]) + article[1:]
+    assert _rules(mark_teasers(sections, fmt="html")) == ["kept"] * 4
+    # a text dump's headings are typed from the line below: the line rules judge them there
+    assert _rules(mark_teasers(article + _headings(OTHER_STORIES[:2]), fmt="paragraphs")) == ["kept"] * 4
+
+
+def test_closing_pull_quotes_are_no_headlines():
+    """A sentence set as a heading (a pull quote at the end) ends with its full stop: no headline."""
+    quotes = _headings(["The story is dreadful. One could say it is perfectly dreadful.",
+                        "He made a fake profile. It supports his version."])
+    assert _rules(mark_teasers([Block(t) for t in ARTICLE] + quotes, fmt="html")) == ["kept"] * 4
+
+
+def test_all_headings_is_no_article_closing():
+    """A page of nothing but headings has no text for them to close: left to the other rules."""
+    assert _rules(mark_teasers(_headings(OTHER_STORIES), fmt="html")) == ["kept"] * 3
