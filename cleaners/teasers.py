@@ -84,6 +84,8 @@ _LABEL = re.compile(
     r"|(?:latest|top|more|recent|breaking|local|weather|sports?|business|entertainment|tech) (?:headlines|stories|videos|news|sports)"
     r"|most (?:read|popular|viewed|shared)|you (?:may|might) like|recommended(?: for you)?|also more|read more"
     r"|trending(?: now)?|top stories|editor'?s picks|nachrichten|aktuell|meistgelesen|les plus lus|actualités"
+    r"|partner (?:news|content|stories)|(?:sponsored|promoted|paid) (?:stories|content|links)|(?:from )?around the web"
+    r"|from our partners"
     r"|noticias(?: relacionadas)?|más leídas|artículos relacionados|" + _READ_ALSO + r")\W*$",
     re.I,
 )

@@ -258,7 +258,8 @@ def test_an_article_sentence_starting_like_a_lead_in_is_not_a_related_link(line)
 
 @pytest.mark.parametrize("label", ["Das könnte Sie auch interessieren", "Auch interessant", "Schon gelesen?",
                                    "Le puede interesar", "You may also like", "Zobacz także", "Zum Weiterlesen:",
-                                   "NOTAS RELACIONADAS", "DON'T MISS"])
+                                   "NOTAS RELACIONADAS", "DON'T MISS", "Partner news", "From around the web",
+                                   "Sponsored stories"])
 def test_a_label_with_nothing_after_it_is_dangling(label):
     blocks = _marked(ARTICLE + [label])
     assert _rules(blocks) == ["kept", "kept", "dangling_label"]
