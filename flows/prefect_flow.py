@@ -19,6 +19,7 @@ import multiprocessing
 import os
 import sys
 import threading
+import time
 from collections import deque
 from concurrent.futures import CancelledError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -34,7 +35,8 @@ from cleaners.language import load_models
 from cleaners.pipeline import CleanConfig, config_from_dict
 
 from .incremental import report_rows, report_title, run_incremental
-from .runner import IN_PROCESS, BatchResult, MapBatches, batch_deadline, clean_batch, local_batches, run_clean
+from .runner import (IN_PROCESS, BatchResult, MapBatches, batch_deadline, clean_batch, local_batches, merged,
+                     pool_jobs, run_clean)
 
 __all__ = ["clean_flow", "clean_batch_task", "incremental_flow", "local_task_runner", "on_dask", "DASK_ADDRESS_ENV"]
 
@@ -99,7 +101,7 @@ class _BatchWorkers:
             raise RuntimeError("the flow run's batches are over: this batch is not needed any more")
         if not self._lost:
             try:
-                return self._pool.submit(clean_batch, paths, config).result(timeout=batch_deadline(len(paths), config))
+                return self._in_jobs(paths, config)
             except (BrokenProcessPool, TimeoutError, CancelledError):
                 self._stop(kill=True)
             except RuntimeError:  # submitted after another task's thread had stopped the pool
@@ -110,6 +112,16 @@ class _BatchWorkers:
             raise RuntimeError("a worker process of this flow run died or hung; without a time budget "
                                "per document its batches cannot be isolated (see clean --timeout)")
         return clean_batch(paths, config)
+
+    def _in_jobs(self, paths: list[str], config: CleanConfig) -> BatchResult:
+        """The batch cut into :func:`pool_jobs`, cleaned by the processes side by side (the
+        last batch of a run no longer keeps one process busy while the other waits), and its
+        results merged; the whole batch keeps its deadline (TimeoutError past it)."""
+        jobs = [self._pool.submit(clean_batch, job, config) for job in pool_jobs(paths)]
+        limit = batch_deadline(len(paths), config)
+        deadline = None if limit is None else time.monotonic() + limit
+        return merged([job.result(timeout=None if deadline is None else max(0.0, deadline - time.monotonic()))
+                       for job in jobs])
 
     def close(self, failed: bool) -> None:
         """Shut the processes down once every batch is in (``failed``: the run stopped early: kill them)."""

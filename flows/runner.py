@@ -206,6 +206,45 @@ def batched(items: Iterable[str], size: int) -> Iterator[list[str]]:
 
 MapBatches = Callable[[list[list[str]], CleanConfig], Iterator[BatchResult]]
 
+#: A batch handed to worker processes is cut into jobs of at most this many documents, so the
+#: processes end a run within a few documents of each other instead of one waiting idle while
+#: the other cleans the last whole batch (10 batches of 100 on 2 processes: up to half a
+#: batch's time at the end). Records and their order are the same as for whole batches.
+POOL_JOB_DOCUMENTS = 25
+
+
+def pool_jobs(batch: Sequence[str], most: int | None = None) -> list[list[str]]:
+    """``batch`` cut into as few jobs of at most ``most`` (:data:`POOL_JOB_DOCUMENTS`) documents
+    as it takes, of even sizes.
+
+    >>> [len(job) for job in pool_jobs([str(i) for i in range(100)])], [len(job) for job in pool_jobs(["a"] * 30)]
+    ([25, 25, 25, 25], [15, 15])
+    >>> [len(job) for job in pool_jobs(["a"] * 10, most=3)], pool_jobs([])
+    ([3, 3, 2, 2], [[]])
+    """
+    most = POOL_JOB_DOCUMENTS if most is None else most
+    count = max(1, -(-len(batch) // max(1, most)))
+    size, longer = divmod(len(batch), count)  # the first ``longer`` jobs take one document more
+    jobs, start = [], 0
+    for k in range(count):
+        end = start + size + (k < longer)
+        jobs.append(list(batch[start:end]))
+        start = end
+    return jobs
+
+
+def merged(results: Sequence[BatchResult]) -> BatchResult:
+    """The jobs' results as one batch's: lines in order, counts summed, seconds summed."""
+    if len(results) == 1:
+        return results[0]
+    removed: Counter[str] = Counter()
+    rejected: Counter[str] = Counter()
+    for result in results:
+        removed.update(result.removed)
+        rejected.update(result.rejected)
+    return BatchResult([line for result in results for line in result.lines], dict(removed), dict(rejected),
+                       sum(result.seconds for result in results))
+
 
 #: A pool batch still running this long after its documents' combined budgets
 #: (``max_seconds_per_document`` x batch size) is presumed stuck where the timer cannot
@@ -219,7 +258,8 @@ def _pool_context() -> Any:
 
 
 def local_batches(workers: int) -> MapBatches:
-    """Run batches in this process (one worker or one batch) or in a process pool, in order.
+    """Run batches in this process (one worker or one job) or in a process pool, in order, each
+    batch cut into jobs of at most :data:`POOL_JOB_DOCUMENTS` (a result per job).
 
     In the pool, a batch whose worker dies or overruns its hard deadline is re-run one
     document per fresh process (:func:`_isolated_batch`), and the batches the broken pool
@@ -228,11 +268,12 @@ def local_batches(workers: int) -> MapBatches:
     """
 
     def run(batches: list[list[str]], config: CleanConfig) -> Iterator[BatchResult]:
-        if workers <= 1 or len(batches) <= 1:
+        jobs = [job for batch in batches for job in pool_jobs(batch)] if workers > 1 else batches
+        if len(jobs) <= 1:
             for batch in batches:
                 yield clean_batch(batch, config)
             return
-        yield from _pool_batches(batches, config, min(workers, len(batches)))
+        yield from _pool_batches(jobs, config, min(workers, len(jobs)))
 
     return run
 
@@ -255,21 +296,22 @@ def _stop(pool: ProcessPoolExecutor, kill: bool) -> None:
     pool.shutdown(wait=not kill, cancel_futures=True)
 
 
-#: Batches submitted ahead of the one being consumed, per pool process: enough to keep every
-#: process busy, few enough that finished results waiting their turn stay bounded in memory.
-BATCHES_AHEAD_PER_WORKER = 2
+#: Jobs submitted ahead of the one being consumed, per pool process: enough to keep every
+#: process busy while one job takes long, few enough that finished results waiting their turn
+#: stay bounded in memory (8 jobs of 25 documents: the 2 batches of 100 it was before jobs).
+JOBS_AHEAD_PER_WORKER = 8
 
 
 def _pool_batches(batches: list[list[str]], config: CleanConfig, size: int) -> Iterator[BatchResult]:
     """The batches' results in order, from a pool of ``size`` processes; at most
-    ``BATCHES_AHEAD_PER_WORKER`` x size batches in flight, and a result is dropped once
+    ``JOBS_AHEAD_PER_WORKER`` x size batches in flight, and a result is dropped once
     yielded, so memory does not grow with the corpus. What the cleaners load on first use
     is loaded here first (:func:`_warm_up`), so forked workers share it instead of each
     loading it again."""
     _warm_up(config)
     pool = ProcessPoolExecutor(size, mp_context=_pool_context())
     futures: dict[int, Future] = {}
-    ahead = max(1, BATCHES_AHEAD_PER_WORKER * size)
+    ahead = max(1, JOBS_AHEAD_PER_WORKER * size)
     clean_exit = False
     try:
         for i, batch in enumerate(batches):

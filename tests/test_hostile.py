@@ -573,6 +573,35 @@ def test_an_outer_timer_is_given_back():
 # --- crashes in the process pool -----------------------------------------------------------
 
 
+def test_pool_runs_cut_batches_into_jobs_and_write_the_same_records(tmp_path, monkeypatch):
+    """Batches handed to worker processes are cut into jobs of at most POOL_JOB_DOCUMENTS
+    (processes end a run together); the output is byte for byte that of one process."""
+    names = [f"d{i:02d}.txt" for i in range(13)]
+    _docs(tmp_path / "in", names)
+    one, two = tmp_path / "one", tmp_path / "two"
+    runner.run_clean([str(tmp_path / "in")], str(one), batch_size=10, workers=1)
+    monkeypatch.setattr(runner, "POOL_JOB_DOCUMENTS", 3)
+    sizes = []
+    real_pool_batches = runner._pool_batches
+    monkeypatch.setattr(runner, "_pool_batches",
+                        lambda jobs, config, size: sizes.extend(map(len, jobs)) or real_pool_batches(jobs, config, size))
+    report = runner.run_clean([str(tmp_path / "in")], str(two), batch_size=10, workers=2)
+    assert sizes == [3, 3, 2, 2] + [3]  # batch of 10 -> 4 even jobs, batch of 3 -> 1
+    assert report.inputs == 13 and report.articles == 13
+    for name in ("articles.jsonl", "rejected.jsonl"):
+        assert (two / name).read_bytes() == (one / name).read_bytes()
+
+
+def test_merged_job_results_are_one_batch_result():
+    first = runner.BatchResult([("article", "a")], {"boilerplate": 2}, {}, 1.0)
+    second = runner.BatchResult([("rejected", "b"), ("article", "c")], {"boilerplate": 1, "teaser": 1},
+                                {"empty_input": 1}, 2.0)
+    both = runner.merged([first, second])
+    assert both.lines == [("article", "a"), ("rejected", "b"), ("article", "c")]
+    assert both.removed == {"boilerplate": 3, "teaser": 1} and both.rejected == {"empty_input": 1}
+    assert both.seconds == 3.0 and runner.merged([first]) is first
+
+
 def test_a_worker_that_dies_costs_only_its_document(tmp_path, monkeypatch):
     names = [f"d{i:02d}.txt" for i in range(9)]
     _docs(tmp_path / "in", names)

@@ -249,5 +249,5 @@ def test_the_pool_keeps_only_a_few_batches_in_flight(monkeypatch):
     results = R._pool_batches(batches, CleanConfig(), 2)
     for consumed, result in enumerate(results, start=1):
         assert result.lines == [("article", str(consumed - 1))]
-        assert len(submitted) <= consumed - 1 + R.BATCHES_AHEAD_PER_WORKER * 2
+        assert len(submitted) <= consumed - 1 + R.JOBS_AHEAD_PER_WORKER * 2
     assert submitted == list(range(50))
