@@ -450,6 +450,29 @@ def _rule_guard(alternatives: Iterable[str]) -> re.Pattern[str] | None:
     return _search_for(_needed_strings(alternatives))
 
 
+def _fewest(strings: frozenset[str] | None) -> tuple[str, ...] | None:
+    """``strings`` less those holding another of them (a text holding "cookies" holds "cookie"):
+    a text holds one of these if and only if it holds one of ``strings``. None for None.
+
+    >>> _fewest(frozenset({"cookie", " cookies", "©"}))
+    ('cookie', '©')
+    """
+    if strings is None:
+        return None
+    return tuple(sorted(s for s in strings if not any(other != s and other in s for other in strings)))
+
+
+def _holds_one(lowered: str, strings: tuple[str, ...] | None) -> bool:
+    """``lowered`` (a lower-cased block, None when a case trap kept it from being lowered, see
+    :data:`_CASE_TRAPS`) may hold one of ``strings`` (None: no strings needed). One ``in`` per
+    string: on a long line, cheaper than one regex trying every string at every place.
+
+    >>> _holds_one("we use cookies", ("cookie", "©")), _holds_one("a sentence", ("cookie",)), _holds_one(None, ("x",))
+    (True, False, True)
+    """
+    return strings is None or lowered is None or any(map(lowered.__contains__, strings))
+
+
 #: Each rule of :data:`_RULES_ANYWHERE`'s :func:`_rule_guard`, in its order: a rule is tried on a
 #: block holding one of the strings it needs, not on every block holding one any rule needs.
 _RULES_ANYWHERE_GUARDS = tuple(
@@ -513,14 +536,16 @@ def _first_rule(text: str) -> int | None:
 #: The rules that apply to blocks of more than ``max_words`` words, in :data:`RULES` order;
 #: both may match a sentence.
 _LONG_RULE_PATTERNS = tuple((name, pattern) for name, pattern in RULES if name in _LONG_RULES)
-#: Each long rule's :func:`_rule_guard`, in :data:`_LONG_RULE_PATTERNS` order.
-_LONG_RULE_GUARDS = tuple(_rule_guard(alternatives) for name, alternatives in _WHOLE_BLOCK_RULES if name in _LONG_RULES)
+#: Each long rule's :func:`_needed_strings` (:func:`_fewest`), in :data:`_LONG_RULE_PATTERNS` order.
+_LONG_RULE_GUARDS = tuple(_fewest(_needed_strings(alternatives))
+                          for name, alternatives in _WHOLE_BLOCK_RULES if name in _LONG_RULES)
 assert [name for name, _ in _LONG_RULE_PATTERNS] == [name for name, _ in _WHOLE_BLOCK_RULES if name in _LONG_RULES]
 assert _LONG_RULES <= _SENTENCE_RULES_OK
 #: What a block needs for one of :data:`_LONG_RULE_PATTERNS` to match it ("cookie", "©"...).
 _LONG_RULE_NEEDS = _needed_strings(alt for name, alternatives in _WHOLE_BLOCK_RULES if name in _LONG_RULES
                                    for alt in alternatives)
-_LONG_RULE_LITERALS = _search_for(_LONG_RULE_NEEDS)
+_LONG_RULE_LITERALS = _fewest(_LONG_RULE_NEEDS)
+assert _LONG_RULE_LITERALS is not None
 def _looked_up_strings() -> frozenset[str]:
     """Every string looked up or looked for in a lower-cased block."""
     return frozenset((*_BY_WORD, *_TIMESTAMP_WORDS, *(_ANYWHERE_NEEDS or ()), *(_LONG_RULE_NEEDS or ())))
@@ -557,12 +582,11 @@ def match_rule(text: str, config: BoilerplateConfig = BoilerplateConfig()) -> tu
     if words > config.long_rule_max_words:
         return None
     if words > config.max_words:  # only the long rules apply: tried directly, not the whole index
-        if _lacks_all(text, _LONG_RULE_LITERALS):
-            return None
         lowered = text.lower() if text.isascii() or not any(trap in text for trap in _CASE_TRAPS) else None
-        return next(((name, pattern.pattern[:80]) for (name, pattern), guard in zip(_LONG_RULE_PATTERNS, _LONG_RULE_GUARDS)
-                     if (guard is None or lowered is None or guard.search(lowered) is not None) and pattern.match(text)),
-                    None)
+        if not _holds_one(lowered, _LONG_RULE_LITERALS):
+            return None
+        return next(((name, pattern.pattern[:80]) for (name, pattern), needs in zip(_LONG_RULE_PATTERNS, _LONG_RULE_GUARDS)
+                     if _holds_one(lowered, needs) and pattern.match(text)), None)
     index = _first_rule(text)
     if index is None:
         return None
