@@ -744,8 +744,19 @@ def _line_value(text: str, config: WindowConfig) -> float:
 def _line_values(texts: list[str], config: WindowConfig) -> list[float]:
     """:func:`_line_value` of each line, the rows of a ranked table (:func:`ranked_rows`)
     counted as prose: computed once per dump, read by every window search."""
-    values = [_line_value(text, config) for text in texts]
+    values = _plain_line_values(texts, config)
     return _as_prose(texts, values, ranked_rows(texts, values, config))
+
+
+def _plain_line_values(texts: list[str], config: WindowConfig) -> list[float]:
+    """:func:`_line_value` of each line, an empty one (a line a rule dropped, read as a gap: half
+    the lines of a dump) given the value of "" worked out once.
+
+    >>> _plain_line_values(["", "Home", ""], WindowConfig())
+    [-8.0, -8.0, -8.0]
+    """
+    empty = _line_value("", config)
+    return [_line_value(text, config) if text else empty for text in texts]
 
 
 def _as_prose(texts: list[str], values: list[float], runs: list[range]) -> list[float]:
@@ -1100,7 +1111,7 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
     # share bar or a "Related" label between the story and a list of teasers still parts them).
     kept_index = [i for i, b in enumerate(out) if b.decision is None or b.decision.step == STEP]
     texts = [out[i].text if out[i].decision is None else "" for i in kept_index]
-    values = [_line_value(text, config) for text in texts]
+    values = _plain_line_values(texts, config)
     tables = ranked_rows(texts, values, config)
     values = _as_prose(texts, values, tables)
     window, headline = _anchored_window(values, _best_window(values), headline_lines(out, kept_index, config), config)
