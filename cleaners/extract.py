@@ -82,6 +82,10 @@ _SPACES_TO_COLLAPSE = re.compile(r" [ \u00a0\u2000-\u200b\u202f\u205f\u3000]+|[\
 
 #: The spaces of :data:`_SPACES` other than " ".
 _OTHER_SPACE = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000]")
+#: ...each of them, looked for one by one in a whole dump (a look for one character is cheaper
+#: than the class tried at every place).
+_OTHER_SPACE_CHARS = "\u00a0" + "".join(map(chr, range(0x2000, 0x200c))) + "\u202f\u205f\u3000"
+assert all(_OTHER_SPACE.fullmatch(char) for char in _OTHER_SPACE_CHARS)
 
 
 def _normalize_space(text: str) -> str:
@@ -152,11 +156,22 @@ def _ends_sentence(line: str) -> bool:
 # --- plain text ---------------------------------------------------------------
 
 
+def _has_spaces_to_collapse(text: str) -> bool:
+    """Some line of ``text`` has spaces :func:`_normalize_space` collapses (a double " " or another
+    space): asked once of a whole dump, which has none nearly always; then each line is only stripped.
+
+    >>> _has_spaces_to_collapse("a b\\nc"), _has_spaces_to_collapse("a  b\\nc"), _has_spaces_to_collapse("a\u00a0b")
+    (False, True, True)
+    """
+    return "  " in text or (not text.isascii() and any(map(text.__contains__, _OTHER_SPACE_CHARS)))
+
+
 def _text_lines(text: str) -> list[str]:
     """Lines of text, with hard-wrapped sentence continuations joined; '' marks a blank line."""
     lines: list[str] = []
+    normalize = _normalize_space if _has_spaces_to_collapse(text) else str.strip
     for raw in text.split("\n"):
-        line = _normalize_space(raw)
+        line = normalize(raw)
         if line and lines and lines[-1] and _continues(lines[-1], line):
             lines[-1] = f"{lines[-1]} {line}"
         else:
