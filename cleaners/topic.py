@@ -33,10 +33,10 @@ the output text again removes nothing more.
 from __future__ import annotations
 
 import functools
+from types import MappingProxyType
 import math
 import re
 from collections import Counter
-from types import MappingProxyType
 from typing import Iterable, Mapping, NamedTuple
 
 from .language import STOPWORDS
@@ -125,6 +125,24 @@ _ASCII_TERM = re.compile(r"[a-z]{3,}")
 #: English negative contractions: "doesn't" would leave "doesn", a word no list knows
 #: (so it would look as specific as a name), where "does" is a stopword.
 _NEGATION = re.compile(r"n['’]t\b")
+#: Typography of Latin-script text (curly quotes, dashes, ellipsis, guillemets, bullet): no
+#: letter, so a space in its place leaves the same runs of letters, and a text with no other
+#: character beyond ASCII is then read by :data:`_ASCII_TERM` (most non-ASCII paragraphs of
+#: English pages hold only these).
+_TYPOGRAPHY = "’‘“”—–…«»•"
+assert not any(char.isalnum() or char == "_" for char in _TYPOGRAPHY)  # \W, so no part of a term
+
+
+def _typography_spaced(lowered: str) -> str:
+    """``lowered`` with each character of :data:`_TYPOGRAPHY` a space.
+
+    >>> _typography_spaced("“it’s” — done")
+    ' it s    done'
+    """
+    for char in _TYPOGRAPHY:
+        if char in lowered:
+            lowered = lowered.replace(char, " ")
+    return lowered
 
 
 class DiscourseMarkers(NamedTuple):
@@ -270,6 +288,8 @@ def content_terms(text: str, language: str | None) -> set[str]:
     """
     stop = STOPWORDS.get(language or "", frozenset())
     lowered = _NEGATION.sub("", text.lower())
+    if not lowered.isascii():
+        lowered = _typography_spaced(lowered)  # after the negations: "n’t" holds one
     return set((_ASCII_TERM if lowered.isascii() else _TERM).findall(lowered)).difference(stop)
 
 
@@ -280,21 +300,34 @@ def _wordfreq_languages() -> frozenset[str]:
     return frozenset(wordfreq.available_languages("small"))
 
 
-#: Word lists kept in memory per process: each is 3-7 MiB (Russian 7.5) and takes 45-210 ms to
-#: read, so a worker seeing every language holds at most ~60 MiB of them.
+#: Word lists kept in memory per process, as :func:`_weights`: each is 3-7 MiB (Russian 7.5) and
+#: takes 45-210 ms to read, so a worker seeing every language holds at most ~60 MiB of them.
 _KEPT_WORD_LISTS = 16
 
 
-@functools.lru_cache(maxsize=_KEPT_WORD_LISTS)
 def _frequencies(language: str) -> Mapping[str, float] | None:
     """wordfreq's "small" word list for exactly this language, ``None`` when it has none (no
     "nearest match": wordfreq would answer Albanian with English frequencies). The list ships
-    in wordfreq's wheel; reading it takes 45-210 ms once per language and process."""
+    in wordfreq's wheel; reading it takes 45-210 ms (kept by :func:`_weights`)."""
     if language not in _wordfreq_languages():
         return None
     import wordfreq
 
     return wordfreq.get_frequency_dict(language, wordlist="small")
+
+
+@functools.lru_cache(maxsize=_KEPT_WORD_LISTS)
+def _weights(language: str, top: float, cap: float) -> Mapping[str, float] | None:
+    """The weight of each word of ``language``'s list (:func:`_frequencies`) of a frequency above
+    0: ``min(cap, max(0, top - log10(frequency))) ** 2``, worked out once per list and process
+    (~15 ms for English's 29k words) rather than once per document for each of its terms (a
+    word the list lacks weighs ``cap * cap``). Kept instead of the list, and like it only read
+    (a plain dict: looked up some 200 times per document); ``None`` for no list."""
+    frequencies = _frequencies(language)
+    if frequencies is None:
+        return None
+    log10 = math.log10
+    return {word: min(cap, max(0.0, top - log10(frequency))) ** 2 for word, frequency in frequencies.items() if frequency}
 
 
 def term_specificity(terms: Iterable[str], language: str | None,
@@ -310,15 +343,12 @@ def term_specificity(terms: Iterable[str], language: str | None,
     >>> term_specificity({"river"}, "xx") is None
     True
     """
-    frequencies = _frequencies(language) if config.weigh_terms and language else None
-    if frequencies is None:
+    top, cap = config.common_zipf - 9, config.max_specificity
+    known = _weights(language, top, cap) if config.weigh_terms and language else None
+    if known is None:
         return None
-    top, cap, log10 = config.common_zipf - 9, config.max_specificity, math.log10
-    weights = {}
-    for term in terms:
-        frequency = frequencies.get(term)
-        weights[term] = min(cap, max(0.0, top - log10(frequency))) ** 2 if frequency else cap * cap
-    return weights
+    unknown = cap * cap  # a term the list lacks
+    return {term: known.get(term, unknown) for term in terms}
 
 
 def topical_score(terms: set[str], core: Counter[str], own: int = 0,
