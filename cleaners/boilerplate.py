@@ -77,10 +77,9 @@ _DATE_ANCHOR = (
 
 
 #: A date line to its end: two or more date words, numbers and separators.
-_DATE_TOKENS = (
-    r"(?:(?:(?:" + _DATE_WORDS + r"|at|um|à|às|alle|a las|de|of|[ap]\.?m\.?|(?-i:[A-Z]{2,4}))(?!\w)"
-    r"|\d{1,4}(?:st|nd|rd|th|\.)?(?!\w)|[,./:\-–|()@])\s*){2,}$"
-)
+_DATE_TOKEN_WORDS = r"(?:" + _DATE_WORDS + r"|at|um|à|às|alle|a las|de|of|[ap]\.?m\.?|(?-i:[A-Z]{2,4}))(?!\w)"
+_DATE_TOKEN_OTHERS = r"|\d{1,4}(?:st|nd|rd|th|\.)?(?!\w)|[,./:\-–|()@])\s*){2,}$"
+_DATE_TOKENS = r"(?:(?:" + _DATE_TOKEN_WORDS + _DATE_TOKEN_OTHERS
 #: The timestamp rule's other lines: a relative time ("3 hours ago") and an ISO 8601 stamp.
 _OTHER_TIMESTAMPS = (
     r"|^\W*\d{1,3}\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago"
@@ -234,7 +233,10 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 #: condition is a look-ahead at the same place: their order does not change what matches.)
 #: Every line the rule matches has a digit, so a line without one (most lines) is let go after
 #: one look for it, before the ~100 date words are tried at its start.
-_TIMESTAMP_TOKENS_FIRST = r"(?=\D*+\d)(?:^\W*(?=" + _DATE_TOKENS + r")(?=.*\d)" + _DATE_ANCHOR + _OTHER_TIMESTAMPS + ")"
+#: Its tokens' words are tried only at a letter (each of them begins with one): at a number or
+#: a mark, the ~100 date words are not tried one by one (a regex ignoring case tries each).
+_TIMESTAMP_TOKENS_FIRST = (r"(?=\D*+\d)(?:^\W*(?=(?:(?:(?=[^\W\d_])" + _DATE_TOKEN_WORDS + _DATE_TOKEN_OTHERS
+                           + r")(?=.*\d)" + _DATE_ANCHOR + _OTHER_TIMESTAMPS + ")")
 
 #: Every rule at once: a block none of them matches (nearly every block) costs one match.
 _ANY_RULE = re.compile(
@@ -368,12 +370,14 @@ _RULES_ANYWHERE: tuple[tuple[int, re.Pattern[str]], ...] = tuple(
     (_RULE_INDEX[name], _rx(*(alt for rule, alt in _ANYWHERE if rule == name)))
     for name in dict.fromkeys(rule for rule, _ in _ANYWHERE)
 )
-#: The rules that are no whole-block ones (timestamp, asset_url: the last ones), all at once.
+#: The rules that are no whole-block ones (timestamp, asset_url: the last ones), all at once, a
+#: named group each: a match's ``lastgroup`` names the first of them, in order, that matches.
 _OTHER_RULES = re.compile(
-    "|".join(f"(?:{_TIMESTAMP_TOKENS_FIRST if name == 'timestamp' else pattern.pattern})"
+    "|".join(f"(?P<{name}>{_TIMESTAMP_TOKENS_FIRST if name == 'timestamp' else pattern.pattern})"
              for name, pattern in RULES[len(_WHOLE_BLOCK_RULES):]),
     re.I,
 )
+assert _OTHER_RULES.groups == len(RULES) - len(_WHOLE_BLOCK_RULES), "a rule has a capturing group: lastgroup could name it"
 _FIRST_WORD = re.compile(r"\W*(\w+)")
 #: The first words (lower case) a timestamp's line can begin with but a number or an upper-case
 #: abbreviation ("GMT"): a date word, "at", "um", "a.m.", "vor", "il y a", "hace" (see
@@ -528,8 +532,8 @@ def _first_rule(text: str) -> int | None:
                 continue  # lacks every string this rule needs
             if pattern.match(text):
                 return index
-    if found is None and _may_be_other_rule(text, first) and _OTHER_RULES.match(text) is not None:
-        return next(index for index in range(len(_WHOLE_BLOCK_RULES), len(RULES)) if RULES[index][1].match(text))
+    if found is None and _may_be_other_rule(text, first) and (hit := _OTHER_RULES.match(text)) is not None:
+        return _RULE_INDEX[hit.lastgroup]
     return found
 
 
