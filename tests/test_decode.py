@@ -508,3 +508,14 @@ def test_an_ampersand_without_an_entity_skips_ftfy_with_the_same_answer(text):
         assert repair_text(text, ascii_fold) == _always_ftfy(text, ascii_fold)
     if _decode._HTML_ENTITY.search(text):
         assert _decode.needs_ftfy(text)
+
+
+def test_no_character_the_control_patterns_look_for_is_printable():
+    """_printable_but_line_breaks lets a text skip _CONTROL and _CONTROL_OR_SURROGATE: sound only if
+    every character they match is one str.isprintable refuses."""
+    from cleaners.decode import _CONTROL, _CONTROL_OR_SURROGATE
+
+    for code in range(0x110000):
+        char = chr(code)
+        if _CONTROL_OR_SURROGATE.match(char) or _CONTROL.match(char):
+            assert not char.isprintable(), hex(code)
