@@ -723,6 +723,16 @@ def _word_count(text: str) -> float:
 _COUNT_END = re.compile(r"\(\s*[\d.,%]+\s*\)\s*$")
 
 
+def _ends_with_count(text: str) -> bool:
+    """:data:`_COUNT_END` at the end of ``text``: looked for only in a text ending with ")" (``\\s``
+    is what ``str.rstrip`` strips), not from every "(" of each prose line.
+
+    >>> _ends_with_count("a significant suspension (148) "), _ends_with_count("It ended (in 2019)."), _ends_with_count("(2019)")
+    (True, False, True)
+    """
+    return text.rstrip().endswith(")") and _COUNT_END.search(text) is not None
+
+
 #: Links closing a line: an embedded post's "… from 2014. https://t.co/hF… pic.twitter.com/KQ…".
 _TRAILING_LINKS = re.compile(r"(?:\s+(?:https?://|pic\.twitter\.com/|www\.)\S+)+\s*$")
 
@@ -741,7 +751,7 @@ def _line_value(text: str, config: WindowConfig) -> float:
     words = _word_count(text)
     # an ending is two characters at most (an emoji and its variation selector)
     is_prose = words >= config.prose_any_words or (
-        words >= config.prose_min_words and ends_with(_SENTENCE_END, text, reach=2) and not _COUNT_END.search(text))
+        words >= config.prose_min_words and ends_with(_SENTENCE_END, text, reach=2) and not _ends_with_count(text))
     return words if is_prose else -config.gap_penalty
 
 

@@ -384,3 +384,29 @@ def test_an_uncertain_quick_sample_leaves_the_decision_to_the_full_one(monkeypat
     assert full[1] < 1.0
     assert [len(text) for text in calls] == [LanguageConfig().quick_document_sample_chars,
                                              LanguageConfig().document_sample_chars]
+
+
+def test_round4_is_pythons_round_on_detector_probabilities():
+    """_round4 (numpy) gives round(p, 4) for every value: float32 probabilities as the detector
+    gives them, and values right next to a rounding half, where numpy's product could tip."""
+    import numpy as np
+
+    from cleaners.language import _round4
+
+    rng = np.random.default_rng(0)
+    probabilities = rng.random(200_000, dtype=np.float32).astype(np.float64)
+    halves = (np.arange(10_000) + 0.5) / 10_000
+    near = np.concatenate([halves, np.nextafter(halves, 0), np.nextafter(halves, 1), rng.random(1000) ** 8])
+    for values in (probabilities, near):
+        assert _round4(values) == [round(v, 4) for v in values.tolist()]
+
+
+def test_best_first_orders_as_the_sort_by_probability_then_code():
+    import random
+
+    from cleaners.language import LANGUAGES, _best_first
+
+    rng = random.Random(0)
+    for _ in range(500):
+        ranked = [(code, rng.choice([0.1, 0.2, 0.25, round(rng.random(), 4)])) for code in rng.sample(LANGUAGES, 20)]
+        assert _best_first(ranked) == sorted(ranked, key=lambda pair: (-pair[1], pair[0]))
