@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import operator
 import re
 import re._casefix as _casefix
 import re._constants as _sre
@@ -799,7 +800,7 @@ def ranked_rows(texts: list[str], values: list[float], config: WindowConfig) -> 
     """
     # the numbered rows (few): (line, its number), in order; a run is a chain of them, line after line
     rows = [(k, int(match.group(1))) for k, text in enumerate(texts)
-            if values[k] < 0 and (match := _LEADING_NUMBER.match(text)) and len(_NUMBER.findall(text)) >= 2]
+            if values[k] < 0 and text and (match := _LEADING_NUMBER.match(text)) and len(_NUMBER.findall(text)) >= 2]
     runs, start = [], 0
     for position, (k, number) in enumerate(rows):
         if position and rows[position - 1] == (k - 1, number - 1):
@@ -1079,7 +1080,8 @@ def _lines_holding_enough(texts: list[str], title: frozenset[str], share: float)
     lowered = joined.lower()
     if needed == 0 or len(lowered) != len(joined):  # a character whose lower case is longer ("İ"): no offsets
         return list(range(len(texts)))
-    starts = list(itertools.accumulate((len(text) + 1 for text in texts[:-1]), initial=0))
+    # where each line starts in the joined text: the lengths before it, plus a line break for each
+    starts = list(map(operator.add, itertools.accumulate(map(len, texts[:-1]), initial=0), range(len(texts))))
     lines = set()
     for word in sorted(title, key=lambda word: (-len(word), word))[: n - needed + 1]:
         at = lowered.find(word)
