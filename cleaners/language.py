@@ -36,7 +36,7 @@ from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
-from .types import Block, BlockType, Reason, kept_indexes
+from .types import Block, BlockType, Reason, kept_indexes, spaced_typography
 
 __all__ = [
     "LanguageConfig",
@@ -171,17 +171,22 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _ASCII_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 #: ...and in such text without an apostrophe.
 _ASCII_LETTERS_RUN = re.compile(r"[a-z]+")
+#: ...and in lower-case text whose only character beyond ASCII is "’".
+_ASCII_LETTERS_WORD = re.compile(r"[a-z]+(?:['’][a-z]+)?")
 
 
 def _words(lowered: str) -> list[str]:
     """:data:`_WORD`'s words of lower-cased text; in ASCII text by the cheaper :data:`_ASCII_WORD`
-    (or :data:`_ASCII_LETTERS_RUN` without an apostrophe).
+    (or :data:`_ASCII_LETTERS_RUN` without an apostrophe), and so in text that is ASCII but for
+    typography (:data:`~cleaners.types.TYPOGRAPHY`, "’" being an apostrophe: the others are
+    no part of a word, and spaced out).
 
-    >>> _words("it's 2 o’clock, isn't it"), _words("l'été"), _words("no. 2 is x-ray")
-    (["it's", 'o’clock', "isn't", 'it'], ["l'été"], ['no', 'is', 'x', 'ray'])
+    >>> _words("it's 2 o’clock, isn't it"), _words("l'été"), _words("no. 2 is x-ray"), _words("“it’s” — ok")
+    (["it's", 'o’clock', "isn't", 'it'], ["l'été"], ['no', 'is', 'x', 'ray'], ['it’s', 'ok'])
     """
     if not lowered.isascii():
-        return _WORD.findall(lowered)
+        spaced = spaced_typography(lowered, keep="’")
+        return (_ASCII_LETTERS_WORD if spaced.replace("’", "'").isascii() else _WORD).findall(spaced)
     return (_ASCII_WORD if "'" in lowered else _ASCII_LETTERS_RUN).findall(lowered)
 
 

@@ -40,7 +40,7 @@ from collections import Counter
 from typing import Iterable, Mapping, NamedTuple
 
 from .language import STOPWORDS
-from .types import Block, Reason, kept_indexes
+from .types import Block, Reason, kept_indexes, spaced_typography
 
 __all__ = ["TopicConfig", "DISCOURSE_MARKERS", "DiscourseCues", "content_terms", "term_specificity", "topical_score",
            "discourse_cues", "cohesion", "lead_like", "peel_edges", "mark_off_topic"]
@@ -125,24 +125,6 @@ _ASCII_TERM = re.compile(r"[a-z]{3,}")
 #: English negative contractions: "doesn't" would leave "doesn", a word no list knows
 #: (so it would look as specific as a name), where "does" is a stopword.
 _NEGATION = re.compile(r"n['’]t\b")
-#: Typography of Latin-script text (curly quotes, dashes, ellipsis, guillemets, bullet): no
-#: letter, so a space in its place leaves the same runs of letters, and a text with no other
-#: character beyond ASCII is then read by :data:`_ASCII_TERM` (most non-ASCII paragraphs of
-#: English pages hold only these).
-_TYPOGRAPHY = "’‘“”—–…«»•"
-assert not any(char.isalnum() or char == "_" for char in _TYPOGRAPHY)  # \W, so no part of a term
-
-
-def _typography_spaced(lowered: str) -> str:
-    """``lowered`` with each character of :data:`_TYPOGRAPHY` a space.
-
-    >>> _typography_spaced("“it’s” — done")
-    ' it s    done'
-    """
-    for char in _TYPOGRAPHY:
-        if char in lowered:
-            lowered = lowered.replace(char, " ")
-    return lowered
 
 
 class DiscourseMarkers(NamedTuple):
@@ -289,7 +271,7 @@ def content_terms(text: str, language: str | None) -> set[str]:
     stop = STOPWORDS.get(language or "", frozenset())
     lowered = _NEGATION.sub("", text.lower())
     if not lowered.isascii():
-        lowered = _typography_spaced(lowered)  # after the negations: "n’t" holds one
+        lowered = spaced_typography(lowered)  # after the negations ("n’t" holds one): ASCII, most often
     return set((_ASCII_TERM if lowered.isascii() else _TERM).findall(lowered)).difference(stop)
 
 

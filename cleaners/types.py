@@ -32,6 +32,8 @@ __all__ = [
     "kept_indexes",
     "ends_with",
     "ends_with_mark",
+    "TYPOGRAPHY",
+    "spaced_typography",
 ]
 
 #: A list item's marker at the start of a line: a bullet or a number (``- ``, ``• ``, ``3. ``).
@@ -61,6 +63,26 @@ def ends_with_mark(text: str, marks: str) -> bool:
     """
     stripped = text.rstrip()
     return stripped != "" and stripped[-1] in marks
+
+
+#: Typography of Latin-script text (curly quotes, dashes, ellipsis, guillemets, bullet): no
+#: letter, digit nor "_" (``\W``), so a space in its place leaves the same runs of letters, and a
+#: line with no other character beyond ASCII can then be read by a regex's cheaper ASCII classes
+#: (most non-ASCII lines of English pages hold only these).
+TYPOGRAPHY = "’‘“”—–…«»•"
+assert not any(char.isalnum() or char == "_" for char in TYPOGRAPHY)
+
+
+def spaced_typography(text: str, keep: str = "") -> str:
+    """``text`` with each character of :data:`TYPOGRAPHY` but those in ``keep`` a space.
+
+    >>> spaced_typography("“it’s” — done"), spaced_typography("“it’s”", keep="’")
+    (' it s    done', ' it’s ')
+    """
+    for char in TYPOGRAPHY:
+        if char in text and char not in keep:
+            text = text.replace(char, " ")
+    return text
 
 
 class Reason(str, Enum):

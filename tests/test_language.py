@@ -410,3 +410,17 @@ def test_best_first_orders_as_the_sort_by_probability_then_code():
     for _ in range(500):
         ranked = [(code, rng.choice([0.1, 0.2, 0.25, round(rng.random(), 4)])) for code in rng.sample(LANGUAGES, 20)]
         assert _best_first(ranked) == sorted(ranked, key=lambda pair: (-pair[1], pair[0]))
+
+
+def test_words_are_the_word_patterns_words_whatever_the_typography():
+    """_words' cheaper ASCII readings give what _WORD gives, typography spaced out or not."""
+    import random
+
+    from cleaners.language import _WORD, _words
+    from cleaners.types import TYPOGRAPHY
+
+    rng = random.Random(0)
+    pieces = list("ab z'’-. 2_") + list(TYPOGRAPHY) + ["é", "ж", "it’s", "o'", "’s", "x’", "n’t"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert _words(text) == _WORD.findall(text), text

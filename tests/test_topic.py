@@ -491,3 +491,19 @@ def test_at_the_head_of_a_text_dump_a_block_opening_with_it_is_not_the_articles(
     assert out[1].decision.evidence["cohesion"] is None and out[1].decision.evidence["discourse"] == "en"
     at_tail = _mark(STORY + [milan, VEGAN])
     assert _kept(at_tail) == [True] * 7
+
+
+def test_content_terms_are_the_term_patterns_terms_whatever_the_typography():
+    """content_terms' ASCII reading of a line ASCII but for typography gives what _TERM gives."""
+    import random
+
+    from cleaners.language import STOPWORDS
+    from cleaners.topic import _NEGATION, _TERM, content_terms
+    from cleaners.types import TYPOGRAPHY
+
+    rng = random.Random(0)
+    pieces = ["bak", "er", "the", " ", "n't", "n’t", "é", "ж", "2", "_", "-"] + list(TYPOGRAPHY)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        expected = set(_TERM.findall(_NEGATION.sub("", text.lower()))).difference(STOPWORDS["en"])
+        assert content_terms(text, "en") == expected, text
