@@ -20,9 +20,34 @@ __all__ = ["mark_duplicates", "mark_page_address"]
 STEP = "duplicates"
 
 
+#: The characters a line with a list item's marker (:data:`LIST_MARKER`) can begin with, but a
+#: digit or a space (asked apart: ``str.isdecimal`` is ``\\d``).
+_MARKER_STARTS = frozenset("-*•·▪◦‣–")
+
+
 def _key(text: str) -> str:
-    """Case and spacing aside, and a list item's marker (the pipeline's output writes ``- ``)."""
-    return " ".join(LIST_MARKER.sub("", text, count=1).casefold().split())
+    """Case and spacing aside, and a list item's marker (the pipeline's output writes ``- ``).
+
+    >>> _key("- Bread  AND butter "), _key("Straße 3")
+    ('bread and butter', 'strasse 3')
+    """
+    first = text[:1]
+    if first in _MARKER_STARTS or first.isdecimal() or first.isspace():  # else no marker to cut
+        text = LIST_MARKER.sub("", text, count=1)
+    folded = text.casefold()
+    return folded if _single_spaced(folded) else " ".join(folded.split())
+
+
+def _single_spaced(text: str) -> bool:
+    """``text`` is surely as ``" ".join(text.split())`` leaves it (a line of a dump: already
+    normalized): no space at either end, none doubled, and every character printable (the one
+    printable whitespace character is " "; ``str.isprintable`` asks in C). False may also mean
+    an unprintable character that is no whitespace: then the text is re-spaced anyway.
+
+    >>> _single_spaced("a b c"), _single_spaced("a  b"), _single_spaced("a\\tb"), _single_spaced(" a"), _single_spaced("")
+    (True, False, False, False, True)
+    """
+    return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
 
 
 #: What separates a page title from the site's name or section: "Story | Site", "Site - Story".
