@@ -479,6 +479,9 @@ def dominant_script(text: str, sample: int = 400) -> tuple[str | None, int]:
     (('latin', 9), ('cjk', 8), (None, 0))
     """
     head = text[:sample]
+    if not head.isascii():
+        # typography is no letter of any script (nor beyond Latin): spaced out, most heads are ASCII
+        head = spaced_typography(head)
     if head.isascii() or not _BEYOND_LATIN.search(head):  # the common case: one test instead of nine
         letters = _latin_letters(head)
         return ("latin", letters) if letters else (None, 0)

@@ -424,3 +424,14 @@ def test_words_are_the_word_patterns_words_whatever_the_typography():
     for _ in range(20_000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
         assert _words(text) == _WORD.findall(text), text
+
+
+def test_typography_is_no_letter_of_any_script():
+    """dominant_script spaces typography out before counting: sound only if no script range
+    (nor the look beyond Latin, nor the Latin letters beyond ASCII) holds one of its characters."""
+    from cleaners.language import _BEYOND_LATIN, _LATIN_BEYOND_ASCII, _SCRIPT_RANGES
+    from cleaners.types import TYPOGRAPHY
+
+    for char in TYPOGRAPHY:
+        assert not _BEYOND_LATIN.match(char) and not _LATIN_BEYOND_ASCII.match(char), char
+        assert not any(pattern.match(char) for _, pattern in _SCRIPT_RANGES), char
