@@ -33,11 +33,12 @@ the output text again removes nothing more.
 from __future__ import annotations
 
 import functools
-from types import MappingProxyType
+import itertools
 import math
 import re
 from collections import Counter
-from typing import Iterable, Mapping, NamedTuple
+from types import MappingProxyType
+from typing import Callable, Iterable, Mapping, NamedTuple
 
 from .language import STOPWORDS
 from .types import Block, Reason, kept_indexes, spaced_typography
@@ -330,7 +331,8 @@ def term_specificity(terms: Iterable[str], language: str | None,
     if known is None:
         return None
     unknown = cap * cap  # a term the list lacks
-    return {term: known.get(term, unknown) for term in terms}
+    terms = list(terms)
+    return dict(zip(terms, map(known.get, terms, itertools.repeat(unknown))))  # known.get(term, unknown), in C
 
 
 def topical_score(terms: set[str], core: Counter[str], own: int = 0,
@@ -349,18 +351,32 @@ def topical_score(terms: set[str], core: Counter[str], own: int = 0,
     >>> topical_score({"said", "mill", "price"}, Counter({"said": 3}), weights={"said": 0.25, "mill": 6.25, "price": 3.5})
     (0.025, ['said'])
     """
-    shared = sorted(t for t in terms if core.get(t, 0) > own)
+    shared = sorted([t for t in terms if core.get(t, 0) > own])
     if weights is None:
         return (round(len(shared) / len(terms), 4) if terms else 1.0), shared
-    total = sum(weights[t] for t in terms)
-    shared.sort(key=lambda t: (-weights[t], t))
-    return (round(sum(weights[t] for t in shared) / total, 4) if total else 1.0), shared
+    weight = weights.__getitem__
+    total = sum(map(weight, terms))
+    _most_specific_first(shared, weight)
+    return (round(sum(map(weight, shared)) / total, 4) if total else 1.0), shared
+
+
+def _most_specific_first(alphabetical: list[str], weight: Callable[[str], float]) -> None:
+    """Sort terms already in alphabetical order by weight, heaviest first, a tie staying
+    alphabetical: the order of the key ``(-weight, term)``, by one stable sort on a key taken in C.
+
+    >>> terms = ["apple", "mill", "river"]
+    >>> _most_specific_first(terms, {"apple": 1.0, "mill": 4.0, "river": 1.0}.__getitem__); terms
+    ['mill', 'apple', 'river']
+    """
+    alphabetical.sort(key=weight, reverse=True)  # stable, reversed or not: a tie keeps its order
 
 
 def _unshared(terms: set[str], shared: list[str], weights: Mapping[str, float] | None) -> list[str]:
     """The block's terms not found in the core, most specific first (alphabetical without weights)."""
-    rest = terms.difference(shared)
-    return sorted(rest, key=lambda t: (-weights[t], t)) if weights is not None else sorted(rest)
+    rest = sorted(terms.difference(shared))
+    if weights is not None:
+        _most_specific_first(rest, weights.__getitem__)
+    return rest
 
 
 def _core_indexes(n: int, config: TopicConfig) -> range:
