@@ -13,16 +13,11 @@ import re
 import unicodedata
 from typing import Iterable
 
-from .types import LIST_MARKER, Block, BlockType, Reason
+from .types import LIST_MARKER, Block, BlockType, Reason, may_open_with_list_marker
 
 __all__ = ["mark_duplicates", "mark_page_address"]
 
 STEP = "duplicates"
-
-
-#: The characters a line with a list item's marker (:data:`LIST_MARKER`) can begin with, but a
-#: digit or a space (asked apart: ``str.isdecimal`` is ``\\d``).
-_MARKER_STARTS = frozenset("-*•·▪◦‣–")
 
 
 def _key(text: str) -> str:
@@ -31,8 +26,7 @@ def _key(text: str) -> str:
     >>> _key("- Bread  AND butter "), _key("Straße 3")
     ('bread and butter', 'strasse 3')
     """
-    first = text[:1]
-    if first in _MARKER_STARTS or first.isdecimal() or first.isspace():  # else no marker to cut
+    if may_open_with_list_marker(text):  # else no marker to cut
         text = LIST_MARKER.sub("", text, count=1)
     folded = text.casefold()
     return folded if _single_spaced(folded) else " ".join(folded.split())

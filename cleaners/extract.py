@@ -20,7 +20,7 @@ from trafilatura import metadata as trafilatura_metadata
 
 from .boilerplate import is_author_box
 from .decode import strip_control_chars
-from .types import LIST_MARKER, Block, BlockType, Reason, Rejection, ends_with_mark
+from .types import LIST_MARKER, Block, BlockType, Reason, Rejection, ends_with_mark, may_open_with_list_marker
 
 __all__ = [
     "ExtractConfig", "Extracted", "classify_line", "extract_html", "extract_text", "paragraph_chunks", "looks_like_heading",
@@ -207,7 +207,7 @@ def classify_line(line: str, next_line: str | None, config: ExtractConfig = Extr
     >>> [classify_line(line, after).value for line, after in (("- bread", None), ("Local News", story), ("Local News", "Sports"))]
     ['list_item', 'heading', 'paragraph']
     """
-    if LIST_MARKER.match(line):
+    if may_open_with_list_marker(line) and LIST_MARKER.match(line):
         return BlockType.LIST_ITEM
     words = _heading_words(line, config.heading_max_words) if next_line is not None else 0
     if words:
@@ -233,7 +233,7 @@ def _line_types(lines: list[str], config: ExtractConfig) -> list[BlockType]:
     types = []
     for i, line in enumerate(lines):
         kind = BlockType.PARAGRAPH
-        if LIST_MARKER.match(line):
+        if may_open_with_list_marker(line) and LIST_MARKER.match(line):
             kind = BlockType.LIST_ITEM
         elif heading[i] and i + 1 < len(lines):
             longer_than = max(heading[i], 12)

@@ -29,6 +29,7 @@ __all__ = [
     "Rejection",
     "RejectedInput",
     "LIST_MARKER",
+    "may_open_with_list_marker",
     "kept_indexes",
     "ends_with",
     "ends_with_mark",
@@ -38,6 +39,20 @@ __all__ = [
 
 #: A list item's marker at the start of a line: a bullet or a number (``- ``, ``• ``, ``3. ``).
 LIST_MARKER = re.compile(r"^\s*(?:[-*•·▪◦‣–]|\d{1,3}[.)])\s+")
+#: The characters a line with a :data:`LIST_MARKER` can begin with but a digit (``\\d`` is
+#: ``str.isdecimal``) or a space.
+_MARKER_CHARS = frozenset("-*•·▪◦‣–")
+
+
+def may_open_with_list_marker(text: str) -> bool:
+    """``text`` begins with a character a :data:`LIST_MARKER` can begin with (a marker, a digit or
+    a space): only then is the pattern asked (most lines of a dump are let go at once).
+
+    >>> may_open_with_list_marker("- bread"), may_open_with_list_marker("3. step"), may_open_with_list_marker("Bread")
+    (True, True, False)
+    """
+    first = text[:1]
+    return first in _MARKER_CHARS or first.isdecimal() or first.isspace()
 
 
 def ends_with(pattern: re.Pattern[str], text: str, reach: int = 1) -> bool:
