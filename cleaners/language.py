@@ -273,8 +273,8 @@ class _LangidIdentifier(LanguageIdentifier):
             return [(code, round(p, 4)) for code, p in self.rank(text) if p >= 0.00005]
         labels = self._labels
         probabilities = self._decide(text).astype(np.float64)  # the floats ``tolist`` gives
-        return [(labels[i], rounded) for i, (p, rounded) in enumerate(zip(probabilities.tolist(), _round4(probabilities)))
-                if p >= 0.00005]
+        rounded = _round4(probabilities)
+        return [(labels[i], rounded[i]) for i, p in enumerate(probabilities.tolist()) if p >= 0.00005]
 
 
 def _round4(values: np.ndarray) -> list[float]:
