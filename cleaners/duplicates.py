@@ -151,9 +151,10 @@ def mark_duplicates(blocks: Iterable[Block], title: str | None, min_repeat_words
     shortest_repeat = 2 * min_repeat_words - 1 if drops_repeats else None
     seen: dict[str, int] = {}
     out = []
+    heading = BlockType.HEADING  # looked up once: an enum's member is a slow attribute
     for i, block in enumerate(blocks):
         repeatable = shortest_repeat is not None and len(block.text) >= shortest_repeat
-        if not repeatable and (title_key is None or (block.type is not BlockType.HEADING
+        if not repeatable and (title_key is None or (block.type is not heading
                                                       and _key_shorter_than(block.text, len(title_key)))):
             out.append(block)  # no repeat, and no key as long as the title's (a heading may match it shorter)
             continue

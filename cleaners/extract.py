@@ -230,15 +230,17 @@ def _line_types(lines: list[str], config: ExtractConfig) -> list[BlockType]:
     # what classify_line asks of the line below: looks_like_heading, with its own word limit
     below_heading = heading if config.heading_max_words == _HEADING_WORDS else [
         _heading_words(line, _HEADING_WORDS) for line in lines]
+    # the types looked up once: an enum's member is a slow attribute (~0.15 us in Python 3.11)
+    paragraph, list_item, heading_type = BlockType.PARAGRAPH, BlockType.LIST_ITEM, BlockType.HEADING
     types = []
     for i, line in enumerate(lines):
-        kind = BlockType.PARAGRAPH
+        kind = paragraph
         if may_open_with_list_marker(line) and LIST_MARKER.match(line):
-            kind = BlockType.LIST_ITEM
+            kind = list_item
         elif heading[i] and i + 1 < len(lines):
             longer_than = max(heading[i], 12)
             if not below_heading[i + 1] and len(lines[i + 1].split(None, longer_than)) > longer_than:
-                kind = BlockType.HEADING
+                kind = heading_type
         types.append(kind)
     return types
 
