@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import operator
 import re
 import re._casefix as _casefix
 import re._constants as _sre
@@ -77,10 +78,9 @@ _DATE_ANCHOR = (
 
 
 #: A date line to its end: two or more date words, numbers and separators.
-_DATE_TOKENS = (
-    r"(?:(?:(?:" + _DATE_WORDS + r"|at|um|à|às|alle|a las|de|of|[ap]\.?m\.?|(?-i:[A-Z]{2,4}))(?!\w)"
-    r"|\d{1,4}(?:st|nd|rd|th|\.)?(?!\w)|[,./:\-–|()@])\s*){2,}$"
-)
+_DATE_TOKEN_WORDS = r"(?:" + _DATE_WORDS + r"|at|um|à|às|alle|a las|de|of|[ap]\.?m\.?|(?-i:[A-Z]{2,4}))(?!\w)"
+_DATE_TOKEN_OTHERS = r"|\d{1,4}(?:st|nd|rd|th|\.)?(?!\w)|[,./:\-–|()@])\s*){2,}$"
+_DATE_TOKENS = r"(?:(?:" + _DATE_TOKEN_WORDS + _DATE_TOKEN_OTHERS
 #: The timestamp rule's other lines: a relative time ("3 hours ago") and an ISO 8601 stamp.
 _OTHER_TIMESTAMPS = (
     r"|^\W*\d{1,3}\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago"
@@ -234,7 +234,10 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 #: condition is a look-ahead at the same place: their order does not change what matches.)
 #: Every line the rule matches has a digit, so a line without one (most lines) is let go after
 #: one look for it, before the ~100 date words are tried at its start.
-_TIMESTAMP_TOKENS_FIRST = r"(?=\D*+\d)(?:^\W*(?=" + _DATE_TOKENS + r")(?=.*\d)" + _DATE_ANCHOR + _OTHER_TIMESTAMPS + ")"
+#: Its tokens' words are tried only at a letter (each of them begins with one): at a number or
+#: a mark, the ~100 date words are not tried one by one (a regex ignoring case tries each).
+_TIMESTAMP_TOKENS_FIRST = (r"(?=\D*+\d)(?:^\W*(?=(?:(?:(?=[^\W\d_])" + _DATE_TOKEN_WORDS + _DATE_TOKEN_OTHERS
+                           + r")(?=.*\d)" + _DATE_ANCHOR + _OTHER_TIMESTAMPS + ")")
 
 #: Every rule at once: a block none of them matches (nearly every block) costs one match.
 _ANY_RULE = re.compile(
@@ -368,12 +371,14 @@ _RULES_ANYWHERE: tuple[tuple[int, re.Pattern[str]], ...] = tuple(
     (_RULE_INDEX[name], _rx(*(alt for rule, alt in _ANYWHERE if rule == name)))
     for name in dict.fromkeys(rule for rule, _ in _ANYWHERE)
 )
-#: The rules that are no whole-block ones (timestamp, asset_url: the last ones), all at once.
+#: The rules that are no whole-block ones (timestamp, asset_url: the last ones), all at once, a
+#: named group each: a match's ``lastgroup`` names the first of them, in order, that matches.
 _OTHER_RULES = re.compile(
-    "|".join(f"(?:{_TIMESTAMP_TOKENS_FIRST if name == 'timestamp' else pattern.pattern})"
+    "|".join(f"(?P<{name}>{_TIMESTAMP_TOKENS_FIRST if name == 'timestamp' else pattern.pattern})"
              for name, pattern in RULES[len(_WHOLE_BLOCK_RULES):]),
     re.I,
 )
+assert _OTHER_RULES.groups == len(RULES) - len(_WHOLE_BLOCK_RULES), "a rule has a capturing group: lastgroup could name it"
 _FIRST_WORD = re.compile(r"\W*(\w+)")
 #: The first words (lower case) a timestamp's line can begin with but a number or an upper-case
 #: abbreviation ("GMT"): a date word, "at", "um", "a.m.", "vor", "il y a", "hace" (see
@@ -450,6 +455,29 @@ def _rule_guard(alternatives: Iterable[str]) -> re.Pattern[str] | None:
     return _search_for(_needed_strings(alternatives))
 
 
+def _fewest(strings: frozenset[str] | None) -> tuple[str, ...] | None:
+    """``strings`` less those holding another of them (a text holding "cookies" holds "cookie"):
+    a text holds one of these if and only if it holds one of ``strings``. None for None.
+
+    >>> _fewest(frozenset({"cookie", " cookies", "©"}))
+    ('cookie', '©')
+    """
+    if strings is None:
+        return None
+    return tuple(sorted(s for s in strings if not any(other != s and other in s for other in strings)))
+
+
+def _holds_one(lowered: str, strings: tuple[str, ...] | None) -> bool:
+    """``lowered`` (a lower-cased block, None when a case trap kept it from being lowered, see
+    :data:`_CASE_TRAPS`) may hold one of ``strings`` (None: no strings needed). One ``in`` per
+    string: on a long line, cheaper than one regex trying every string at every place.
+
+    >>> _holds_one("we use cookies", ("cookie", "©")), _holds_one("a sentence", ("cookie",)), _holds_one(None, ("x",))
+    (True, False, True)
+    """
+    return strings is None or lowered is None or any(map(lowered.__contains__, strings))
+
+
 #: Each rule of :data:`_RULES_ANYWHERE`'s :func:`_rule_guard`, in its order: a rule is tried on a
 #: block holding one of the strings it needs, not on every block holding one any rule needs.
 _RULES_ANYWHERE_GUARDS = tuple(
@@ -505,22 +533,24 @@ def _first_rule(text: str) -> int | None:
                 continue  # lacks every string this rule needs
             if pattern.match(text):
                 return index
-    if found is None and _may_be_other_rule(text, first) and _OTHER_RULES.match(text) is not None:
-        return next(index for index in range(len(_WHOLE_BLOCK_RULES), len(RULES)) if RULES[index][1].match(text))
+    if found is None and _may_be_other_rule(text, first) and (hit := _OTHER_RULES.match(text)) is not None:
+        return _RULE_INDEX[hit.lastgroup]
     return found
 
 
 #: The rules that apply to blocks of more than ``max_words`` words, in :data:`RULES` order;
 #: both may match a sentence.
 _LONG_RULE_PATTERNS = tuple((name, pattern) for name, pattern in RULES if name in _LONG_RULES)
-#: Each long rule's :func:`_rule_guard`, in :data:`_LONG_RULE_PATTERNS` order.
-_LONG_RULE_GUARDS = tuple(_rule_guard(alternatives) for name, alternatives in _WHOLE_BLOCK_RULES if name in _LONG_RULES)
+#: Each long rule's :func:`_needed_strings` (:func:`_fewest`), in :data:`_LONG_RULE_PATTERNS` order.
+_LONG_RULE_GUARDS = tuple(_fewest(_needed_strings(alternatives))
+                          for name, alternatives in _WHOLE_BLOCK_RULES if name in _LONG_RULES)
 assert [name for name, _ in _LONG_RULE_PATTERNS] == [name for name, _ in _WHOLE_BLOCK_RULES if name in _LONG_RULES]
 assert _LONG_RULES <= _SENTENCE_RULES_OK
 #: What a block needs for one of :data:`_LONG_RULE_PATTERNS` to match it ("cookie", "©"...).
 _LONG_RULE_NEEDS = _needed_strings(alt for name, alternatives in _WHOLE_BLOCK_RULES if name in _LONG_RULES
                                    for alt in alternatives)
-_LONG_RULE_LITERALS = _search_for(_LONG_RULE_NEEDS)
+_LONG_RULE_LITERALS = _fewest(_LONG_RULE_NEEDS)
+assert _LONG_RULE_LITERALS is not None
 def _looked_up_strings() -> frozenset[str]:
     """Every string looked up or looked for in a lower-cased block."""
     return frozenset((*_BY_WORD, *_TIMESTAMP_WORDS, *(_ANYWHERE_NEEDS or ()), *(_LONG_RULE_NEEDS or ())))
@@ -557,12 +587,11 @@ def match_rule(text: str, config: BoilerplateConfig = BoilerplateConfig()) -> tu
     if words > config.long_rule_max_words:
         return None
     if words > config.max_words:  # only the long rules apply: tried directly, not the whole index
-        if _lacks_all(text, _LONG_RULE_LITERALS):
-            return None
         lowered = text.lower() if text.isascii() or not any(trap in text for trap in _CASE_TRAPS) else None
-        return next(((name, pattern.pattern[:80]) for (name, pattern), guard in zip(_LONG_RULE_PATTERNS, _LONG_RULE_GUARDS)
-                     if (guard is None or lowered is None or guard.search(lowered) is not None) and pattern.match(text)),
-                    None)
+        if not _holds_one(lowered, _LONG_RULE_LITERALS):
+            return None
+        return next(((name, pattern.pattern[:80]) for (name, pattern), needs in zip(_LONG_RULE_PATTERNS, _LONG_RULE_GUARDS)
+                     if _holds_one(lowered, needs) and pattern.match(text)), None)
     index = _first_rule(text)
     if index is None:
         return None
@@ -575,11 +604,14 @@ def match_rule(text: str, config: BoilerplateConfig = BoilerplateConfig()) -> tu
 
 
 _MENU_ITEM = re.compile(r"^[^.!?…:;。！？：；]{1,40}$")
+#: Looked up once: an enum's member is a slow attribute (~0.15 us in Python 3.11), and a menu
+#: item is asked of every line.
+_PARAGRAPH = BlockType.PARAGRAPH
 
 
 def _is_menu_item(block: Block, config: BoilerplateConfig) -> bool:
     return (
-        block.type is BlockType.PARAGRAPH
+        block.type is _PARAGRAPH
         and len(block.text) <= 41  # what _MENU_ITEM can match: 40 characters (and a final line break)
         and bool(_MENU_ITEM.match(block.text))  # before the split: it gives up on a long text within 41 characters
         and len(block.text.split()) <= config.menu_item_words
@@ -726,6 +758,16 @@ def _word_count(text: str) -> float:
 _COUNT_END = re.compile(r"\(\s*[\d.,%]+\s*\)\s*$")
 
 
+def _ends_with_count(text: str) -> bool:
+    """:data:`_COUNT_END` at the end of ``text``: looked for only in a text ending with ")" (``\\s``
+    is what ``str.rstrip`` strips), not from every "(" of each prose line.
+
+    >>> _ends_with_count("a significant suspension (148) "), _ends_with_count("It ended (in 2019)."), _ends_with_count("(2019)")
+    (True, False, True)
+    """
+    return text.rstrip().endswith(")") and _COUNT_END.search(text) is not None
+
+
 #: Links closing a line: an embedded post's "… from 2014. https://t.co/hF… pic.twitter.com/KQ…".
 _TRAILING_LINKS = re.compile(r"(?:\s+(?:https?://|pic\.twitter\.com/|www\.)\S+)+\s*$")
 
@@ -744,15 +786,26 @@ def _line_value(text: str, config: WindowConfig) -> float:
     words = _word_count(text)
     # an ending is two characters at most (an emoji and its variation selector)
     is_prose = words >= config.prose_any_words or (
-        words >= config.prose_min_words and ends_with(_SENTENCE_END, text, reach=2) and not _COUNT_END.search(text))
+        words >= config.prose_min_words and ends_with(_SENTENCE_END, text, reach=2) and not _ends_with_count(text))
     return words if is_prose else -config.gap_penalty
 
 
 def _line_values(texts: list[str], config: WindowConfig) -> list[float]:
     """:func:`_line_value` of each line, the rows of a ranked table (:func:`ranked_rows`)
     counted as prose: computed once per dump, read by every window search."""
-    values = [_line_value(text, config) for text in texts]
+    values = _plain_line_values(texts, config)
     return _as_prose(texts, values, ranked_rows(texts, values, config))
+
+
+def _plain_line_values(texts: list[str], config: WindowConfig) -> list[float]:
+    """:func:`_line_value` of each line, an empty one (a line a rule dropped, read as a gap: half
+    the lines of a dump) given the value of "" worked out once.
+
+    >>> _plain_line_values(["", "Home", ""], WindowConfig())
+    [-8.0, -8.0, -8.0]
+    """
+    empty = _line_value("", config)
+    return [_line_value(text, config) if text else empty for text in texts]
 
 
 def _as_prose(texts: list[str], values: list[float], runs: list[range]) -> list[float]:
@@ -781,7 +834,7 @@ def ranked_rows(texts: list[str], values: list[float], config: WindowConfig) -> 
     """
     # the numbered rows (few): (line, its number), in order; a run is a chain of them, line after line
     rows = [(k, int(match.group(1))) for k, text in enumerate(texts)
-            if values[k] < 0 and (match := _LEADING_NUMBER.match(text)) and len(_NUMBER.findall(text)) >= 2]
+            if values[k] < 0 and text and (match := _LEADING_NUMBER.match(text)) and len(_NUMBER.findall(text)) >= 2]
     runs, start = [], 0
     for position, (k, number) in enumerate(rows):
         if position and rows[position - 1] == (k - 1, number - 1):
@@ -1061,7 +1114,8 @@ def _lines_holding_enough(texts: list[str], title: frozenset[str], share: float)
     lowered = joined.lower()
     if needed == 0 or len(lowered) != len(joined):  # a character whose lower case is longer ("İ"): no offsets
         return list(range(len(texts)))
-    starts = list(itertools.accumulate((len(text) + 1 for text in texts[:-1]), initial=0))
+    # where each line starts in the joined text: the lengths before it, plus a line break for each
+    starts = list(map(operator.add, itertools.accumulate(map(len, texts[:-1]), initial=0), range(len(texts))))
     lines = set()
     for word in sorted(title, key=lambda word: (-len(word), word))[: n - needed + 1]:
         at = lowered.find(word)
@@ -1107,7 +1161,7 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
     # share bar or a "Related" label between the story and a list of teasers still parts them).
     kept_index = [i for i, b in enumerate(out) if b.decision is None or b.decision.step == STEP]
     texts = [out[i].text if out[i].decision is None else "" for i in kept_index]
-    values = [_line_value(text, config) for text in texts]
+    values = _plain_line_values(texts, config)
     tables = ranked_rows(texts, values, config)
     values = _as_prose(texts, values, tables)
     window, headline = _anchored_window(values, _best_window(values), headline_lines(out, kept_index, config), config)

@@ -98,6 +98,18 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _CONTROL_OR_SURROGATE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 
 
+def _printable_but_line_breaks(text: str) -> bool:
+    """Every character of ``text`` but "\\n" is printable (``str.isprintable``, in C): then none is
+    one :data:`_CONTROL` or :data:`_CONTROL_OR_SURROGATE` looks for (control characters,
+    non-characters and surrogates are not printable), known without the regex's look at each
+    character. Most dumps; False also for a tab or a space such as U+00A0: then the regex decides.
+
+    >>> _printable_but_line_breaks("“Déjà vu”\\nok"), _printable_but_line_breaks("a\\x00b"), _printable_but_line_breaks("a\\tb")
+    (True, False, False)
+    """
+    return text.replace("\n", " ").isprintable()
+
+
 def decompress(data: bytes, limit: int) -> bytes:
     """Gunzip ``data``, refusing to expand past ``limit`` bytes (gzip bombs).
 
@@ -261,7 +273,7 @@ def decode_bytes(data: bytes, fmt: str, config: DecodeConfig = DecodeConfig()) -
         raise Rejection(Reason.BINARY_INPUT, f"looks like {kind}")
     decoded = _pick_charset(data, fmt)
     sample = decoded.text[:65536]
-    controls = len(_CONTROL.findall(sample))
+    controls = 0 if _printable_but_line_breaks(sample) else len(_CONTROL.findall(sample))
     if controls > config.max_control_ratio * max(len(sample), 1):
         raise Rejection(
             Reason.BINARY_INPUT,
@@ -370,12 +382,16 @@ def needs_ftfy_in_any(texts: list[str], ascii_fold: bool = False) -> bool:
     joined by line breaks, instead of once per text. What it looks for in one text it finds in the
     joined ones (a line break is ASCII, no entity or control character, and NFC neither composes
     nor reorders across it), so False holds for each; True may come from a pair across a break
-    ("œ" ending one text), after which each text is asked.
+    ("œ" ending one text), after which each text is asked. The ASCII texts (most lines of a page)
+    are joined apart from the others: they need only :func:`needs_ftfy`'s two ASCII looks, taken
+    in a string of one byte per character, and the others' five looks take the rest alone.
 
     >>> needs_ftfy_in_any(["Plain ASCII.", "“Déjà vu,” she said"]), needs_ftfy_in_any(["Fine.", "Tom &amp; Jerry"])
     (False, True)
     """
-    return needs_ftfy("\n".join(texts), ascii_fold)
+    others = [text for text in texts if not text.isascii()]
+    ascii_texts = [text for text in texts if text.isascii()] if others else texts
+    return needs_ftfy("\n".join(ascii_texts), ascii_fold) or (bool(others) and needs_ftfy("\n".join(others), ascii_fold))
 
 
 def repair_text(text: str, ascii_fold: bool = False) -> tuple[str, tuple[str, ...]]:
@@ -404,4 +420,4 @@ def strip_control_chars(text: str) -> str:
     'a bc\\nd'
     """
     text = text.replace("\t", " ").replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL_OR_SURROGATE.sub("", text)
+    return text if _printable_but_line_breaks(text) else _CONTROL_OR_SURROGATE.sub("", text)

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from typing import Iterable
 
-from .types import LIST_MARKER, Block, BlockType, Reason
+from .types import LIST_MARKER, Block, BlockType, Reason, may_open_with_list_marker
 
 __all__ = ["mark_duplicates", "mark_page_address"]
 
@@ -21,8 +21,27 @@ STEP = "duplicates"
 
 
 def _key(text: str) -> str:
-    """Case and spacing aside, and a list item's marker (the pipeline's output writes ``- ``)."""
-    return " ".join(LIST_MARKER.sub("", text, count=1).casefold().split())
+    """Case and spacing aside, and a list item's marker (the pipeline's output writes ``- ``).
+
+    >>> _key("- Bread  AND butter "), _key("Straße 3")
+    ('bread and butter', 'strasse 3')
+    """
+    if may_open_with_list_marker(text):  # else no marker to cut
+        text = LIST_MARKER.sub("", text, count=1)
+    folded = text.casefold()
+    return folded if _single_spaced(folded) else " ".join(folded.split())
+
+
+def _single_spaced(text: str) -> bool:
+    """``text`` is surely as ``" ".join(text.split())`` leaves it (a line of a dump: already
+    normalized): no space at either end, none doubled, and every character printable (the one
+    printable whitespace character is " "; ``str.isprintable`` asks in C). False may also mean
+    an unprintable character that is no whitespace: then the text is re-spaced anyway.
+
+    >>> _single_spaced("a b c"), _single_spaced("a  b"), _single_spaced("a\\tb"), _single_spaced(" a"), _single_spaced("")
+    (True, False, False, False, True)
+    """
+    return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
 
 
 #: What separates a page title from the site's name or section: "Story | Site", "Site - Story".
@@ -132,9 +151,10 @@ def mark_duplicates(blocks: Iterable[Block], title: str | None, min_repeat_words
     shortest_repeat = 2 * min_repeat_words - 1 if drops_repeats else None
     seen: dict[str, int] = {}
     out = []
+    heading = BlockType.HEADING  # looked up once: an enum's member is a slow attribute
     for i, block in enumerate(blocks):
         repeatable = shortest_repeat is not None and len(block.text) >= shortest_repeat
-        if not repeatable and (title_key is None or (block.type is not BlockType.HEADING
+        if not repeatable and (title_key is None or (block.type is not heading
                                                       and _key_shorter_than(block.text, len(title_key)))):
             out.append(block)  # no repeat, and no key as long as the title's (a heading may match it shorter)
             continue

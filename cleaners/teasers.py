@@ -152,9 +152,13 @@ def is_title_cased_headline(text: str, config: TeaserConfig = TeaserConfig()) ->
     >>> is_title_cased_headline("Eat every 2–3 hours")
     False
     """
-    if not is_teaser_headline(text, config.headline_max_words):  # first: it splits a long text only so far
-        return False
-    words = text.split()
+    # first: it splits a long text only so far
+    return is_teaser_headline(text, config.headline_max_words) and _title_cased(text, config)
+
+
+def _title_cased(headline: str, config: TeaserConfig) -> bool:
+    """:func:`is_title_cased_headline` of a line known to be a teaser headline."""
+    words = headline.split()
     if len(words) < config.headline_min_words:
         return False
     long_words = [w for w in words if len(w) >= 4 and w[0].isalpha()]
@@ -214,14 +218,15 @@ def _line_facts(text: str, config: TeaserConfig) -> _LineFacts:
     (True, True)
     """
     opens_headline = starts_with_headline(text, config)
+    headline = is_teaser_headline(text, config.headline_max_words)
     return _LineFacts(
         label=is_section_label(text, config.label_max_words),
-        headline=is_teaser_headline(text, config.headline_max_words),
+        headline=headline,
         truncated=is_truncated(text),
         opens_headline=opens_headline,
         related_link=is_related_link(text, config.headline_max_words),
         flattened=opens_headline and _ends_summary(text),
-        title_cased=is_title_cased_headline(text, config),
+        title_cased=headline and _title_cased(text, config),  # is_title_cased_headline, its first look known
     )
 
 

@@ -48,14 +48,15 @@ the output text again removes nothing more.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from collections import Counter
 from types import MappingProxyType
-from typing import Iterable, Mapping, NamedTuple
+from typing import Callable, Iterable, Mapping, NamedTuple
 
 from .language import STOPWORDS
-from .types import Block, Reason, kept_indexes
+from .types import Block, Reason, kept_indexes, spaced_typography
 
 __all__ = ["TopicConfig", "CALENDAR_WORDS", "DISCOURSE_MARKERS", "DiscourseCues", "content_terms", "term_specificity",
            "topical_score", "discourse_cues", "cohesion", "lead_like", "peel_edges", "mark_off_topic"]
@@ -329,6 +330,8 @@ def content_terms(text: str, language: str | None) -> set[str]:
     """
     stop = _NOT_CONTENT.get(language or "", frozenset())
     lowered = _NEGATION.sub("", text.lower())
+    if not lowered.isascii():
+        lowered = spaced_typography(lowered)  # after the negations ("n’t" holds one): ASCII, most often
     return set((_ASCII_TERM if lowered.isascii() else _TERM).findall(lowered)).difference(stop)
 
 
@@ -339,21 +342,34 @@ def _wordfreq_languages() -> frozenset[str]:
     return frozenset(wordfreq.available_languages("small"))
 
 
-#: Word lists kept in memory per process: each is 3-7 MiB (Russian 7.5) and takes 45-210 ms to
-#: read, so a worker seeing every language holds at most ~60 MiB of them.
+#: Word lists kept in memory per process, as :func:`_weights`: each is 3-7 MiB (Russian 7.5) and
+#: takes 45-210 ms to read, so a worker seeing every language holds at most ~60 MiB of them.
 _KEPT_WORD_LISTS = 16
 
 
-@functools.lru_cache(maxsize=_KEPT_WORD_LISTS)
 def _frequencies(language: str) -> Mapping[str, float] | None:
     """wordfreq's "small" word list for exactly this language, ``None`` when it has none (no
     "nearest match": wordfreq would answer Albanian with English frequencies). The list ships
-    in wordfreq's wheel; reading it takes 45-210 ms once per language and process."""
+    in wordfreq's wheel; reading it takes 45-210 ms (kept by :func:`_weights`)."""
     if language not in _wordfreq_languages():
         return None
     import wordfreq
 
     return wordfreq.get_frequency_dict(language, wordlist="small")
+
+
+@functools.lru_cache(maxsize=_KEPT_WORD_LISTS)
+def _weights(language: str, top: float, cap: float) -> Mapping[str, float] | None:
+    """The weight of each word of ``language``'s list (:func:`_frequencies`) of a frequency above
+    0: ``min(cap, max(0, top - log10(frequency))) ** 2``, worked out once per list and process
+    (~15 ms for English's 29k words) rather than once per document for each of its terms (a
+    word the list lacks weighs ``cap * cap``). Kept instead of the list, and like it only read
+    (a plain dict: looked up some 200 times per document); ``None`` for no list."""
+    frequencies = _frequencies(language)
+    if frequencies is None:
+        return None
+    log10 = math.log10
+    return {word: min(cap, max(0.0, top - log10(frequency))) ** 2 for word, frequency in frequencies.items() if frequency}
 
 
 def term_specificity(terms: Iterable[str], language: str | None,
@@ -369,15 +385,13 @@ def term_specificity(terms: Iterable[str], language: str | None,
     >>> term_specificity({"river"}, "xx") is None
     True
     """
-    frequencies = _frequencies(language) if config.weigh_terms and language else None
-    if frequencies is None:
+    top, cap = config.common_zipf - 9, config.max_specificity
+    known = _weights(language, top, cap) if config.weigh_terms and language else None
+    if known is None:
         return None
-    top, cap, log10 = config.common_zipf - 9, config.max_specificity, math.log10
-    weights = {}
-    for term in terms:
-        frequency = frequencies.get(term)
-        weights[term] = min(cap, max(0.0, top - log10(frequency))) ** 2 if frequency else cap * cap
-    return weights
+    unknown = cap * cap  # a term the list lacks
+    terms = list(terms)
+    return dict(zip(terms, map(known.get, terms, itertools.repeat(unknown))))  # known.get(term, unknown), in C
 
 
 def topical_score(terms: set[str], core: Counter[str], own: int = 0,
@@ -396,18 +410,32 @@ def topical_score(terms: set[str], core: Counter[str], own: int = 0,
     >>> topical_score({"said", "mill", "price"}, Counter({"said": 3}), weights={"said": 0.25, "mill": 6.25, "price": 3.5})
     (0.025, ['said'])
     """
-    shared = sorted(t for t in terms if core.get(t, 0) > own)
+    shared = sorted([t for t in terms if core.get(t, 0) > own])
     if weights is None:
         return (round(len(shared) / len(terms), 4) if terms else 1.0), shared
-    total = sum(weights[t] for t in terms)
-    shared.sort(key=lambda t: (-weights[t], t))
-    return (round(sum(weights[t] for t in shared) / total, 4) if total else 1.0), shared
+    weight = weights.__getitem__
+    total = sum(map(weight, terms))
+    _most_specific_first(shared, weight)
+    return (round(sum(map(weight, shared)) / total, 4) if total else 1.0), shared
+
+
+def _most_specific_first(alphabetical: list[str], weight: Callable[[str], float]) -> None:
+    """Sort terms already in alphabetical order by weight, heaviest first, a tie staying
+    alphabetical: the order of the key ``(-weight, term)``, by one stable sort on a key taken in C.
+
+    >>> terms = ["apple", "mill", "river"]
+    >>> _most_specific_first(terms, {"apple": 1.0, "mill": 4.0, "river": 1.0}.__getitem__); terms
+    ['mill', 'apple', 'river']
+    """
+    alphabetical.sort(key=weight, reverse=True)  # stable, reversed or not: a tie keeps its order
 
 
 def _unshared(terms: set[str], shared: list[str], weights: Mapping[str, float] | None) -> list[str]:
     """The block's terms not found in the core, most specific first (alphabetical without weights)."""
-    rest = terms.difference(shared)
-    return sorted(rest, key=lambda t: (-weights[t], t)) if weights is not None else sorted(rest)
+    rest = sorted(terms.difference(shared))
+    if weights is not None:
+        _most_specific_first(rest, weights.__getitem__)
+    return rest
 
 
 def _core_indexes(n: int, config: TopicConfig) -> range:

@@ -29,13 +29,30 @@ __all__ = [
     "Rejection",
     "RejectedInput",
     "LIST_MARKER",
+    "may_open_with_list_marker",
     "kept_indexes",
     "ends_with",
     "ends_with_mark",
+    "TYPOGRAPHY",
+    "spaced_typography",
 ]
 
 #: A list item's marker at the start of a line: a bullet or a number (``- ``, ``• ``, ``3. ``).
 LIST_MARKER = re.compile(r"^\s*(?:[-*•·▪◦‣–]|\d{1,3}[.)])\s+")
+#: The characters a line with a :data:`LIST_MARKER` can begin with but a digit (``\\d`` is
+#: ``str.isdecimal``) or a space.
+_MARKER_CHARS = frozenset("-*•·▪◦‣–")
+
+
+def may_open_with_list_marker(text: str) -> bool:
+    """``text`` begins with a character a :data:`LIST_MARKER` can begin with (a marker, a digit or
+    a space): only then is the pattern asked (most lines of a dump are let go at once).
+
+    >>> may_open_with_list_marker("- bread"), may_open_with_list_marker("3. step"), may_open_with_list_marker("Bread")
+    (True, True, False)
+    """
+    first = text[:1]
+    return first in _MARKER_CHARS or first.isdecimal() or first.isspace()
 
 
 def ends_with(pattern: re.Pattern[str], text: str, reach: int = 1) -> bool:
@@ -61,6 +78,26 @@ def ends_with_mark(text: str, marks: str) -> bool:
     """
     stripped = text.rstrip()
     return stripped != "" and stripped[-1] in marks
+
+
+#: Typography of Latin-script text (curly quotes, dashes, ellipsis, guillemets, bullet): no
+#: letter, digit nor "_" (``\W``), so a space in its place leaves the same runs of letters, and a
+#: line with no other character beyond ASCII can then be read by a regex's cheaper ASCII classes
+#: (most non-ASCII lines of English pages hold only these).
+TYPOGRAPHY = "’‘“”—–…«»•"
+assert not any(char.isalnum() or char == "_" for char in TYPOGRAPHY)
+
+
+def spaced_typography(text: str, keep: str = "") -> str:
+    """``text`` with each character of :data:`TYPOGRAPHY` but those in ``keep`` a space.
+
+    >>> spaced_typography("“it’s” — done"), spaced_typography("“it’s”", keep="’")
+    (' it s    done', ' it’s ')
+    """
+    for char in TYPOGRAPHY:
+        if char in text and char not in keep:
+            text = text.replace(char, " ")
+    return text
 
 
 class Reason(str, Enum):

@@ -508,3 +508,30 @@ def test_an_ampersand_without_an_entity_skips_ftfy_with_the_same_answer(text):
         assert repair_text(text, ascii_fold) == _always_ftfy(text, ascii_fold)
     if _decode._HTML_ENTITY.search(text):
         assert _decode.needs_ftfy(text)
+
+
+def test_no_character_the_control_patterns_look_for_is_printable():
+    """_printable_but_line_breaks lets a text skip _CONTROL and _CONTROL_OR_SURROGATE: sound only if
+    every character they match is one str.isprintable refuses."""
+    from cleaners.decode import _CONTROL, _CONTROL_OR_SURROGATE
+
+    for code in range(0x110000):
+        char = chr(code)
+        if _CONTROL_OR_SURROGATE.match(char) or _CONTROL.match(char):
+            assert not char.isprintable(), hex(code)
+
+
+_FTFY_PIECES = ["Plain words.", "Tom &amp; Jerry", "œ", "“Déjà vu”", "caf\u00c3\u00a9", "Москва", "x\x1b[31my", "e\u0301",
+                "Ã", "”é", "tab\there", "", "A", "&", "#38;"]
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(st.lists(st.lists(st.sampled_from(_FTFY_PIECES), max_size=3).map("".join), max_size=6),
+       st.booleans())
+def test_needs_ftfy_in_any_is_false_only_when_no_text_needs_ftfy(texts, ascii_fold):
+    """The look over all the texts at once (ASCII ones apart from the others) never says no when
+    one of them alone needs ftfy."""
+    from cleaners.decode import needs_ftfy, needs_ftfy_in_any
+
+    if not needs_ftfy_in_any(texts, ascii_fold):
+        assert not any(needs_ftfy(text, ascii_fold) for text in texts)

@@ -194,3 +194,20 @@ def test_the_blocks_left_unkeyed_change_nothing(texts, title, min_repeat_words, 
     blocks = [Block(text, kind) for text, kind in texts]
     assert mark_duplicates(blocks, title, min_repeat_words, layout) == _marked_keying_every_block(
         blocks, title, min_repeat_words, layout)
+
+
+def test_key_is_the_marker_cut_folded_and_single_spaced_text():
+    """_key's shortcuts (no marker cut unless the line can open with one, no split when already
+    single-spaced) give what cutting, folding and re-spacing every line gives."""
+    import random
+
+    from cleaners.duplicates import _key, _single_spaced
+    from cleaners.types import LIST_MARKER
+
+    rng = random.Random(0)
+    pieces = ["a", "B", "ß", " ", "  ", "\t", "\u00a0", "\u2009", "-", "•", "1.", "12)", "٣.", "x", "İ", "\n", "“", "\u200b", "\x85", "\u2028"]
+    for _ in range(30_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        assert _key(text) == " ".join(LIST_MARKER.sub("", text, count=1).casefold().split()), repr(text)
+        if _single_spaced(text):
+            assert " ".join(text.split()) == text, repr(text)

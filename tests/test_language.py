@@ -384,3 +384,54 @@ def test_an_uncertain_quick_sample_leaves_the_decision_to_the_full_one(monkeypat
     assert full[1] < 1.0
     assert [len(text) for text in calls] == [LanguageConfig().quick_document_sample_chars,
                                              LanguageConfig().document_sample_chars]
+
+
+def test_round4_is_pythons_round_on_detector_probabilities():
+    """_round4 (numpy) gives round(p, 4) for every value: float32 probabilities as the detector
+    gives them, and values right next to a rounding half, where numpy's product could tip."""
+    import numpy as np
+
+    from cleaners.language import _round4
+
+    rng = np.random.default_rng(0)
+    probabilities = rng.random(200_000, dtype=np.float32).astype(np.float64)
+    halves = (np.arange(10_000) + 0.5) / 10_000
+    near = np.concatenate([halves, np.nextafter(halves, 0), np.nextafter(halves, 1), rng.random(1000) ** 8])
+    for values in (probabilities, near):
+        assert _round4(values) == [round(v, 4) for v in values.tolist()]
+
+
+def test_best_first_orders_as_the_sort_by_probability_then_code():
+    import random
+
+    from cleaners.language import LANGUAGES, _best_first
+
+    rng = random.Random(0)
+    for _ in range(500):
+        ranked = [(code, rng.choice([0.1, 0.2, 0.25, round(rng.random(), 4)])) for code in rng.sample(LANGUAGES, 20)]
+        assert _best_first(ranked) == sorted(ranked, key=lambda pair: (-pair[1], pair[0]))
+
+
+def test_words_are_the_word_patterns_words_whatever_the_typography():
+    """_words' cheaper ASCII readings give what _WORD gives, typography spaced out or not."""
+    import random
+
+    from cleaners.language import _WORD, _words
+    from cleaners.types import TYPOGRAPHY
+
+    rng = random.Random(0)
+    pieces = list("ab z'’-. 2_") + list(TYPOGRAPHY) + ["é", "ж", "it’s", "o'", "’s", "x’", "n’t"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert _words(text) == _WORD.findall(text), text
+
+
+def test_typography_is_no_letter_of_any_script():
+    """dominant_script spaces typography out before counting: sound only if no script range
+    (nor the look beyond Latin, nor the Latin letters beyond ASCII) holds one of its characters."""
+    from cleaners.language import _BEYOND_LATIN, _LATIN_BEYOND_ASCII, _SCRIPT_RANGES
+    from cleaners.types import TYPOGRAPHY
+
+    for char in TYPOGRAPHY:
+        assert not _BEYOND_LATIN.match(char) and not _LATIN_BEYOND_ASCII.match(char), char
+        assert not any(pattern.match(char) for _, pattern in _SCRIPT_RANGES), char

@@ -585,3 +585,18 @@ def test_a_short_sentence_goes_with_the_run_it_lies_in():
     assert _kept(_mark(FLOOD + [band])) == [True] * 6
     assert _kept(_mark(FLOOD + [SMARTPHONES, CHEF, band],
                        config=TopicConfig(short_sentence_words=None))) == [True] * 5 + [False, False, True]
+
+
+def test_content_terms_are_the_term_patterns_terms_whatever_the_typography():
+    """content_terms' ASCII reading of a line ASCII but for typography gives what _TERM gives."""
+    import random
+
+    from cleaners.topic import _NEGATION, _NOT_CONTENT, _TERM, content_terms
+    from cleaners.types import TYPOGRAPHY
+
+    rng = random.Random(0)
+    pieces = ["bak", "er", "the", " ", "n't", "n’t", "é", "ж", "2", "_", "-"] + list(TYPOGRAPHY)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        expected = set(_TERM.findall(_NEGATION.sub("", text.lower()))).difference(_NOT_CONTENT["en"])
+        assert content_terms(text, "en") == expected, text

@@ -176,3 +176,14 @@ def test_a_block_built_by_its_own_init_is_the_frozen_dataclass_it_was():
     assert [field.name for field in dataclasses.fields(Block)] == ["text", "type", "language", "decision"]
     with pytest.raises(dataclasses.FrozenInstanceError):
         block.text = "News"  # type: ignore[misc]
+
+
+def test_a_list_marker_opens_only_with_a_character_may_open_with_list_marker_accepts():
+    """may_open_with_list_marker lets a line skip LIST_MARKER: sound only if every character a
+    match can begin with is one it accepts."""
+    from cleaners.types import LIST_MARKER, may_open_with_list_marker
+
+    for code in range(0x110000):
+        char = chr(code)
+        if LIST_MARKER.match(char + " x") or LIST_MARKER.match(char + ". x") or LIST_MARKER.match(char + "  - x"):
+            assert may_open_with_list_marker(char), hex(code)
