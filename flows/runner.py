@@ -21,6 +21,7 @@ Hostile input and crashes (README, "Limits and guarantees"):
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -93,6 +94,18 @@ def _alarm_usable() -> bool:
     return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
 
 
+def _swallows_exceptions(frame: Any) -> bool:
+    """Whether the code the signal interrupted runs inside a garbage-collector callback or a
+    ``__del__``: an exception raised there is swallowed as "unraisable" (and reported on stderr),
+    so the budget's alarm waits for its next repeat instead."""
+    callbacks = {getattr(callback, "__code__", None) for callback in gc.callbacks}
+    while frame is not None:
+        if frame.f_code in callbacks or frame.f_code.co_name == "__del__":
+            return True
+        frame = frame.f_back
+    return False
+
+
 def clean_with_budget(data: bytes, path: str, config: CleanConfig) -> Article | RejectedInput:
     """``clean_document`` within ``config.max_seconds_per_document`` seconds.
 
@@ -110,7 +123,7 @@ def clean_with_budget(data: bytes, path: str, config: CleanConfig) -> Article | 
     armed = True
 
     def on_alarm(signum: int, frame: Any) -> None:
-        if armed:
+        if armed and not _swallows_exceptions(frame):
             raise _OverBudget
 
     outer_delay, outer_interval = signal.getitimer(signal.ITIMER_REAL)
