@@ -343,33 +343,30 @@ def _wordfreq_languages() -> frozenset[str]:
 
 
 #: Word lists kept in memory per process, as :func:`_weights`: each is 3-7 MiB (Russian 7.5) and
-#: takes 45-210 ms to read, so a worker seeing every language holds at most ~60 MiB of them.
+#: takes 10-30 ms to read and weigh, so a worker seeing every language holds at most ~60 MiB of them.
 _KEPT_WORD_LISTS = 16
-
-
-def _frequencies(language: str) -> Mapping[str, float] | None:
-    """wordfreq's "small" word list for exactly this language, ``None`` when it has none (no
-    "nearest match": wordfreq would answer Albanian with English frequencies). The list ships
-    in wordfreq's wheel; reading it takes 45-210 ms (kept by :func:`_weights`)."""
-    if language not in _wordfreq_languages():
-        return None
-    import wordfreq
-
-    return wordfreq.get_frequency_dict(language, wordlist="small")
 
 
 @functools.lru_cache(maxsize=_KEPT_WORD_LISTS)
 def _weights(language: str, top: float, cap: float) -> Mapping[str, float] | None:
-    """The weight of each word of ``language``'s list (:func:`_frequencies`) of a frequency above
-    0: ``min(cap, max(0, top - log10(frequency))) ** 2``, worked out once per list and process
-    (~15 ms for English's 29k words) rather than once per document for each of its terms (a
-    word the list lacks weighs ``cap * cap``). Kept instead of the list, and like it only read
-    (a plain dict: looked up some 200 times per document); ``None`` for no list."""
-    frequencies = _frequencies(language)
-    if frequencies is None:
+    """The weight of each word of wordfreq's "small" list for exactly this language (no "nearest
+    match": wordfreq would answer Albanian with English frequencies): ``min(cap, max(0, top -
+    log10(frequency))) ** 2``, worked out once per list and process rather than once per
+    document for each of its terms (a word the list lacks weighs ``cap * cap``); ``None`` for no
+    list. The list ships in wordfreq's wheel as buckets of words of one frequency (a centibel
+    apart: ``wordfreq.get_frequency_dict`` gives each word its bucket's frequency), so the
+    weight is worked out once per bucket and given to its words in C: ~8 ms for a list where a
+    log10 per word took ~80 ms, the first time a process meets the language. Only read."""
+    if language not in _wordfreq_languages():
         return None
-    log10 = math.log10
-    return {word: min(cap, max(0.0, top - log10(frequency))) ** 2 for word, frequency in frequencies.items() if frequency}
+    import wordfreq
+
+    log10, weights = math.log10, {}
+    for index, bucket in enumerate(wordfreq.get_frequency_list(language, wordlist="small")):
+        frequency = wordfreq.cB_to_freq(-index)  # what get_frequency_dict gives the bucket's words
+        if frequency:
+            weights.update(dict.fromkeys(bucket, min(cap, max(0.0, top - log10(frequency))) ** 2))
+    return weights
 
 
 def term_specificity(terms: Iterable[str], language: str | None,
