@@ -184,6 +184,12 @@ _WHOLE_BLOCK_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         # a reprint notice: "This copy is for your personal, non-commercial use only. To order …"
         r".{0,60}for (?:your )?personal,? non-?commercial use only.{0,240}",
     )),
+    # a label over a page's tags ("Tags", "Schlagwörter"; not "Keywords", which a paper's abstract
+    # lists as its own): the line of tags under it goes with it (:func:`mark_boilerplate`)
+    ("tags", (
+        r"tags?", r"tagged(?: with| in)?", r"tags relacionadas", r"schlagw[öo]rter", r"schlagworte",
+        r"stichw[öo]rter", r"étiquettes", r"mots[- ]clés", r"etiquetas",
+    )),
     ("navigation", (
         r"home(?:page)?", r"menu", r"skip to (?:main )?(?:content|navigation)", r"search(?: for)?", r"log ?in", r"sign ?in", r"log ?out",
         r"back to top", r"(?:next|previous) (?:article|post|story|page)", r"read more", r"continue reading", r"(?:read|view) (?:the )?full (?:article|story)",
@@ -635,9 +641,6 @@ def _menu_runs(blocks: list[Block], config: BoilerplateConfig, across_dropped: b
     return marked
 
 
-#: A label over a page's tags ("Tags", "Schlagwörter"): not "Keywords", which a paper's abstract lists as its own.
-_TAG_LABEL = re.compile(r"^\W*(?:tags?|tagged(?: with| in)?|tags relacionadas|schlagw[öo]rter|schlagworte|stichw[öo]rter"
-                        r"|étiquettes|mots[- ]clés|etiquetas)\W*$", re.I)
 #: A tag: one to six words, no mark that ends a sentence or a clause.
 _TAG = re.compile(r"^\s*[^\s.!?;:]+(?:\s+[^\s.!?;:]+){0,5}\s*$")
 
@@ -654,18 +657,6 @@ def is_tag_list(text: str, min_tags: int = 3) -> bool:
     return len(tags) >= min_tags and all(_TAG.match(tag) for tag in tags)
 
 
-def _tag_lists(blocks: list[Block]) -> list[Block]:
-    """A tags label and the line of tags under it, both dropped (rule ``tags``)."""
-    out = list(blocks)
-    for i in range(len(out) - 1):
-        label, tags = out[i], out[i + 1]
-        if (label.decision is None and tags.decision is None and len(label.text) <= 30
-                and _TAG_LABEL.match(label.text) and is_tag_list(tags.text)):
-            out[i] = label.drop(STEP, Reason.BOILERPLATE, rule="tags", part="label")
-            out[i + 1] = tags.drop(STEP, Reason.BOILERPLATE, rule="tags", part="tags", label=label.text)
-    return out
-
-
 def mark_boilerplate(
     blocks: Iterable[Block], config: BoilerplateConfig = BoilerplateConfig(), layout: str = "text"
 ) -> list[Block]:
@@ -680,7 +671,9 @@ def mark_boilerplate(
     for i, block in enumerate(out):
         if block.decision is None and (hit := match_rule(block.text, config)):
             out[i] = block.drop(STEP, Reason.BOILERPLATE, rule=hit[0], pattern=hit[1])
-    return mark_menus(_tag_lists(out), config, layout)
+            if hit[0] == "tags" and i + 1 < len(out) and out[i + 1].decision is None and is_tag_list(out[i + 1].text):
+                out[i + 1] = out[i + 1].drop(STEP, Reason.BOILERPLATE, rule="tags", label=block.text)
+    return mark_menus(out, config, layout)
 
 
 def mark_menus(

@@ -922,9 +922,9 @@ def test_a_tags_label_and_its_line_of_tags_are_dropped_together():
     "flour, sugar",  # two items
     "Keywords are what a search engine indexes first.",
 ])
-def test_a_tags_label_over_a_sentence_or_a_short_list_drops_nothing(below):
+def test_a_tags_label_over_a_sentence_or_a_short_list_goes_alone(below):
     blocks = mark_boilerplate([Block("Tags"), Block(below)])
-    assert all(b.kept for b in blocks)
+    assert blocks[0].decision.evidence["rule"] == "tags" and blocks[1].kept
 
 
 def test_keywords_of_a_paper_are_not_tags():
