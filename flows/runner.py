@@ -316,8 +316,8 @@ JOBS_AHEAD_PER_WORKER = 8
 
 
 def _pool_batches(batches: list[list[str]], config: CleanConfig, size: int) -> Iterator[BatchResult]:
-    """The batches' results in order, from a pool of ``size`` processes; at most
-    ``JOBS_AHEAD_PER_WORKER`` x size batches in flight, and a result is dropped once
+    """The results of ``batches`` (jobs, as :func:`local_batches` cuts them) in order, from a pool
+    of ``size`` processes; at most ``JOBS_AHEAD_PER_WORKER`` x size of them in flight, and a result is dropped once
     yielded, so memory does not grow with the corpus. What the cleaners load on first use
     is loaded here first (:func:`_warm_up`), so forked workers share it instead of each
     loading it again."""
