@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 from collections import deque
-from concurrent.futures import CancelledError, ProcessPoolExecutor
+from concurrent.futures import CancelledError
 from concurrent.futures.process import BrokenProcessPool
 from contextvars import ContextVar
 from typing import Any, Iterator
@@ -36,7 +36,7 @@ from cleaners.pipeline import CleanConfig, config_from_dict
 
 from .incremental import report_rows, report_title, run_incremental
 from .runner import (IN_PROCESS, BatchResult, MapBatches, batch_deadline, clean_batch, local_batches, merged,
-                     pool_jobs, run_clean)
+                     pool_jobs, run_clean, worker_pool)
 
 __all__ = ["clean_flow", "clean_batch_task", "incremental_flow", "local_task_runner", "on_dask", "DASK_ADDRESS_ENV"]
 
@@ -90,7 +90,7 @@ class _BatchWorkers:
 
     def __init__(self, processes: int, config: CleanConfig):
         load_models(config.language)  # here, once: the forked processes share it
-        self._pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"))
+        self._pool = worker_pool(processes, multiprocessing.get_context("fork"))
         self._lock = threading.Lock()
         self._lost = False
         self._closed = False

@@ -270,6 +270,22 @@ def _pool_context() -> Any:
     return multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
 
 
+def freeze_inherited_objects() -> None:
+    """First thing in a forked worker: what it inherited from its parent (imported modules, the
+    language model; Prefect in a flow run) goes to the garbage collector's permanent generation.
+    Its collections then neither scan those objects nor write to their headers, which would
+    copy every page they sit on (copy-on-write). Measured on 210 bench pages in one worker forked
+    from a parent that imported the Prefect flow: collector time 0.21-0.31 s -> 0.08-0.10 s, private
+    memory 137 -> 112 MiB. Objects the worker creates are collected as usual."""
+    gc.freeze()
+
+
+def worker_pool(size: int, context: Any = None) -> ProcessPoolExecutor:
+    """A pool of ``size`` processes (forked where the OS can) that start with
+    :func:`freeze_inherited_objects`."""
+    return ProcessPoolExecutor(size, mp_context=context or _pool_context(), initializer=freeze_inherited_objects)
+
+
 def local_batches(workers: int) -> MapBatches:
     """Run batches in this process (one worker or one job) or in a process pool, in order, each
     batch cut into jobs of at most :data:`POOL_JOB_DOCUMENTS` (a result per job).
@@ -322,7 +338,7 @@ def _pool_batches(batches: list[list[str]], config: CleanConfig, size: int) -> I
     is loaded here first (:func:`_warm_up`), so forked workers share it instead of each
     loading it again."""
     _warm_up(config)
-    pool = ProcessPoolExecutor(size, mp_context=_pool_context())
+    pool = worker_pool(size)
     futures: dict[int, Future] = {}
     ahead = max(1, JOBS_AHEAD_PER_WORKER * size)
     clean_exit = False
@@ -337,7 +353,7 @@ def _pool_batches(batches: list[list[str]], config: CleanConfig, size: int) -> I
                 # A worker died or hangs: the pool is lost. Isolate this batch; give the
                 # batches the pool had not finished to a new one.
                 _stop(pool, kill=True)
-                pool = ProcessPoolExecutor(size, mp_context=_pool_context())
+                pool = worker_pool(size)
                 for j, future in list(futures.items()):
                     if not _succeeded(future):
                         futures[j] = pool.submit(clean_batch, batches[j], config)
@@ -472,6 +488,7 @@ def _child_main(reader: int, writer: int, function: Callable[..., Any], args: tu
     status = 1
     try:
         os.close(reader)
+        freeze_inherited_objects()
         # The timer must reach this process even if the forking thread had SIGALRM blocked.
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGALRM})
         view = memoryview(pickle.dumps(function(*args), pickle.HIGHEST_PROTOCOL))

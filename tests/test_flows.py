@@ -136,6 +136,9 @@ def test_a_lost_worker_costs_only_its_document(tmp_path, recorded_pids, monkeypa
 
     monkeypatch.setattr(flows.runner, "read_input", deadly_read_input)
     workers = _BatchWorkers(2, config)
+    import gc
+
+    assert workers._pool.submit(gc.get_freeze_count).result(120) > 1000  # see test_kill: inherited objects frozen
     results = []
 
     def tasks():  # as Prefect runs them: in a thread, one batch after the other

@@ -251,3 +251,21 @@ def test_the_pool_keeps_only_a_few_batches_in_flight(monkeypatch):
         assert result.lines == [("article", str(consumed - 1))]
         assert len(submitted) <= consumed - 1 + R.JOBS_AHEAD_PER_WORKER * 2
     assert submitted == list(range(50))
+
+
+def test_forked_workers_start_with_what_they_inherited_frozen():
+    """Pool workers and the per-batch child start with gc.freeze(): their collections neither
+    scan nor copy (copy-on-write) the parent's objects. Without the initializer, or the call in
+    the child, their freeze count is 0: this fails. The parent's own collector is untouched."""
+    import gc
+
+    from flows import runner as R
+
+    pool = R.worker_pool(1)
+    try:
+        assert pool.submit(gc.get_freeze_count).result(120) > 1000
+    finally:
+        pool.shutdown()
+    child = R._in_child(gc.get_freeze_count, (), 120)
+    assert not child.died and child.value > 1000
+    assert gc.get_freeze_count() == 0
