@@ -709,8 +709,9 @@ def mark_boilerplate(
     ['menu', 'menu', 'menu', 'menu', 'kept']
     """
     out = list(blocks)
+    max_words, long_rule_max_words = config.max_words, config.long_rule_max_words  # match_rule's settings, read once
     for i, block in enumerate(out):
-        if block.decision is None and (hit := match_rule(block.text, config)):
+        if block.decision is None and (hit := _rule_for(block.text, max_words, long_rule_max_words)):
             out[i] = block.drop(STEP, Reason.BOILERPLATE, rule=hit[0], pattern=hit[1])
             if hit[0] == "tags" and i + 1 < len(out) and out[i + 1].decision is None and is_tag_list(out[i + 1].text):
                 out[i + 1] = out[i + 1].drop(STEP, Reason.BOILERPLATE, rule="tags", label=block.text)
