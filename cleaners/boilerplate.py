@@ -13,6 +13,7 @@ mentions a newsletter is never touched. Each drop names its rule.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import operator
 import re
@@ -442,17 +443,41 @@ def _needed_strings(alternatives: Iterable[str]) -> frozenset[str] | None:
 
 
 def _search_for(strings: frozenset[str] | None) -> re.Pattern[str] | None:
-    """One search for any of ``strings`` (in a lower-cased block), None for None."""
-    return re.compile("|".join(map(re.escape, sorted(strings)))) if strings is not None else None
+    """One search for any of ``strings`` (in a lower-cased block), None for None. The strings are
+    written as a tree of their common beginnings (:func:`_as_tree`): at each place of the text
+    the regex engine tries one branch per distinct first character, not one per string (on the
+    bench lines, ~40 % faster than the flat alternation).
+
+    >>> _search_for(frozenset({"cookie", "copyright", "©"})).pattern
+    '(?:co(?:okie|pyright)|©)'
+    """
+    return re.compile(_as_tree(sorted(strings))) if strings is not None else None
 
 
-def _lacks_all(text: str, guard: re.Pattern[str] | None) -> bool:
-    """``text`` holds none of the strings ``guard`` looks for (:func:`_search_for`), case aside: a
-    match needing one is ruled out. They are looked for in the lower-cased text, which a regex
-    ignoring case agrees with but for the characters of :data:`_CASE_TRAPS` (none in ASCII)."""
-    if guard is None or (not text.isascii() and any(trap in text for trap in _CASE_TRAPS)):
-        return False
-    return guard.search(text.lower()) is None
+def _as_tree(strings: list[str]) -> str:
+    """A regex matching where any of ``strings`` (sorted) begins, their common beginnings
+    written once: ``a(?:b|c)`` for "ab" and "ac". A string that is the beginning of another
+    ends the branch (what begins with the longer one begins with it too).
+
+    >>> _as_tree(["reach", "read", "reading time"]), _as_tree(["a.b", "x"])
+    ('rea(?:ch|d)', '(?:a\\\\.b|x)')
+    """
+    if "" in strings:
+        return ""
+    heads = list(dict.fromkeys(string[0] for string in strings))
+    branches = [re.escape(head) + _as_tree([s[1:] for s in strings if s[0] == head]) for head in heads]
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+
+def _lowered(text: str) -> str | None:
+    """``text`` lower-cased, to look for the strings a rule needs (:func:`_search_for`): a regex
+    ignoring case agrees with the lower-cased text but for the characters of :data:`_CASE_TRAPS`
+    (none in ASCII); None for a text holding one (then every rule is tried as it is).
+
+    >>> _lowered("Share THIS"), _lowered("ſhare")
+    ('share this', None)
+    """
+    return text.lower() if text.isascii() or not any(trap in text for trap in _CASE_TRAPS) else None
 
 
 def _rule_guard(alternatives: Iterable[str]) -> re.Pattern[str] | None:
@@ -492,6 +517,7 @@ _RULES_ANYWHERE_GUARDS = tuple(
 #: What a block needs for :data:`_ANYWHERE` to match it, e.g. "copyright", "©", " cookies".
 _ANYWHERE_NEEDS = _needed_strings(alternative for _, alternative in _ANYWHERE)
 _ANYWHERE_LITERALS = _search_for(_ANYWHERE_NEEDS)
+assert _ANYWHERE_LITERALS is not None
 
 
 def _may_be_other_rule(text: str, first: str) -> bool:
@@ -530,8 +556,8 @@ def _first_rule(text: str) -> int | None:
     by_word = _RULES_BY_WORD.get(first.lower())
     if by_word is not None and (hit := by_word.match(text)) is not None:
         found = _RULE_INDEX[hit.lastgroup]
-    if not _lacks_all(text, _ANYWHERE_LITERALS):
-        lowered = text.lower() if text.isascii() or not any(trap in text for trap in _CASE_TRAPS) else None
+    lowered = _lowered(text)
+    if lowered is None or _ANYWHERE_LITERALS.search(lowered) is not None:  # else it lacks every string they need
         for (index, pattern), guard in zip(_RULES_ANYWHERE, _RULES_ANYWHERE_GUARDS):
             if found is not None and index >= found:
                 break
@@ -587,13 +613,28 @@ def match_rule(text: str, config: BoilerplateConfig = BoilerplateConfig()) -> tu
     >>> match_rule("The cookie recipe is from my grandmother, who baked every Sunday for forty years.") is None
     True
     """
-    if len(text) > 40 * config.long_rule_max_words:
+    return _rule_for(text, config.max_words, config.long_rule_max_words)
+
+
+#: :func:`match_rule`'s answers are kept for this many recent lines: a page's menus, share bars
+#: and footers repeat from page to page of a site, and across sites ("Home", "Facebook",
+#: "Privacy Policy"): of the 31,153 lines of the 181 text dumps, 10,545 were among the 2,048
+#: lines looked at last. (Fewer than those lines: a benchmark repeating its documents finds
+#: few of its earlier passes' answers, 1 % more hits than a first pass.)
+_CACHED_LINES = 2048
+
+
+@functools.lru_cache(maxsize=_CACHED_LINES)
+def _rule_for(text: str, max_words: int, long_rule_max_words: int) -> tuple[str, str] | None:
+    """:func:`match_rule` with the two settings it reads (a pure function of its arguments, so
+    its answers can be kept: :data:`_CACHED_LINES`)."""
+    if len(text) > 40 * long_rule_max_words:
         return None
-    words = len(text.split(None, config.long_rule_max_words))  # split(None, n): n + 1 parts at most
-    if words > config.long_rule_max_words:
+    words = len(text.split(None, long_rule_max_words))  # split(None, n): n + 1 parts at most
+    if words > long_rule_max_words:
         return None
-    if words > config.max_words:  # only the long rules apply: tried directly, not the whole index
-        lowered = text.lower() if text.isascii() or not any(trap in text for trap in _CASE_TRAPS) else None
+    if words > max_words:  # only the long rules apply: tried directly, not the whole index
+        lowered = _lowered(text)
         if not _holds_one(lowered, _LONG_RULE_LITERALS):
             return None
         return next(((name, pattern.pattern[:80]) for (name, pattern), needs in zip(_LONG_RULE_PATTERNS, _LONG_RULE_GUARDS)
@@ -668,8 +709,9 @@ def mark_boilerplate(
     ['menu', 'menu', 'menu', 'menu', 'kept']
     """
     out = list(blocks)
+    max_words, long_rule_max_words = config.max_words, config.long_rule_max_words  # match_rule's settings, read once
     for i, block in enumerate(out):
-        if block.decision is None and (hit := match_rule(block.text, config)):
+        if block.decision is None and (hit := _rule_for(block.text, max_words, long_rule_max_words)):
             out[i] = block.drop(STEP, Reason.BOILERPLATE, rule=hit[0], pattern=hit[1])
             if hit[0] == "tags" and i + 1 < len(out) and out[i + 1].decision is None and is_tag_list(out[i + 1].text):
                 out[i + 1] = out[i + 1].drop(STEP, Reason.BOILERPLATE, rule="tags", label=block.text)

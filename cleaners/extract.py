@@ -75,6 +75,8 @@ class Extracted:
 
 #: The marks that end a sentence (or a line that is no heading): the last character before trailing whitespace.
 _TERMINAL_MARKS = ".!?…:;,\"”»)]"
+#: ...as a set: ``line.rstrip()[-1:] in`` it asks :func:`ends_with_mark` in one step ("" is in no set).
+_TERMINAL_MARK_SET = frozenset(_TERMINAL_MARKS)
 _SPACES = re.compile(r"[ \u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 #: The runs of :data:`_SPACES` that are not already a single plain space (the same result
 #: as replacing every run, without a replacement per word).
@@ -138,7 +140,8 @@ def _heading_words(line: str, max_words: int) -> int:
     >>> _heading_words("Local News Today", 25), _heading_words("It is the anthem we needed.", 25)
     (3, 0)
     """
-    if ends_with_mark(line, _TERMINAL_MARKS) or line.endswith("..."):  # the ending first: most prose is ruled out unsplit
+    # the ending first (one of the marks, "..." among them): most prose is ruled out unsplit
+    if line.rstrip()[-1:] in _TERMINAL_MARK_SET:
         return 0
     # split(None, n) stops after n + 1 words: enough to tell whether there are more than n
     words = len(line.split(None, max_words))

@@ -210,16 +210,20 @@ class _LineFacts(NamedTuple):
     title_cased: bool  #: :func:`is_title_cased_headline`
 
 
+#: The facts of a line with none of them (most lines of an article: its prose), one value for all.
+_NO_FACTS = _LineFacts(*(False,) * len(_LineFacts._fields))
+
+
 @functools.lru_cache(maxsize=_CACHED_LINES)
 def _line_facts(text: str, config: TeaserConfig) -> _LineFacts:
-    """Every answer :func:`_find_runs` may ask of the line ``text``.
+    """Every answer :func:`_find_runs` may ask of the line ``text`` (:data:`_NO_FACTS` when all are no).
 
     >>> _line_facts("More stories", TeaserConfig()).label, _line_facts("Storm Hits the Coast Overnight", TeaserConfig()).headline
     (True, True)
     """
     opens_headline = starts_with_headline(text, config)
     headline = is_teaser_headline(text, config.headline_max_words)
-    return _LineFacts(
+    facts = _LineFacts(
         label=is_section_label(text, config.label_max_words),
         headline=headline,
         truncated=is_truncated(text),
@@ -228,6 +232,7 @@ def _line_facts(text: str, config: TeaserConfig) -> _LineFacts:
         flattened=opens_headline and _ends_summary(text),
         title_cased=headline and _title_cased(text, config),  # is_title_cased_headline, its first look known
     )
+    return facts if any(facts) else _NO_FACTS
 
 
 def _headline_run_end(kept: list[Block], facts: list[_LineFacts], start: int) -> int:
@@ -282,6 +287,9 @@ def _find_runs(kept: list[Block], config: TeaserConfig, fmt: str) -> list[tuple[
     runs = []
     i = 0
     while i < len(kept):
+        if facts[i] is _NO_FACTS:
+            i += 1  # a unit's first line has one of the facts (a label, a headline...): none starts here
+            continue
         label = facts[i].label
         body = i + 1 if label else i
         if label and body == len(kept):

@@ -259,6 +259,16 @@ def test_short_rules_do_not_apply_to_long_blocks():
     assert match_rule(sentence, BoilerplateConfig(max_words=14)) is None
 
 
+def test_kept_answers_follow_the_settings_they_were_given():
+    """match_rule keeps its answers per line and per the two settings it reads: the same line
+    asked again under other settings is answered by those, in any order."""
+    line = "Share on Facebook"
+    for _ in range(2):
+        assert match_rule(line) == ("share", dict(RULES)["share"].pattern[:80])
+        assert match_rule(line, BoilerplateConfig(max_words=2)) is None  # three words: only the long rules apply
+        assert match_rule(line, BoilerplateConfig(long_rule_max_words=2)) is None
+
+
 def test_cookie_and_copyright_rules_apply_to_long_blocks_up_to_a_limit():
     banner = "We use cookies to personalise content and ads, to provide social media features and to analyse our traffic, and we share information about your use of our site with our partners."
     assert len(banner.split()) > BoilerplateConfig().max_words

@@ -341,3 +341,20 @@ def test_closing_pull_quotes_are_no_headlines():
 def test_all_headings_is_no_article_closing():
     """A page of nothing but headings has no text for them to close: left to the other rules."""
     assert _rules(mark_teasers(_headings(OTHER_STORIES), fmt="html")) == ["kept"] * 3
+
+
+def test_prose_lines_share_the_no_facts_value_and_start_no_unit():
+    """A line with none of the facts (a sentence of the article) is _NO_FACTS and _find_runs steps
+    over it; a headline line keeps its facts, so a run after prose is still found."""
+    from cleaners.teasers import _NO_FACTS, _line_facts
+
+    prose = "The council approved the new budget for the city's schools on Tuesday evening."
+    assert _line_facts(prose, TeaserConfig()) is _NO_FACTS
+    assert _line_facts("Storm Hits the Coast Overnight", TeaserConfig()).headline
+    blocks = [Block(prose), Block("Storm Hits the Coast Overnight"),
+              Block("Residents woke to flooded streets after a night of heavy…"),
+              Block("Council Votes on New Budget"), Block("The city council met on Tuesday to discuss the plan that…")]
+    marked = mark_teasers(blocks)
+    assert marked[0].kept
+    assert [b.decision.evidence["rule"] for b in marked[1:]] == ["headline_summary_run"] * 4
+    assert {b.decision.reason for b in marked[1:]} == {Reason.TEASER}
