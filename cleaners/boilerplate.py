@@ -624,12 +624,19 @@ def match_rule(text: str, config: BoilerplateConfig = BoilerplateConfig()) -> tu
 _CACHED_LINES = 2048
 
 
-@functools.lru_cache(maxsize=_CACHED_LINES)
 def _rule_for(text: str, max_words: int, long_rule_max_words: int) -> tuple[str, str] | None:
-    """:func:`match_rule` with the two settings it reads (a pure function of its arguments, so
-    its answers can be kept: :data:`_CACHED_LINES`)."""
+    """:func:`match_rule` with the two settings it reads. A text too long for any rule is
+    answered at once and not kept (a paragraph of thousands of characters would hold memory
+    for nothing); the others' answers are kept (:data:`_CACHED_LINES`)."""
     if len(text) > 40 * long_rule_max_words:
         return None
+    return _rule_for_line(text, max_words, long_rule_max_words)
+
+
+@functools.lru_cache(maxsize=_CACHED_LINES)
+def _rule_for_line(text: str, max_words: int, long_rule_max_words: int) -> tuple[str, str] | None:
+    """:func:`_rule_for` of a text short enough for some rule (a pure function of its
+    arguments, so its answers can be kept)."""
     words = len(text.split(None, long_rule_max_words))  # split(None, n): n + 1 parts at most
     if words > long_rule_max_words:
         return None
