@@ -151,6 +151,13 @@ class TopicConfig(NamedTuple):
     #: with the run when they read as a sentence (at least this many words, ending with . ! or ?)
     #: and score under the threshold ("A half century on, the band is still touring."). ``None``: they stay.
     short_sentence_words: int | None = 6
+    #: An article with no cohesive core (fewer than ``min_core_blocks`` judged core blocks, or their median
+    #: under ``min_core_median``) still loses a tail run of at least ``min_run`` judged blocks each sharing at most
+    #: this with all the blocks above it (:func:`_isolated_run`). ``None``: no verdict on such an article.
+    isolated_max_score: float | None = None
+    #: A tail run of a single judged block still goes with the short sentences next to it when each of them
+    #: shares at most this with the rest of the article (:func:`_lone_sentences`). ``None``: it stays.
+    lone_sentence_score: float | None = 0.0
 
 
 #: Words of dates and times per language: not content words (:func:`content_terms`). Every
@@ -569,6 +576,40 @@ def _short_sentences(run: list[_Judged], order: range, terms: list[set[str]], te
     return found
 
 
+def _lone_sentences(run: list[_Judged], short: list[_Judged], order: range, terms: list[set[str]],
+                    texts: list[str] | None, cues: list[DiscourseCues] | None, threshold: float, config: TopicConfig,
+                    weights: Mapping[str, float] | None) -> list[_Judged]:
+    """A tail run of one judged block that goes all the same, with the short sentences next to it: those
+    between it and the edge (``short``) and the kept block right inside it when that is one too. Each
+    sentence shares nothing with the rest of the article and the judged block at most
+    ``clear_score_fraction`` of the threshold (against all the blocks but these), and none refers back
+    (:func:`cohesion`: "Her last day is April 1."): two short stories' first lines, where an article's
+    closing line names something of the article. ``[]`` when they do not go."""
+    if len(run) != 1 or texts is None or config.short_sentence_words is None or config.lone_sentence_score is None:
+        return []
+    position = list(order).index(run[0].index)
+    inside = order[position + 1] if position + 1 < len(order) else None
+    found = list(short)
+    if inside is not None and terms[inside] and not _judged(terms[inside], weights, config) \
+            and _is_sentence(texts[inside], config.short_sentence_words):
+        found.append(_Judged(inside, 0.0, []))
+    if not found:
+        return []
+    group = {run[0].index, *(item.index for item in found)}
+    rest: Counter[str] = Counter()
+    for k, block_terms in enumerate(terms):
+        if k not in group:
+            rest.update(block_terms)
+    if topical_score(terms[run[0].index], rest, weights=weights)[0] > config.clear_score_fraction * threshold:
+        return []
+    scored = [(item.index, *topical_score(terms[item.index], rest, weights=weights)) for item in found]
+    if any(score > config.lone_sentence_score for _, score, _ in scored):
+        return []
+    if cues is not None and any(cohesion(cues[k], rest) for k in group):
+        return []
+    return [_Judged(k, score, shared) for k, score, shared in scored]
+
+
 def _peel_round(
     remaining: list[int], terms: list[set[str]], title_terms: set[str], config: TopicConfig, edges: tuple[str, ...],
     weights: Mapping[str, float] | None = None, cues: list[DiscourseCues] | None = None,
@@ -584,11 +625,9 @@ def _peel_round(
     for k in core_range:
         core.update(local[k])
     core_scores = _core_scores(local, core, core_range, config, weights)
-    if len(core_scores) < config.min_core_blocks:
-        return {}
-    baseline = core_scores[len(core_scores) // 2]
-    if baseline < config.min_core_median:
-        return {}
+    baseline = core_scores[len(core_scores) // 2] if core_scores else None
+    if baseline is None or len(core_scores) < config.min_core_blocks or baseline < config.min_core_median:
+        return _isolated_verdicts(remaining, local, local_cues, local_texts, baseline, config, weights)
     if weights is None:
         ceiling, relative = config.max_off_topic_score, config.relative_threshold
     else:
@@ -599,16 +638,22 @@ def _peel_round(
         run = [item for item in _edge_run(order, local, core, core_range, threshold, config, weights, local_cues,
                                           refers_back=position == "tail")
                if remaining[item.index] not in verdicts]
-        if len(run) < config.min_run and not (
-                position == "tail" and _single_dateline(run, local, local_cues, core, core_range, threshold, config,
-                                                        weights)):
-            continue
         short = _short_sentences(run, order, local, local_texts, core, core_range, threshold, config, weights)
+        rule = None
+        if len(run) < config.min_run:
+            if position == "tail" and _single_dateline(run, local, local_cues, core, core_range, threshold, config,
+                                                       weights):
+                rule = "single_dateline"
+            else:
+                short = _lone_sentences(run, short, order, local, local_texts, local_cues, threshold, config, weights)
+                if not short:
+                    continue
+                rule = "single_with_sentences"
         judged = len(run)
         for k, score, shared, let_in in run + short:
             own = int(k in core_range)
             verdicts[remaining[k]] = {
-                "score": score, "threshold": threshold, "core_median": baseline,
+                **({"rule": rule} if rule else {}), "score": score, "threshold": threshold, "core_median": baseline,
                 "shared_terms": shared[:8], "unshared_terms": _unshared(local[k], shared, weights)[:5],
                 "terms": len(local[k]), "position": position, "run": judged,
                 "judged": _judged(local[k], weights, config),
@@ -619,6 +664,65 @@ def _peel_round(
                 "opens_own_story": local_cues is not None and position == "tail"
                 and _opens_own_story(_Judged(k, score, shared), local_cues, core, own, config),
             }
+    return verdicts
+
+
+def _isolated_run(terms: list[set[str]], cues: list[DiscourseCues] | None, config: TopicConfig,
+                  weights: Mapping[str, float] | None) -> tuple[list[_Judged], list[_Judged]]:
+    """From the tail inwards, the judged blocks that share at most ``isolated_max_score`` with all
+    the blocks above them (and the short sentences among them that do too), up to the article's
+    last block that does share more: its anchor. No anchor (the first block reached), no run."""
+    above: Counter[str] = Counter()
+    for block_terms in terms:
+        above.update(block_terms)
+    everything = above.copy()
+    run: list[_Judged] = []
+    short: list[_Judged] = []
+    limit = config.isolated_max_score
+    for k in range(len(terms) - 1, -1, -1):
+        above.subtract(terms[k])
+        judged = _judged(terms[k], weights, config)
+        if not judged and not (terms[k] and config.short_sentence_words is not None):
+            continue
+        score, shared = topical_score(terms[k], above, weights=weights)
+        if not judged:
+            if score <= limit:
+                short.append(_Judged(k, score, shared))
+            continue
+        if score > limit:
+            break
+        run.append(_Judged(k, score, shared))
+    else:
+        return [], []
+    while run and cues is not None and cohesion(cues[run[-1].index], everything, 1) is not None \
+            and not (run[-1].score <= (config.lead_over_cohesion_score or 0.0)
+                     and lead_like(cues[run[-1].index], everything, 1)):
+        run.pop()
+    inner = run[-1].index if run else len(terms)
+    return run, [item for item in short if item.index > inner]
+
+
+def _isolated_verdicts(remaining: list[int], local: list[set[str]], cues: list[DiscourseCues] | None,
+                       texts: list[str] | None, baseline: float | None, config: TopicConfig,
+                       weights: Mapping[str, float] | None) -> dict[int, dict]:
+    """The tail run of an article with no cohesive core (:func:`_isolated_run`), with evidence."""
+    if config.isolated_max_score is None:
+        return {}
+    run, short = _isolated_run(local, cues, config, weights)
+    if len(run) < config.min_run:
+        return {}
+    if texts is not None and config.short_sentence_words is not None:
+        short = [item for item in short if _is_sentence(texts[item.index], config.short_sentence_words)]
+    else:
+        short = []
+    verdicts = {}
+    for k, score, shared, _ in run + short:
+        verdicts[remaining[k]] = {
+            "rule": "isolated", "score": score, "threshold": config.isolated_max_score, "core_median": baseline,
+            "shared_terms": shared[:8], "unshared_terms": _unshared(local[k], shared, weights)[:5],
+            "terms": len(local[k]), "position": "tail", "run": len(run),
+            "judged": _judged(local[k], weights, config), "reference": "above",
+        }
     return verdicts
 
 
