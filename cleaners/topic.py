@@ -158,6 +158,10 @@ class TopicConfig(NamedTuple):
     #: A tail run of a single judged block still goes with the short sentences next to it when each of them
     #: shares at most this with the rest of the article (:func:`_lone_sentences`). ``None``: it stays.
     lone_sentence_score: float | None = 0.0
+    max_let_in: int = 1
+    neighbour_max_score: float | None = 0.0
+    neighbour_span: int = 1
+    neighbour_run_score: float = 0.0
 
 
 #: Words of dates and times per language: not content words (:func:`content_terms`). Every
@@ -476,6 +480,18 @@ class _Judged(NamedTuple):
     score: float
     shared: list[str]
     let_in: bool = False
+    disjoint: bool = False
+
+
+def _disjoint_from_neighbours(k: int, terms: list[set[str]], weights: Mapping[str, float] | None,
+                              config: TopicConfig, limit: float | None = None) -> bool:
+    if config.neighbour_max_score is None:
+        return False
+    near: Counter[str] = Counter()
+    for j in range(k - config.neighbour_span, k + config.neighbour_span + 1):
+        if j != k and 0 <= j < len(terms):
+            near.update(terms[j])
+    return topical_score(terms[k], near, weights=weights)[0] <= (config.neighbour_max_score if limit is None else limit)
 
 
 def _edge_run(
@@ -493,21 +509,31 @@ def _edge_run(
     """
     refers = cues is not None and refers_back
     run: list[_Judged] = []
-    waiting: _Judged | None = None
-    let_in = False
+    waiting: list[_Judged] = []
+    let_in = 0
     for k in order:
         if not _judged(terms[k], weights, config):
             continue
         own = int(k in core_range)
         score, shared = topical_score(terms[k], core, own=own, weights=weights)
         if score < threshold:
-            run += [waiting, _Judged(k, score, shared)] if waiting else [_Judged(k, score, shared)]
-            waiting = None
-        elif (cues is not None and not let_in and score < config.lead_like_max_score
+            run += waiting + [_Judged(k, score, shared)]
+            waiting = []
+        elif (cues is not None and let_in < config.max_let_in and score < config.lead_like_max_score
               and not (refers and cohesion(cues[k], core, own)) and lead_like(cues[k], core, own)):
-            waiting, let_in = _Judged(k, score, shared, True), True
+            waiting.append(_Judged(k, score, shared, True))
+            let_in += 1
+        elif (cues is not None and let_in < config.max_let_in and score < config.lead_like_max_score
+              and not (refers and cohesion(cues[k], core, own)) and _disjoint_from_neighbours(k, terms, weights, config)):
+            waiting.append(_Judged(k, score, shared, True, disjoint=True))
+            let_in += 1
         else:
             break
+    first = next((position for position, item in enumerate(run) if item.disjoint), None)
+    if first is not None and not all(
+            _disjoint_from_neighbours(item.index, terms, weights, config, config.neighbour_run_score)
+            and (item.let_in or item.score <= config.clear_score_fraction * threshold) for item in run[first:]):
+        run = run[:first]
     while run and (run[-1].let_in or (refers and _refers_back(run[-1], cues, core, core_range, config))):
         run.pop()
     return run
@@ -650,7 +676,7 @@ def _peel_round(
                     continue
                 rule = "single_with_sentences"
         judged = len(run)
-        for k, score, shared, let_in in run + short:
+        for k, score, shared, let_in, _ in run + short:
             own = int(k in core_range)
             verdicts[remaining[k]] = {
                 **({"rule": rule} if rule else {}), "score": score, "threshold": threshold, "core_median": baseline,
@@ -716,7 +742,7 @@ def _isolated_verdicts(remaining: list[int], local: list[set[str]], cues: list[D
     else:
         short = []
     verdicts = {}
-    for k, score, shared, _ in run + short:
+    for k, score, shared, _, _ in run + short:
         verdicts[remaining[k]] = {
             "rule": "isolated", "score": score, "threshold": config.isolated_max_score, "core_median": baseline,
             "shared_terms": shared[:8], "unshared_terms": _unshared(local[k], shared, weights)[:5],
