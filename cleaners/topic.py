@@ -151,10 +151,6 @@ class TopicConfig(NamedTuple):
     #: with the run when they read as a sentence (at least this many words, ending with . ! or ?)
     #: and score under the threshold ("A half century on, the band is still touring."). ``None``: they stay.
     short_sentence_words: int | None = 6
-    #: An article with no cohesive core (fewer than ``min_core_blocks`` judged core blocks, or their median
-    #: under ``min_core_median``) still loses a tail run of at least ``min_run`` judged blocks each sharing at most
-    #: this with all the blocks above it (:func:`_isolated_run`). ``None``: no verdict on such an article.
-    isolated_max_score: float | None = None
     #: A tail run of a single judged block still goes with the short sentences next to it when each of them
     #: shares at most this with the rest of the article (:func:`_lone_sentences`). ``None``: it stays.
     lone_sentence_score: float | None = 0.0
@@ -232,6 +228,7 @@ DISCOURSE_MARKERS: Mapping[str, DiscourseMarkers] = MappingProxyType({
     ),
 })
 _FIRST_WORD = re.compile(r"\W*(\w+)")
+_TIME_DEIXIS = re.compile(r"\W*\w+\s+(?:holiday\s+)?(?:season|week|weekend|month|year|morning|afternoon|evening|summer|winter|spring|fall|autumn|time)\b", re.I)
 _SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s*$")
 
 
@@ -266,6 +263,8 @@ def discourse_cues(text: str, language: str | None) -> DiscourseCues:
     first = _FIRST_WORD.match(text)
     word = first.group(1).lower() if first else None
     opening = word if word in markers.openings else "“" if markers.quotation.match(text) else None
+    if opening == "this" and _TIME_DEIXIS.match(text):
+        opening = None
     return DiscourseCues(
         opening=opening,
         surnames=tuple(sorted({(a or b).lower() for a, b in markers.surname_attribution.findall(text)})),
@@ -483,15 +482,19 @@ class _Judged(NamedTuple):
     disjoint: bool = False
 
 
-def _disjoint_from_neighbours(k: int, terms: list[set[str]], weights: Mapping[str, float] | None,
-                              config: TopicConfig, limit: float | None = None) -> bool:
-    if config.neighbour_max_score is None:
-        return False
+def _neighbour_score(k: int, terms: list[set[str]], weights: Mapping[str, float] | None, config: TopicConfig) -> float:
     near: Counter[str] = Counter()
     for j in range(k - config.neighbour_span, k + config.neighbour_span + 1):
         if j != k and 0 <= j < len(terms):
             near.update(terms[j])
-    return topical_score(terms[k], near, weights=weights)[0] <= (config.neighbour_max_score if limit is None else limit)
+    return topical_score(terms[k], near, weights=weights)[0]
+
+
+def _disjoint_from_neighbours(k: int, terms: list[set[str]], weights: Mapping[str, float] | None,
+                              config: TopicConfig, limit: float | None = None) -> bool:
+    if config.neighbour_max_score is None:
+        return False
+    return _neighbour_score(k, terms, weights, config) <= (config.neighbour_max_score if limit is None else limit)
 
 
 def _edge_run(
@@ -613,7 +616,7 @@ def _lone_sentences(run: list[_Judged], short: list[_Judged], order: range, term
     closing line names something of the article. ``[]`` when they do not go."""
     if len(run) != 1 or texts is None or config.short_sentence_words is None or config.lone_sentence_score is None:
         return []
-    position = list(order).index(run[0].index)
+    position = order.index(run[0].index)
     inside = order[position + 1] if position + 1 < len(order) else None
     found = list(short)
     if inside is not None and terms[inside] and not _judged(terms[inside], weights, config) \
@@ -651,9 +654,11 @@ def _peel_round(
     for k in core_range:
         core.update(local[k])
     core_scores = _core_scores(local, core, core_range, config, weights)
-    baseline = core_scores[len(core_scores) // 2] if core_scores else None
-    if baseline is None or len(core_scores) < config.min_core_blocks or baseline < config.min_core_median:
-        return _isolated_verdicts(remaining, local, local_cues, local_texts, baseline, config, weights)
+    if len(core_scores) < config.min_core_blocks:
+        return {}
+    baseline = core_scores[len(core_scores) // 2]
+    if baseline < config.min_core_median:
+        return {}
     if weights is None:
         ceiling, relative = config.max_off_topic_score, config.relative_threshold
     else:
@@ -676,7 +681,7 @@ def _peel_round(
                     continue
                 rule = "single_with_sentences"
         judged = len(run)
-        for k, score, shared, let_in, _ in run + short:
+        for k, score, shared, let_in, disjoint in run + short:
             own = int(k in core_range)
             verdicts[remaining[k]] = {
                 **({"rule": rule} if rule else {}), "score": score, "threshold": threshold, "core_median": baseline,
@@ -686,69 +691,11 @@ def _peel_round(
                 "reference": "title+core" if title_terms else "core",
                 "cohesion": cohesion(local_cues[k], core, own) if local_cues is not None and position == "tail" else None,
                 "lead_like": lead_like(local_cues[k], core, own) if local_cues is not None else None,
-                "let_in": let_in,
+                "let_in": let_in, "let_in_by": ("neighbours" if disjoint else "lead_like") if let_in else None,
                 "opens_own_story": local_cues is not None and position == "tail"
                 and _opens_own_story(_Judged(k, score, shared), local_cues, core, own, config),
+                "neighbour_score": _neighbour_score(k, local, weights, config),
             }
-    return verdicts
-
-
-def _isolated_run(terms: list[set[str]], cues: list[DiscourseCues] | None, config: TopicConfig,
-                  weights: Mapping[str, float] | None) -> tuple[list[_Judged], list[_Judged]]:
-    """From the tail inwards, the judged blocks that share at most ``isolated_max_score`` with all
-    the blocks above them (and the short sentences among them that do too), up to the article's
-    last block that does share more: its anchor. No anchor (the first block reached), no run."""
-    above: Counter[str] = Counter()
-    for block_terms in terms:
-        above.update(block_terms)
-    everything = above.copy()
-    run: list[_Judged] = []
-    short: list[_Judged] = []
-    limit = config.isolated_max_score
-    for k in range(len(terms) - 1, -1, -1):
-        above.subtract(terms[k])
-        judged = _judged(terms[k], weights, config)
-        if not judged and not (terms[k] and config.short_sentence_words is not None):
-            continue
-        score, shared = topical_score(terms[k], above, weights=weights)
-        if not judged:
-            if score <= limit:
-                short.append(_Judged(k, score, shared))
-            continue
-        if score > limit:
-            break
-        run.append(_Judged(k, score, shared))
-    else:
-        return [], []
-    while run and cues is not None and cohesion(cues[run[-1].index], everything, 1) is not None \
-            and not (run[-1].score <= (config.lead_over_cohesion_score or 0.0)
-                     and lead_like(cues[run[-1].index], everything, 1)):
-        run.pop()
-    inner = run[-1].index if run else len(terms)
-    return run, [item for item in short if item.index > inner]
-
-
-def _isolated_verdicts(remaining: list[int], local: list[set[str]], cues: list[DiscourseCues] | None,
-                       texts: list[str] | None, baseline: float | None, config: TopicConfig,
-                       weights: Mapping[str, float] | None) -> dict[int, dict]:
-    """The tail run of an article with no cohesive core (:func:`_isolated_run`), with evidence."""
-    if config.isolated_max_score is None:
-        return {}
-    run, short = _isolated_run(local, cues, config, weights)
-    if len(run) < config.min_run:
-        return {}
-    if texts is not None and config.short_sentence_words is not None:
-        short = [item for item in short if _is_sentence(texts[item.index], config.short_sentence_words)]
-    else:
-        short = []
-    verdicts = {}
-    for k, score, shared, _, _ in run + short:
-        verdicts[remaining[k]] = {
-            "rule": "isolated", "score": score, "threshold": config.isolated_max_score, "core_median": baseline,
-            "shared_terms": shared[:8], "unshared_terms": _unshared(local[k], shared, weights)[:5],
-            "terms": len(local[k]), "position": "tail", "run": len(run),
-            "judged": _judged(local[k], weights, config), "reference": "above",
-        }
     return verdicts
 
 
