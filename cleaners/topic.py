@@ -609,34 +609,44 @@ def _lone_sentences(run: list[_Judged], short: list[_Judged], order: range, term
                     texts: list[str] | None, cues: list[DiscourseCues] | None, threshold: float, config: TopicConfig,
                     weights: Mapping[str, float] | None) -> list[_Judged]:
     """A tail run of one judged block that goes all the same, with the short sentences next to it: those
-    between it and the edge (``short``) and the kept block right inside it when that is one too. Each
-    sentence shares nothing with the rest of the article and the judged block at most
+    between it and the edge (``short``), and the kept block right inside it when that is one too. Each
+    sentence shares at most ``lone_sentence_score`` with the rest of the article, the judged block at most
     ``clear_score_fraction`` of the threshold (against all the blocks but these), and none refers back
-    (:func:`cohesion`: "Her last day is April 1."): two short stories' first lines, where an article's
-    closing line names something of the article. ``[]`` when they do not go."""
+    (:func:`cohesion`: "Her last day is April 1."): short stories' first lines, where an article's
+    closing line names something of the article. A sentence inside that fails stays and the rest is
+    judged without it. ``[]`` when they do not go."""
     if len(run) != 1 or texts is None or config.short_sentence_words is None or config.lone_sentence_score is None:
         return []
     position = order.index(run[0].index)
     inside = order[position + 1] if position + 1 < len(order) else None
-    found = list(short)
+    tries = [short]
     if inside is not None and terms[inside] and not _judged(terms[inside], weights, config) \
             and _is_sentence(texts[inside], config.short_sentence_words):
-        found.append(_Judged(inside, 0.0, []))
-    if not found:
-        return []
-    group = {run[0].index, *(item.index for item in found)}
+        tries.insert(0, [*short, _Judged(inside, 0.0, [])])
+    for found in tries:
+        scored = _lone_group(run[0].index, found, terms, cues, threshold, config, weights) if found else None
+        if scored:
+            return scored
+    return []
+
+
+def _lone_group(judged: int, sentences: list[_Judged], terms: list[set[str]], cues: list[DiscourseCues] | None,
+                threshold: float, config: TopicConfig, weights: Mapping[str, float] | None) -> list[_Judged] | None:
+    """The ``sentences`` scored against the rest of the article when they and the ``judged`` block
+    meet :func:`_lone_sentences`' conditions, else ``None``."""
+    group = {judged, *(item.index for item in sentences)}
     rest: Counter[str] = Counter()
     for k, block_terms in enumerate(terms):
         if k not in group:
             rest.update(block_terms)
-    if topical_score(terms[run[0].index], rest, weights=weights)[0] > config.clear_score_fraction * threshold:
-        return []
-    scored = [(item.index, *topical_score(terms[item.index], rest, weights=weights)) for item in found]
-    if any(score > config.lone_sentence_score for _, score, _ in scored):
-        return []
+    if topical_score(terms[judged], rest, weights=weights)[0] > config.clear_score_fraction * threshold:
+        return None
+    scored = [_Judged(item.index, *topical_score(terms[item.index], rest, weights=weights)) for item in sentences]
+    if any(item.score > config.lone_sentence_score for item in scored):
+        return None
     if cues is not None and any(cohesion(cues[k], rest) for k in group):
-        return []
-    return [_Judged(k, score, shared) for k, score, shared in scored]
+        return None
+    return scored
 
 
 def _peel_round(
