@@ -30,7 +30,9 @@ word with the paragraph beside them; when they drift from the core and share not
 to the core a little (over half the threshold: an essay's last lines before a disclaimer).
 Session 9 (off-topic dev split, leads removed of 390 / own paragraphs lost, from 315 / 8): the lone
 judged block with its short sentences 321 / 8; the neighbour let-in 335 / 8; "This <time word>" 338 / 8;
-the lone block's short sentences judged without the one inside it that ties to the article 340 / 8.
+the lone block's short sentences judged without the one inside it that ties to the article 340 / 8;
+a series of three or more blocks sharing nothing with their neighbours clearly unrelated for the
+budget 344 / 8.
 Tried then and not kept: judging an article with no cohesive core (a third of the misses) by each tail
 block's score against all the blocks above it, the run ending at the first block that shares
 something (320 / 8 at a limit of 0, and own paragraphs of untouched articles lost at 0.01: their
@@ -39,9 +41,9 @@ paragraphs share as little with one another as the leads; on trafilatura_eval it
 essay's closing paragraphs and its publisher's disclaimer); two let-ins per run (333 / 8), or a
 run cut at its first block further in that fails rather than before the let-in (335 / 10); a
 neighbourhood of two blocks each side (no change); leads sharing nothing with their neighbours
-counting as clearly unrelated for the budget (339 / 8, but 4 gold snippets of trafilatura_eval
-lost); a short sentence right inside a longer run going with it (340 / 9, and an own subheading of a
-real page).
+counting as clearly unrelated for the budget whatever their number (339 / 8, but 4 gold snippets of
+trafilatura_eval lost: runs of two; from three such blocks on it is kept, 344 / 8); a short sentence
+right inside a longer run going with it (340 / 9, and an own subheading of a real page).
 Tried before and not kept (off-topic dev split, leads removed of 390 / own paragraphs lost; 315 / 8 kept):
 a run that lets in one block over the threshold when the run's mean score stays low (321-335 / 7-9,
 but on trafilatura_eval it took an article's own topic-shifting closing paragraphs); protecting a
@@ -193,6 +195,11 @@ class TopicConfig(NamedTuple):
     #: How many blocks over the threshold (lead-like or sharing nothing with their neighbours) a run
     #: lets in. 2: 2 fewer leads removed on the dev split (a run going further in is cut shorter).
     max_let_in: int = 1
+    #: At least this many judged blocks going, each sharing nothing with the blocks beside it, count as
+    #: clearly unrelated for the budget (``clear_max_removed_share``): four leads of other stories after a
+    #: short article. Off-topic dev split 340 -> 344 of 390, own lost 8; with runs of two too (any
+    #: number), 4 gold paragraphs of trafilatura_eval went. ``None``: off.
+    series_blocks: int | None = 3
 
 
 #: Words of dates and times per language: not content words (:func:`content_terms`). Every
@@ -782,15 +789,28 @@ def peel_edges(terms: list[set[str]], title_terms: set[str], config: TopicConfig
     return verdicts
 
 
+def _unrelated_series(found: dict[int, dict], config: TopicConfig) -> bool:
+    """At least ``series_blocks`` judged blocks at the tail, each sharing nothing with its neighbours
+    (evidence ``neighbour_score``): a series of other stories appended.
+
+    >>> verdict = {"judged": True, "neighbour_score": 0.0, "position": "tail"}
+    >>> _unrelated_series(dict.fromkeys(range(3), verdict), TopicConfig()), _unrelated_series({0: verdict}, TopicConfig())
+    (True, False)
+    """
+    return config.series_blocks is not None and len(found) >= config.series_blocks and all(
+        v["judged"] and v["neighbour_score"] == 0.0 and v["position"] == "tail" for v in found.values())
+
+
 def _budget(found: dict[int, dict], share: float, config: TopicConfig) -> float | None:
     """The largest share of the text these verdicts may take that they fit in: ``max_removed_share``,
     or ``clear_max_removed_share`` when every block is clearly unrelated (scores at most
-    ``clear_score_fraction`` of its threshold, or opens with a dateline: another story's first line);
+    ``clear_score_fraction`` of its threshold, or opens with a dateline: another story's first line),
+    or when they are a series of blocks sharing nothing with their neighbours (:func:`_unrelated_series`);
     ``None`` when they fit in neither."""
     if share <= config.max_removed_share:
         return config.max_removed_share
     clear = all(v["score"] <= config.clear_score_fraction * v["threshold"] or v.get("lead_like") == "dateline"
-                for v in found.values())
+                for v in found.values()) or _unrelated_series(found, config)
     return config.clear_max_removed_share if clear and share <= config.clear_max_removed_share else None
 
 
@@ -814,14 +834,19 @@ def mark_off_topic(
     a dateline and scores at most ``clear_score_fraction`` of the threshold (``single_dateline_run``;
     at the tail only: at the head a dateline opens the article itself). Blocks too short to judge
     that read as a sentence and score under the threshold go with the run they lie in
-    (``short_sentence_words``; evidence ``judged: false``; ``run`` counts judged blocks). A head run
+    (``short_sentence_words``; evidence ``judged: false``; ``run`` counts judged blocks), and a tail
+    run of one judged block goes with the short sentences beside it when none shares anything with
+    the rest (``lone_sentence_score``; evidence ``rule: single_with_sentences``). A block sharing
+    nothing with its neighbours is let in like a lead-like one (``neighbour_max_score``; evidence
+    ``let_in_by``, ``neighbour_score``). A head run
     is judged without cohesion: a block there that opens with "It" continues what
     precedes it, not the article. Runs
     are peeled to a fixed point (:func:`peel_edges`) at both edges in the
     layouts of ``head_layouts`` (a text dump), else at the tail. If together
     they exceed ``max_removed_share`` of the kept characters (or
     ``clear_max_removed_share`` when every block scores at most
-    ``clear_score_fraction`` of its threshold or opens with a dateline; evidence ``budget``), the tail
+    ``clear_score_fraction`` of its threshold or opens with a dateline, or ``series_blocks`` or more
+    blocks share nothing with their neighbours; evidence ``budget``), the tail
     alone is tried, and if that is still too much nothing is removed. Either way the
     kept blocks are a fixed point of the tail alone, which is what cleaning
     the output again (text cut into paragraphs) judges.

@@ -682,3 +682,20 @@ def test_a_sentence_inside_a_lone_lead_that_ties_to_the_article_stays():
 def test_this_with_a_time_word_does_not_refer_back(text, opening):
     """"This week", "This holiday season": the time of writing, not something said before."""
     assert discourse_cues(text, "en").opening == opening
+
+
+def test_a_series_of_blocks_sharing_nothing_with_their_neighbours_is_clearly_unrelated_for_the_budget():
+    """Three leads after a two-paragraph-long story are more than ``max_removed_share`` of the text,
+    and one shares a word with the core (over half the threshold: not clearly unrelated). Sharing
+    nothing with the blocks beside them, they are a series of other stories all the same: up to
+    ``clear_max_removed_share`` (evidence ``budget``); with ``series_blocks=None`` nothing goes."""
+    story = FLOOD[:3] + ["The Elbe flooded the riverside again; police and officials closed the road."]
+    leads = [CHEF, FASHION,
+             "Quarterly smartphone shipments in Asia rose sharply as manufacturers cut prices of budget models."]
+    out = _mark(story + leads)
+    assert _kept(out) == [True] * 4 + [False] * 3
+    evidence = [block.decision.evidence for block in out[4:]]
+    assert all(e["neighbour_score"] == 0.0 and e["judged"] for e in evidence)
+    assert evidence[0]["budget"] == TopicConfig().clear_max_removed_share
+    assert any(e["score"] > TopicConfig().clear_score_fraction * e["threshold"] for e in evidence)
+    assert _kept(_mark(story + leads, config=TopicConfig(series_blocks=None))) == [True] * 7
