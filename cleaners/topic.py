@@ -31,8 +31,9 @@ to the core a little (over half the threshold: an essay's last lines before a di
 Session 9 (off-topic dev split, leads removed of 390 / own paragraphs lost, from 315 / 8): the lone
 judged block with its short sentences 321 / 8; the neighbour let-in 335 / 8; "This <time word>" 338 / 8;
 the lone block's short sentences judged without the one inside it that ties to the article 340 / 8;
-a series of three or more blocks sharing nothing with their neighbours clearly unrelated for the
-budget 344 / 8.
+a series of three or more tail blocks sharing nothing with their neighbours, the innermost clearly
+unrelated, clearly unrelated for the budget 344 / 8 (without the condition on the innermost block, a
+round-up's own last item went on the split ``all``).
 Tried then and not kept: judging an article with no cohesive core (a third of the misses) by each tail
 block's score against all the blocks above it, the run ending at the first block that shares
 something (320 / 8 at a limit of 0, and own paragraphs of untouched articles lost at 0.01: their
@@ -195,10 +196,12 @@ class TopicConfig(NamedTuple):
     #: How many blocks over the threshold (lead-like or sharing nothing with their neighbours) a run
     #: lets in. 2: 2 fewer leads removed on the dev split (a run going further in is cut shorter).
     max_let_in: int = 1
-    #: At least this many judged blocks going, each sharing nothing with the blocks beside it, count as
-    #: clearly unrelated for the budget (``clear_max_removed_share``): four leads of other stories after a
-    #: short article. Off-topic dev split 340 -> 344 of 390, own lost 8; with runs of two too (any
-    #: number), 4 gold paragraphs of trafilatura_eval went. ``None``: off.
+    #: At least this many judged tail blocks going, each sharing nothing with the blocks beside it, the
+    #: innermost one clearly unrelated, count as clearly unrelated for the budget (``clear_max_removed_share``):
+    #: four leads of other stories after a short article (:func:`_unrelated_series`). Off-topic dev split
+    #: 340 -> 344 of 390, own lost 8; without the condition on the innermost block a news round-up's own
+    #: last item went with three leads (split all: own lost 12); with runs of two too (any number), 4 gold
+    #: paragraphs of trafilatura_eval went. ``None``: off.
     series_blocks: int | None = 3
 
 
@@ -791,14 +794,23 @@ def peel_edges(terms: list[set[str]], title_terms: set[str], config: TopicConfig
 
 def _unrelated_series(found: dict[int, dict], config: TopicConfig) -> bool:
     """At least ``series_blocks`` judged blocks at the tail, each sharing nothing with its neighbours
-    (evidence ``neighbour_score``): a series of other stories appended.
+    (evidence ``neighbour_score``), the innermost one, where the series meets the article, clearly
+    unrelated (:func:`_clearly_unrelated`): a series of other stories appended.
 
-    >>> verdict = {"judged": True, "neighbour_score": 0.0, "position": "tail"}
+    >>> verdict = {"judged": True, "neighbour_score": 0.0, "position": "tail", "score": 0.0, "threshold": 0.08}
     >>> _unrelated_series(dict.fromkeys(range(3), verdict), TopicConfig()), _unrelated_series({0: verdict}, TopicConfig())
     (True, False)
+    >>> _unrelated_series({0: {**verdict, "score": 0.05}, 1: verdict, 2: verdict}, TopicConfig())
+    False
     """
     return config.series_blocks is not None and len(found) >= config.series_blocks and all(
-        v["judged"] and v["neighbour_score"] == 0.0 and v["position"] == "tail" for v in found.values())
+        v["judged"] and v["neighbour_score"] == 0.0 and v["position"] == "tail" for v in found.values()) \
+        and _clearly_unrelated(found[min(found)], config)
+
+
+def _clearly_unrelated(verdict: dict, config: TopicConfig) -> bool:
+    """The block scores at most ``clear_score_fraction`` of its threshold, or opens with a dateline."""
+    return verdict["score"] <= config.clear_score_fraction * verdict["threshold"] or verdict.get("lead_like") == "dateline"
 
 
 def _budget(found: dict[int, dict], share: float, config: TopicConfig) -> float | None:
@@ -809,8 +821,7 @@ def _budget(found: dict[int, dict], share: float, config: TopicConfig) -> float 
     ``None`` when they fit in neither."""
     if share <= config.max_removed_share:
         return config.max_removed_share
-    clear = all(v["score"] <= config.clear_score_fraction * v["threshold"] or v.get("lead_like") == "dateline"
-                for v in found.values()) or _unrelated_series(found, config)
+    clear = all(_clearly_unrelated(v, config) for v in found.values()) or _unrelated_series(found, config)
     return config.clear_max_removed_share if clear and share <= config.clear_max_removed_share else None
 
 
