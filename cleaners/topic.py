@@ -31,8 +31,10 @@ to the core a little (over half the threshold: an essay's last lines before a di
 Session 9 (off-topic dev split, leads removed of 390 / own paragraphs lost, from 315 / 8): the lone
 judged block with its short sentences 321 / 8; the neighbour let-in 335 / 8; "This <time word>" 338 / 8;
 the lone block's short sentences judged without the one inside it that ties to the article 340 / 8;
+a block of that group that refers back but shares nothing and introduces a name goes all the same
+(a lead opening with a quote) 342 / 8;
 a series of three or more tail blocks sharing nothing with their neighbours, the innermost clearly
-unrelated, clearly unrelated for the budget 344 / 8 (without the condition on the innermost block, a
+unrelated, clearly unrelated for the budget 346 / 8 (without the condition on the innermost block, a
 round-up's own last item went on the split ``all``).
 Tried then and not kept: judging an article with no cohesive core (a third of the misses) by each tail
 block's score against all the blocks above it, the run ending at the first block that shares
@@ -43,7 +45,7 @@ essay's closing paragraphs and its publisher's disclaimer); two let-ins per run 
 run cut at its first block further in that fails rather than before the let-in (335 / 10); a
 neighbourhood of two blocks each side (no change); leads sharing nothing with their neighbours
 counting as clearly unrelated for the budget whatever their number (339 / 8, but 4 gold snippets of
-trafilatura_eval lost: runs of two; from three such blocks on it is kept, 344 / 8); a short sentence
+trafilatura_eval lost: runs of two; from three such blocks on it is kept); a short sentence
 right inside a longer run going with it (340 / 9, and an own subheading of a real page).
 Tried before and not kept (off-topic dev split, leads removed of 390 / own paragraphs lost; 315 / 8 kept):
 a run that lets in one block over the threshold when the run's mean score stays low (321-335 / 7-9,
@@ -685,18 +687,23 @@ def _lone_sentences(run: list[_Judged], short: list[_Judged], order: range, term
 def _lone_group(judged: int, sentences: list[_Judged], terms: list[set[str]], cues: list[DiscourseCues] | None,
                 threshold: float, config: TopicConfig, weights: Mapping[str, float] | None) -> list[_Judged] | None:
     """The ``sentences`` scored against the rest of the article when they and the ``judged`` block
-    meet :func:`_lone_sentences`' conditions, else ``None``."""
+    meet :func:`_lone_sentences`' conditions, else ``None``. A block that refers back but shares
+    nothing with the rest and introduces a name of its own (:func:`lead_like`) opens another story
+    (a lead opening with a quote: "..." says Jack Buser)."""
     group = {judged, *(item.index for item in sentences)}
     rest: Counter[str] = Counter()
     for k, block_terms in enumerate(terms):
         if k not in group:
             rest.update(block_terms)
-    if topical_score(terms[judged], rest, weights=weights)[0] > config.clear_score_fraction * threshold:
+    judged_score = topical_score(terms[judged], rest, weights=weights)[0]
+    if judged_score > config.clear_score_fraction * threshold:
         return None
     scored = [_Judged(item.index, *topical_score(terms[item.index], rest, weights=weights)) for item in sentences]
     if any(item.score > config.lone_sentence_score for item in scored):
         return None
-    if cues is not None and any(cohesion(cues[k], rest) for k in group):
+    scores = {judged: judged_score, **{item.index: item.score for item in scored}}
+    if cues is not None and any(cohesion(cues[k], rest) and not (scores[k] == 0.0 and lead_like(cues[k], rest))
+                                for k in group):
         return None
     return scored
 

@@ -699,3 +699,19 @@ def test_a_series_of_blocks_sharing_nothing_with_their_neighbours_is_clearly_unr
     assert evidence[0]["budget"] == TopicConfig().clear_max_removed_share
     assert any(e["score"] > TopicConfig().clear_score_fraction * e["threshold"] for e in evidence)
     assert _kept(_mark(story + leads, config=TopicConfig(series_blocks=None))) == [True] * 7
+
+
+def test_a_lone_lead_opening_with_a_quote_goes_when_it_introduces_a_name_and_shares_nothing():
+    """A quote opening a paragraph refers back (``opens:“``), but this one shares nothing with the
+    rest of the article and introduces a name of its own: another story's first line, going with the
+    short lead beside it. Sharing a word with the article, it stays, and the short lead with it."""
+    short = "A half century on, the jazz quartet is still swinging."
+    quote = ("\u201cYou are going to see a number of things that this console can do that no other platform can,\u201d "
+             "says product chief Jack Buser.")
+    out = _mark(FLOOD + [short, quote])
+    assert _kept(out) == [True] * 5 + [False, False]
+    assert out[6].decision.evidence["rule"] == "single_with_sentences"
+    assert out[6].decision.evidence["cohesion"] == "opens:\u201c"
+    assert out[6].decision.evidence["lead_like"] == "introduces:Jack Buser"
+    riverside_quote = quote.replace("this console", "the riverside console")
+    assert _kept(_mark(FLOOD + [short, riverside_quote])) == [True] * 7
