@@ -236,7 +236,11 @@ def test_an_article_without_a_common_subject_has_no_off_topic_edges():
     assert _kept(_mark(texts, config=PLAIN._replace(min_core_median=0.1))) == [True] * 7
     # Weighted, the one word they share ("bright", a common one) weighs little: median 0.0582.
     assert _kept(_mark(texts)) == [True] * 7
-    assert _mark(texts, config=TopicConfig(min_core_median=0.01))[5].decision.evidence["core_median"] == 0.0582
+    low_floor = TopicConfig(min_core_median=0.01, neighbour_max_score=None)
+    assert _mark(texts, config=low_floor)[5].decision.evidence["core_median"] == 0.0582
+    # With the neighbour let-in, the comet paragraph (over the threshold, sharing nothing with its
+    # neighbours) lets the run go on into the page's own items: over the budget, nothing goes.
+    assert _kept(_mark(texts, config=low_floor._replace(neighbour_max_score=0.0))) == [True] * 7
 
 
 # Term weights: how specific each word is in the document's language (wordfreq).
@@ -428,8 +432,45 @@ def test_a_dateline_lead_sharing_one_word_is_let_into_the_run():
     assert evidence["threshold"] <= evidence["score"] < TopicConfig().lead_like_max_score
     assert out[5].decision.evidence["let_in"] is False
     assert _kept(_again(out)) == [True] * 5
-    assert _kept(_mark(FLOOD + [CHEF, _without_dateline(PIG)])) == [True] * 7
-    assert _kept(_mark(FLOOD + [CHEF, PIG], config=TopicConfig(lead_like_max_score=0.1))) == [True] * 7
+    assert out[6].decision.evidence["let_in_by"] == "lead_like"
+    no_neighbours = TopicConfig(neighbour_max_score=None)
+    assert _kept(_mark(FLOOD + [CHEF, _without_dateline(PIG)], config=no_neighbours)) == [True] * 7
+    assert _kept(_mark(FLOOD + [CHEF, PIG], config=no_neighbours._replace(lead_like_max_score=0.1))) == [True] * 7
+
+
+def test_a_block_sharing_nothing_with_its_neighbours_is_let_into_the_run():
+    """Without its dateline the pig lead is no lead-like block, but it shares not a word with the
+    chef's lead before it (nor with anything after it): appended stories share nothing with one
+    another. It is let in (evidence ``let_in_by``, ``neighbour_score``); with a neighbour that
+    shares "riverside" with it, it stops the run."""
+    pig = _without_dateline(PIG)
+    out = _mark(FLOOD + [CHEF, pig])
+    assert _kept(out) == [True] * 5 + [False, False]
+    evidence = out[6].decision.evidence
+    assert evidence["let_in"] is True and evidence["let_in_by"] == "neighbours"
+    assert evidence["lead_like"] is None and evidence["neighbour_score"] == 0.0
+    assert evidence["threshold"] <= evidence["score"] < TopicConfig().lead_like_max_score
+    assert out[5].decision.evidence["let_in_by"] is None
+    assert _kept(_again(out)) == [True] * 5
+    riverside_chef = CHEF.replace("downtown", "by the riverside")
+    assert _kept(_mark(FLOOD + [riverside_chef, pig])) == [True] * 7
+
+
+def test_blocks_further_in_than_a_neighbour_let_in_must_be_clearly_unrelated():
+    """The article's own last paragraph shares a little with the core ("officials", score under the
+    threshold but over half of it); a disclaimer after it shares a word with the core and nothing
+    with its neighbour. Let in, it would take the paragraph along: the run stops before it (both
+    would go if half the threshold were no limit)."""
+    closing = ("Volunteers handed out sandbags, dry blankets and hot soup to families waiting in the school gym, "
+               "officials said.")
+    disclaimer = ("The views and opinions expressed by readers in comments do not necessarily reflect those of the "
+                  "riverside club newsletter, its editors, owners, advertisers, sponsors or publisher.")
+    out = _mark(FLOOD + [closing, disclaimer])
+    assert _kept(out) == [True] * 7
+    out = _mark(FLOOD + [closing, disclaimer], config=TopicConfig(clear_score_fraction=1.0))
+    assert _kept(out) == [True] * 5 + [False, False]
+    assert out[6].decision.evidence["let_in_by"] == "neighbours"
+    assert out[5].decision.evidence["threshold"] / 2 < out[5].decision.evidence["score"]
 
 
 def test_a_lead_like_block_is_let_in_only_with_a_low_block_further_in():
@@ -600,3 +641,77 @@ def test_content_terms_are_the_term_patterns_terms_whatever_the_typography():
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
         expected = set(_TERM.findall(_NEGATION.sub("", text.lower()))).difference(_NOT_CONTENT["en"])
         assert content_terms(text, "en") == expected, text
+
+
+def test_a_lone_lead_goes_with_a_short_sentence_that_shares_nothing():
+    """One judged lead is no run, but with a short lead beside it (too few words to be judged)
+    sharing nothing with the rest of the article, both go (rule ``single_with_sentences``). A
+    short sentence naming something of the article, or referring back, keeps both."""
+    short = "A half century on, the jazz quartet is still swinging."
+    out = _mark(FLOOD + [CHEF, short])
+    assert _kept(out) == [True] * 5 + [False, False]
+    for block in out[5:]:
+        assert block.decision.reason is Reason.OFF_TOPIC
+        assert block.decision.evidence["rule"] == "single_with_sentences"
+    assert out[6].decision.evidence["judged"] is False and out[6].decision.evidence["score"] == 0.0
+    assert _kept(_again(out)) == [True] * 5
+    out = _mark(FLOOD + [short, CHEF])  # the sentence right inside the lone lead goes too
+    assert _kept(out) == [True] * 5 + [False, False]
+    assert _kept(_mark(FLOOD + [CHEF, "A half century on, the riverside quartet is still swinging."])) == [True] * 7
+    assert _kept(_mark(FLOOD + [CHEF, "She said the jazz quartet is still swinging after fifty years."])) == [True] * 7
+    assert _kept(_mark(FLOOD + [CHEF, short], config=TopicConfig(lone_sentence_score=None))) == [True] * 7
+    # SMARTPHONES shares "rose" with the core: over half the threshold, a lone judged block stays.
+    assert _kept(_mark(FLOOD + [SMARTPHONES, short])) == [True] * 7
+
+
+def test_a_sentence_inside_a_lone_lead_that_ties_to_the_article_stays():
+    """The article's own short last line ("the riverside") stays; the lone lead and the short lead
+    after it go without it."""
+    own_line = "Police will reopen the riverside road on Friday."
+    short = "A half century on, the jazz quartet is still swinging."
+    out = _mark(FLOOD + [own_line, CHEF, short])
+    assert _kept(out) == [True] * 6 + [False, False]
+    assert out[6].decision.evidence["rule"] == "single_with_sentences"
+
+
+@pytest.mark.parametrize("text, opening", [
+    ("This holiday season I was thinking of flavors that would cheer me up.", None),
+    ("This week the council voted to close the mill.", None),
+    ("This decision will be appealed, the mayor said.", "this"),
+])
+def test_this_with_a_time_word_does_not_refer_back(text, opening):
+    """"This week", "This holiday season": the time of writing, not something said before."""
+    assert discourse_cues(text, "en").opening == opening
+
+
+def test_a_series_of_blocks_sharing_nothing_with_their_neighbours_is_clearly_unrelated_for_the_budget():
+    """Three leads after a two-paragraph-long story are more than ``max_removed_share`` of the text,
+    and one shares a word with the core (over half the threshold: not clearly unrelated). Sharing
+    nothing with the blocks beside them, they are a series of other stories all the same: up to
+    ``clear_max_removed_share`` (evidence ``budget``); with ``series_blocks=None`` nothing goes."""
+    story = FLOOD[:3] + ["The Elbe flooded the riverside again; police and officials closed the road."]
+    leads = [CHEF, FASHION,
+             "Quarterly smartphone shipments in Asia rose sharply as manufacturers cut prices of budget models."]
+    out = _mark(story + leads)
+    assert _kept(out) == [True] * 4 + [False] * 3
+    evidence = [block.decision.evidence for block in out[4:]]
+    assert all(e["neighbour_score"] == 0.0 and e["judged"] for e in evidence)
+    assert evidence[0]["budget"] == TopicConfig().clear_max_removed_share
+    assert any(e["score"] > TopicConfig().clear_score_fraction * e["threshold"] for e in evidence)
+    assert _kept(_mark(story + leads, config=TopicConfig(series_blocks=None))) == [True] * 7
+
+
+def test_a_lone_lead_opening_with_a_quote_goes_when_it_introduces_a_name_and_shares_nothing():
+    """A quote opening a paragraph refers back (``opens:“``), but this one shares nothing with the
+    rest of the article and introduces a name of its own: another story's first line, going with the
+    short lead beside it. Sharing a word with the article, it stays, and the short lead with it."""
+    short = "A half century on, the jazz quartet is still swinging."
+    quote = ("\u201cYou are going to see a number of things that this console can do that no other platform can,\u201d "
+             "says product chief Jack Buser.")
+    out = _mark(FLOOD + [short, quote])
+    assert _kept(out) == [True] * 5 + [False, False]
+    assert out[6].decision.evidence["rule"] == "single_with_sentences"
+    assert out[6].decision.evidence["cohesion"] == "opens:\u201c"
+    assert out[6].decision.evidence["lead_like"] == "introduces:Jack Buser"
+    riverside_quote = quote.replace("this console", "the riverside console")
+    assert _kept(_mark(FLOOD + [short, riverside_quote])) == [True] * 7
