@@ -43,6 +43,7 @@ __all__ = [
     "DETECTORS",
     "LANGUAGES",
     "detect_language",
+    "language_ranking",
     "load_models",
     "stopword_ratio",
     "document_language",
@@ -217,7 +218,7 @@ class _LangidIdentifier(LanguageIdentifier):
     visit), and its weights are kept as float32, the type its product is computed in.
     """
 
-    __slots__ = ("_next_state", "_row_offset", "_feature_of", "_labels")
+    __slots__ = ("_next_state", "_row_offset", "_feature_of", "_labels", "_label_index")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -237,6 +238,7 @@ class _LangidIdentifier(LanguageIdentifier):
         super().set_languages(langs)
         self.nb_ptc = np.ascontiguousarray(self.nb_ptc, dtype=np.result_type(self.nb_ptc, np.float32))
         self._labels = tuple(dict.fromkeys(self.nb_classes))
+        self._label_index = MappingProxyType({code: i for i, code in enumerate(self._labels)})
 
     def _visits(self, data: bytes) -> tuple[np.ndarray, np.ndarray] | None:
         """py3langid's ``visit_counts`` of ``data`` as arrays: the features in order of first
@@ -255,9 +257,7 @@ class _LangidIdentifier(LanguageIdentifier):
         found = features[features >= 0]
         if not found.size:
             return None
-        unique, first, counts = np.unique(found, return_index=True, return_counts=True)
-        order = np.argsort(first)
-        return unique[order], counts[order]
+        return _counted_in_order_of_first_visit(found)
 
     def _raw_score(self, text):
         visits = self._visits(text) if isinstance(text, bytes) and len(text) >= _LANGID_NUMPY_FROM else None
@@ -270,11 +270,73 @@ class _LangidIdentifier(LanguageIdentifier):
         """:meth:`rank`'s languages with a probability of at least 0.00005, the probability
         rounded to 4 places, unsorted (:func:`detect_language` sorts them)."""
         if len(self._labels) != len(self.nb_classes):  # aliased labels: py3langid's own merge
-            return [(code, round(p, 4)) for code, p in self.rank(text) if p >= 0.00005]
+            return [(code, round(p, 4)) for code, p in self.rank(text) if p >= _LISTED_FROM]
         labels = self._labels
         probabilities = self._decide(text).astype(np.float64)  # the floats ``tolist`` gives
         rounded = _round4(probabilities)
-        return [(labels[i], rounded[i]) for i, p in enumerate(probabilities.tolist()) if p >= 0.00005]
+        return [(labels[i], rounded[i]) for i, p in enumerate(probabilities.tolist()) if p >= _LISTED_FROM]
+
+    def shortlisted(self, text: str) -> Callable[[str | None], list[tuple[str, float]]]:
+        """:meth:`ranked` of ``text`` sorted as :func:`detect_language` sorts it, read as a function
+        of a language: the best entry, then that language's when it is another listed one. The
+        probabilities are computed once; only the few near the best are rounded and compared."""
+        if len(self._labels) != len(self.nb_classes):
+            ranked = _best_first(self.ranked(text))
+            return functools.partial(_shortlist, ranked)
+        return functools.partial(self._shortlist_of, self._decide(text).astype(np.float64))
+
+    def _shortlist_of(self, probabilities: np.ndarray, language: str | None) -> list[tuple[str, float]]:
+        best = int(probabilities.argmax())
+        highest = float(probabilities[best])
+        if not highest >= _LISTED_FROM:  # no probability listed, or NaN: the plain path decides
+            rounded = _round4(probabilities)
+            listed = [(self._labels[i], rounded[i]) for i, p in enumerate(probabilities.tolist()) if p >= _LISTED_FROM]
+            return _shortlist(_best_first(listed), language)
+        # rounding keeps the order, so a tie for the best rounded value lies within 10^-4 of the highest
+        near = np.flatnonzero(probabilities >= max(highest - 0.0001, _LISTED_FROM)).tolist()
+        rounded = {i: round(float(probabilities[i]), 4) for i in near}
+        top = max(rounded.values())
+        code = min(self._labels[i] for i, value in rounded.items() if value == top)
+        answer = [(code, top)]
+        index = self._label_index.get(language)
+        if index is not None and language != code and probabilities[index] >= _LISTED_FROM:
+            answer.append((language, round(float(probabilities[index]), 4)))
+        return answer
+
+
+def _counted_in_order_of_first_visit(found: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of ``found`` in order of first occurrence, and how often each occurs:
+    ``np.unique``'s answer (with ``return_index``, ``return_counts``) reordered, in a few array
+    operations instead of its general path (half the time on a detector's few hundred features).
+
+    >>> [a.tolist() for a in _counted_in_order_of_first_visit(np.array([7, 3, 7, 9, 3, 7]))]
+    [[7, 3, 9], [3, 2, 1]]
+    """
+    size = found.size
+    order = np.argsort(found, kind="stable")  # stable: each run of equal values starts at its first visit
+    ascending = found[order]
+    starts_run = np.empty(size, dtype=bool)
+    starts_run[0] = True
+    np.not_equal(ascending[1:], ascending[:-1], out=starts_run[1:])
+    starts = np.flatnonzero(starts_run)
+    ends = np.empty_like(starts)
+    ends[:-1] = starts[1:]
+    ends[-1] = size
+    by_first_visit = np.argsort(order[starts])
+    return ascending[starts][by_first_visit], (ends - starts)[by_first_visit]
+
+
+#: :meth:`_LangidIdentifier.ranked` lists the languages of at least this probability.
+_LISTED_FROM = 0.00005
+
+
+def _shortlist(ranked: list[tuple[str, float]], language: str | None) -> list[tuple[str, float]]:
+    """The first entry of ``ranked`` (best first), then ``language``'s when it is another listed one.
+
+    >>> _shortlist([("de", 0.7), ("en", 0.2), ("fr", 0.1)], "fr"), _shortlist([("de", 1.0)], "en"), _shortlist([], "en")
+    ([('de', 0.7), ('fr', 0.1)], [('de', 1.0)], [])
+    """
+    return ranked[:1] + [entry for entry in ranked[1:] if entry[0] == language]
 
 
 def _round4(values: np.ndarray) -> list[float]:
@@ -375,6 +437,22 @@ def _best_first(ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
     ranked = sorted(ranked, key=itemgetter(0))
     ranked.sort(key=itemgetter(1), reverse=True)  # stable, reversed or not: a tie keeps the code order
     return ranked
+
+
+def language_ranking(text: str, config: LanguageConfig = LanguageConfig()
+                     ) -> Callable[[str | None], list[tuple[str, float]]]:
+    """:func:`detect_language`'s answer for ``text`` as a function of a language: its first entry,
+    then that language's when it is another listed one (all a judgement reads of it). py3langid's
+    probabilities are computed once, without rounding and sorting all ~50 of them.
+
+    >>> ranking = language_ranking("Das ist ein ganz normaler deutscher Satz über das Wetter.")
+    >>> ranking("en") == [e for e in detect_language("Das ist ein ganz normaler deutscher Satz über das Wetter.")
+    ...                   if e[0] in ("de", "en")][:2]
+    True
+    """
+    if config.detector != "langid" or not _LETTER.search(text):
+        return functools.partial(_shortlist, detect_language(text, config))
+    return _langid_identifier().shortlisted(text)
 
 
 def stopword_ratio(text: str, language: str) -> float | None:
@@ -529,7 +607,7 @@ def _document_language(kept: list[Block], scripts: list[tuple[str | None, int]],
     prose = [(b, s) for b, s in zip(kept, scripts) if b.type is not BlockType.HEADING] or list(zip(kept, scripts))
     same_script = [b for b, s in prose if script is None or s[0] in (script, None)] or [b for b, _ in prose]
     longest_first = sorted(same_script, key=lambda b: -len(b.text))
-    detect = detect or detect_language
+    detect = detect or _detect_once
     if 0 < config.quick_document_sample_chars < config.document_sample_chars:
         quick = _document_sample(longest_first, config.quick_document_sample_chars, config.document_sample_blocks)
         if len(quick) == config.quick_document_sample_chars and _has_letters(quick, config.min_document_letters):
@@ -685,7 +763,7 @@ def _judge_block(block: Block, doc_lang: str, doc_script: str | None, config: La
         runner_up = max((n for code, n in counts.items() if code != doc_lang), default=0)
         if own_count >= config.same_language_margin * runner_up:
             return block.with_language(doc_lang)
-    ranked = (detect or detect_language)(text[: config.block_sample_chars], config)
+    ranked = (detect or _detect_once)(text[: config.block_sample_chars], config, doc_lang)
     if not ranked:
         return block
     best, probability = ranked[0]
@@ -730,20 +808,26 @@ def mark_foreign_blocks(
     return doc_lang, probability, blocks
 
 
-_Detect = Callable[[str, LanguageConfig], list[tuple[str, float]]]
+#: A detector as the judgements ask it: text, config and the language whose probability is read
+#: besides the best one's (:func:`language_ranking`).
+_Detect = Callable[[str, LanguageConfig, "str | None"], list[tuple[str, float]]]
+
+
+def _detect_once(text: str, config: LanguageConfig, language: str | None = None) -> list[tuple[str, float]]:
+    return language_ranking(text, config)(language)
 
 
 def _detector_for_one_document() -> _Detect:
-    """:func:`detect_language` remembering its answers for the one document being judged: a
+    """:func:`language_ranking` remembering its answers for the one document being judged: a
     short document's sample is often the very text of a block judged after it (one detector
     call in 15 on the benchmark's pages repeats one of the same document). Made per call, so
     nothing is kept between documents."""
-    answers: dict[tuple[str, LanguageConfig], list[tuple[str, float]]] = {}
+    answers: dict[tuple[str, LanguageConfig], Callable[[str | None], list[tuple[str, float]]]] = {}
 
-    def detect(text: str, config: LanguageConfig) -> list[tuple[str, float]]:
+    def detect(text: str, config: LanguageConfig, language: str | None = None) -> list[tuple[str, float]]:
         key = (text, config)
         if key not in answers:
-            answers[key] = detect_language(text, config)
-        return list(answers[key])
+            answers[key] = language_ranking(text, config)
+        return answers[key](language)
 
     return detect

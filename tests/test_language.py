@@ -267,8 +267,8 @@ def test_the_detector_runs_once_per_distinct_text_of_a_document(monkeypatch):
     expected = mark_foreign_blocks([block], config)
     assert expected[2][0].language == "de"  # judged by the detector
     calls = []
-    real = _language.detect_language
-    monkeypatch.setattr(_language, "detect_language", lambda text, config: calls.append(text) or real(text, config))
+    real = _language.language_ranking
+    monkeypatch.setattr(_language, "language_ranking", lambda text, config: calls.append(text) or real(text, config))
     assert mark_foreign_blocks([block], config) == expected
     assert calls == [block.text]  # document sample and block sample: one call
 
@@ -312,10 +312,10 @@ def test_numpy_walk_is_taken_in_every_language():
 # --- shortcuts that spare the detector ------------------------------------------------------------
 
 def _detector_calls(monkeypatch) -> list[str]:
-    """The texts :func:`detect_language` is asked about from now on (answers unchanged)."""
+    """The texts the detector (:func:`language_ranking`) is asked about from now on (answers unchanged)."""
     calls: list[str] = []
-    real = _language.detect_language
-    monkeypatch.setattr(_language, "detect_language", lambda text, config: calls.append(text) or real(text, config))
+    real = _language.language_ranking
+    monkeypatch.setattr(_language, "language_ranking", lambda text, config: calls.append(text) or real(text, config))
     return calls
 
 
@@ -435,3 +435,22 @@ def test_typography_is_no_letter_of_any_script():
     for char in TYPOGRAPHY:
         assert not _BEYOND_LATIN.match(char) and not _LATIN_BEYOND_ASCII.match(char), char
         assert not any(pattern.match(char) for _, pattern in _SCRIPT_RANGES), char
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(max_size=200) | st.sampled_from(list(SAMPLES.values()) + [GERMAN_PARAGRAPH, "", "1 2 3", "a"]),
+       st.sampled_from([None, "en", "de", "fr", "zh", "xx"]))
+def test_language_ranking_reads_detect_languages_best_entry_and_the_asked_languages(text, language):
+    """The ranking's answer is :func:`detect_language`'s first entry, then ``language``'s when it
+    is another listed one: the same codes and rounded probabilities, ties by code included."""
+    ranked = detect_language(text)
+    expected = ranked[:1] + [entry for entry in ranked[1:] if entry[0] == language]
+    assert _language.language_ranking(text)(language) == expected
+
+
+def test_language_ranking_of_langdetect_is_its_detect_language_answer():
+    text = "Der Stadtrat hat am Dienstag ein Netz geschützter Radwege beschlossen."
+    config = LanguageConfig(detector="langdetect")
+    ranked = detect_language(text, config)
+    assert _language.language_ranking(text, config)("en") == ranked[:1] + [e for e in ranked if e[0] == "en"]
+    assert _language.language_ranking(text, config)(None)[0][0] == "de"
