@@ -454,3 +454,36 @@ def test_language_ranking_of_langdetect_is_its_detect_language_answer():
     ranked = detect_language(text, config)
     assert _language.language_ranking(text, config)("en") == ranked[:1] + [e for e in ranked if e[0] == "en"]
     assert _language.language_ranking(text, config)(None)[0][0] == "de"
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.text(alphabet="abcz'’ .,-—“”…1é\n", max_size=80) | st.text(max_size=40))
+def test_plain_ascii_words_are_the_regexs_words_when_given(text):
+    lowered = text.lower()
+    plain = _language._plain_ascii_words(lowered)
+    if plain is not None:
+        assert [word.decode("ascii") for word in plain] == _language._words(lowered)
+    else:
+        assert "'" in lowered or "’" in lowered or not _language.spaced_typography(lowered).isascii()
+
+
+def test_plain_ascii_words_cover_text_with_typography_but_no_apostrophe():
+    assert _language._plain_ascii_words("“the vote” — said the council…") == [b"the", b"vote", b"said", b"the",
+                                                                               b"council"]
+    assert _language._plain_ascii_words("the council’s vote") is None  # the regex keeps "council’s" whole
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(_WORDS.filter(lambda words: all(word.isascii() for word in words)),
+       st.sampled_from(["en", "de", "fr", "it", "pt", "nl", "xx"]))
+def test_clearly_in_ascii_words_answers_as_on_the_words(words, language):
+    config = LanguageConfig()
+    as_bytes = [word.encode("ascii") for word in words]
+    assert _language._clearly_in_ascii_words(as_bytes, language, config) == _language._clearly_in_words(
+        words, language, config)
+
+
+def test_stopword_weights_count_a_word_of_several_languages_as_own_and_other():
+    shared = next(word for word, codes in _language._STOPWORD_LANGUAGES.items() if "de" in codes and len(codes) > 1)
+    weight = _language._stopword_weights("de")[_language._group_of_word(shared)]
+    assert (weight % _language._OTHERS_UNIT, weight // _language._OTHERS_UNIT) == (1, 1)
