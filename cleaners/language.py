@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from itertools import repeat
 from operator import itemgetter
 from types import MappingProxyType
@@ -80,6 +81,13 @@ class LanguageConfig(NamedTuple):
     #: A sample this long, taken the same way, is tried first: when the detector is certain
     #: of it (its probability rounds to 1), the full sample is not read (0: always the full one).
     quick_document_sample_chars: int = 500
+    #: The quick sample's language is settled without the detector (probability 1.0) when it has
+    #: this many words (0: never)...
+    document_stopword_words: int = 40
+    #: ...of which at least this share are stopwords of one language...
+    document_stopword_ratio: float = 0.25
+    #: ...at least this many times the words that are another language's stopwords.
+    document_stopword_margin: float = 3.0
     #: Characters of a block given to langdetect.
     block_sample_chars: int = 500
     #: Blocks shorter than this (characters or words) are not judged: too little evidence.
@@ -148,19 +156,14 @@ def _invert(stopwords: Mapping[str, frozenset[str]]) -> Mapping[str, tuple[str, 
 
 #: Stopword -> the languages it is a stopword of (read-only).
 _STOPWORD_LANGUAGES = _invert(STOPWORDS)
-_STOPWORD_INDEX = dict(_STOPWORD_LANGUAGES)
-#: Its lookups, bound once (a plain dict's: the hot loop of :func:`stopword_counts`).
-_languages_of_stopword = _STOPWORD_INDEX.get
 
 #: The distinct sets of languages a stopword is one of (:data:`_STOPWORD_LANGUAGES`' values; ~500),
 #: numbered from 1 in this order (0: no stopword).
-_STOPWORD_GROUPS: tuple[tuple[str, ...], ...] = tuple(sorted(set(_STOPWORD_INDEX.values())))
+_STOPWORD_GROUPS: tuple[tuple[str, ...], ...] = tuple(sorted(set(_STOPWORD_LANGUAGES.values())))
 _GROUP_NUMBER = {codes: number for number, codes in enumerate(_STOPWORD_GROUPS, 1)}
-#: Stopword -> the number of its group; the same for the ASCII stopwords as bytes (read-only dicts'
-#: lookups, bound once: the shortcut's hot loop).
-_group_of_word = {word: _GROUP_NUMBER[codes] for word, codes in _STOPWORD_INDEX.items()}.get
-_group_of_ascii_word = {word.encode("ascii"): _GROUP_NUMBER[codes]
-                        for word, codes in _STOPWORD_INDEX.items() if word.isascii()}.get
+#: Stopword -> the number of its group (a read-only dict's lookup, bound once: the one table the
+#: hot loops read, so that it stays in cache).
+_group_of_word = {word: _GROUP_NUMBER[codes] for word, codes in _STOPWORD_LANGUAGES.items()}.get
 #: A word's weight counts another language's stopword in these units, its own language's in ones.
 _OTHERS_UNIT = 1 << 32
 
@@ -187,17 +190,17 @@ _ASCII_LETTERS_RUN = re.compile(r"[a-z]+")
 _ASCII_LETTERS_WORD = re.compile(r"[a-z]+(?:['’][a-z]+)?")
 
 
-#: Bytes: lower-case ASCII letters kept, every other byte a space.
-_LETTERS_ONLY = bytes(code if 0x61 <= code <= 0x7A else 0x20 for code in range(256))
+#: Lower-case ASCII letters kept, every other ASCII character a space (``str.translate``'s table).
+_LETTERS_ONLY = {code: " " for code in range(128) if not 0x61 <= code <= 0x7A}
 
 
-def _plain_ascii_words(lowered: str) -> list[bytes] | None:
-    """:func:`_words` of lower-cased text, as ASCII bytes, when they are simply its runs of a-z: the
-    text is ASCII (typography aside, spaced out) and has no apostrophe. Then its bytes, every
-    other one a space, are split in C (a third of the regex's time). None for other text.
+def _plain_ascii_words(lowered: str) -> list[str] | None:
+    """:func:`_words` of lower-cased text when they are simply its runs of a-z: the text is ASCII
+    (typography aside, spaced out) and has no apostrophe. Then every other character becomes a
+    space and the text is split, in C (half the regex's time). None for other text.
 
     >>> _plain_ascii_words("no. 2 is x-ray — “ok”"), _plain_ascii_words("it's"), _plain_ascii_words("l’été")
-    ([b'no', b'is', b'x', b'ray', b'ok'], None, None)
+    (['no', 'is', 'x', 'ray', 'ok'], None, None)
     """
     if not lowered.isascii():
         if "’" in lowered:
@@ -207,7 +210,17 @@ def _plain_ascii_words(lowered: str) -> list[bytes] | None:
             return None
     if "'" in lowered:
         return None
-    return lowered.encode("ascii").translate(_LETTERS_ONLY).split()
+    return lowered.translate(_LETTERS_ONLY).split()
+
+
+def _sample_words(lowered: str) -> list[str]:
+    """:func:`_words` of lower-cased text, split in C when they are plain ASCII (:func:`_plain_ascii_words`).
+
+    >>> _sample_words("the vote, it’s done"), _sample_words("the vote — done")
+    (['the', 'vote', 'it’s', 'done'], ['the', 'vote', 'done'])
+    """
+    plain = _plain_ascii_words(lowered)
+    return _words(lowered) if plain is None else plain
 
 
 def _words(lowered: str) -> list[str]:
@@ -515,9 +528,11 @@ def stopword_counts(text: str) -> tuple[dict[str, int], int]:
 
 def _stopword_counts(words: list[str]) -> tuple[dict[str, int], int]:
     counts: dict[str, int] = {}
-    for codes in filter(None, map(_languages_of_stopword, words)):
-        for code in codes:
-            counts[code] = counts.get(code, 0) + 1
+    groups = Counter(map(_group_of_word, words))  # counted in C; then ~20 groups, not ~50 words
+    groups.pop(None, None)
+    for group, found in groups.items():
+        for code in _STOPWORD_GROUPS[group - 1]:
+            counts[code] = counts.get(code, 0) + found
     return counts, len(words)
 
 
@@ -645,6 +660,9 @@ def _document_language(kept: list[Block], scripts: list[tuple[str | None, int]],
     if 0 < config.quick_document_sample_chars < config.document_sample_chars:
         quick = _document_sample(longest_first, config.quick_document_sample_chars, config.document_sample_blocks)
         if len(quick) == config.quick_document_sample_chars and _has_letters(quick, config.min_document_letters):
+            settled = _overwhelming_stopword_language(quick, config)
+            if settled is not None:
+                return settled, 1.0
             ranked = detect(quick, config)
             if ranked and ranked[0][1] >= 1.0:
                 return ranked[0]
@@ -655,6 +673,33 @@ def _document_language(kept: list[Block], scripts: list[tuple[str | None, int]],
     if not ranked or ranked[0][1] < config.min_document_probability:
         return None, ranked[0][1] if ranked else 0.0
     return ranked[0][0], ranked[0][1]
+
+
+def _overwhelming_stopword_language(sample: str, config: LanguageConfig) -> str | None:
+    """The language whose stopwords overwhelm ``sample`` (``document_stopword_*``), or None: then
+    the detector decides. On the bench's pages the detector is certain (probability 1.0 rounded)
+    of the same language for every sample so settled but one (0.9999), and so settles ~9 in 10
+    English samples: its call was a third of the language step.
+
+    >>> english = "The council said that it would vote on the plan for the new bridge, which was built in the town. "
+    >>> _overwhelming_stopword_language(english * 5, LanguageConfig())
+    'en'
+    >>> _overwhelming_stopword_language("Asian Chicken Zoodles [1 cup zucchini noodles, 4 oz. cooked chicken] " * 7,
+    ...                                 LanguageConfig()) is None
+    True
+    """
+    words = _sample_words(sample.lower())
+    if not 0 < config.document_stopword_words <= len(words):
+        return None
+    counts, total = _stopword_counts(words)
+    if not counts:
+        return None
+    best = max(sorted(counts), key=counts.__getitem__)
+    if counts[best] < config.document_stopword_ratio * total:
+        return None
+    weights = _stopword_weights(best).__getitem__
+    others = sum(map(weights, map(_group_of_word, words, repeat(0)))) // _OTHERS_UNIT
+    return best if counts[best] >= config.document_stopword_margin * others else None
 
 
 def _document_sample(longest_first: list[Block], chars: int, blocks: int) -> str:
@@ -767,31 +812,10 @@ def _clearly_in_words(words: list[str], language: str, config: LanguageConfig) -
     return _clearly_from_sum(sum(map(weights, map(_group_of_word, words, repeat(0)))), len(words), config)
 
 
-def _clearly_in_ascii_words(words: list[bytes], language: str, config: LanguageConfig) -> bool:
-    """:func:`_clearly_in_words` on words that are ASCII, as bytes (:func:`_plain_ascii_words`).
-
-    >>> _clearly_in_ascii_words(_plain_ascii_words("the council said that it would be ready"), "en", LanguageConfig())
-    True
-    """
-    if language not in STOPWORDS or not words:
-        return False
-    weights = _stopword_weights(language).__getitem__
-    return _clearly_from_sum(sum(map(weights, map(_group_of_ascii_word, words, repeat(0)))), len(words), config)
-
-
 def _clearly_from_sum(total: int, words: int, config: LanguageConfig) -> bool:
     """The shortcut's test on a sum of :func:`_stopword_weights` over ``words`` words."""
     own_count, others = total % _OTHERS_UNIT, total // _OTHERS_UNIT
     return own_count >= config.same_language_stopword_ratio * words and own_count >= config.same_language_margin * others
-
-
-def _clearly_in_sample(lowered: str, language: str, config: LanguageConfig) -> bool:
-    """:func:`_clearly_in_words` of the words of a block's lower-cased sample, read as bytes when
-    they are plain ASCII (:func:`_plain_ascii_words`)."""
-    plain = _plain_ascii_words(lowered)
-    if plain is None:
-        return _clearly_in_words(_words(lowered), language, config)
-    return _clearly_in_ascii_words(plain, language, config)
 
 
 def _judge_block(block: Block, doc_lang: str, doc_script: str | None, config: LanguageConfig,
@@ -810,10 +834,9 @@ def _judge_block(block: Block, doc_lang: str, doc_script: str | None, config: La
         return block
     if not other_script and _written_as_only(script, text, doc_lang, config):
         return block.with_language(doc_lang)
-    sample = text[: config.block_sample_chars].lower()
-    if not other_script and _clearly_in_sample(sample, doc_lang, config):
+    sample_words = _sample_words(text[: config.block_sample_chars].lower())
+    if not other_script and _clearly_in_words(sample_words, doc_lang, config):
         return block.with_language(doc_lang)
-    sample_words = _words(sample)
     counts, words = _stopword_counts(sample_words)
     own_count = counts.get(doc_lang, 0)
     own_ratio = round(own_count / words, 4) if doc_lang in STOPWORDS and words else None

@@ -366,12 +366,15 @@ def test_chinese_without_kana_in_a_japanese_article_is_still_judged_by_the_detec
 
 def test_a_certain_quick_sample_decides_the_document_language(monkeypatch):
     """A long English article: the 500-character sample is certain (p 1.0), so the detector is
-    never asked about the 1,000-character one; the answer is the one the full sample gives."""
+    never asked about the 1,000-character one; the answer is the one the full sample gives. (Its
+    stopwords would settle it without the detector: that shortcut is off here.)"""
     blocks = EN_ARTICLE[1:] + [Block(SAMPLES["en"]), Block(SAMPLES["en"].upper()), Block(EN_ARTICLE[1].text * 2)]
-    full = document_language(blocks, LanguageConfig(quick_document_sample_chars=0))
+    config = LanguageConfig(document_stopword_words=0)
+    full = document_language(blocks, config._replace(quick_document_sample_chars=0))
     calls = _detector_calls(monkeypatch)
-    assert document_language(blocks) == full == ("en", 1.0)
-    assert [len(text) for text in calls] == [LanguageConfig().quick_document_sample_chars]
+    assert document_language(blocks, config) == full == ("en", 1.0)
+    assert [len(text) for text in calls] == [config.quick_document_sample_chars]
+    assert document_language(blocks) == full  # settled by its stopwords: the same answer
 
 
 def test_an_uncertain_quick_sample_leaves_the_decision_to_the_full_one(monkeypatch):
@@ -462,28 +465,65 @@ def test_plain_ascii_words_are_the_regexs_words_when_given(text):
     lowered = text.lower()
     plain = _language._plain_ascii_words(lowered)
     if plain is not None:
-        assert [word.decode("ascii") for word in plain] == _language._words(lowered)
+        assert plain == _language._words(lowered)
     else:
         assert "'" in lowered or "’" in lowered or not _language.spaced_typography(lowered).isascii()
 
 
 def test_plain_ascii_words_cover_text_with_typography_but_no_apostrophe():
-    assert _language._plain_ascii_words("“the vote” — said the council…") == [b"the", b"vote", b"said", b"the",
-                                                                               b"council"]
+    assert _language._plain_ascii_words("“the vote” — said the council…") == ["the", "vote", "said", "the", "council"]
     assert _language._plain_ascii_words("the council’s vote") is None  # the regex keeps "council’s" whole
-
-
-@settings(max_examples=400, deadline=None, derandomize=True)
-@given(_WORDS.filter(lambda words: all(word.isascii() for word in words)),
-       st.sampled_from(["en", "de", "fr", "it", "pt", "nl", "xx"]))
-def test_clearly_in_ascii_words_answers_as_on_the_words(words, language):
-    config = LanguageConfig()
-    as_bytes = [word.encode("ascii") for word in words]
-    assert _language._clearly_in_ascii_words(as_bytes, language, config) == _language._clearly_in_words(
-        words, language, config)
 
 
 def test_stopword_weights_count_a_word_of_several_languages_as_own_and_other():
     shared = next(word for word, codes in _language._STOPWORD_LANGUAGES.items() if "de" in codes and len(codes) > 1)
     weight = _language._stopword_weights("de")[_language._group_of_word(shared)]
     assert (weight % _language._OTHERS_UNIT, weight // _language._OTHERS_UNIT) == (1, 1)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(_WORDS)
+def test_stopword_counts_by_group_equal_the_per_word_count(words):
+    counts, total = _language._stopword_counts(words)
+    expected: dict[str, int] = {}
+    for word in words:
+        for code in _language._STOPWORD_LANGUAGES.get(word, ()):
+            expected[code] = expected.get(code, 0) + 1
+    assert (counts, total) == (expected, len(words))
+
+
+# --- the document's language settled by its stopwords -------------------------------------------
+
+_ENGLISH_ARTICLE = [
+    "The council said on Tuesday that it would vote on the plan for the new bridge over the river, which has been "
+    "closed to traffic since the spring because of the damage that was found in its steel cables.",
+    "Most of the people who live in the town have said that they want the bridge to be opened again as soon as "
+    "it is safe, and the mayor has promised that the work will be finished before the end of the year.",
+    "The engineers who have studied the bridge say that the repairs will cost more than was first thought, but "
+    "that there is no reason to build a new one from the start, as long as the cables are all replaced.",
+]
+assert all(len(text) > LanguageConfig().quick_document_sample_chars // 3 for text in _ENGLISH_ARTICLE)
+
+
+def test_document_language_is_settled_by_overwhelming_stopwords_without_the_detector(monkeypatch):
+    calls = _detector_calls(monkeypatch)
+    language, score, blocks = mark_foreign_blocks([Block(text) for text in _ENGLISH_ARTICLE])
+    assert (language, score) == ("en", 1.0)
+    assert calls == []  # the blocks too are settled by their stopwords
+    assert [b.language for b in blocks] == ["en"] * 3
+
+
+def test_without_the_stopword_setting_the_detector_decides_the_document_language(monkeypatch):
+    calls = _detector_calls(monkeypatch)
+    config = LanguageConfig(document_stopword_words=0)
+    language, score, _ = mark_foreign_blocks([Block(text) for text in _ENGLISH_ARTICLE], config)
+    assert (language, score) == ("en", 1.0)  # what the detector says of the same sample
+    assert len(calls) == 1 and len(calls[0]) == config.quick_document_sample_chars
+
+
+def test_stopwords_do_not_settle_a_sample_of_two_languages_or_too_few_words():
+    config = LanguageConfig()
+    mixed = " ".join(_ENGLISH_ARTICLE[0].split()[:20]) + " " + GERMAN_PARAGRAPH * 3
+    assert _language._overwhelming_stopword_language(mixed[:500], config) is None
+    assert _language._overwhelming_stopword_language("the vote of the council is on the plan", config) is None
+    assert _language._overwhelming_stopword_language(" ".join(_ENGLISH_ARTICLE)[:500], config) == "en"
