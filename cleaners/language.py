@@ -527,13 +527,23 @@ def stopword_counts(text: str) -> tuple[dict[str, int], int]:
 
 
 def _stopword_counts(words: list[str]) -> tuple[dict[str, int], int]:
-    counts: dict[str, int] = {}
-    groups = Counter(map(_group_of_word, words))  # counted in C; then ~20 groups, not ~50 words
+    return _counts_of_groups(_stopword_groups(words)), len(words)
+
+
+def _stopword_groups(words: list[str]) -> Counter:
+    """How many of ``words`` are stopwords of each group (:data:`_STOPWORD_GROUPS`' numbers), counted in C."""
+    groups = Counter(map(_group_of_word, words))
     groups.pop(None, None)
+    return groups
+
+
+def _counts_of_groups(groups: Counter) -> dict[str, int]:
+    """Per language, the stopwords counted in ``groups`` (~20 groups to read, not ~50 words)."""
+    counts: dict[str, int] = {}
     for group, found in groups.items():
         for code in _STOPWORD_GROUPS[group - 1]:
             counts[code] = counts.get(code, 0) + found
-    return counts, len(words)
+    return counts
 
 
 def exclusive_stopword_counts(text: str, first: str, second: str) -> tuple[int, int]:
@@ -691,14 +701,14 @@ def _overwhelming_stopword_language(sample: str, config: LanguageConfig) -> str 
     words = _sample_words(sample.lower())
     if not 0 < config.document_stopword_words <= len(words):
         return None
-    counts, total = _stopword_counts(words)
+    groups = _stopword_groups(words)
+    counts = _counts_of_groups(groups)
     if not counts:
         return None
     best = max(sorted(counts), key=counts.__getitem__)
-    if counts[best] < config.document_stopword_ratio * total:
+    if counts[best] < config.document_stopword_ratio * len(words):
         return None
-    weights = _stopword_weights(best).__getitem__
-    others = sum(map(weights, map(_group_of_word, words, repeat(0)))) // _OTHERS_UNIT
+    others = sum(found for group, found in groups.items() if _STOPWORD_GROUPS[group - 1] != (best,))
     return best if counts[best] >= config.document_stopword_margin * others else None
 
 
