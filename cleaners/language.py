@@ -3,7 +3,10 @@
 A block is judged only when it has enough text. Cheap evidence comes first: a
 block whose words are largely the document language's stopwords is that
 language and costs no detector call. Otherwise the detector decides, and a block
-is dropped only when another language is confidently detected.
+is dropped only when another language is confidently detected. The document's
+own language is settled the same way when one language's stopwords overwhelm
+its sample (probability 1.0, as the detector is then certain); else the
+detector decides it too.
 
 Two detectors, chosen by ``LanguageConfig.detector``: ``"langid"`` (py3langid, a
 byte n-gram naive Bayes with length-calibrated probabilities; the default: on
@@ -340,7 +343,7 @@ class _LangidIdentifier(LanguageIdentifier):
             listed = [(self._labels[i], rounded[i]) for i, p in enumerate(probabilities.tolist()) if p >= _LISTED_FROM]
             return _shortlist(_best_first(listed), language)
         # rounding keeps the order, so a tie for the best rounded value lies within 10^-4 of the highest
-        near = np.flatnonzero(probabilities >= max(highest - 0.0001, _LISTED_FROM)).tolist()
+        near = np.flatnonzero(probabilities >= max(highest - 0.00011, _LISTED_FROM)).tolist()
         rounded = {i: round(float(probabilities[i]), 4) for i in near}
         top = max(rounded.values())
         code = min(self._labels[i] for i, value in rounded.items() if value == top)
@@ -825,7 +828,8 @@ def _clearly_in_words(words: list[str], language: str, config: LanguageConfig) -
 def _clearly_from_sum(total: int, words: int, config: LanguageConfig) -> bool:
     """The shortcut's test on a sum of :func:`_stopword_weights` over ``words`` words."""
     own_count, others = total % _OTHERS_UNIT, total // _OTHERS_UNIT
-    return own_count >= config.same_language_stopword_ratio * words and own_count >= config.same_language_margin * others
+    return (own_count >= config.same_language_stopword_ratio * words
+            and own_count >= config.same_language_margin * others)
 
 
 def _judge_block(block: Block, doc_lang: str, doc_script: str | None, config: LanguageConfig,
