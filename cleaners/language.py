@@ -167,6 +167,10 @@ _GROUP_NUMBER = {codes: number for number, codes in enumerate(_STOPWORD_GROUPS, 
 #: Stopword -> the number of its group (a read-only dict's lookup, bound once: the one table the
 #: hot loops read, so that it stays in cache).
 _group_of_word = {word: _GROUP_NUMBER[codes] for word, codes in _STOPWORD_LANGUAGES.items()}.get
+#: ...and of the ASCII stopwords alone (a fifth of them: a table small enough to stay in cache),
+#: which answers the same for ASCII words.
+_group_of_ascii_word = {word: _GROUP_NUMBER[codes] for word, codes in _STOPWORD_LANGUAGES.items()
+                        if word.isascii()}.get
 #: A word's weight counts another language's stopword in these units, its own language's in ones.
 _OTHERS_UNIT = 1 << 32
 
@@ -214,16 +218,6 @@ def _plain_ascii_words(lowered: str) -> list[str] | None:
     if "'" in lowered:
         return None
     return lowered.translate(_LETTERS_ONLY).split()
-
-
-def _sample_words(lowered: str) -> list[str]:
-    """:func:`_words` of lower-cased text, split in C when they are plain ASCII (:func:`_plain_ascii_words`).
-
-    >>> _sample_words("the vote, it’s done"), _sample_words("the vote — done")
-    (['the', 'vote', 'it’s', 'done'], ['the', 'vote', 'done'])
-    """
-    plain = _plain_ascii_words(lowered)
-    return _words(lowered) if plain is None else plain
 
 
 def _words(lowered: str) -> list[str]:
@@ -533,9 +527,10 @@ def _stopword_counts(words: list[str]) -> tuple[dict[str, int], int]:
     return _counts_of_groups(_stopword_groups(words)), len(words)
 
 
-def _stopword_groups(words: list[str]) -> Counter:
-    """How many of ``words`` are stopwords of each group (:data:`_STOPWORD_GROUPS`' numbers), counted in C."""
-    groups = Counter(map(_group_of_word, words))
+def _stopword_groups(words: list[str], group_of: Callable[[str], int | None] = _group_of_word) -> Counter:
+    """How many of ``words`` are stopwords of each group (:data:`_STOPWORD_GROUPS`' numbers), counted in C
+    (``group_of`` may be :data:`_group_of_ascii_word` when the words are ASCII)."""
+    groups = Counter(map(group_of, words))
     groups.pop(None, None)
     return groups
 
@@ -701,10 +696,12 @@ def _overwhelming_stopword_language(sample: str, config: LanguageConfig) -> str 
     ...                                 LanguageConfig()) is None
     True
     """
-    words = _sample_words(sample.lower())
+    lowered = sample.lower()
+    plain = _plain_ascii_words(lowered)
+    words = _words(lowered) if plain is None else plain
     if not 0 < config.document_stopword_words <= len(words):
         return None
-    groups = _stopword_groups(words)
+    groups = _stopword_groups(words, _group_of_word if plain is None else _group_of_ascii_word)
     counts = _counts_of_groups(groups)
     if not counts:
         return None
@@ -815,14 +812,16 @@ def _clearly_in(text: str, language: str, config: LanguageConfig) -> bool:
     return _clearly_in_words(_WORD.findall(text.lower()), language, config)
 
 
-def _clearly_in_words(words: list[str], language: str, config: LanguageConfig) -> bool:
+def _clearly_in_words(words: list[str], language: str, config: LanguageConfig,
+                      group_of: Callable[[str, int], int] = _group_of_word) -> bool:
     """:func:`_clearly_in` on the words of the text. The words that are some other language's
     stopword are the stopwords but ``language``'s own ones; both counts come from one sum of
-    each word's weight (:func:`_stopword_weights`)."""
+    each word's weight (:func:`_stopword_weights`). ``group_of`` may be :data:`_group_of_ascii_word`
+    when the words are ASCII."""
     if language not in STOPWORDS or not words:
         return False
     weights = _stopword_weights(language).__getitem__
-    return _clearly_from_sum(sum(map(weights, map(_group_of_word, words, repeat(0)))), len(words), config)
+    return _clearly_from_sum(sum(map(weights, map(group_of, words, repeat(0)))), len(words), config)
 
 
 def _clearly_from_sum(total: int, words: int, config: LanguageConfig) -> bool:
@@ -848,8 +847,11 @@ def _judge_block(block: Block, doc_lang: str, doc_script: str | None, config: La
         return block
     if not other_script and _written_as_only(script, text, doc_lang, config):
         return block.with_language(doc_lang)
-    sample_words = _sample_words(text[: config.block_sample_chars].lower())
-    if not other_script and _clearly_in_words(sample_words, doc_lang, config):
+    sample = text[: config.block_sample_chars].lower()
+    plain = _plain_ascii_words(sample)
+    sample_words = _words(sample) if plain is None else plain
+    if not other_script and _clearly_in_words(sample_words, doc_lang, config,
+                                              _group_of_word if plain is None else _group_of_ascii_word):
         return block.with_language(doc_lang)
     counts, words = _stopword_counts(sample_words)
     own_count = counts.get(doc_lang, 0)

@@ -251,6 +251,8 @@ def test_clearly_in_counts_other_languages_stopwords_as_the_per_word_definition(
         expected = (own_count >= config.same_language_stopword_ratio * len(words)
                     and own_count >= config.same_language_margin * others)
     assert _language._clearly_in_words(words, language, config) == expected
+    if all(word.isascii() for word in words):
+        assert _language._clearly_in_words(words, language, config, _language._group_of_ascii_word) == expected
 
 
 @settings(max_examples=300, deadline=None, derandomize=True)
@@ -528,3 +530,10 @@ def test_stopwords_do_not_settle_a_sample_of_two_languages_or_too_few_words():
     assert _language._overwhelming_stopword_language(mixed[:500], config) is None
     assert _language._overwhelming_stopword_language("the vote of the council is on the plan", config) is None
     assert _language._overwhelming_stopword_language(" ".join(_ENGLISH_ARTICLE)[:500], config) == "en"
+
+
+def test_the_ascii_stopword_table_answers_as_the_full_one_for_ascii_words():
+    ascii_words = [word for word in _language._STOPWORD_LANGUAGES if word.isascii()]
+    assert ascii_words and all(_language._group_of_ascii_word(w) == _language._group_of_word(w) for w in ascii_words)
+    assert _language._group_of_ascii_word("zucchini") is _language._group_of_word("zucchini") is None
+    assert _language._group_of_ascii_word("und") == _language._group_of_word("und") is not None
