@@ -171,6 +171,10 @@ _group_of_word = {word: _GROUP_NUMBER[codes] for word, codes in _STOPWORD_LANGUA
 #: which answers the same for ASCII words.
 _group_of_ascii_word = {word: _GROUP_NUMBER[codes] for word, codes in _STOPWORD_LANGUAGES.items()
                         if word.isascii()}.get
+#: ...and for words of a text whose apostrophes were curly ("’"), read with straight ones: the
+#: stopwords with a curly apostrophe under their straight spelling, the other ASCII ones as they are.
+_group_of_curly_word = {word.replace("’", "'"): _GROUP_NUMBER[codes] for word, codes in _STOPWORD_LANGUAGES.items()
+                        if "'" not in word and word.replace("’", "'").isascii()}.get
 #: A word's weight counts another language's stopword in these units, its own language's in ones.
 _OTHERS_UNIT = 1 << 32
 
@@ -199,27 +203,44 @@ _ASCII_LETTERS_RUN = re.compile(r"[a-z]+")
 _ASCII_LETTERS_WORD = re.compile(r"[a-z]+(?:['’][a-z]+)?")
 
 
-#: Lower-case ASCII letters kept, every other ASCII character a space (``str.translate``'s table).
+#: Lower-case ASCII letters kept, every other ASCII character a space (``str.translate``'s table)...
 _LETTERS_ONLY = {code: " " for code in range(128) if not 0x61 <= code <= 0x7A}
+#: ...and the same keeping the apostrophe.
+_LETTERS_AND_APOSTROPHES = {code: " " for code in range(128) if not 0x61 <= code <= 0x7A and code != 0x27}
+#: In text of a-z, apostrophes and spaces: an apostrophe that does not join two runs of letters
+#: into one word (at a word's edge, or a second one in the same run).
+_LOOSE_APOSTROPHE = re.compile(r"(?<![a-z])'|'(?![a-z])|'[a-z]*'")
 
 
-def _plain_ascii_words(lowered: str) -> list[str] | None:
-    """:func:`_words` of lower-cased text when they are simply its runs of a-z: the text is ASCII
-    (typography aside, spaced out) and has no apostrophe. Then every other character becomes a
-    space and the text is split, in C (half the regex's time). None for other text.
+def _plain_words(lowered: str) -> tuple[list[str], Callable[[str], int | None]] | None:
+    """:func:`_words` of lower-cased text, split in C (half the regex's time), when the text is
+    ASCII (typography aside, spaced out) and each apostrophe joins two runs of letters; with the
+    stopword table to read them with. Curly apostrophes ("’", in a text without a straight one)
+    come out straight, and are read by :data:`_group_of_curly_word`. None for other text.
 
-    >>> _plain_ascii_words("no. 2 is x-ray — “ok”"), _plain_ascii_words("it's"), _plain_ascii_words("l’été")
-    (['no', 'is', 'x', 'ray', 'ok'], None, None)
+    >>> words, group_of = _plain_words("no. 2 isn’t x-ray — “ok”")
+    >>> words, group_of is _group_of_curly_word, _plain_words("it's")[0], _plain_words("'tis"), _plain_words("l’été")
+    (['no', "isn't", 'x', 'ray', 'ok'], True, ["it's"], None, None)
     """
+    group_of = _group_of_ascii_word
     if not lowered.isascii():
+        lowered = spaced_typography(lowered, keep="’")
         if "’" in lowered:
-            return None
-        lowered = spaced_typography(lowered)
+            if "'" in lowered:
+                return None
+            lowered = lowered.replace("’", "'")
+            group_of = _group_of_curly_word
         if not lowered.isascii():
             return None
-    if "'" in lowered:
-        return None
-    return lowered.translate(_LETTERS_ONLY).split()
+    if "'" not in lowered:
+        return lowered.translate(_LETTERS_ONLY).split(), group_of
+    spaced = lowered.translate(_LETTERS_AND_APOSTROPHES)
+    return None if _LOOSE_APOSTROPHE.search(spaced) else (spaced.split(), group_of)
+
+
+def _words_to_count(lowered: str) -> tuple[list[str], Callable[[str], int | None]]:
+    """:func:`_plain_words`, else :func:`_words` and the full stopword table."""
+    return _plain_words(lowered) or (_words(lowered), _group_of_word)
 
 
 def _words(lowered: str) -> list[str]:
@@ -531,7 +552,7 @@ def _stopword_counts(words: list[str]) -> tuple[dict[str, int], int]:
 
 def _stopword_groups(words: list[str], group_of: Callable[[str], int | None] = _group_of_word) -> Counter:
     """How many of ``words`` are stopwords of each group (:data:`_STOPWORD_GROUPS`' numbers), counted in C
-    (``group_of`` may be :data:`_group_of_ascii_word` when the words are ASCII)."""
+    (``group_of``: the table to read them with, :func:`_plain_words`)."""
     groups = Counter(map(group_of, words))
     groups.pop(None, None)
     return groups
@@ -698,12 +719,10 @@ def _overwhelming_stopword_language(sample: str, config: LanguageConfig) -> str 
     ...                                 LanguageConfig()) is None
     True
     """
-    lowered = sample.lower()
-    plain = _plain_ascii_words(lowered)
-    words = _words(lowered) if plain is None else plain
+    words, group_of = _words_to_count(sample.lower())
     if not 0 < config.document_stopword_words <= len(words):
         return None
-    groups = _stopword_groups(words, _group_of_word if plain is None else _group_of_ascii_word)
+    groups = _stopword_groups(words, group_of)
     counts = _counts_of_groups(groups)
     if not counts:
         return None
@@ -818,8 +837,8 @@ def _clearly_in_words(words: list[str], language: str, config: LanguageConfig,
                       group_of: Callable[[str, int], int] = _group_of_word) -> bool:
     """:func:`_clearly_in` on the words of the text. The words that are some other language's
     stopword are the stopwords but ``language``'s own ones; both counts come from one sum of
-    each word's weight (:func:`_stopword_weights`). ``group_of`` may be :data:`_group_of_ascii_word`
-    when the words are ASCII."""
+    each word's weight (:func:`_stopword_weights`). ``group_of`` is the table to read the words
+    with (:func:`_plain_words`)."""
     if language not in STOPWORDS or not words:
         return False
     weights = _stopword_weights(language).__getitem__
@@ -850,11 +869,11 @@ def _judge_block(block: Block, doc_lang: str, doc_script: str | None, config: La
     if not other_script and _written_as_only(script, text, doc_lang, config):
         return block.with_language(doc_lang)
     sample = text[: config.block_sample_chars].lower()
-    plain = _plain_ascii_words(sample)
-    sample_words = _words(sample) if plain is None else plain
-    if not other_script and _clearly_in_words(sample_words, doc_lang, config,
-                                              _group_of_word if plain is None else _group_of_ascii_word):
+    sample_words, group_of = _words_to_count(sample)
+    if not other_script and _clearly_in_words(sample_words, doc_lang, config, group_of):
         return block.with_language(doc_lang)
+    if group_of is _group_of_curly_word:
+        sample_words = _words(sample)  # as written: the exact counts below read the full tables
     counts, words = _stopword_counts(sample_words)
     own_count = counts.get(doc_lang, 0)
     own_ratio = round(own_count / words, 4) if doc_lang in STOPWORDS and words else None

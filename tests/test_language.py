@@ -461,21 +461,40 @@ def test_language_ranking_of_langdetect_is_its_detect_language_answer():
     assert _language.language_ranking(text, config)(None)[0][0] == "de"
 
 
-@settings(max_examples=400, deadline=None, derandomize=True)
-@given(st.text(alphabet="abcz'’ .,-—“”…1é\n", max_size=80) | st.text(max_size=40))
-def test_plain_ascii_words_are_the_regexs_words_when_given(text):
+_APOSTROPHE_WORDS = ["it's", "it’s", "isn't", "don’t", "l'", "d’", "'s", "’", "''", "rock'n'roll", "o’er", "the",
+                     "und", "x", "dell'", "all’"]
+
+
+@settings(max_examples=600, deadline=None, derandomize=True)
+@given(st.text(alphabet="abcz'’ .,-—“”…1é\n", max_size=80) | st.text(max_size=40)
+       | st.lists(st.sampled_from(_APOSTROPHE_WORDS + [" ", ", ", "“", "—"]), max_size=20).map("".join))
+def test_plain_words_are_the_regexs_words_read_in_the_same_tables(text):
+    """Split in C or by the regex, the same words are counted as the same stopwords (a curly
+    apostrophe read straight in the curly table)."""
     lowered = text.lower()
-    plain = _language._plain_ascii_words(lowered)
-    if plain is not None:
-        assert plain == _language._words(lowered)
+    plain = _language._plain_words(lowered)
+    expected = _language._words(lowered)
+    if plain is None:
+        return
+    words, group_of = plain
+    assert len(words) == len(expected)
+    assert [group_of(word) for word in words] == [_language._group_of_word(word) for word in expected]
+    if group_of is not _language._group_of_curly_word:
+        assert words == expected
     else:
-        assert "'" in lowered or "’" in lowered or not _language.spaced_typography(lowered).isascii()
+        assert [word.replace("'", "’") for word in words] == expected
 
 
-def test_plain_ascii_words_cover_text_with_typography_but_no_apostrophe():
-    words = ["the", "vote", "said", "the", "council"]
-    assert _language._plain_ascii_words("“the vote” — said the council…") == words
-    assert _language._plain_ascii_words("the council’s vote") is None  # the regex keeps "council’s" whole
+def test_plain_words_cover_typography_and_apostrophes_inside_words_only():
+    assert _language._plain_words("“the vote” — said the council…")[0] == ["the", "vote", "said", "the", "council"]
+    assert _language._plain_words("the council’s vote") == (["the", "council's", "vote"], _language._group_of_curly_word)
+    assert _language._plain_words("the councils’ vote") is None  # an apostrophe at a word's edge: the regex decides
+    assert _language._plain_words("it's the council’s") is None  # both apostrophes: the regex decides
+
+
+def test_the_curly_table_reads_a_curly_stopword_under_its_straight_spelling():
+    curly = next(word for word in _language._STOPWORD_LANGUAGES if "’" in word and word.replace("’", "").isascii())
+    assert _language._group_of_curly_word(curly.replace("’", "'")) == _language._group_of_word(curly) is not None
 
 
 def test_stopword_weights_count_a_word_of_several_languages_as_own_and_other():
