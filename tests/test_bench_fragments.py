@@ -213,18 +213,24 @@ def test_language_timer_times_nested_calls_once_and_restores_the_functions():
     import cleaners.language as language
     import cleaners.pipeline as pipeline
 
-    original = (language.detect_language, language.mark_foreign_blocks, pipeline.mark_foreign_blocks)
+    original = (language.detect_language, language.language_ranking, language.mark_foreign_blocks,
+                pipeline.mark_foreign_blocks)
     blocks = [Block("The film follows a young couple who marry for convenience and then fall in love."),
               Block("It was shot in two weeks on a small budget, and most of the actors had never been in a film."),
               Block("Die Ermittlungen zur tödlichen Brandkatastrophe haben neue, tragische Details ans Licht gebracht.")]
     with F.language_timer() as timing:
-        assert pipeline.mark_foreign_blocks is not original[2]
+        assert pipeline.mark_foreign_blocks is not original[3]
         pipeline.mark_foreign_blocks(blocks)
-    assert (language.detect_language, language.mark_foreign_blocks, pipeline.mark_foreign_blocks) == original
+    assert (language.detect_language, language.language_ranking, language.mark_foreign_blocks,
+            pipeline.mark_foreign_blocks) == original
     assert timing.calls["mark_foreign_blocks"] == 1
-    assert timing.calls["detect_language"] >= 2  # the document, then the German block
+    assert timing.calls["language_ranking"] >= 2  # the document, then the German block
+    assert timing.calls["detector"] == timing.calls["language_ranking"]
     assert timing.outer_seconds == pytest.approx(timing.seconds["mark_foreign_blocks"])
-    assert timing.seconds["detect_language"] <= timing.outer_seconds
+    assert timing.seconds["detector"] <= timing.outer_seconds
+    with F.language_timer() as timing:  # langdetect's ranking asks detect_language: one detector call
+        language.language_ranking("Ein Satz.", language.LanguageConfig(detector="langdetect"))
+    assert timing.calls["detect_language"] == timing.calls["language_ranking"] == timing.calls["detector"] == 1
 
 
 def test_language_timer_restores_on_error():

@@ -251,6 +251,8 @@ def test_clearly_in_counts_other_languages_stopwords_as_the_per_word_definition(
         expected = (own_count >= config.same_language_stopword_ratio * len(words)
                     and own_count >= config.same_language_margin * others)
     assert _language._clearly_in_words(words, language, config) == expected
+    if all(word.isascii() for word in words):
+        assert _language._clearly_in_words(words, language, config, _language._group_of_ascii_word) == expected
 
 
 @settings(max_examples=300, deadline=None, derandomize=True)
@@ -267,8 +269,8 @@ def test_the_detector_runs_once_per_distinct_text_of_a_document(monkeypatch):
     expected = mark_foreign_blocks([block], config)
     assert expected[2][0].language == "de"  # judged by the detector
     calls = []
-    real = _language.detect_language
-    monkeypatch.setattr(_language, "detect_language", lambda text, config: calls.append(text) or real(text, config))
+    real = _language.language_ranking
+    monkeypatch.setattr(_language, "language_ranking", lambda text, config: calls.append(text) or real(text, config))
     assert mark_foreign_blocks([block], config) == expected
     assert calls == [block.text]  # document sample and block sample: one call
 
@@ -312,10 +314,10 @@ def test_numpy_walk_is_taken_in_every_language():
 # --- shortcuts that spare the detector ------------------------------------------------------------
 
 def _detector_calls(monkeypatch) -> list[str]:
-    """The texts :func:`detect_language` is asked about from now on (answers unchanged)."""
+    """The texts the detector (:func:`language_ranking`) is asked about from now on (answers unchanged)."""
     calls: list[str] = []
-    real = _language.detect_language
-    monkeypatch.setattr(_language, "detect_language", lambda text, config: calls.append(text) or real(text, config))
+    real = _language.language_ranking
+    monkeypatch.setattr(_language, "language_ranking", lambda text, config: calls.append(text) or real(text, config))
     return calls
 
 
@@ -366,12 +368,15 @@ def test_chinese_without_kana_in_a_japanese_article_is_still_judged_by_the_detec
 
 def test_a_certain_quick_sample_decides_the_document_language(monkeypatch):
     """A long English article: the 500-character sample is certain (p 1.0), so the detector is
-    never asked about the 1,000-character one; the answer is the one the full sample gives."""
+    never asked about the 1,000-character one; the answer is the one the full sample gives. (Its
+    stopwords would settle it without the detector: that shortcut is off here.)"""
     blocks = EN_ARTICLE[1:] + [Block(SAMPLES["en"]), Block(SAMPLES["en"].upper()), Block(EN_ARTICLE[1].text * 2)]
-    full = document_language(blocks, LanguageConfig(quick_document_sample_chars=0))
+    config = LanguageConfig(document_stopword_words=0)
+    full = document_language(blocks, config._replace(quick_document_sample_chars=0))
     calls = _detector_calls(monkeypatch)
-    assert document_language(blocks) == full == ("en", 1.0)
-    assert [len(text) for text in calls] == [LanguageConfig().quick_document_sample_chars]
+    assert document_language(blocks, config) == full == ("en", 1.0)
+    assert [len(text) for text in calls] == [config.quick_document_sample_chars]
+    assert document_language(blocks) == full  # settled by its stopwords: the same answer
 
 
 def test_an_uncertain_quick_sample_leaves_the_decision_to_the_full_one(monkeypatch):
@@ -435,3 +440,119 @@ def test_typography_is_no_letter_of_any_script():
     for char in TYPOGRAPHY:
         assert not _BEYOND_LATIN.match(char) and not _LATIN_BEYOND_ASCII.match(char), char
         assert not any(pattern.match(char) for _, pattern in _SCRIPT_RANGES), char
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(max_size=200) | st.sampled_from(list(SAMPLES.values()) + [GERMAN_PARAGRAPH, "", "1 2 3", "a"]),
+       st.sampled_from([None, "en", "de", "fr", "zh", "xx"]))
+def test_language_ranking_reads_detect_languages_best_entry_and_the_asked_languages(text, language):
+    """The ranking's answer is :func:`detect_language`'s first entry, then ``language``'s when it
+    is another listed one: the same codes and rounded probabilities, ties by code included."""
+    ranked = detect_language(text)
+    expected = ranked[:1] + [entry for entry in ranked[1:] if entry[0] == language]
+    assert _language.language_ranking(text)(language) == expected
+
+
+def test_language_ranking_of_langdetect_is_its_detect_language_answer():
+    text = "Der Stadtrat hat am Dienstag ein Netz geschützter Radwege beschlossen."
+    config = LanguageConfig(detector="langdetect")
+    ranked = detect_language(text, config)
+    assert _language.language_ranking(text, config)("en") == ranked[:1] + [e for e in ranked if e[0] == "en"]
+    assert _language.language_ranking(text, config)(None)[0][0] == "de"
+
+
+_APOSTROPHE_WORDS = ["it's", "it’s", "isn't", "don’t", "l'", "d’", "'s", "’", "''", "rock'n'roll", "o’er", "the",
+                     "und", "x", "dell'", "all’"]
+
+
+@settings(max_examples=600, deadline=None, derandomize=True)
+@given(st.text(alphabet="abcz'’ .,-—“”…1é\n", max_size=80) | st.text(max_size=40)
+       | st.lists(st.sampled_from(_APOSTROPHE_WORDS + [" ", ", ", "“", "—"]), max_size=20).map("".join))
+def test_plain_words_are_the_regexs_words_read_in_the_same_tables(text):
+    """Split in C or by the regex, the same words are counted as the same stopwords (a curly
+    apostrophe read straight in the curly table)."""
+    lowered = text.lower()
+    plain = _language._plain_words(lowered)
+    expected = _language._words(lowered)
+    if plain is None:
+        return
+    words, group_of = plain
+    assert len(words) == len(expected)
+    assert [group_of(word) for word in words] == [_language._group_of_word(word) for word in expected]
+    if group_of is not _language._group_of_curly_word:
+        assert words == expected
+    else:
+        assert [word.replace("'", "’") for word in words] == expected
+
+
+def test_plain_words_cover_typography_and_apostrophes_inside_words_only():
+    assert _language._plain_words("“the vote” — said the council…")[0] == ["the", "vote", "said", "the", "council"]
+    assert _language._plain_words("the council’s vote") == (["the", "council's", "vote"], _language._group_of_curly_word)
+    assert _language._plain_words("the councils’ vote") is None  # an apostrophe at a word's edge: the regex decides
+    assert _language._plain_words("it's the council’s") is None  # both apostrophes: the regex decides
+
+
+def test_the_curly_table_reads_a_curly_stopword_under_its_straight_spelling():
+    curly = next(word for word in _language._STOPWORD_LANGUAGES if "’" in word and word.replace("’", "").isascii())
+    assert _language._group_of_curly_word(curly.replace("’", "'")) == _language._group_of_word(curly) is not None
+
+
+def test_stopword_weights_count_a_word_of_several_languages_as_own_and_other():
+    shared = next(word for word, codes in _language._STOPWORD_LANGUAGES.items() if "de" in codes and len(codes) > 1)
+    weight = _language._stopword_weights("de")[_language._group_of_word(shared)]
+    assert (weight % _language._OTHERS_UNIT, weight // _language._OTHERS_UNIT) == (1, 1)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(_WORDS)
+def test_stopword_counts_by_group_equal_the_per_word_count(words):
+    counts, total = _language._stopword_counts(words)
+    expected: dict[str, int] = {}
+    for word in words:
+        for code in _language._STOPWORD_LANGUAGES.get(word, ()):
+            expected[code] = expected.get(code, 0) + 1
+    assert (counts, total) == (expected, len(words))
+
+
+# --- the document's language settled by its stopwords -------------------------------------------
+
+_ENGLISH_ARTICLE = [
+    "The council said on Tuesday that it would vote on the plan for the new bridge over the river, which has been "
+    "closed to traffic since the spring because of the damage that was found in its steel cables.",
+    "Most of the people who live in the town have said that they want the bridge to be opened again as soon as "
+    "it is safe, and the mayor has promised that the work will be finished before the end of the year.",
+    "The engineers who have studied the bridge say that the repairs will cost more than was first thought, but "
+    "that there is no reason to build a new one from the start, as long as the cables are all replaced.",
+]
+assert all(len(text) > LanguageConfig().quick_document_sample_chars // 3 for text in _ENGLISH_ARTICLE)
+
+
+def test_document_language_is_settled_by_overwhelming_stopwords_without_the_detector(monkeypatch):
+    calls = _detector_calls(monkeypatch)
+    language, score, blocks = mark_foreign_blocks([Block(text) for text in _ENGLISH_ARTICLE])
+    assert (language, score) == ("en", 1.0)
+    assert calls == []  # the blocks too are settled by their stopwords
+    assert [b.language for b in blocks] == ["en"] * 3
+
+
+def test_without_the_stopword_setting_the_detector_decides_the_document_language(monkeypatch):
+    calls = _detector_calls(monkeypatch)
+    config = LanguageConfig(document_stopword_words=0)
+    language, score, _ = mark_foreign_blocks([Block(text) for text in _ENGLISH_ARTICLE], config)
+    assert (language, score) == ("en", 1.0)  # what the detector says of the same sample
+    assert len(calls) == 1 and len(calls[0]) == config.quick_document_sample_chars
+
+
+def test_stopwords_do_not_settle_a_sample_of_two_languages_or_too_few_words():
+    config = LanguageConfig()
+    mixed = " ".join(_ENGLISH_ARTICLE[0].split()[:20]) + " " + GERMAN_PARAGRAPH * 3
+    assert _language._overwhelming_stopword_language(mixed[:500], config) is None
+    assert _language._overwhelming_stopword_language("the vote of the council is on the plan", config) is None
+    assert _language._overwhelming_stopword_language(" ".join(_ENGLISH_ARTICLE)[:500], config) == "en"
+
+
+def test_the_ascii_stopword_table_answers_as_the_full_one_for_ascii_words():
+    ascii_words = [word for word in _language._STOPWORD_LANGUAGES if word.isascii()]
+    assert ascii_words and all(_language._group_of_ascii_word(w) == _language._group_of_word(w) for w in ascii_words)
+    assert _language._group_of_ascii_word("zucchini") is _language._group_of_word("zucchini") is None
+    assert _language._group_of_ascii_word("und") == _language._group_of_word("und") is not None
