@@ -68,7 +68,6 @@ _ENDS_SUMMARY = re.compile(r"(?:[.!?…]|\.\.\.)[\"”’)]?\s*$")
 #: "Read also" lead-ins, which announce links to other stories (en, de, fr, es, pt, it, pl).
 _READ_ALSO = (
     r"read (?:also|more|next)|also read|see (?:also|more)|more on this(?: topic| story)?|you (?:may|might) also like"
-    r"|don'?t miss|do not miss"
     r"|lesen sie (?:auch|mehr|hier)|auch lesen|lies auch|siehe auch|auch interessant|schon gelesen"
     r"|das könnte (?:sie|dich) (?:auch )?interessieren|das thema könnte (?:sie|dich) (?:auch )?interessieren"
     r"|empfohlene (?:beiträge|artikel)|weitere (?:themen|beiträge|artikel)|mehr (?:themen|zum thema)|passend zum thema|zum thema"
@@ -89,8 +88,12 @@ _LABEL = re.compile(
     r"|noticias(?: relacionadas)?|más leídas|artículos relacionados|" + _READ_ALSO + r")\W*$",
     re.I,
 )
+#: Lead-ins that announce another story only when its headline follows on the same line: alone on
+#: a line, "Don't miss" also heads an article's own list (a deals page's product and its features:
+#: 10 gold lines of a ScrapingHub article went as a ``related_list``).
+_LEAD_IN_ONLY = r"don'?t miss|do not miss"
 #: A "read also" lead-in and the linked story's headline on one line ("Lea también: Impiden ingreso a…").
-_RELATED_LINK = re.compile(r"^\W*(?:related|" + _READ_ALSO + r")\s*[:|»>–—-]\s*(?P<headline>\S.*)$", re.I)
+_RELATED_LINK = re.compile(r"^\W*(?:related|" + _READ_ALSO + "|" + _LEAD_IN_ONLY + r")\s*[:|»>–—-]\s*(?P<headline>\S.*)$", re.I)
 
 
 def is_truncated(text: str) -> bool:

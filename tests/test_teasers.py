@@ -87,6 +87,14 @@ def test_labelled_headline_list_is_a_related_list(label, headlines):
         assert block.decision.evidence["label"] == label
 
 
+def test_dont_miss_alone_on_a_line_heads_the_articles_own_list():
+    """Alone on a line, "Don't miss" is no label: on a deals page it heads the product and its
+    features (gold lines of a ScrapingHub article); with a headline after a colon it is a link."""
+    lines = ["Don't Miss", "Apple AirPods", "Automatically on, automatically connected",
+             "Easy setup for all your Apple devices", "Charges quickly in the case"]
+    assert _rules(_marked(ARTICLE + lines)) == ["kept"] * (len(ARTICLE) + len(lines))
+
+
 def test_label_followed_by_one_headline_is_kept():
     assert _rules(_marked(ARTICLE + ["Related stories", "Council Votes on New Budget"])) == ["kept"] * 4
 
@@ -237,6 +245,7 @@ def test_ends_summary_is_the_regex_searched_over_the_whole_text():
     "[Related: Salesforce Dreamforce Keynote: AI, Integration, Alicia Keys And Protestors ]",
     "PUEDES VER: ¿Qué es la Sunedu, la entidad que supervisa a las universidades?",
     "SEE MORE: Bridge protests: 800 commuters stuck on the ferry",
+    "DON'T MISS: Plane passengers quarantined after plague outbreak [NEWS]",
 ])
 def test_a_read_also_line_in_the_middle_of_an_article_is_a_related_link(line):
     blocks = _marked([ARTICLE[0], line, ARTICLE[1]])
@@ -258,7 +267,7 @@ def test_an_article_sentence_starting_like_a_lead_in_is_not_a_related_link(line)
 
 @pytest.mark.parametrize("label", ["Das könnte Sie auch interessieren", "Auch interessant", "Schon gelesen?",
                                    "Le puede interesar", "You may also like", "Zobacz także", "Zum Weiterlesen:",
-                                   "NOTAS RELACIONADAS", "DON'T MISS", "Partner news", "From around the web",
+                                   "NOTAS RELACIONADAS", "Partner news", "From around the web",
                                    "Sponsored stories"])
 def test_a_label_with_nothing_after_it_is_dangling(label):
     blocks = _marked(ARTICLE + [label])
