@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -136,8 +137,6 @@ def test_a_lost_worker_costs_only_its_document(tmp_path, recorded_pids, monkeypa
 
     monkeypatch.setattr(flows.runner, "read_input", deadly_read_input)
     workers = _BatchWorkers(2, config)
-    import gc
-
     assert workers._pool.submit(gc.get_freeze_count).result(120) > 1000  # see test_kill: inherited objects frozen
     results = []
 
