@@ -205,6 +205,10 @@ class TopicConfig(NamedTuple):
     #: last item went with three leads (split all: own lost 12); with runs of two too (any number), 4 gold
     #: paragraphs of trafilatura_eval went. ``None``: off.
     series_blocks: int | None = 3
+    #: In an article whose core gives no verdict (too few judged blocks, or no common subject), a tail run
+    #: of at least ``min_run`` judged blocks that each share at most this with all the other blocks, open a
+    #: story of their own (:func:`lead_like`) and do not refer back goes (:func:`_isolated_leads`). ``None``: off.
+    isolated_lead_score: float | None = 0.0
 
 
 #: Words of dates and times per language: not content words (:func:`content_terms`). Every
@@ -708,6 +712,39 @@ def _lone_group(judged: int, sentences: list[_Judged], terms: list[set[str]], cu
     return scored
 
 
+def _isolated_leads(terms: list[set[str]], cues: list[DiscourseCues] | None, edges: tuple[str, ...],
+                    config: TopicConfig, weights: Mapping[str, float] | None, baseline: float | None,
+                    core_blocks: int) -> dict[int, dict]:
+    """In an article with no common subject (no verdict from its core), a tail run of at least
+    ``min_run`` judged blocks each sharing nothing with all the other blocks of the article, opening
+    a story of its own (:func:`lead_like`) and not referring back (:func:`cohesion`): other stories'
+    first lines appended. ``{}`` when there is none (or ``isolated_lead_score`` is ``None``)."""
+    if config.isolated_lead_score is None or cues is None or "tail" not in edges:
+        return {}
+    above: Counter[str] = Counter()
+    for block_terms in terms:
+        above.update(block_terms)
+    run, leads = [], {}
+    for k in range(len(terms) - 1, -1, -1):
+        above.subtract(terms[k])
+        if not _judged(terms[k], weights, config):
+            continue
+        score, shared = topical_score(terms[k], above, weights=weights)
+        if score > config.isolated_lead_score or cohesion(cues[k], above) or not lead_like(cues[k], above):
+            break
+        run.append((k, score, shared))
+        leads[k] = lead_like(cues[k], above)
+    if len(run) < config.min_run:
+        return {}
+    return {k: {"rule": "isolated_leads", "score": score, "threshold": config.isolated_lead_score,
+                "core_median": baseline, "core_blocks": core_blocks, "reference": "blocks_above",
+                "shared_terms": shared[:8], "unshared_terms": _unshared(terms[k], shared, weights)[:5],
+                "terms": len(terms[k]), "position": "tail", "run": len(run), "judged": True,
+                "cohesion": None, "lead_like": leads[k], "let_in": False, "let_in_by": None,
+                "opens_own_story": True, "neighbour_score": _neighbour_score(k, terms, weights)}
+            for k, score, shared in run}
+
+
 def _peel_round(
     remaining: list[int], terms: list[set[str]], title_terms: set[str], config: TopicConfig, edges: tuple[str, ...],
     weights: Mapping[str, float] | None = None, cues: list[DiscourseCues] | None = None,
@@ -723,11 +760,10 @@ def _peel_round(
     for k in core_range:
         core.update(local[k])
     core_scores = _core_scores(local, core, core_range, config, weights)
-    if len(core_scores) < config.min_core_blocks:
-        return {}
-    baseline = core_scores[len(core_scores) // 2]
-    if baseline < config.min_core_median:
-        return {}
+    baseline = core_scores[len(core_scores) // 2] if core_scores else None
+    if len(core_scores) < config.min_core_blocks or baseline < config.min_core_median:
+        return {remaining[k]: evidence for k, evidence in
+                _isolated_leads(local, local_cues, edges, config, weights, baseline, len(core_scores)).items()}
     if weights is None:
         ceiling, relative = config.max_off_topic_score, config.relative_threshold
     else:
@@ -832,6 +868,20 @@ def _budget(found: dict[int, dict], share: float, config: TopicConfig) -> float 
     return config.clear_max_removed_share if clear and share <= config.clear_max_removed_share else None
 
 
+def _clear_outer_part(found: dict[int, dict], config: TopicConfig) -> dict[int, dict]:
+    """The tail verdicts from the edge inwards while each judged block is clearly unrelated."""
+    part: dict[int, dict] = {}
+    judged = 0
+    for k in sorted((k for k, v in found.items() if v["position"] == "tail"), reverse=True):
+        verdict = found[k]
+        if verdict["judged"]:
+            if not _clearly_unrelated(verdict, config):
+                break
+            judged += 1
+        part[k] = verdict
+    return part if judged >= config.min_run else {}
+
+
 def mark_off_topic(
     blocks: Iterable[Block], title: str | None, language: str | None, config: TopicConfig = TopicConfig(),
     layout: str = "text",
@@ -888,6 +938,10 @@ def mark_off_topic(
     for edges in tries:
         found = peel_edges(terms, title_terms, config, edges, weights, cues, texts)
         budget = _budget(found, sum(len(kept[k].text) for k in found) / total if total else 0.0, config)
+        if budget is None:
+            found = _clear_outer_part(found, config)
+            budget = _budget(found, sum(len(kept[k].text) for k in found) / total if total else 0.0, config) \
+                if found else None
         if budget is not None:
             verdicts = found
             break
