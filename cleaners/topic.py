@@ -208,7 +208,10 @@ class TopicConfig(NamedTuple):
     #: In an article whose core gives no verdict (too few judged blocks, or no common subject), a tail run
     #: of at least ``min_run`` judged blocks that each share at most this with all the other blocks, open a
     #: story of their own (:func:`lead_like`) and do not refer back goes (:func:`_isolated_leads`). ``None``: off.
-    isolated_lead_score: float | None = 0.0
+    isolated_lead_score: float | None = 0.08
+    #: ...and such blocks alone may take up to this share of the article's characters (four teasers after a
+    #: two-paragraph article are 71 % of it). ``None``: the budget of clearly unrelated blocks.
+    isolated_max_removed_share: float | None = 0.8
 
 
 #: Words of dates and times per language: not content words (:func:`content_terms`). Every
@@ -274,7 +277,7 @@ DISCOURSE_MARKERS: Mapping[str, DiscourseMarkers] = MappingProxyType({
             rf"(?:^|[^\w\s]\s*|\b[a-z]\w*\s+)([A-Z][a-z’'-]+)\s+{_SPEECH}\b|\b{_SPEECH}\s+([A-Z][a-z’'-]+)[.,]"),
         dateline=re.compile(
             r"^\W*[A-Z][A-Z.’',\s]{2,}(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)*)?\s*(?:\([^)]{1,40}\)\s*)?[—–:-]{1,2}\s"
-            r"|\((?:AP|Reuters|AFP|UPI|dpa)\)"),
+            r"|\((?:AP|Reuters|AFP|UPI|dpa|CNN(?: Business)?)\)"),
         full_name=re.compile(r"(?<=[a-z,;:(“\"] )[A-Z][a-z]+(?:\s[A-Z][a-z]+){1,2}\b"),
     ),
 })
@@ -864,6 +867,9 @@ def _budget(found: dict[int, dict], share: float, config: TopicConfig) -> float 
     ``None`` when they fit in neither."""
     if share <= config.max_removed_share:
         return config.max_removed_share
+    if config.isolated_max_removed_share is not None and share <= config.isolated_max_removed_share \
+            and all(v.get("rule") == "isolated_leads" for v in found.values()):
+        return config.isolated_max_removed_share
     clear = all(_clearly_unrelated(v, config) for v in found.values()) or _unrelated_series(found, config)
     return config.clear_max_removed_share if clear and share <= config.clear_max_removed_share else None
 
