@@ -748,6 +748,16 @@ def _isolated_leads(terms: list[set[str]], cues: list[DiscourseCues] | None, edg
             for k, score, shared in run}
 
 
+def _leaving_core(run: list[_Judged], core_range: range, core_blocks: int, config: TopicConfig) -> list[_Judged]:
+    """The run, cut before its first block inside the core when taking the run's core blocks would leave
+    the core fewer than ``min_core_blocks`` judged blocks: a core of two paragraphs is no reference for
+    judging a third."""
+    inside = sum(1 for item in run if item.index in core_range)
+    if not inside or core_blocks - inside >= config.min_core_blocks:
+        return run
+    return list(itertools.takewhile(lambda item: item.index not in core_range, run))
+
+
 def _peel_round(
     remaining: list[int], terms: list[set[str]], title_terms: set[str], config: TopicConfig, edges: tuple[str, ...],
     weights: Mapping[str, float] | None = None, cues: list[DiscourseCues] | None = None,
@@ -777,6 +787,7 @@ def _peel_round(
         run = [item for item in _edge_run(order, local, core, core_range, threshold, config, weights, local_cues,
                                           refers_back=position == "tail")
                if remaining[item.index] not in verdicts]
+        run = _leaving_core(run, core_range, len(core_scores), config)
         short = _short_sentences(run, order, local, local_texts, core, core_range, threshold, config, weights)
         rule = None
         if len(run) < config.min_run:
