@@ -259,6 +259,12 @@ class DiscourseMarkers(NamedTuple):
     #: A name in full: two or three capitalised words after a lower-case word or a comma (not
     #: a sentence's first word), as a story names a person or an organisation the first time.
     full_name: re.Pattern[str]
+    #: Phrases that, early in a paragraph, tie it to what the article said before: an additive
+    #: adverb among its first words ("Isolated cases often also spring up"), or the formula an
+    #: article closes with about someone it named ("...didn't immediately respond to a request for
+    #: comment"). Off-topic dev split: in 0 of the 124 leads, in 16 of the 398 last three paragraphs
+    #: of the untouched articles. Its cue is ``refers:<phrase>`` (group 1, lower-cased).
+    refers: re.Pattern[str] | None = None
 
 
 _SPEECH = r"(?:said|says|added|told|wrote|explained)"
@@ -279,6 +285,10 @@ DISCOURSE_MARKERS: Mapping[str, DiscourseMarkers] = MappingProxyType({
             r"^\W*[A-Z][A-Z.’',\s]{2,}(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)*)?\s*(?:\([^)]{1,40}\)\s*)?[—–:-]{1,2}\s"
             r"|\((?:AP|Reuters|AFP|UPI|dpa|CNN(?: Business)?)\)"),
         full_name=re.compile(r"(?<=[a-z,;:(“\"] )[A-Z][a-z]+(?:\s[A-Z][a-z]+){1,2}\b"),
+        refers=re.compile(
+            r"^\W*(?:[\w’'-]+\s+){1,6}?(also)\b"
+            r"|\b((?:did not|didn['’]t|does not|doesn['’]t) (?:immediately )?(?:respond|return|reply)"
+            r"|(?:declined|could not be reached|was not available) (?:to|for) comment)", re.I),
     ),
 })
 _FIRST_WORD = re.compile(r"\W*(\w+)")
@@ -297,6 +307,8 @@ class DiscourseCues(NamedTuple):
     dateline: bool = False
     #: Names it gives in full, in order.
     names: tuple[str, ...] = ()
+    #: A phrase tying it to what came before (:attr:`DiscourseMarkers.refers`), lower-cased.
+    refers: str | None = None
 
 
 def discourse_cues(text: str, language: str | None) -> DiscourseCues:
@@ -324,7 +336,20 @@ def discourse_cues(text: str, language: str | None) -> DiscourseCues:
         surnames=tuple(sorted({(a or b).lower() for a, b in markers.surname_attribution.findall(text)})),
         dateline=markers.dateline.search(text) is not None,
         names=tuple(dict.fromkeys(markers.full_name.findall(text))),
+        refers=_refers(markers, text),
     )
+
+
+def _refers(markers: DiscourseMarkers, text: str) -> str | None:
+    """The phrase of ``markers.refers`` the text holds, lower-cased, or ``None``.
+
+    >>> _refers(DISCOURSE_MARKERS["en"], "Isolated cases often also spring up in the US.")
+    'also'
+    >>> _refers(DISCOURSE_MARKERS["en"], "The governor's office didn't immediately respond to a request.")
+    "didn't immediately respond"
+    """
+    found = markers.refers.search(text) if markers.refers is not None else None
+    return (found.group(1) or found.group(2)).lower() if found else None
 
 
 class _LazyCues:
@@ -363,6 +388,8 @@ def cohesion(cues: DiscourseCues, core: Counter[str], own: int = 0) -> str | Non
     """
     if cues.opening:
         return f"opens:{cues.opening}"
+    if cues.refers:
+        return f"refers:{cues.refers}"
     named = next((name for name in cues.surnames if core.get(name, 0) > own), None)
     return f"surname:{named}" if named else None
 
@@ -614,9 +641,11 @@ def _opens_own_story(item: _Judged, cues: list[DiscourseCues], core: Counter[str
 def _refers_back(item: _Judged, cues: list[DiscourseCues], core: Counter[str], core_range: range,
                  config: TopicConfig) -> bool:
     """The block at a tail run's inner end continues the article: it has a :func:`cohesion` cue
-    and does not open a story of its own (:func:`_opens_own_story`)."""
+    and does not open a story of its own (:func:`_opens_own_story`), or it holds a phrase that ties
+    it back (``refers:``: "also", "didn't immediately respond"), whatever names it introduces."""
     own = int(item.index in core_range)
-    return cohesion(cues[item.index], core, own) is not None and not _opens_own_story(item, cues, core, own, config)
+    tie = cohesion(cues[item.index], core, own)
+    return tie is not None and (tie.startswith("refers:") or not _opens_own_story(item, cues, core, own, config))
 
 
 def _single_dateline(run: list[_Judged], terms: list[set[str]], cues: list[DiscourseCues] | None, core: Counter[str],
