@@ -293,6 +293,7 @@ DISCOURSE_MARKERS: Mapping[str, DiscourseMarkers] = MappingProxyType({
     ),
 })
 _FIRST_WORD = re.compile(r"\W*(\w+)")
+_ITEM_MARKER = re.compile(r"\s*(\.{3}|…|[•·*–—-])\s")
 _TIME_DEIXIS = re.compile(r"\W*\w+\s+(?:holiday\s+)?(?:season|week|weekend|month|year|morning|afternoon|evening|summer|winter|spring|fall|autumn|time)\b", re.I)
 _SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s*$")
 
@@ -310,19 +311,23 @@ class DiscourseCues(NamedTuple):
     names: tuple[str, ...] = ()
     #: A phrase tying it to what came before (:attr:`DiscourseMarkers.refers`), lower-cased.
     refers: str | None = None
+    #: The item marker it opens with ("...", "•", "–"), if any: a round-up's items share theirs.
+    marker: str | None = None
 
 
 def discourse_cues(text: str, language: str | None) -> DiscourseCues:
     """The block's cues of cohesion and of a story's opening (none without markers for ``language``).
 
     >>> discourse_cues("But the council will appeal, Smith said.", "en")
-    DiscourseCues(opening='but', surnames=('smith',), dateline=False, names=())
+    DiscourseCues(opening='but', surnames=('smith',), dateline=False, names=(), refers=None, marker=None)
     >>> discourse_cues("“We will appeal,” the mayor said.", "en").opening
     '“'
     >>> discourse_cues("HANOI, Vietnam (AP) — U.S. Defense Secretary Mark Esper accused China on Wednesday.", "en")
-    DiscourseCues(opening=None, surnames=(), dateline=True, names=('Secretary Mark Esper',))
-    >>> discourse_cues("But the council will appeal, Smith said.", "et")
-    DiscourseCues(opening=None, surnames=(), dateline=False, names=())
+    DiscourseCues(opening=None, surnames=(), dateline=True, names=('Secretary Mark Esper',), refers=None, marker=None)
+    >>> discourse_cues("... Isolated cases also spring up.", "en")[-2:]
+    ('also', '...')
+    >>> discourse_cues("But the council will appeal, Smith said.", "et") == DiscourseCues()
+    True
     """
     markers = DISCOURSE_MARKERS.get(language or "")
     if markers is None:
@@ -338,6 +343,7 @@ def discourse_cues(text: str, language: str | None) -> DiscourseCues:
         dateline=markers.dateline.search(text) is not None,
         names=tuple(dict.fromkeys(markers.full_name.findall(text))),
         refers=_refers(markers, text),
+        marker=(found.group(1) if (found := _ITEM_MARKER.match(text)) else None),
     )
 
 
@@ -645,6 +651,9 @@ def _refers_back(item: _Judged, cues: list[DiscourseCues], core: Counter[str], c
     and does not open a story of its own (:func:`_opens_own_story`), or it holds a phrase that ties
     it back (``refers:``: "also", "didn't immediately respond"), whatever names it introduces."""
     own = int(item.index in core_range)
+    marker = cues[item.index].marker
+    if marker is not None and item.index > 0 and cues[item.index - 1].marker == marker:
+        return True
     tie = cohesion(cues[item.index], core, own)
     return tie is not None and (tie.startswith("refers:") or not _opens_own_story(item, cues, core, own, config))
 
