@@ -757,10 +757,21 @@ def _lone_group(judged: int, sentences: list[_Judged], terms: list[set[str]], cu
 def _isolated_leads(terms: list[set[str]], cues: list[DiscourseCues] | None, edges: tuple[str, ...],
                     config: TopicConfig, weights: Mapping[str, float] | None, baseline: float | None,
                     core_blocks: int) -> dict[int, dict]:
-    """In an article with no common subject (no verdict from its core), a tail run of at least
-    ``min_run`` judged blocks each sharing nothing with all the other blocks of the article, opening
-    a story of its own (:func:`lead_like`) and not referring back (:func:`cohesion`): other stories'
-    first lines appended. ``{}`` when there is none (or ``isolated_lead_score`` is ``None``)."""
+    """Where the core gives no verdict (too few judged blocks, no common subject, or a run would take
+    too much of it: :func:`_leaves_core`), a tail run of at least ``min_run`` judged blocks, each
+    scoring at most ``isolated_lead_score`` against all the blocks above it (``reference:
+    blocks_above``: what lies further out is not compared, so two appended stories sharing a word do
+    not protect each other), opening a story of its own (:func:`lead_like` against those blocks) and
+    not referring back (:func:`cohesion`): other stories' first lines appended to an article whose
+    paragraphs share little with one another. ``{}`` when there is none (or the setting is ``None``).
+
+    >>> terms = [{"bike", "manual", "review"}, {"honda", "engine", "manual"}, {"repair", "bike", "tools"},
+    ...          {"nadal", "spain", "doubles", "tennis", "comeback", "madrid"},
+    ...          {"pig", "traffic", "highway", "volunteers", "trailer", "honolulu"}]
+    >>> cues = [DiscourseCues()] * 3 + [DiscourseCues(dateline=True)] * 2
+    >>> sorted(_isolated_leads(terms, cues, ("tail",), TopicConfig(min_terms=3), None, None, 0))
+    [3, 4]
+    """
     if config.isolated_lead_score is None or cues is None or "tail" not in edges:
         return {}
     above: Counter[str] = Counter()
@@ -1000,15 +1011,18 @@ def mark_off_topic(
     verdicts: dict[int, dict] = {}
     budget = None
     for edges in tries:
+        outer_part_of = None
         found = peel_edges(terms, title_terms, config, edges, weights, cues, texts)
         budget = _budget(found, sum(len(kept[k].text) for k in found) / total if total else 0.0, config)
         if budget is None:
-            found = _clear_outer_part(found, config)
-            budget = _budget(found, sum(len(kept[k].text) for k in found) / total if total else 0.0, config) \
-                if found else None
+            outer = _clear_outer_part(found, config)
+            budget = _budget(outer, sum(len(kept[k].text) for k in outer) / total if total else 0.0, config) \
+                if outer else None
+            found, outer_part_of = outer, len(found)
         if budget is not None:
             verdicts = found
             break
     for k, evidence in sorted(verdicts.items()):
-        out[kept_index[k]] = kept[k].drop(STEP, Reason.OFF_TOPIC, **evidence, **signals, budget=budget)
+        out[kept_index[k]] = kept[k].drop(STEP, Reason.OFF_TOPIC, **evidence, **signals, budget=budget,
+                                          outer_part_of=outer_part_of)
     return out
