@@ -790,6 +790,9 @@ def test_a_run_over_the_budget_keeps_the_article_and_drops_its_clearly_unrelated
     ("The findings were published today in the journal BMJ Case Reports.", "the findings"),
     ("MADRID (AP) — Rafael Nadal kept Spain's hopes alive on Sunday.", None),
     ("A team led by researchers at NASA has confirmed traces of water vapor.", None),
+    ("Note: Garnet Hathaway was ejected for spitting on an opponent.", "note"),
+    ("Editor's note: This story was updated at 5:45 p.m. ET.", "editor's note"),
+    ("Let’s be honest, distilling a year of gadgets into a shortlist is hard.", "let’s"),
 ])
 def test_phrases_that_tie_a_paragraph_back(text, refers):
     assert discourse_cues(text, "en").refers == refers
@@ -820,3 +823,15 @@ def test_a_round_up_item_with_the_marker_of_the_one_before_is_kept():
 def test_a_cnn_credit_is_a_dateline():
     assert discourse_cues("Hong Kong (CNN Business) A muddled view of trade talks weighs on investors.", "en").dateline
     assert discourse_cues("Atlanta (CNN) Storms hit the city.", "en").dateline
+
+
+def test_a_line_of_the_article_that_the_run_would_strand_ends_it():
+    """An embedded post's attribution line ("— Elbe Police (@elbepolice) ...") is too short to be judged,
+    no sentence, and names the article's subject: the run of leads ends at it, and the post above it,
+    sharing nothing with the story, stays. Without the line the post goes with the leads."""
+    post = "Sandbags are stacked high along the harbor wall tonight, volunteers working until dawn pic.twitter.com/x1"
+    line = "— Elbe Police (@elbepolice) March 3, 2019"
+    out = _mark(FLOOD + [post, line, SMARTPHONES, CHEF])
+    assert _kept(out) == [True] * 7 + [False, False]
+    assert out[7].decision.evidence["run"] == 2
+    assert _kept(_mark(FLOOD + [post, SMARTPHONES, CHEF])) == [True] * 5 + [False] * 3
