@@ -607,10 +607,11 @@ def _edge_run(
     (:func:`cohesion`): a paragraph right after the article's own text that opens with "It" or
     "But" continues it (unless it shares nothing and opens a story of its own:
     :func:`_opens_own_story`). (Right before the article, at the head, it continues what precedes it.)
-    With ``texts`` too, at the tail a block too short to be judged that is no sentence and scores at least
-    the threshold ends the run (``— 9to5Mac.com (@9to5mac) November 4, 2019`` under the article's own
-    embedded tweet, "Support “Melas”"): a line of the article the run would leave stranded between
-    dropped blocks. Off-topic dev split (seeds 0-2): own paragraphs lost 14 -> 7, leads removed the same.
+    With ``texts`` too, at the tail a block too short to be judged that does not end as a sentence and
+    scores at least the threshold ends the run (:func:`_stranded`: "— 9to5Mac.com (@9to5mac) November 4,
+    2019" under the article's own embedded post), a line of the article the run would leave stranded
+    between dropped blocks. Off-topic dev split, seeds 0-2: own paragraphs lost 14 -> 7, leads removed
+    the same.
     """
     refers = cues is not None and refers_back
     run: list[_Judged] = []
@@ -618,9 +619,7 @@ def _edge_run(
     let_in = 0
     for k in order:
         if not _judged(terms[k], weights, config):
-            if run and refers and texts is not None and terms[k] \
-                    and not _is_sentence(texts[k], config.short_sentence_words or 6) \
-                    and topical_score(terms[k], core, own=int(k in core_range), weights=weights)[0] >= threshold:
+            if run and refers and texts is not None and _stranded(k, terms, texts, core, core_range, threshold, weights):
                 break
             continue
         own = int(k in core_range)
@@ -646,6 +645,16 @@ def _edge_run(
     while run and (run[-1].let_in or (refers and _refers_back(run[-1], cues, core, core_range, config))):
         run.pop()
     return run
+
+
+def _stranded(k: int, terms: list[set[str]], texts: list[str], core: Counter[str], core_range: range,
+              threshold: float, weights: Mapping[str, float] | None) -> bool:
+    """Block ``k``, too short to be judged, would be left stranded by a run going past it: a line that
+    does not end as a sentence does (a caption, an attribution, a label; a short sentence goes with the
+    run: :func:`_short_sentences`) and scores at least ``threshold`` against the core."""
+    if not terms[k] or _SENTENCE_END.search(texts[k]) is not None:
+        return False
+    return topical_score(terms[k], core, own=int(k in core_range), weights=weights)[0] >= threshold
 
 
 def _opens_own_story(item: _Judged, cues: list[DiscourseCues], core: Counter[str], own: int,
