@@ -36,6 +36,23 @@ a block of that group that refers back but shares nothing and introduces a name 
 a series of three or more tail blocks sharing nothing with their neighbours, the innermost clearly
 unrelated, clearly unrelated for the budget 346 / 8 (without the condition on the innermost block, a
 round-up's own last item went on the split ``all``).
+Session 10 (off-topic dev split, seed 0, leads removed of 390 / own paragraphs lost, from 346 / 8; seeds 0-2
+together, of 1,187 leads, from 1,009 / 30): a run over its budget keeps its clearly unrelated outer part
+sharing nothing with its neighbours (:func:`_clear_outer_part`) 349 / 8; where the core gives no verdict,
+isolated leads (:func:`_isolated_leads`, and a budget of 80 % for them) and "(CNN)" credits as datelines
+365 / 9; no verdict from a run reaching into a core it would leave under ``min_core_blocks`` 361 / 8 (a
+review's gold last paragraph kept on its real page); phrases that tie a paragraph back (``refers:``:
+"also", "didn't immediately respond", "A:", "The findings", "Note:", "Let's") and a round-up item's
+marker 361 / 3; a kept line the run would strand (:func:`_stranded`) 361 / 1 (seeds 0-2: 1,049 / 2).
+Tried in session 10 and not kept: a core from the article's first block (core_start 0 or 0.1: up to 5
+more leads, but 47-97 blocks of the real pages changed, gold among them); isolated leads without a lead's
+cue when they share nothing with the blocks above and beside them (+2 leads, an interview's answer of
+trafilatura_eval and a dev paragraph lost), or when a lead-like block lies further out (a real review's
+gold last paragraph lost); a short lead-like sentence right inside a run going with it (+1 lead, +1 own
+paragraph: an affiliate disclosure); ``min_core_blocks`` 4 (mixed on real pages); core counts lowered
+with the core's size, so long articles' everyday words stop counting (+5 leads at 70 changed real
+blocks); a full name after an acronym ("CEO Tim Cook") as lead-like (no change); letting in, at a run's
+inner end, a lead-like block that shares only words the core uses once (no leads, 5 own paragraphs).
 Tried then and not kept: judging an article with no cohesive core (a third of the misses) by each tail
 block's score against all the blocks above it, the run ending at the first block that shares
 something (320 / 8 at a limit of 0, and own paragraphs of untouched articles lost at 0.01: their
@@ -1001,7 +1018,11 @@ def mark_off_topic(
     run of one judged block goes with the short sentences beside it when none shares anything with
     the rest (``lone_sentence_score``; evidence ``rule: single_with_sentences``). A block sharing
     nothing with its neighbours is let in like a lead-like one (``neighbour_max_score``; evidence
-    ``let_in_by``, ``neighbour_score``). A head run
+    ``let_in_by``, ``neighbour_score``). Where the core gives no verdict (too few judged blocks, no
+    common subject, or a run would leave it under ``min_core_blocks``), a tail run of lead-like blocks
+    sharing at most ``isolated_lead_score`` with the blocks above them goes (evidence ``rule:
+    isolated_leads``, ``reference: blocks_above``). A tail run ends before a paragraph tying back
+    (``refers:`` cues, a round-up item's marker) and at a kept line it would strand. A head run
     is judged without cohesion: a block there that opens with "It" continues what
     precedes it, not the article. Runs
     are peeled to a fixed point (:func:`peel_edges`) at both edges in the
@@ -1009,8 +1030,9 @@ def mark_off_topic(
     they exceed ``max_removed_share`` of the kept characters (or
     ``clear_max_removed_share`` when every block scores at most
     ``clear_score_fraction`` of its threshold or opens with a dateline, or ``series_blocks`` or more
-    blocks share nothing with their neighbours; evidence ``budget``), the tail
-    alone is tried, and if that is still too much nothing is removed. Either way the
+    blocks share nothing with their neighbours, ``isolated_max_removed_share`` for isolated leads;
+    evidence ``budget``), their clearly unrelated outer part alone is tried (evidence ``outer_part_of``),
+    then the tail alone, and if that is still too much nothing is removed. Either way the
     kept blocks are a fixed point of the tail alone, which is what cleaning
     the output again (text cut into paragraphs) judges.
     """
