@@ -12,6 +12,7 @@ from cleaners.topic import (
     DiscourseCues, TopicConfig, cohesion, content_terms, discourse_cues, lead_like, mark_off_topic, peel_edges,
     term_specificity, topical_score,
 )
+from cleaners import topic
 from cleaners.types import Block, Reason
 
 TITLE = "Harbor Bridge reopens after repair"
@@ -715,3 +716,122 @@ def test_a_lone_lead_opening_with_a_quote_goes_when_it_introduces_a_name_and_sha
     assert out[6].decision.evidence["lead_like"] == "introduces:Jack Buser"
     riverside_quote = quote.replace("this console", "the riverside console")
     assert _kept(_mark(FLOOD + [short, riverside_quote])) == [True] * 7
+
+
+# Session 10: isolated leads where the core gives no verdict, the clear outer part of a run over its
+# budget, a run reaching into a small core, and more cues of a paragraph tying back to the article.
+
+UNRELATED_ITEMS = [
+    SMARTPHONES, FASHION,
+    "The orchestra rehearsed a forgotten symphony by a young composer for the winter festival concert.",
+    "Farmers in the valley harvested a record crop of apples after a warm and unusually dry summer.",
+    "A rare and bright comet will be visible from the northern hemisphere just before sunrise, astronomers said.",
+]
+MARKET = ("Tourists can buy postcards, wooden toys, knitted scarves and smoked fish from market stalls along the "
+          "bridge promenade.")
+
+
+def test_isolated_leads_after_an_article_without_a_common_subject_go():
+    """The items share almost nothing with one another (core median 0.0582 < ``min_core_median``): no
+    verdict from the core. Two stories opening with a dateline and sharing nothing with the blocks
+    above them go all the same (rule ``isolated_leads``); two without a lead's cue stay."""
+    out = _mark(UNRELATED_ITEMS + [MADRID, PIG])
+    assert _kept(out) == [True] * 5 + [False, False]
+    for block in out[5:]:
+        evidence = block.decision.evidence
+        assert block.decision.reason is Reason.OFF_TOPIC
+        assert evidence["rule"] == "isolated_leads" and evidence["reference"] == "blocks_above"
+        assert evidence["lead_like"] == "dateline" and evidence["cohesion"] is None
+        assert evidence["score"] <= evidence["threshold"] == TopicConfig().isolated_lead_score
+        assert evidence["core_median"] == 0.0582 and evidence["run"] == 2
+    assert _kept(_again(out)) == [True] * 5
+    assert _kept(_mark(UNRELATED_ITEMS + [CHEF, VEGAN])) == [True] * 7
+    assert _kept(_mark(UNRELATED_ITEMS + [MADRID, PIG], config=TopicConfig(isolated_lead_score=None))) == [True] * 7
+
+
+def test_a_run_reaching_into_a_small_core_gives_no_verdict(monkeypatch):
+    """Three flood paragraphs, a paragraph of the page's own that shares nothing with them, and two
+    leads: the run from the tail would take one of the core's three judged blocks, leaving two, no
+    reference to judge by. As without a verdict, only the isolated leads go; the own paragraph stays
+    (judged against the other two, it would go with the leads)."""
+    berlin = ("BERLIN (AP) — The European Space Agency says putting astronauts into a state of suspended "
+              "animation could make it easier to reach other planets.")
+    out = _mark(FLOOD[:3] + [MARKET, MADRID, berlin])
+    assert _kept(out) == [True] * 4 + [False, False]
+    assert {block.decision.evidence["rule"] for block in out[4:]} == {"isolated_leads"}
+    assert out[4].decision.evidence["core_blocks"] == 3 and out[4].decision.evidence["core_median"] > 0.06
+    monkeypatch.setattr(topic, "_leaves_core", lambda *args: True)
+    assert _kept(_mark(FLOOD[:3] + [MARKET, MADRID, berlin])) == [True] * 3 + [False] * 3
+
+
+def test_a_run_over_the_budget_keeps_the_article_and_drops_its_clearly_unrelated_outer_part():
+    """The run (an own paragraph scoring over half the threshold, three leads) is more than
+    ``max_removed_share`` of the text and not all clearly unrelated: its outer part, clearly unrelated
+    blocks sharing nothing with their neighbours, goes alone (evidence ``outer_part_of``: the run's size)."""
+    texts = STORY + [MARKET, MADRID, CHEF, PIG]
+    out = _mark(texts)
+    assert _kept(out) == [True] * 6 + [False] * 3
+    for block in out[6:]:
+        evidence = block.decision.evidence
+        assert evidence["outer_part_of"] == 4 and evidence["budget"] == TopicConfig().max_removed_share
+        assert evidence["neighbour_score"] == 0.0
+    assert _kept(_again(out)) == [True] * 6
+    whole = _mark(texts, config=TopicConfig(max_removed_share=0.6))
+    assert _kept(whole) == [True] * 5 + [False] * 4
+    assert whole[5].decision.evidence["outer_part_of"] is None
+    assert whole[5].decision.evidence["score"] > TopicConfig().clear_score_fraction * whole[5].decision.evidence["threshold"]
+
+
+@pytest.mark.parametrize("text, refers", [
+    ("Isolated cases often also spring up in the US, with a dozen people diagnosed annually.", "also"),
+    ("The governor's office didn't immediately respond to The Hill's request for comment.", "didn't immediately respond"),
+    ("The company declined to comment on the report.", "declined to comment"),
+    ("A: Sonos, because music is the soundtrack to your life.", "a"),
+    ("The findings were published today in the journal BMJ Case Reports.", "the findings"),
+    ("MADRID (AP) — Rafael Nadal kept Spain's hopes alive on Sunday.", None),
+    ("A team led by researchers at NASA has confirmed traces of water vapor.", None),
+    ("Note: Garnet Hathaway was ejected for spitting on an opponent.", "note"),
+    ("Editor's note: This story was updated at 5:45 p.m. ET.", "editor's note"),
+    ("Let’s be honest, distilling a year of gadgets into a shortlist is hard.", "let’s"),
+])
+def test_phrases_that_tie_a_paragraph_back(text, refers):
+    assert discourse_cues(text, "en").refers == refers
+    assert cohesion(discourse_cues(text, "en"), Counter()) == (f"refers:{refers}" if refers else None)
+
+
+def test_a_closing_formula_keeps_the_paragraph_even_when_it_introduces_a_name():
+    """"... didn't immediately respond to a request for comment" closes the article about someone it
+    concerns: the run of leads ends before it, though it shares nothing and introduces a name (which
+    a first word like "It" would not outweigh: ``_opens_own_story``). Without the cues it goes."""
+    closing = "Harbor Authority chief Lena Brook didn't immediately respond to a request for comment."
+    out = _mark(FLOOD + [closing, SMARTPHONES, CHEF])
+    assert _kept(out) == [True] * 6 + [False, False]
+    assert _kept(_mark(FLOOD + [closing, SMARTPHONES, CHEF], config=TopicConfig(use_discourse=False))) \
+        == [True] * 5 + [False] * 3
+
+
+def test_a_round_up_item_with_the_marker_of_the_one_before_is_kept():
+    """A round-up's items open with "...": the last one, sharing nothing with the story, opens with the
+    marker of the item before it and is the article's own; without the marker it goes with the leads."""
+    item = "... Police also closed the riverside road along the Elbe on Tuesday, officials said."
+    last = "... A separate storm cancelled the island ferry and left fishermen stranded in the port overnight."
+    assert discourse_cues(last, "en").marker == "..."
+    assert _kept(_mark(FLOOD + [item, last, SMARTPHONES, CHEF])) == [True] * 7 + [False, False]
+    assert _kept(_mark(FLOOD + [item, last[4:], SMARTPHONES, CHEF])) == [True] * 6 + [False] * 3
+
+
+def test_a_cnn_credit_is_a_dateline():
+    assert discourse_cues("Hong Kong (CNN Business) A muddled view of trade talks weighs on investors.", "en").dateline
+    assert discourse_cues("Atlanta (CNN) Storms hit the city.", "en").dateline
+
+
+def test_a_line_of_the_article_that_the_run_would_strand_ends_it():
+    """An embedded post's attribution line ("— Elbe Police (@elbepolice) ...") is too short to be judged,
+    no sentence, and names the article's subject: the run of leads ends at it, and the post above it,
+    sharing nothing with the story, stays. Without the line the post goes with the leads."""
+    post = "Sandbags are stacked high along the harbor wall tonight, volunteers working until dawn pic.twitter.com/x1"
+    line = "— Elbe Police (@elbepolice) March 3, 2019"
+    out = _mark(FLOOD + [post, line, SMARTPHONES, CHEF])
+    assert _kept(out) == [True] * 7 + [False, False]
+    assert out[7].decision.evidence["run"] == 2
+    assert _kept(_mark(FLOOD + [post, SMARTPHONES, CHEF])) == [True] * 5 + [False] * 3
