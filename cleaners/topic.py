@@ -1065,6 +1065,6 @@ def mark_off_topic(
             verdicts = found
             break
     for k, evidence in sorted(verdicts.items()):
-        out[kept_index[k]] = kept[k].drop(STEP, Reason.OFF_TOPIC, **evidence, **signals, budget=budget,
-                                          outer_part_of=outer_part_of)
+        part = {} if outer_part_of is None else {"outer_part_of": outer_part_of}
+        out[kept_index[k]] = kept[k].drop(STEP, Reason.OFF_TOPIC, **evidence, **signals, budget=budget, **part)
     return out
