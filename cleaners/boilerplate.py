@@ -871,7 +871,26 @@ def _plain_line_values(texts: list[str], config: WindowConfig) -> list[float]:
     [-8.0, -8.0, -8.0]
     """
     empty = _line_value("", config)
-    return [_line_value(text, config) if text else empty for text in texts]
+    any_words, min_words, gap = config.prose_any_words, config.prose_min_words, -config.gap_penalty
+    values = []
+    for text in texts:  # _line_value, written out: asked of every kept line of a dump
+        if not text:
+            values.append(empty)
+            continue
+        if "http" in text or "pic.twitter" in text or "www." in text:
+            text = _TRAILING_LINKS.sub("", text)
+        # _word_count: a float, as its dense characters' share makes it
+        words = len(text.split()) + 0.0 if text.isascii() else _word_count(text)
+        if words >= any_words:
+            values.append(words)
+        elif words < min_words:
+            values.append(gap)
+        else:  # an ending is two characters at most (an emoji and its variation selector)
+            stripped = text.rstrip()
+            prose = (_SENTENCE_END.search(text, max(0, len(stripped) - 2)) is not None
+                     and not (stripped.endswith(")") and _COUNT_END.search(text) is not None))
+            values.append(words if prose else gap)
+    return values
 
 
 def _as_prose(texts: list[str], values: list[float], runs: list[range]) -> list[float]:
@@ -1253,15 +1272,18 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
     outside = {before: Decision(STEP, Reason.BOILERPLATE, {"rule": "outside_main_content", "window": window,
                                                            "window_score": window_score, **side, **anchor})
                for before, side in ((True, {"side": "before"}), (False, after))}
-    for k, i in enumerate(kept_index):
+    # start <= tail <= bio <= cut <= end: the lines of [start, tail) are the window's, kept; the
+    # others are looked at (a dropped block's drop and dropped_by give it back as it is)
+    for k in itertools.chain(range(start), range(end, len(kept_index))):
+        out[kept_index[k]] = out[kept_index[k]].dropped_by(outside[k < start])
+    for k in range(tail, end):
+        i = kept_index[k]
         if out[i].decision is not None:
             continue
-        if cut <= k < end:
+        if k >= cut:
             out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="comment_section", marker=texts[cut], window=window)
-        elif bio <= k < cut:
+        elif k >= bio:
             out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="author_box", heading=texts[bio], window=window)
-        elif tail <= k < bio:
+        else:
             out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="sparse_tail", window=window, **tail_counts)
-        elif k < start or k >= end:
-            out[i] = out[i].dropped_by(outside[k < start])
     return out

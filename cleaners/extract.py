@@ -186,15 +186,21 @@ def _has_spaces_to_collapse(text: str) -> bool:
 
 def _text_lines(text: str) -> list[str]:
     """Lines of text, with hard-wrapped sentence continuations joined; '' marks a blank line."""
-    lines: list[str] = []
     normalize = _normalize_space if _has_spaces_to_collapse(text) else str.strip
-    for raw in text.split("\n"):
-        line = normalize(raw)
-        # _continues asks first whether the line starts in lower case: most do not, and skip the call
-        if line and line[0].islower() and lines and lines[-1] and _continues(lines[-1], line):
+    normalized = list(map(normalize, text.split("\n")))
+    # Only a line starting in lower case may continue the one above (:func:`_continues`): the
+    # lines between two of them (nearly all) are taken as they are, a slice at a time.
+    lines: list[str] = []
+    taken = 0
+    for i in [i for i, line in enumerate(normalized) if line[:1].islower()]:
+        lines += normalized[taken:i]
+        taken = i + 1
+        line = normalized[i]
+        if lines and lines[-1] and _continues(lines[-1], line):
             lines[-1] = f"{lines[-1]} {line}"
         else:
             lines.append(line)
+    lines += normalized[taken:]
     return lines
 
 
@@ -298,7 +304,7 @@ def extract_text(text: str, config: ExtractConfig = ExtractConfig()) -> Extracte
             for i, chunk in enumerate(chunks)
         )
         return Extracted(blocks=blocks, segmented=True, normalized=True)
-    lines = [line for line in _text_lines(text) if line]
+    lines = list(filter(None, _text_lines(text)))  # the lines with text
     title = None
     if len(lines) >= 2 and _is_title_line(lines[0], lines[1], config):
         title, lines = lines[0], lines[1:]

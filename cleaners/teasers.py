@@ -161,7 +161,11 @@ def is_title_cased_headline(text: str, config: TeaserConfig = TeaserConfig()) ->
 
 def _title_cased(headline: str, config: TeaserConfig) -> bool:
     """:func:`is_title_cased_headline` of a line known to be a teaser headline."""
-    words = headline.split()
+    return _title_cased_words(headline.split(), config)
+
+
+def _title_cased_words(words: list[str], config: TeaserConfig) -> bool:
+    """:func:`_title_cased` of a headline's ``words`` (all of them)."""
     if len(words) < config.headline_min_words:
         return False
     long_words = [w for w in words if len(w) >= 4 and w[0].isalpha()]
@@ -187,8 +191,12 @@ def starts_with_headline(text: str, config: TeaserConfig = TeaserConfig()) -> bo
     False
     """
     words = text.split(None, max(config.headline_summary_min_words, config.headline_summary_head))
-    if len(words) < config.headline_summary_min_words:
-        return False
+    return len(words) >= config.headline_summary_min_words and _opens_with_headline(words, config)
+
+
+def _opens_with_headline(words: list[str], config: TeaserConfig) -> bool:
+    """:func:`starts_with_headline` of a line of at least ``headline_summary_min_words`` words, from
+    its first words (``words``: the line split at least ``headline_summary_head`` times)."""
     content = 0
     for word in words[: config.headline_summary_head]:  # any of these failing decides: prose fails on its first word or two
         if word in ("—", "–", "-", "--"):
@@ -224,16 +232,26 @@ def _line_facts(text: str, config: TeaserConfig) -> _LineFacts:
     >>> _line_facts("More stories", TeaserConfig()).label, _line_facts("Storm Hits the Coast Overnight", TeaserConfig()).headline
     (True, True)
     """
-    opens_headline = starts_with_headline(text, config)
-    headline = is_teaser_headline(text, config.headline_max_words)
+    # The tests written out over one split of the line, as far as any of them counts its words
+    # (``split(None, k)`` is the first k words and the rest: what each test's own split tells,
+    # this one tells for every k up to ``most``): one split per line, not five.
+    most = max(config.headline_max_words, config.label_max_words, 5, config.headline_summary_min_words,
+               config.headline_summary_head)
+    parts = text.split(None, most)
+    words = len(parts)  # the line's words, or most + 1 for more
+    opens_headline = words >= config.headline_summary_min_words and _opens_with_headline(parts, config)
+    max_words = config.headline_max_words
+    headline = len(text) <= 40 * max_words and not _ends_sentence(text) and 2 <= words <= max_words  # is_teaser_headline
     facts = _LineFacts(
-        label=is_section_label(text, config.label_max_words),
+        label=(len(text) <= 40 * config.label_max_words and words <= config.label_max_words
+               and _LABEL.match(text) is not None),  # is_section_label
         headline=headline,
-        truncated=is_truncated(text),
+        truncated=_TRUNCATED.search(text[-8:]) is not None and words >= 5,  # is_truncated
         opens_headline=opens_headline,
-        related_link=is_related_link(text, config.headline_max_words),
+        related_link=is_related_link(text, max_words),
         flattened=opens_headline and _ends_summary(text),
-        title_cased=headline and _title_cased(text, config),  # is_title_cased_headline, its first look known
+        # is_title_cased_headline, its first look known (a headline's words are all in parts)
+        title_cased=headline and _title_cased_words(parts, config),
     )
     return facts if any(facts) else _NO_FACTS
 

@@ -187,3 +187,27 @@ def test_a_list_marker_opens_only_with_a_character_may_open_with_list_marker_acc
         char = chr(code)
         if LIST_MARKER.match(char + " x") or LIST_MARKER.match(char + ". x") or LIST_MARKER.match(char + "  - x"):
             assert may_open_with_list_marker(char), hex(code)
+
+
+def test_decision_without_evidence_gets_its_own_empty_dict():
+    """Decision's own __init__ keeps the dataclass default: a new empty evidence dict each time."""
+    first, second = Decision("x", Reason.BOILERPLATE), Decision("x", Reason.BOILERPLATE)
+    assert first.evidence == {} and first.evidence is not second.evidence
+    assert Decision(step="s", reason=Reason.TEASER, evidence={"rule": "r"}).evidence == {"rule": "r"}
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        first.step = "y"
+
+
+def test_dropped_copies_keep_every_field_and_leave_the_block_as_it_was():
+    """drop and dropped_by copy the block's fields (a dict copy, not __init__): equal to a block
+    built with the decision, the original unchanged, a dropped block given back as it is."""
+    block = Block("Home", BlockType.HEADING, "en")
+    decision = Decision("boilerplate", Reason.BOILERPLATE, {"rule": "menu"})
+    dropped = block.dropped_by(decision)
+    assert dropped == Block("Home", BlockType.HEADING, "en", decision) and dropped.decision is decision
+    assert block.decision is None and block.kept
+    assert list(vars(dropped)) == ["text", "type", "language", "decision"]
+    assert dropped.dropped_by(Decision("other", Reason.TEASER)) is dropped
+    assert block.drop("teasers", Reason.TEASER, rule="x").decision == Decision("teasers", Reason.TEASER, {"rule": "x"})
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        dropped.text = "x"
