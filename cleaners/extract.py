@@ -23,7 +23,7 @@ from .decode import strip_control_chars
 from .types import LIST_MARKER, LIST_MARKER_CHARS, Block, BlockType, Reason, Rejection, ends_with_mark, may_open_with_list_marker
 
 __all__ = [
-    "ExtractConfig", "Extracted", "classify_line", "extract_html", "extract_text", "paragraph_chunks", "looks_like_heading",
+    "ExtractConfig", "Extracted", "classify_line", "classify_lines", "extract_html", "extract_text", "paragraph_chunks", "looks_like_heading",
     "page_metadata",
 ]
 
@@ -269,6 +269,15 @@ def _line_types(lines: list[str], config: ExtractConfig) -> list[BlockType]:
                 kind = heading_type
         types.append(kind)
     return types
+
+
+def classify_lines(lines: list[str], config: ExtractConfig = ExtractConfig()) -> list[BlockType]:
+    """:func:`classify_line` of each line with the line below it (the last with none), all at once.
+
+    >>> [kind.value for kind in classify_lines(["Sports", "- bread", "It ended."])]
+    ['paragraph', 'list_item', 'paragraph']
+    """
+    return _line_types(lines, config)
 
 
 def _check_block_sizes(texts: list[str], config: ExtractConfig) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Iterable, NamedTuple
+from typing import Callable, Iterable, NamedTuple
 
 from .boilerplate import announces_list
 from .types import Block, BlockType, Reason, ends_with, ends_with_mark, kept_indexes
@@ -55,7 +55,7 @@ class TeaserConfig(NamedTuple):
 
 #: The line tests below are pure, and :func:`mark_teasers` asks them of the same kept lines in
 #: each of its passes over a document (once, then again while the pipeline settles): a line's
-#: answers (:class:`_LineFacts`) are kept for this many recent lines. (Fewer than the lines the
+#: answers (:class:`_LineFacts`) are kept for this many recent lines (:func:`_facts_with`). (Fewer than the lines the
 #: teaser step sees in 181 text dumps: a benchmark repeating its documents finds none of its
 #: earlier passes' answers.)
 _CACHED_LINES = 2048
@@ -225,7 +225,18 @@ class _LineFacts(NamedTuple):
 _NO_FACTS = _LineFacts(*(False,) * len(_LineFacts._fields))
 
 
-@functools.lru_cache(maxsize=_CACHED_LINES)
+@functools.lru_cache(maxsize=8)
+def _facts_with(config: TeaserConfig) -> Callable[[str], _LineFacts]:
+    """:func:`_line_facts` with ``config``, as a function of the line alone whose answers are kept
+    for :data:`_CACHED_LINES` lines: keyed by the line (a string keeps its hash), not by (line,
+    config), a tuple of the config's fourteen fields hashed at each look-up.
+
+    >>> _facts_with(TeaserConfig())("More stories").label, _facts_with(TeaserConfig()) is _facts_with(TeaserConfig())
+    (True, True)
+    """
+    return functools.lru_cache(maxsize=_CACHED_LINES)(functools.partial(_line_facts, config=config))
+
+
 def _line_facts(text: str, config: TeaserConfig) -> _LineFacts:
     """Every answer :func:`_find_runs` may ask of the line ``text`` (:data:`_NO_FACTS` when all are no).
 
@@ -304,7 +315,8 @@ def _ends_summary(text: str) -> bool:
 
 def _find_runs(kept: list[Block], config: TeaserConfig, fmt: str) -> list[tuple[int, int, str, dict]]:
     """(start, end, rule, evidence) for each teaser unit among the kept blocks."""
-    facts = [_line_facts(block.text, config) for block in kept]
+    facts_of = _facts_with(config)
+    facts = [facts_of(block.text) for block in kept]
     runs = []
     i = 0
     while i < len(kept):

@@ -388,7 +388,7 @@ def test_line_facts_are_the_public_tests(config):
         _ends_summary, _line_facts, is_title_cased_headline, starts_with_headline)
 
     for text in _FACT_LINES:
-        facts = _line_facts.__wrapped__(text, config)
+        facts = _line_facts(text, config)
         opens = starts_with_headline(text, config)
         expected = (is_section_label(text, config.label_max_words), is_teaser_headline(text, config.headline_max_words),
                     is_truncated(text), opens, is_related_link(text, config.headline_max_words),
