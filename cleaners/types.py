@@ -294,7 +294,24 @@ class Article:
         return dataclasses.replace(self, blocks=tuple(blocks))
 
     def replace(self, **changes: Any) -> "Article":
-        return dataclasses.replace(self, **changes)
+        """A copy with ``changes``, as ``dataclasses.replace`` makes it (an unknown field is a
+        TypeError) but by a copy of the fields' dict: a fifth of its cost, asked a few times per document.
+
+        >>> a = Article(Source("a.txt", "text", None), (), EncodingInfo("utf-8", "x"))
+        >>> a.replace(title="T") == dataclasses.replace(a, title="T"), a.title
+        (True, None)
+        """
+        unknown = changes.keys() - _ARTICLE_FIELDS
+        if unknown:
+            raise TypeError(f"Article has no field {', '.join(sorted(unknown))}")
+        copy = _new_object(Article)
+        fields = copy.__dict__
+        fields.update(self.__dict__)
+        fields.update(changes)
+        return copy
+
+
+_ARTICLE_FIELDS = frozenset(field.name for field in dataclasses.fields(Article))
 
 
 class Rejection(Exception):

@@ -211,3 +211,17 @@ def test_dropped_copies_keep_every_field_and_leave_the_block_as_it_was():
     assert block.drop("teasers", Reason.TEASER, rule="x").decision == Decision("teasers", Reason.TEASER, {"rule": "x"})
     with pytest.raises(dataclasses.FrozenInstanceError):
         dropped.text = "x"
+
+
+def test_article_replace_is_dataclasses_replace():
+    """Article.replace (a copy of the fields' dict) makes what dataclasses.replace makes, leaves the
+    article as it was, and refuses a field Article has not."""
+    article = Article(Source("a.txt", "text", None), (Block("x"),), EncodingInfo("utf-8", "x"), metadata={"url": "u"})
+    changed = article.replace(blocks=(), language="en", language_score=0.5)
+    assert changed == dataclasses.replace(article, blocks=(), language="en", language_score=0.5)
+    assert list(vars(changed)) == [field.name for field in dataclasses.fields(Article)]
+    assert article.blocks == (Block("x"),) and article.language is None
+    with pytest.raises(TypeError):
+        article.replace(colour="red")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        changed.title = "x"
