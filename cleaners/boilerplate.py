@@ -22,7 +22,7 @@ import re._constants as _sre
 import re._parser as _sre_parse
 import string
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping, NamedTuple
+from typing import Any, Callable, Iterable, Mapping, NamedTuple
 
 from .types import Block, BlockType, Decision, Reason, ends_with
 
@@ -553,10 +553,12 @@ def _first_rule(text: str) -> int | None:
     if not first.isascii() and not _CASE_TRAPS.isdisjoint(first):
         return next((index for index, (_, pattern) in enumerate(RULES) if pattern.match(text)), None)
     found = None
-    by_word = _RULES_BY_WORD.get(first.lower())
+    lower_first = first.lower()
+    by_word = _RULES_BY_WORD.get(lower_first)
     if by_word is not None and (hit := by_word.match(text)) is not None:
         found = _RULE_INDEX[hit.lastgroup]
-    lowered = _lowered(text)
+    # _lowered(text), written out: asked of nearly every short line of a dump, as the rest is
+    lowered = text.lower() if text.isascii() or not any(map(text.__contains__, _CASE_TRAPS)) else None
     if lowered is None or _ANYWHERE_LITERALS.search(lowered) is not None:  # else it lacks every string they need
         for (index, pattern), guard in zip(_RULES_ANYWHERE, _RULES_ANYWHERE_GUARDS):
             if found is not None and index >= found:
@@ -565,9 +567,14 @@ def _first_rule(text: str) -> int | None:
                 continue  # lacks every string this rule needs
             if pattern.match(text):
                 return index
-    if found is None and _may_be_other_rule(text, first) and (hit := _OTHER_RULES.match(text)) is not None:
+    if found is not None:
+        return found
+    # _may_be_other_rule(text, first), written out (its first word already lower-cased)
+    if (("//" in text or first[:1].isdecimal() or lower_first in _TIMESTAMP_WORDS
+         or (2 <= len(first) <= 4 and first.isascii() and first.isalpha() and first.isupper()))
+            and (hit := _OTHER_RULES.match(text)) is not None):
         return _RULE_INDEX[hit.lastgroup]
-    return found
+    return None
 
 
 #: The rules that apply to blocks of more than ``max_words`` words, in :data:`RULES` order;
@@ -630,13 +637,25 @@ def _rule_for(text: str, max_words: int, long_rule_max_words: int) -> tuple[str,
     for nothing); the others' answers are kept (:data:`_CACHED_LINES`)."""
     if len(text) > 40 * long_rule_max_words:
         return None
-    return _rule_for_line(text, max_words, long_rule_max_words)
+    return _rules_with(max_words, long_rule_max_words)(text)
 
 
-@functools.lru_cache(maxsize=_CACHED_LINES)
+@functools.lru_cache(maxsize=8)
+def _rules_with(max_words: int, long_rule_max_words: int) -> Callable[[str], tuple[str, str] | None]:
+    """:func:`_rule_for_line` with these two settings, as a function of the line alone whose answers
+    are kept for :data:`_CACHED_LINES` lines: a cache keyed by the line itself (a string keeps its
+    hash) looks an answer up faster than one keyed by (line, settings), a tuple hashed at each call.
+
+    >>> _rules_with(14, 60)("Share on Facebook")[0], _rules_with(14, 60) is _rules_with(14, 60)
+    ('share', True)
+    """
+    return functools.lru_cache(maxsize=_CACHED_LINES)(
+        functools.partial(_rule_for_line, max_words=max_words, long_rule_max_words=long_rule_max_words))
+
+
 def _rule_for_line(text: str, max_words: int, long_rule_max_words: int) -> tuple[str, str] | None:
     """:func:`_rule_for` of a text short enough for some rule (a pure function of its
-    arguments, so its answers can be kept)."""
+    arguments, so its answers can be kept: :func:`_rules_with`)."""
     words = len(text.split(None, long_rule_max_words))  # split(None, n): n + 1 parts at most
     if words > long_rule_max_words:
         return None
@@ -677,8 +696,12 @@ def _menu_runs(blocks: list[Block], config: BoilerplateConfig, across_dropped: b
     ``across_dropped``, blocks already dropped between them do not break a run."""
     marked: set[int] = set()
     run: list[int] = []
+    item_words = config.menu_item_words
     for i, block in enumerate(blocks):
-        if block.decision is None and _is_menu_item(block, config):
+        text = block.text
+        # _is_menu_item(block, config), written out: asked of every line of a dump, twice
+        if (block.decision is None and block.type is _PARAGRAPH and len(text) <= 41 and _MENU_ITEM.match(text)
+                and len(text.split()) <= item_words):
             run.append(i)
         elif block.decision is None or not across_dropped:  # a line that ends the run
             if len(run) >= config.menu_run:
@@ -716,9 +739,10 @@ def mark_boilerplate(
     ['menu', 'menu', 'menu', 'menu', 'kept']
     """
     out = list(blocks)
-    max_words, long_rule_max_words = config.max_words, config.long_rule_max_words  # match_rule's settings, read once
+    # match_rule's settings read once: its function of the line alone, and the longest line it answers
+    rule_for, longest = _rules_with(config.max_words, config.long_rule_max_words), 40 * config.long_rule_max_words
     for i, block in enumerate(out):
-        if block.decision is None and (hit := _rule_for(block.text, max_words, long_rule_max_words)):
+        if block.decision is None and len(block.text) <= longest and (hit := rule_for(block.text)):
             out[i] = block.drop(STEP, Reason.BOILERPLATE, rule=hit[0], pattern=hit[1])
             if hit[0] == "tags" and i + 1 < len(out) and out[i + 1].decision is None and is_tag_list(out[i + 1].text):
                 out[i + 1] = out[i + 1].drop(STEP, Reason.BOILERPLATE, rule="tags", label=block.text)
@@ -847,7 +871,26 @@ def _plain_line_values(texts: list[str], config: WindowConfig) -> list[float]:
     [-8.0, -8.0, -8.0]
     """
     empty = _line_value("", config)
-    return [_line_value(text, config) if text else empty for text in texts]
+    any_words, min_words, gap = config.prose_any_words, config.prose_min_words, -config.gap_penalty
+    values = []
+    for text in texts:  # _line_value, written out: asked of every kept line of a dump
+        if not text:
+            values.append(empty)
+            continue
+        if "http" in text or "pic.twitter" in text or "www." in text:
+            text = _TRAILING_LINKS.sub("", text)
+        # _word_count: a float, as its dense characters' share makes it
+        words = len(text.split()) + 0.0 if text.isascii() else _word_count(text)
+        if words >= any_words:
+            values.append(words)
+        elif words < min_words:
+            values.append(gap)
+        else:  # an ending is two characters at most (an emoji and its variation selector)
+            stripped = text.rstrip()
+            prose = (_SENTENCE_END.search(text, max(0, len(stripped) - 2)) is not None
+                     and not (stripped.endswith(")") and _COUNT_END.search(text) is not None))
+            values.append(words if prose else gap)
+    return values
 
 
 def _as_prose(texts: list[str], values: list[float], runs: list[range]) -> list[float]:
@@ -1229,15 +1272,18 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
     outside = {before: Decision(STEP, Reason.BOILERPLATE, {"rule": "outside_main_content", "window": window,
                                                            "window_score": window_score, **side, **anchor})
                for before, side in ((True, {"side": "before"}), (False, after))}
-    for k, i in enumerate(kept_index):
+    # start <= tail <= bio <= cut <= end: the lines of [start, tail) are the window's, kept; the
+    # others are looked at (a dropped block's drop and dropped_by give it back as it is)
+    for k in itertools.chain(range(start), range(end, len(kept_index))):
+        out[kept_index[k]] = out[kept_index[k]].dropped_by(outside[k < start])
+    for k in range(tail, end):
+        i = kept_index[k]
         if out[i].decision is not None:
             continue
-        if cut <= k < end:
+        if k >= cut:
             out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="comment_section", marker=texts[cut], window=window)
-        elif bio <= k < cut:
+        elif k >= bio:
             out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="author_box", heading=texts[bio], window=window)
-        elif tail <= k < bio:
+        else:
             out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="sparse_tail", window=window, **tail_counts)
-        elif k < start or k >= end:
-            out[i] = out[i].dropped_by(outside[k < start])
     return out

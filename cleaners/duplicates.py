@@ -150,25 +150,37 @@ def mark_duplicates(blocks: Iterable[Block], title: str | None, min_repeat_words
     # text): a shorter block can be no repeat nor be repeated
     shortest_repeat = 2 * min_repeat_words - 1 if drops_repeats else None
     seen: dict[str, int] = {}
-    out = []
-    heading = BlockType.HEADING  # looked up once: an enum's member is a slow attribute
-    for i, block in enumerate(blocks):
-        repeatable = shortest_repeat is not None and len(block.text) >= shortest_repeat
-        if not repeatable and (title_key is None or (block.type is not heading
-                                                      and _key_shorter_than(block.text, len(title_key)))):
-            out.append(block)  # no repeat, and no key as long as the title's (a heading may match it shorter)
-            continue
+    out = list(blocks)
+    for i in _candidates(out, shortest_repeat, title_key):
+        block = out[i]
         key = _key(block.text)
         kept = block.decision is None
         repeat = _repeats_title(block, key, title, title_keys, title_key) if kept else None
         if repeat is not None:
-            block = block.drop(STEP, Reason.DUPLICATE, rule="repeats_title", **repeat)
+            out[i] = block.drop(STEP, Reason.DUPLICATE, rule="repeats_title", **repeat)
         elif kept and drops_repeats and key in seen and len(key.split()) >= min_repeat_words:
-            block = block.drop(STEP, Reason.DUPLICATE, rule="repeats_block", first_index=seen[key])
+            out[i] = block.drop(STEP, Reason.DUPLICATE, rule="repeats_block", first_index=seen[key])
         elif kept:
             seen[key] = i
-        out.append(block)
     return out
+
+
+def _candidates(blocks: list[Block], shortest_repeat: int | None, title_key: str | None) -> list[int]:
+    """The indexes, in order, of the blocks that may repeat the title or an earlier block: at least
+    ``shortest_repeat`` characters long (None: no repeats looked for), or, with a title, a heading
+    or a block whose key may be as long as the title's (:func:`_key_shorter_than`). Without a
+    title (most text dumps) only the long blocks are looked at, not every block one by one.
+
+    >>> blocks = [Block("Home"), Block("A line long enough to be a repeat of one"), Block("Big News", BlockType.HEADING)]
+    >>> _candidates(blocks, 20, None), _candidates(blocks, None, "big news"), _candidates(blocks, None, None)
+    ([1], [1, 2], [])
+    """
+    if title_key is None:
+        return [] if shortest_repeat is None else [i for i, b in enumerate(blocks) if len(b.text) >= shortest_repeat]
+    heading = BlockType.HEADING  # looked up once: an enum's member is a slow attribute
+    return [i for i, block in enumerate(blocks)
+            if (shortest_repeat is not None and len(block.text) >= shortest_repeat) or block.type is heading
+            or not _key_shorter_than(block.text, len(title_key))]
 
 
 def _bare_address(url: str) -> str:

@@ -20,10 +20,10 @@ from trafilatura import metadata as trafilatura_metadata
 
 from .boilerplate import is_author_box
 from .decode import strip_control_chars
-from .types import LIST_MARKER, Block, BlockType, Reason, Rejection, ends_with_mark, may_open_with_list_marker
+from .types import LIST_MARKER, LIST_MARKER_CHARS, Block, BlockType, Reason, Rejection, ends_with_mark, may_open_with_list_marker
 
 __all__ = [
-    "ExtractConfig", "Extracted", "classify_line", "extract_html", "extract_text", "paragraph_chunks", "looks_like_heading",
+    "ExtractConfig", "Extracted", "classify_line", "classify_lines", "extract_html", "extract_text", "paragraph_chunks", "looks_like_heading",
     "page_metadata",
 ]
 
@@ -148,6 +148,20 @@ def _heading_words(line: str, max_words: int) -> int:
     return words if 0 < words <= max_words else 0
 
 
+def _all_heading_words(lines: list[str], max_words: int) -> list[int]:
+    """:func:`_heading_words` of each line, written out in one comprehension (a call per line of a
+    dump costs as much as the look at its ending).
+
+    >>> _all_heading_words(["Local News Today", "It is the anthem we needed.", "", "a b c"], 2)
+    [0, 0, 0, 0]
+    >>> _all_heading_words(["Local News Today", "It is the anthem we needed.", "", "Sports "], 25)
+    [3, 0, 0, 1]
+    """
+    marks = _TERMINAL_MARK_SET
+    return [0 if line.rstrip()[-1:] in marks else words if 0 < (words := len(line.split(None, max_words))) <= max_words
+            else 0 for line in lines]
+
+
 def _ends_sentence(line: str) -> bool:
     """One of :data:`_TERMINAL_MARKS` at the end of ``line``.
 
@@ -172,14 +186,21 @@ def _has_spaces_to_collapse(text: str) -> bool:
 
 def _text_lines(text: str) -> list[str]:
     """Lines of text, with hard-wrapped sentence continuations joined; '' marks a blank line."""
-    lines: list[str] = []
     normalize = _normalize_space if _has_spaces_to_collapse(text) else str.strip
-    for raw in text.split("\n"):
-        line = normalize(raw)
-        if line and lines and lines[-1] and _continues(lines[-1], line):
+    normalized = list(map(normalize, text.split("\n")))
+    # Only a line starting in lower case may continue the one above (:func:`_continues`): the
+    # lines between two of them (nearly all) are taken as they are, a slice at a time.
+    lines: list[str] = []
+    taken = 0
+    for i in [i for i, line in enumerate(normalized) if line[:1].islower()]:
+        lines += normalized[taken:i]
+        taken = i + 1
+        line = normalized[i]
+        if lines and lines[-1] and _continues(lines[-1], line):
             lines[-1] = f"{lines[-1]} {line}"
         else:
             lines.append(line)
+    lines += normalized[taken:]
     return lines
 
 
@@ -230,16 +251,17 @@ def _line_types(lines: list[str], config: ExtractConfig) -> list[BlockType]:
     >>> [kind.value for kind in _line_types(["Local News", story, "- bread", "Sports"], ExtractConfig())]
     ['heading', 'paragraph', 'list_item', 'paragraph']
     """
-    heading = [_heading_words(line, config.heading_max_words) for line in lines]
+    heading = _all_heading_words(lines, config.heading_max_words)
     # what classify_line asks of the line below: looks_like_heading, with its own word limit
-    below_heading = heading if config.heading_max_words == _HEADING_WORDS else [
-        _heading_words(line, _HEADING_WORDS) for line in lines]
+    below_heading = heading if config.heading_max_words == _HEADING_WORDS else _all_heading_words(lines, _HEADING_WORDS)
     # the types looked up once: an enum's member is a slow attribute (~0.15 us in Python 3.11)
     paragraph, list_item, heading_type = BlockType.PARAGRAPH, BlockType.LIST_ITEM, BlockType.HEADING
+    marker_chars = LIST_MARKER_CHARS
     types = []
     for i, line in enumerate(lines):
         kind = paragraph
-        if may_open_with_list_marker(line) and LIST_MARKER.match(line):
+        first = line[:1]  # may_open_with_list_marker(line), written out: asked of every line
+        if (first in marker_chars or first.isdecimal() or first.isspace()) and LIST_MARKER.match(line):
             kind = list_item
         elif heading[i] and i + 1 < len(lines):
             longer_than = max(heading[i], 12)
@@ -247,6 +269,15 @@ def _line_types(lines: list[str], config: ExtractConfig) -> list[BlockType]:
                 kind = heading_type
         types.append(kind)
     return types
+
+
+def classify_lines(lines: list[str], config: ExtractConfig = ExtractConfig()) -> list[BlockType]:
+    """:func:`classify_line` of each line with the line below it (the last with none), all at once.
+
+    >>> [kind.value for kind in classify_lines(["Sports", "- bread", "It ended."])]
+    ['paragraph', 'list_item', 'paragraph']
+    """
+    return _line_types(lines, config)
 
 
 def _check_block_sizes(texts: list[str], config: ExtractConfig) -> None:
@@ -282,7 +313,7 @@ def extract_text(text: str, config: ExtractConfig = ExtractConfig()) -> Extracte
             for i, chunk in enumerate(chunks)
         )
         return Extracted(blocks=blocks, segmented=True, normalized=True)
-    lines = [line for line in _text_lines(text) if line]
+    lines = list(filter(None, _text_lines(text)))  # the lines with text
     title = None
     if len(lines) >= 2 and _is_title_line(lines[0], lines[1], config):
         title, lines = lines[0], lines[1:]

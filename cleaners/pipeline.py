@@ -19,7 +19,7 @@ from . import __version__
 from .boilerplate import BoilerplateConfig, WindowConfig, mark_boilerplate, mark_menus, mark_outside_main_content
 from .decode import DecodeConfig, decode_bytes, decompress, needs_ftfy, needs_ftfy_in_any, repair_text
 from .duplicates import mark_duplicates, mark_page_address
-from .extract import ExtractConfig, Extracted, classify_line, extract_html, extract_text, normalize_lines, title_before_content
+from .extract import ExtractConfig, Extracted, classify_lines, extract_html, extract_text, normalize_lines, title_before_content
 from .language import LanguageConfig, mark_foreign_blocks
 from .teasers import TeaserConfig, mark_teasers
 from .topic import TopicConfig, mark_off_topic
@@ -153,7 +153,7 @@ def _to_text(data: bytes | str, fmt: str, config: CleanConfig) -> tuple[str, Enc
 
 def _promote_title(article: Article, blocks: list[Block]) -> tuple[Article, list[Block]]:
     """A text dump's headline sits just above the main content window: make it the title."""
-    start = next((i for i, b in enumerate(blocks) if b.kept), None)
+    start = next((i for i, b in enumerate(blocks) if b.decision is None), None)  # the first kept block
     if not start:
         return article, blocks
     index = title_before_content(blocks, start)
@@ -207,12 +207,11 @@ def _retype_text_lines(blocks: list[Block], config: ExtractConfig) -> list[Block
     """Kept paragraphs and headings of plain text typed by the kept block below them."""
     out = list(blocks)
     kept = kept_indexes(out)
-    for position, i in enumerate(kept):
-        if out[i].type in (BlockType.PARAGRAPH, BlockType.HEADING):
-            below = out[kept[position + 1]].text if position + 1 < len(kept) else None
-            retyped = classify_line(out[i].text, below, config)
-            if retyped is not out[i].type:  # the same block otherwise: no copy, and ``==`` sees it at once
-                out[i] = dataclasses.replace(out[i], type=retyped)
+    # classify_line of each kept line with the kept line below it, all at once
+    retypable = (BlockType.PARAGRAPH, BlockType.HEADING)
+    for i, retyped in zip(kept, classify_lines([out[i].text for i in kept], config)):
+        if retyped is not out[i].type and out[i].type in retypable:  # else the same block: no copy, ``==`` sees it at once
+            out[i] = dataclasses.replace(out[i], type=retyped)
     return out
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Iterable, NamedTuple
+from typing import Callable, Iterable, NamedTuple
 
 from .boilerplate import announces_list
 from .types import Block, BlockType, Reason, ends_with, ends_with_mark, kept_indexes
@@ -55,7 +55,7 @@ class TeaserConfig(NamedTuple):
 
 #: The line tests below are pure, and :func:`mark_teasers` asks them of the same kept lines in
 #: each of its passes over a document (once, then again while the pipeline settles): a line's
-#: answers (:class:`_LineFacts`) are kept for this many recent lines. (Fewer than the lines the
+#: answers (:class:`_LineFacts`) are kept for this many recent lines (:func:`_facts_with`). (Fewer than the lines the
 #: teaser step sees in 181 text dumps: a benchmark repeating its documents finds none of its
 #: earlier passes' answers.)
 _CACHED_LINES = 2048
@@ -161,7 +161,11 @@ def is_title_cased_headline(text: str, config: TeaserConfig = TeaserConfig()) ->
 
 def _title_cased(headline: str, config: TeaserConfig) -> bool:
     """:func:`is_title_cased_headline` of a line known to be a teaser headline."""
-    words = headline.split()
+    return _title_cased_words(headline.split(), config)
+
+
+def _title_cased_words(words: list[str], config: TeaserConfig) -> bool:
+    """:func:`_title_cased` of a headline's ``words`` (all of them)."""
     if len(words) < config.headline_min_words:
         return False
     long_words = [w for w in words if len(w) >= 4 and w[0].isalpha()]
@@ -187,8 +191,12 @@ def starts_with_headline(text: str, config: TeaserConfig = TeaserConfig()) -> bo
     False
     """
     words = text.split(None, max(config.headline_summary_min_words, config.headline_summary_head))
-    if len(words) < config.headline_summary_min_words:
-        return False
+    return len(words) >= config.headline_summary_min_words and _opens_with_headline(words, config)
+
+
+def _opens_with_headline(words: list[str], config: TeaserConfig) -> bool:
+    """:func:`starts_with_headline` of a line of at least ``headline_summary_min_words`` words, from
+    its first words (``words``: the line split at least ``headline_summary_head`` times)."""
     content = 0
     for word in words[: config.headline_summary_head]:  # any of these failing decides: prose fails on its first word or two
         if word in ("—", "–", "-", "--"):
@@ -217,23 +225,44 @@ class _LineFacts(NamedTuple):
 _NO_FACTS = _LineFacts(*(False,) * len(_LineFacts._fields))
 
 
-@functools.lru_cache(maxsize=_CACHED_LINES)
+@functools.lru_cache(maxsize=8)
+def _facts_with(config: TeaserConfig) -> Callable[[str], _LineFacts]:
+    """:func:`_line_facts` with ``config``, as a function of the line alone whose answers are kept
+    for :data:`_CACHED_LINES` lines: keyed by the line (a string keeps its hash), not by (line,
+    config), a tuple of the config's fourteen fields hashed at each look-up.
+
+    >>> _facts_with(TeaserConfig())("More stories").label, _facts_with(TeaserConfig()) is _facts_with(TeaserConfig())
+    (True, True)
+    """
+    return functools.lru_cache(maxsize=_CACHED_LINES)(functools.partial(_line_facts, config=config))
+
+
 def _line_facts(text: str, config: TeaserConfig) -> _LineFacts:
     """Every answer :func:`_find_runs` may ask of the line ``text`` (:data:`_NO_FACTS` when all are no).
 
     >>> _line_facts("More stories", TeaserConfig()).label, _line_facts("Storm Hits the Coast Overnight", TeaserConfig()).headline
     (True, True)
     """
-    opens_headline = starts_with_headline(text, config)
-    headline = is_teaser_headline(text, config.headline_max_words)
+    # The tests written out over one split of the line, as far as any of them counts its words
+    # (``split(None, k)`` is the first k words and the rest: what each test's own split tells,
+    # this one tells for every k up to ``most``): one split per line, not five.
+    most = max(config.headline_max_words, config.label_max_words, 5, config.headline_summary_min_words,
+               config.headline_summary_head)
+    parts = text.split(None, most)
+    words = len(parts)  # the line's words, or most + 1 for more
+    opens_headline = words >= config.headline_summary_min_words and _opens_with_headline(parts, config)
+    max_words = config.headline_max_words
+    headline = len(text) <= 40 * max_words and not _ends_sentence(text) and 2 <= words <= max_words  # is_teaser_headline
     facts = _LineFacts(
-        label=is_section_label(text, config.label_max_words),
+        label=(len(text) <= 40 * config.label_max_words and words <= config.label_max_words
+               and _LABEL.match(text) is not None),  # is_section_label
         headline=headline,
-        truncated=is_truncated(text),
+        truncated=_TRUNCATED.search(text[-8:]) is not None and words >= 5,  # is_truncated
         opens_headline=opens_headline,
-        related_link=is_related_link(text, config.headline_max_words),
+        related_link=is_related_link(text, max_words),
         flattened=opens_headline and _ends_summary(text),
-        title_cased=headline and _title_cased(text, config),  # is_title_cased_headline, its first look known
+        # is_title_cased_headline, its first look known (a headline's words are all in parts)
+        title_cased=headline and _title_cased_words(parts, config),
     )
     return facts if any(facts) else _NO_FACTS
 
@@ -286,7 +315,8 @@ def _ends_summary(text: str) -> bool:
 
 def _find_runs(kept: list[Block], config: TeaserConfig, fmt: str) -> list[tuple[int, int, str, dict]]:
     """(start, end, rule, evidence) for each teaser unit among the kept blocks."""
-    facts = [_line_facts(block.text, config) for block in kept]
+    facts_of = _facts_with(config)
+    facts = [facts_of(block.text) for block in kept]
     runs = []
     i = 0
     while i < len(kept):

@@ -940,3 +940,36 @@ def test_a_tags_label_over_a_sentence_or_a_short_list_goes_alone(below):
 def test_keywords_of_a_paper_are_not_tags():
     blocks = mark_boilerplate([Block("Keywords"), Block("drug reaction, eosinophilia, systemic symptoms")])
     assert all(b.kept for b in blocks)
+
+
+def test_rules_with_settings_answer_as_match_rule_and_keep_one_function_per_settings():
+    """_rules_with gives one function of the line per pair of settings (kept: the same object
+    each time), answering as _rule_for_line with those settings."""
+    from cleaners.boilerplate import _rule_for_line, _rules_with
+
+    assert _rules_with(14, 60) is _rules_with(14, 60) and _rules_with(14, 60) is not _rules_with(3, 60)
+    lines = ["Share on Facebook", "Share prices fell sharply after the news of the merger broke.", "© 2024 Example",
+             "We use cookies to improve your experience on this site and to show you ads, " * 2, "Home", ""]
+    for max_words in (14, 3):
+        for text in lines:
+            assert _rules_with(max_words, 60)(text) == _rule_for_line(text, max_words, 60)
+    assert _rules_with(3, 60)("Share this story on Facebook now") is None  # more words than the setting allows
+    assert match_rule("Share on Facebook", BoilerplateConfig(max_words=2)) is None
+
+
+_VALUE_LINES = ["", "Home", "The storm hit the coast.", "The storm hit the coast early on Monday",
+                "Myles Garrett should expect a significant suspension (148)", "市議会は火曜日に新しい予算を承認しました。",
+                "We should not forget the 2014 campaign. https://t.co/hF pic.twitter.com/KQ", "word " * 31,
+                "We hope to see you soon 🙂", "They said: ", "A quote ends here.”  "]
+
+
+@pytest.mark.parametrize("config", [WindowConfig(), WindowConfig(prose_min_words=2, prose_any_words=5, gap_penalty=3)])
+def test_plain_line_values_are_line_value_of_each_line(config):
+    """_plain_line_values, _line_value written out in its loop, values each line as _line_value
+    does (a float, or the gap penalty), whatever the settings."""
+    from cleaners.boilerplate import _line_value, _plain_line_values
+
+    values = _plain_line_values(_VALUE_LINES, config)
+    expected = [_line_value(text, config) for text in _VALUE_LINES]
+    assert values == expected
+    assert [type(v) for v in values] == [type(v) for v in expected]

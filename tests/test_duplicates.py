@@ -211,3 +211,19 @@ def test_key_is_the_marker_cut_folded_and_single_spaced_text():
         assert _key(text) == " ".join(LIST_MARKER.sub("", text, count=1).casefold().split()), repr(text)
         if _single_spaced(text):
             assert " ".join(text.split()) == text, repr(text)
+
+
+def test_candidates_are_the_blocks_the_one_by_one_loop_looked_at():
+    """_candidates leaves out exactly the blocks the loop used to step over one by one: short
+    ones that are no heading and whose key is shorter than the title's (or any short one without a title)."""
+    from cleaners.duplicates import _candidates, _key_shorter_than
+    from cleaners.types import Block, BlockType
+
+    texts = ["Home", "Straße", "A line long enough to be a repeat of one", "Big News Today", "", "x" * 60]
+    blocks = [Block(text, kind) for text in texts for kind in (BlockType.PARAGRAPH, BlockType.HEADING)]
+    for shortest in (None, 20, 49):
+        for title_key in (None, "", "big news today", "a much longer title key than any of these lines here"):
+            skipped = [not (shortest is not None and len(b.text) >= shortest)
+                       and (title_key is None or (b.type is not BlockType.HEADING
+                                                  and _key_shorter_than(b.text, len(title_key)))) for b in blocks]
+            assert _candidates(blocks, shortest, title_key) == [i for i, skip in enumerate(skipped) if not skip]

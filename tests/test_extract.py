@@ -445,3 +445,44 @@ def test_line_types_are_classify_line_with_the_line_below(lines, heading_max_wor
     lines = [line.strip() for line in lines]
     below = [*lines[1:], None]
     assert _line_types(lines, config) == [classify_line(line, after, config) for line, after in zip(lines, below)]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(_LINE_PARTS + ["", "  Indented line  ", "Ends with a mark;"]), max_size=8),
+       st.sampled_from([25, 3, 12, 1]))
+def test_all_heading_words_are_heading_words_of_each_line(lines, max_words):
+    """_all_heading_words is _heading_words of each line, at any word limit."""
+    from cleaners.extract import _all_heading_words, _heading_words
+
+    assert _all_heading_words(lines, max_words) == [_heading_words(line, max_words) for line in lines]
+
+
+def _text_lines_one_by_one(text):
+    """_text_lines as it was written before: each line normalized, then joined to the line above when it continues it."""
+    from cleaners.extract import _continues, _has_spaces_to_collapse, _normalize_space
+
+    lines = []
+    normalize = _normalize_space if _has_spaces_to_collapse(text) else str.strip
+    for raw in text.split("\n"):
+        line = normalize(raw)
+        if line and lines and lines[-1] and _continues(lines[-1], line):
+            lines[-1] = f"{lines[-1]} {line}"
+        else:
+            lines.append(line)
+    return lines
+
+
+_WRAP_PARTS = ["The council approved the new budget on Tuesday after a long", "debate about the schools and roads",
+               "and then it ended", "Local News", "", "  ", "ÉCOLE", "éte a b c d e f", "A Title Cased Line Of Words Here",
+               "It ended.", "x", "- bread", "word  word"]
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(_WRAP_PARTS), max_size=10))
+def test_text_lines_join_wrapped_lines_as_line_by_line(parts):
+    """_text_lines, taking the lines between two lower-case starts a slice at a time, gives the
+    lines the line-by-line reading gives, continuations (also of a continued line) joined."""
+    from cleaners.extract import _text_lines
+
+    text = "\n".join(parts)
+    assert _text_lines(text) == _text_lines_one_by_one(text)

@@ -416,3 +416,20 @@ def test_detect_format(path, expected):
 
 def test_same_input_same_article():
     assert clean_document(SCRAPED.encode(), "news/bridge.txt") == clean_document(SCRAPED.encode(), "news/bridge.txt")
+
+
+def test_retyping_text_lines_types_each_kept_line_by_the_kept_line_below():
+    """_retype_text_lines (all kept lines classified at once) gives each kept paragraph or heading
+    classify_line's type with the next kept line below it; dropped lines and list items stay as they are."""
+    from cleaners.extract import ExtractConfig, classify_line
+    from cleaners.pipeline import _retype_text_lines
+    from cleaners.types import Block, BlockType, Reason
+
+    story = "The council approved the new budget on Tuesday after a long debate about the schools."
+    blocks = [Block("Local News", BlockType.PARAGRAPH), Block("Menu").drop("boilerplate", Reason.BOILERPLATE, rule="x"),
+              Block(story), Block("Sports", BlockType.HEADING), Block("- bread", BlockType.LIST_ITEM), Block("Weather")]
+    retyped = _retype_text_lines(blocks, ExtractConfig())
+    assert [b.type for b in retyped] == [BlockType.HEADING, BlockType.PARAGRAPH, BlockType.PARAGRAPH,
+                                         BlockType.PARAGRAPH, BlockType.LIST_ITEM, BlockType.PARAGRAPH]
+    assert retyped[1] is blocks[1] and retyped[2] is blocks[2] and retyped[5] is blocks[5]  # unchanged: no copy
+    assert retyped[0].type is classify_line("Local News", story)

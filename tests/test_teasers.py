@@ -367,3 +367,30 @@ def test_prose_lines_share_the_no_facts_value_and_start_no_unit():
     assert marked[0].kept
     assert [b.decision.evidence["rule"] for b in marked[1:]] == ["headline_summary_run"] * 4
     assert {b.decision.reason for b in marked[1:]} == {Reason.TEASER}
+
+
+_FACT_LINES = [
+    "More stories", "Lesen Sie auch:", "Storm Hits the Coast Overnight", "Read more: Looted colonial art",
+    "Residents woke to flooded streets after a night of heavy…", "The end.", "", "News",
+    "Police: 2 In Custody After Death Of Student A 24-year-old woman and a man were arrested.",
+    "Ford Recalls F-150s; Loose Cable Can Cause Stalling Ford is recalling some trucks over a cable...",
+    "The council approved the new budget for the city's schools on Tuesday evening.", "word " * 31,
+    "Sony Bets on Artificial Intelligence With New Global Division", "a b", "Eat every 2–3 hours",
+]
+
+
+@pytest.mark.parametrize("config", [TeaserConfig(), TeaserConfig(headline_max_words=4, label_max_words=2),
+                                    TeaserConfig(headline_summary_min_words=3, headline_summary_head=20, headline_min_words=2)])
+def test_line_facts_are_the_public_tests(config):
+    """_line_facts answers from one split of the line what each public test answers on its own
+    split, whatever the word limits."""
+    from cleaners.teasers import (
+        _ends_summary, _line_facts, is_title_cased_headline, starts_with_headline)
+
+    for text in _FACT_LINES:
+        facts = _line_facts(text, config)
+        opens = starts_with_headline(text, config)
+        expected = (is_section_label(text, config.label_max_words), is_teaser_headline(text, config.headline_max_words),
+                    is_truncated(text), opens, is_related_link(text, config.headline_max_words),
+                    opens and _ends_summary(text), is_title_cased_headline(text, config))
+        assert tuple(facts) == expected, text

@@ -187,3 +187,41 @@ def test_a_list_marker_opens_only_with_a_character_may_open_with_list_marker_acc
         char = chr(code)
         if LIST_MARKER.match(char + " x") or LIST_MARKER.match(char + ". x") or LIST_MARKER.match(char + "  - x"):
             assert may_open_with_list_marker(char), hex(code)
+
+
+def test_decision_without_evidence_gets_its_own_empty_dict():
+    """Decision's own __init__ keeps the dataclass default: a new empty evidence dict each time."""
+    first, second = Decision("x", Reason.BOILERPLATE), Decision("x", Reason.BOILERPLATE)
+    assert first.evidence == {} and first.evidence is not second.evidence
+    assert Decision(step="s", reason=Reason.TEASER, evidence={"rule": "r"}).evidence == {"rule": "r"}
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        first.step = "y"
+
+
+def test_dropped_copies_keep_every_field_and_leave_the_block_as_it_was():
+    """drop and dropped_by copy the block's fields (a dict copy, not __init__): equal to a block
+    built with the decision, the original unchanged, a dropped block given back as it is."""
+    block = Block("Home", BlockType.HEADING, "en")
+    decision = Decision("boilerplate", Reason.BOILERPLATE, {"rule": "menu"})
+    dropped = block.dropped_by(decision)
+    assert dropped == Block("Home", BlockType.HEADING, "en", decision) and dropped.decision is decision
+    assert block.decision is None and block.kept
+    assert list(vars(dropped)) == ["text", "type", "language", "decision"]
+    assert dropped.dropped_by(Decision("other", Reason.TEASER)) is dropped
+    assert block.drop("teasers", Reason.TEASER, rule="x").decision == Decision("teasers", Reason.TEASER, {"rule": "x"})
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        dropped.text = "x"
+
+
+def test_article_replace_is_dataclasses_replace():
+    """Article.replace (a copy of the fields' dict) makes what dataclasses.replace makes, leaves the
+    article as it was, and refuses a field Article has not."""
+    article = Article(Source("a.txt", "text", None), (Block("x"),), EncodingInfo("utf-8", "x"), metadata={"url": "u"})
+    changed = article.replace(blocks=(), language="en", language_score=0.5)
+    assert changed == dataclasses.replace(article, blocks=(), language="en", language_score=0.5)
+    assert list(vars(changed)) == [field.name for field in dataclasses.fields(Article)]
+    assert article.blocks == (Block("x"),) and article.language is None
+    with pytest.raises(TypeError):
+        article.replace(colour="red")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        changed.title = "x"
