@@ -207,9 +207,22 @@ _ASCII_LETTERS_WORD = re.compile(r"[a-z]+(?:['’][a-z]+)?")
 _LETTERS_ONLY = {code: " " for code in range(128) if not 0x61 <= code <= 0x7A}
 #: ...and the same keeping the apostrophe.
 _LETTERS_AND_APOSTROPHES = {code: " " for code in range(128) if not 0x61 <= code <= 0x7A and code != 0x27}
-#: In text of a-z, apostrophes and spaces: an apostrophe that does not join two runs of letters
-#: into one word (at a word's edge, or a second one in the same run).
-_LOOSE_APOSTROPHE = re.compile(r"(?<![a-z])'|'(?![a-z])|'[a-z]*'")
+#: In text of a-z, apostrophes and spaces: a second apostrophe in the same run of letters (or
+#: right after another one); a pattern that opens with a literal, so the regex engine skips ahead
+#: to each apostrophe instead of trying every position.
+_TWO_APOSTROPHES_IN_A_RUN = re.compile(r"'[a-z]*'")
+
+
+def _has_loose_apostrophe(spaced: str) -> bool:
+    """In text of a-z, apostrophes and spaces: an apostrophe that does not join two runs of
+    letters into one word (at a word's edge, or a second one in the same run). Substring tests
+    for the edges, done in C, and one regex for the rest (a tenth of one regex for all three).
+
+    >>> [_has_loose_apostrophe(s) for s in ("it's ok", "dogs' bowls", "'tis", "rock'n'roll", "o''k", "a '")]
+    [False, True, True, True, True, True]
+    """
+    return (" '" in spaced or "' " in spaced or spaced[:1] == "'" or spaced[-1:] == "'"
+            or _TWO_APOSTROPHES_IN_A_RUN.search(spaced) is not None)
 
 
 def _plain_words(lowered: str) -> tuple[list[str], Callable[[str], int | None]] | None:
@@ -235,7 +248,7 @@ def _plain_words(lowered: str) -> tuple[list[str], Callable[[str], int | None]] 
     if "'" not in lowered:
         return lowered.translate(_LETTERS_ONLY).split(), group_of
     spaced = lowered.translate(_LETTERS_AND_APOSTROPHES)
-    return None if _LOOSE_APOSTROPHE.search(spaced) else (spaced.split(), group_of)
+    return None if _has_loose_apostrophe(spaced) else (spaced.split(), group_of)
 
 
 def _words_to_count(lowered: str) -> tuple[list[str], Callable[[str], int | None]]:

@@ -3,6 +3,9 @@ the detected language as evidence), undetermined short text, determinism."""
 
 from __future__ import annotations
 
+import itertools
+import re
+
 import pytest
 
 from cleaners.language import (
@@ -556,3 +559,22 @@ def test_the_ascii_stopword_table_answers_as_the_full_one_for_ascii_words():
     assert ascii_words and all(_language._group_of_ascii_word(w) == _language._group_of_word(w) for w in ascii_words)
     assert _language._group_of_ascii_word("zucchini") is _language._group_of_word("zucchini") is None
     assert _language._group_of_ascii_word("und") == _language._group_of_word("und") is not None
+
+
+_LOOSE_APOSTROPHE_AS_ONE_REGEX = re.compile(r"(?<![a-z])'|'(?![a-z])|'[a-z]*'")
+
+
+def test_a_loose_apostrophe_is_the_one_regexs_on_every_short_text_of_letters_apostrophes_and_spaces():
+    """Every text of up to 8 characters of "a", "b", "'" and " " (all ways an apostrophe can sit
+    between letters, spaces, text edges and other apostrophes)."""
+    for size in range(9):
+        for chars in itertools.product("ab' ", repeat=size):
+            text = "".join(chars)
+            assert _language._has_loose_apostrophe(text) is bool(_LOOSE_APOSTROPHE_AS_ONE_REGEX.search(text)), text
+
+
+def test_only_apostrophes_inside_words_are_not_loose():
+    assert not _language._has_loose_apostrophe("it's the council's vote")
+    assert _language._has_loose_apostrophe("the councils' vote")  # at a word's end
+    assert _language._has_loose_apostrophe("'tis")  # at the text's start
+    assert _language._has_loose_apostrophe("rock'n'roll")  # two in one word
