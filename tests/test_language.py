@@ -578,3 +578,22 @@ def test_only_apostrophes_inside_words_are_not_loose():
     assert _language._has_loose_apostrophe("the councils' vote")  # at a word's end
     assert _language._has_loose_apostrophe("'tis")  # at the text's start
     assert _language._has_loose_apostrophe("rock'n'roll")  # two in one word
+
+
+@settings(max_examples=600, deadline=None, derandomize=True)
+@given(st.text(alphabet="abAZ'’ .,-—“”…1éÉ\u212a\u0130\u1e9e\n", max_size=80)
+       | st.lists(st.sampled_from(_APOSTROPHE_WORDS + ["The", "IT’S", "Und", " ", ", ", "“", "—"]), max_size=20).map("".join))
+def test_words_to_count_are_the_lower_cased_texts_words_in_the_same_tables(text):
+    """Typography is spaced out before lower-casing: the words, and the stopwords they are read
+    as, are those of the lower-cased text (even where lower-casing makes a letter ASCII, the
+    Kelvin sign, or two characters of one, the dotted capital I)."""
+    words, group_of = _language._words_to_count(text)
+    expected = _language._words(text.lower())
+    assert len(words) == len(expected)
+    assert [group_of(word) for word in words] == [_language._group_of_word(word) for word in expected]
+
+
+def test_plain_words_lower_case_the_text_after_spacing_its_typography():
+    assert _language._plain_words("“The VOTE” — Council’s") == (["the", "vote", "council's"],
+                                                               _language._group_of_curly_word)
+    assert _language._plain_words("THE \u212aELVIN") is None  # ASCII only once lower-cased: the regex decides
