@@ -616,17 +616,50 @@ def best_stopword_language(text: str) -> tuple[str | None, float]:
 
 
 _DENSE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af\u0e00-\u0e7f]")
-_SCRIPT_RANGES = (
-    ("latin", re.compile(r"[A-Za-z\u00c0-\u024f]")),
-    ("cyrillic", re.compile(r"[\u0400-\u04ff]")),
-    ("greek", re.compile(r"[\u0370-\u03ff]")),
-    ("arabic", re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")),
-    ("hebrew", re.compile(r"[\u0590-\u05ff]")),
-    ("indic", re.compile(r"[\u0900-\u0dff]")),
-    ("thai", re.compile(r"[\u0e00-\u0e7f]")),
-    ("cjk", re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")),
-    ("hangul", re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")),
+#: Each script's letters, as ranges of code points (first, last); a tie goes to the first script.
+_SCRIPT_CODE_POINTS: tuple[tuple[str, tuple[tuple[int, int], ...]], ...] = (
+    ("latin", ((0x41, 0x5A), (0x61, 0x7A), (0xC0, 0x24F))),
+    ("cyrillic", ((0x400, 0x4FF),)),
+    ("greek", ((0x370, 0x3FF),)),
+    ("arabic", ((0x600, 0x6FF), (0x750, 0x77F), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))),
+    ("hebrew", ((0x590, 0x5FF),)),
+    ("indic", ((0x900, 0xDFF),)),
+    ("thai", ((0xE00, 0xE7F),)),
+    ("cjk", ((0x3040, 0x30FF), (0x3400, 0x9FFF), (0xF900, 0xFAFF))),
+    ("hangul", ((0xAC00, 0xD7AF), (0x1100, 0x11FF))),
 )
+#: ...as one regex character class per script.
+_SCRIPT_RANGES = tuple(
+    (name, re.compile("[" + "".join(f"\\u{first:04x}-\\u{last:04x}" for first, last in ranges) + "]"))
+    for name, ranges in _SCRIPT_CODE_POINTS
+)
+#: ...as the sorted starts and ends (+1) of all ranges: a code point's place among them
+#: (``np.searchsorted``, side right) numbers the stretch it lies in...
+_SCRIPT_BOUNDS = np.array(sorted({first for _, ranges in _SCRIPT_CODE_POINTS for first, _ in ranges}
+                                 | {last + 1 for _, ranges in _SCRIPT_CODE_POINTS for _, last in ranges}),
+                          dtype=np.uint32)
+#: ...and per stretch, the number of its script in :data:`_SCRIPT_CODE_POINTS` (their count: none).
+_SCRIPT_OF_STRETCH = np.full(len(_SCRIPT_BOUNDS) + 1, len(_SCRIPT_CODE_POINTS), dtype=np.intp)
+for _number, (_, _ranges) in enumerate(_SCRIPT_CODE_POINTS):
+    for _first, _last in _ranges:
+        _SCRIPT_OF_STRETCH[np.searchsorted(_SCRIPT_BOUNDS, _first, side="right"):
+                           np.searchsorted(_SCRIPT_BOUNDS, _last + 1, side="right")] = _number
+del _number, _ranges, _first, _last
+
+
+def _script_letters(text: str) -> list[int]:
+    """How many letters of each script (:data:`_SCRIPT_CODE_POINTS`' order) ``text`` holds: each
+    character's stretch of code points found at once by numpy, instead of one regex pass per
+    script (each building a string per match).
+
+    >>> _script_letters("Москва, 2024: Kremlin")
+    [7, 6, 0, 0, 0, 0, 0, 0, 0]
+    >>> [len(pattern.findall("Москва, 2024: Kremlin")) for _, pattern in _SCRIPT_RANGES]
+    [7, 6, 0, 0, 0, 0, 0, 0, 0]
+    """
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    stretches = _SCRIPT_OF_STRETCH[np.searchsorted(_SCRIPT_BOUNDS, codes, side="right")]
+    return np.bincount(stretches, minlength=len(_SCRIPT_CODE_POINTS) + 1)[:-1].tolist()
 
 
 _BEYOND_LATIN = re.compile(r"[^\u0000-\u024f\u1e00-\u1eff\u2000-\u206f]")
@@ -662,8 +695,7 @@ def dominant_script(text: str, sample: int = 400) -> tuple[str | None, int]:
         letters = _latin_letters(head)
         return ("latin", letters) if letters else (None, 0)
     best, best_count = None, 0
-    for name, pattern in _SCRIPT_RANGES:
-        count = len(pattern.findall(head))
+    for (name, _), count in zip(_SCRIPT_CODE_POINTS, _script_letters(head)):
         if count > best_count:
             best, best_count = name, count
     return best, best_count

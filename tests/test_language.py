@@ -13,6 +13,7 @@ from cleaners.language import (
     LANGUAGES,
     LanguageConfig,
     detect_language,
+    dominant_script,
     document_language,
     mark_foreign_blocks,
     stopword_ratio,
@@ -597,3 +598,24 @@ def test_plain_words_lower_case_the_text_after_spacing_its_typography():
     assert _language._plain_words("“The VOTE” — Council’s") == (["the", "vote", "council's"],
                                                                _language._group_of_curly_word)
     assert _language._plain_words("THE \u212aELVIN") is None  # ASCII only once lower-cased: the regex decides
+
+
+#: The scripts' regexes as they were written before :data:`cleaners.language._SCRIPT_CODE_POINTS`.
+_SCRIPT_REGEXES = [re.compile(pattern) for pattern in (
+    r"[A-Za-z\u00c0-\u024f]", r"[\u0400-\u04ff]", r"[\u0370-\u03ff]",
+    r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]", r"[\u0590-\u05ff]", r"[\u0900-\u0dff]",
+    r"[\u0e00-\u0e7f]", r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]", r"[\uac00-\ud7af\u1100-\u11ff]")]
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(st.text(max_size=60) | st.text(alphabet="aZé\u024f\u0250\u03ff\u0400\u04ff\u0500\u05ff\u0600\u077f\u0780"
+                                        "\u0dff\u0e00\u0e7f\u1100\u11ff\u3040\u9fff\ua000\uac00\ud7af\ud7b0"
+                                        "\ud800\ufb50\ufeff\uff00😀 ", max_size=60))
+def test_script_letters_are_each_script_regexs_count(text):
+    assert _language._script_letters(text) == [len(pattern.findall(text)) for pattern in _SCRIPT_REGEXES]
+
+
+def test_dominant_script_of_mixed_scripts_counts_each_and_breaks_a_tie_by_the_scripts_order():
+    assert dominant_script("Москва — столица России, Moscow is the capital") == ("cyrillic", 19)
+    assert dominant_script("日本語 한국어 ab") == ("cjk", 3)  # 3 letters each: CJK comes before Hangul
+    assert dominant_script("123 €") == (None, 0)
