@@ -807,8 +807,14 @@ def _effective_words(text: str) -> float:
 
 
 def _too_few_words(text: str, script: str | None, config: LanguageConfig) -> bool:
-    """Fewer than ``min_block_words`` (effective) words; Latin-script text has no dense script to count."""
-    if script == "latin" and len(text.split(None, config.min_block_words)) >= config.min_block_words:
+    """Fewer than ``min_block_words`` (effective) words. Enough words between spaces settle it in
+    any script (a dense script's characters only add to them), before the characters are counted.
+
+    >>> config = LanguageConfig()
+    >>> _too_few_words("Москва стоит на реке", "cyrillic", config), _too_few_words("市議会", "cjk", config)
+    (False, True)
+    """
+    if len(text.split(None, config.min_block_words)) >= config.min_block_words:
         return False
     return _effective_words(text) < config.min_block_words
 

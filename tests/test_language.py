@@ -619,3 +619,10 @@ def test_dominant_script_of_mixed_scripts_counts_each_and_breaks_a_tie_by_the_sc
     assert dominant_script("Москва — столица России, Moscow is the capital") == ("cyrillic", 19)
     assert dominant_script("日本語 한국어 ab") == ("cjk", 3)  # 3 letters each: CJK comes before Hangul
     assert dominant_script("123 €") == (None, 0)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(alphabet="ab 市한\u0e01Мж\n", max_size=30), st.sampled_from(["latin", "cyrillic", "cjk", None]))
+def test_too_few_words_is_the_effective_word_count_below_the_minimum_in_every_script(text, script):
+    config = LanguageConfig()
+    assert _language._too_few_words(text, script, config) is (_language._effective_words(text) < config.min_block_words)
