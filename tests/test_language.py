@@ -626,3 +626,11 @@ def test_dominant_script_of_mixed_scripts_counts_each_and_breaks_a_tie_by_the_sc
 def test_too_few_words_is_the_effective_word_count_below_the_minimum_in_every_script(text, script):
     config = LanguageConfig()
     assert _language._too_few_words(text, script, config) is (_language._effective_words(text) < config.min_block_words)
+
+
+def test_the_byte_tables_lower_case_ascii_letters_and_space_out_every_other_ascii_character():
+    every_ascii = bytes(range(128))
+    letters = "".join(" " if not "a" <= c <= "z" else c for c in every_ascii.decode().lower())
+    assert every_ascii.translate(_language._LOWER_LETTERS_ONLY).decode() == letters
+    with_apostrophe = "".join("'" if c == "'" else c for c in letters[:0x27]) + "'" + letters[0x28:]
+    assert every_ascii.translate(_language._LOWER_LETTERS_AND_APOSTROPHES).decode() == with_apostrophe
