@@ -371,24 +371,31 @@ class _LangidIdentifier(LanguageIdentifier):
         if len(self._labels) != len(self.nb_classes):
             ranked = _best_first(self.ranked(text))
             return functools.partial(_shortlist, ranked)
-        return functools.partial(self._shortlist_of, self._decide(text).astype(np.float64))
+        return functools.partial(self._shortlist_of, self._decide(text).tolist())  # float32s read as floats
 
-    def _shortlist_of(self, probabilities: np.ndarray, language: str | None) -> list[tuple[str, float]]:
-        best = int(probabilities.argmax())
-        highest = float(probabilities[best])
-        if not highest >= _LISTED_FROM:  # no probability listed, or NaN: the plain path decides
-            rounded = _round4(probabilities)
-            listed = [(self._labels[i], rounded[i]) for i, p in enumerate(probabilities.tolist()) if p >= _LISTED_FROM]
+    def _shortlist_of(self, probabilities: list[float], language: str | None) -> list[tuple[str, float]]:
+        """The shortlist of the probabilities (a list: reading ~50 floats in Python is cheaper
+        than a handful of numpy calls on them)."""
+        highest = max(probabilities)
+        total = sum(probabilities)
+        if not highest >= _LISTED_FROM or total != total:  # none listed, or a NaN: the plain path decides
+            array = np.array(probabilities)
+            rounded = _round4(array)
+            listed = [(self._labels[i], rounded[i]) for i, p in enumerate(probabilities) if p >= _LISTED_FROM]
             return _shortlist(_best_first(listed), language)
         # rounding keeps the order, so a tie for the best rounded value lies within 10^-4 of the highest
-        near = np.flatnonzero(probabilities >= max(highest - 0.00011, _LISTED_FROM)).tolist()
-        rounded = {i: round(float(probabilities[i]), 4) for i in near}
-        top = max(rounded.values())
-        code = min(self._labels[i] for i, value in rounded.items() if value == top)
+        threshold = max(highest - 0.00011, _LISTED_FROM)
+        if total - highest + 1e-9 < threshold:  # the others together stay below it: the best alone
+            best = probabilities.index(highest)
+            code, top = self._labels[best], round(highest, 4)
+        else:
+            rounded = {i: round(p, 4) for i, p in enumerate(probabilities) if p >= threshold}
+            top = max(rounded.values())
+            code = min(self._labels[i] for i, value in rounded.items() if value == top)
         answer = [(code, top)]
         index = self._label_index.get(language)
         if index is not None and language != code and probabilities[index] >= _LISTED_FROM:
-            answer.append((language, round(float(probabilities[index]), 4)))
+            answer.append((language, round(probabilities[index], 4)))
         return answer
 
 

@@ -634,3 +634,30 @@ def test_the_byte_tables_lower_case_ascii_letters_and_space_out_every_other_asci
     assert every_ascii.translate(_language._LOWER_LETTERS_ONLY).decode() == letters
     with_apostrophe = "".join("'" if c == "'" else c for c in letters[:0x27]) + "'" + letters[0x28:]
     assert every_ascii.translate(_language._LOWER_LETTERS_AND_APOSTROPHES).decode() == with_apostrophe
+
+
+def _shortlist_by_sorting(probabilities, language):
+    labels = _language._langid_identifier()._labels
+    listed = [(labels[i], round(p, 4)) for i, p in enumerate(probabilities) if p >= _language._LISTED_FROM]
+    return _language._shortlist(_language._best_first(listed), language)
+
+
+_PROBABILITY = st.sampled_from([0.0, 0.00004, 0.00005, 0.00015, 0.1, 0.25, 0.33335, 0.33345, 0.4999, 0.5, 0.50006,
+                                0.6, 0.99995, 1.0]) | st.floats(0, 1)
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(st.lists(_PROBABILITY, min_size=len(LANGUAGES), max_size=len(LANGUAGES)), st.booleans(),
+       st.sampled_from(["en", "de", "zh", "xx", None]))
+def test_shortlist_of_probabilities_is_the_sorted_rankings_shortlist(probabilities, normalized, language):
+    """Ties (exact or after rounding), the best alone above a half, nothing listed: the list's
+    shortlist is the one read off the full ranking sorted by probability, then code."""
+    if normalized and sum(probabilities) > 0:
+        probabilities = [p / sum(probabilities) for p in probabilities]
+    shortlist = _language._langid_identifier()._shortlist_of(probabilities, language)
+    assert shortlist == _shortlist_by_sorting(probabilities, language)
+
+
+def test_shortlist_of_a_nan_ranking_takes_the_plain_path():
+    probabilities = [0.5, float("nan")] + [0.5 / (len(LANGUAGES) - 2)] * (len(LANGUAGES) - 2)
+    assert _language._langid_identifier()._shortlist_of(probabilities, "en") == _shortlist_by_sorting(probabilities, "en")
