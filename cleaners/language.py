@@ -207,6 +207,10 @@ _ASCII_LETTERS_WORD = re.compile(r"[a-z]+(?:['’][a-z]+)?")
 #: per byte in C, a tenth of ``str.lower`` then ``str.translate``)...
 _LOWER_LETTERS_ONLY = bytes(code + 0x20 if 0x41 <= code <= 0x5A else code if 0x61 <= code <= 0x7A else 0x20
                             for code in range(256))
+#: ...and the same keeping every byte beyond ASCII (UTF-8's bytes of letters beyond ASCII)...
+_LOWER_LETTERS_AND_BEYOND_ASCII = bytes(code if code >= 0x80 else _LOWER_LETTERS_ONLY[code] for code in range(256))
+#: ...and the ASCII bytes (deleted, they leave the bytes of the characters beyond ASCII).
+_ASCII_BYTES = bytes(range(128))
 #: ...and the same keeping the apostrophe.
 _LOWER_LETTERS_AND_APOSTROPHES = bytes(code if code == 0x27 else _LOWER_LETTERS_ONLY[code] for code in range(256))
 #: In text of a-z, apostrophes and spaces: a second apostrophe in the same run of letters (or
@@ -231,8 +235,8 @@ def _plain_words(text: str) -> tuple[list[str], Callable[[str], int | None]] | N
     """:func:`_words` of ``text.lower()``, split in C (half the regex's time), when the text is
     ASCII (typography aside, spaced out) and each apostrophe joins two runs of letters; with the
     stopword table to read them with. Curly apostrophes ("’", in a text without a straight one)
-    come out straight, and are read by :data:`_group_of_curly_word`. None for other text.
-    Typography is spaced out before the text is lower-cased (neither has a case, nor does any
+    come out straight, and are read by :data:`_group_of_curly_word`. Text beyond ASCII without
+    apostrophes is :func:`_letter_words`'s; None for other text. Typography is spaced out before the text is lower-cased (neither has a case, nor does any
     letter become one): the ASCII text left is lower-cased and split by one byte table, a text
     beyond ASCII would be lower-cased by a look-up per character (curly quotes put most
     paragraphs there).
@@ -250,12 +254,29 @@ def _plain_words(text: str) -> tuple[list[str], Callable[[str], int | None]] | N
             text = text.replace("’", "'")
             group_of = _group_of_curly_word
         if not text.isascii():
-            return None
+            return None if group_of is _group_of_curly_word or "'" in text else _letter_words(text)
     data = text.encode("ascii")
     if "'" not in text:
         return data.translate(_LOWER_LETTERS_ONLY).decode("ascii").split(), group_of
     spaced = data.translate(_LOWER_LETTERS_AND_APOSTROPHES).decode("ascii")
     return None if _has_loose_apostrophe(spaced) else (spaced.split(), group_of)
+
+
+def _letter_words(text: str) -> tuple[list[str], Callable[[str], int | None]] | None:
+    """:func:`_words` of ``text.lower()`` for a text without apostrophes (typography spaced out)
+    whose characters beyond ASCII are all letters once lower-cased (Cyrillic, accented Latin):
+    its UTF-8 bytes split in C by one table (ASCII letters kept, the bytes beyond ASCII too), not
+    by the regex; read by the full stopword table. None for other text (a digit, a mark or a
+    space beyond ASCII: the regex decides).
+
+    >>> _letter_words("Das Café, 2 Mal")[0], _letter_words("Москва\u00a0столица"), _letter_words("Ü")[0]
+    (['das', 'café', 'mal'], None, ['ü'])
+    """
+    lowered = text.lower()
+    data = lowered.encode("utf-8", "surrogatepass")
+    if not data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass").isalpha():
+        return None
+    return data.translate(_LOWER_LETTERS_AND_BEYOND_ASCII).decode("utf-8", "surrogatepass").split(), _group_of_word
 
 
 def _words_to_count(text: str) -> tuple[list[str], Callable[[str], int | None]]:

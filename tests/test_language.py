@@ -582,7 +582,7 @@ def test_only_apostrophes_inside_words_are_not_loose():
 
 
 @settings(max_examples=600, deadline=None, derandomize=True)
-@given(st.text(alphabet="abAZ'’ .,-—“”…1éÉ\u212a\u0130\u1e9e\n", max_size=80)
+@given(st.text(alphabet="abAZ'’ .,-—“”…1_éÉ\u212a\u0130\u1e9eМж\u0301\u00a0\u00b2\u0663\u200dǅª\ud800\n", max_size=80)
        | st.lists(st.sampled_from(_APOSTROPHE_WORDS + ["The", "IT’S", "Und", " ", ", ", "“", "—"]), max_size=20).map("".join))
 def test_words_to_count_are_the_lower_cased_texts_words_in_the_same_tables(text):
     """Typography is spaced out before lower-casing: the words, and the stopwords they are read
@@ -661,3 +661,11 @@ def test_shortlist_of_probabilities_is_the_sorted_rankings_shortlist(probabiliti
 def test_shortlist_of_a_nan_ranking_takes_the_plain_path():
     probabilities = [0.5, float("nan")] + [0.5 / (len(LANGUAGES) - 2)] * (len(LANGUAGES) - 2)
     assert _language._langid_identifier()._shortlist_of(probabilities, "en") == _shortlist_by_sorting(probabilities, "en")
+
+
+def test_letter_words_split_text_beyond_ascii_whose_characters_there_are_letters():
+    assert _language._plain_words("Москва — столица России, 2024")[0] == ["москва", "столица", "россии"]
+    assert _language._plain_words("Die Brücke über den Fluß")[0] == ["die", "brücke", "über", "den", "fluß"]
+    assert _language._letter_words("x\u00b2 = 4") is None  # a numeric character, no letter: the regex decides
+    assert _language._letter_words("Café\u00a0crème") is None  # a space beyond ASCII
+    assert _language._plain_words("dell’anno più") is None  # an apostrophe beyond ASCII: the regex decides
