@@ -207,12 +207,12 @@ _ASCII_LETTERS_WORD = re.compile(r"[a-z]+(?:['’][a-z]+)?")
 #: per byte in C, a tenth of ``str.lower`` then ``str.translate``)...
 _LOWER_LETTERS_ONLY = bytes(code + 0x20 if 0x41 <= code <= 0x5A else code if 0x61 <= code <= 0x7A else 0x20
                             for code in range(256))
-#: ...and the same keeping every byte beyond ASCII (UTF-8's bytes of letters beyond ASCII)...
-_LOWER_LETTERS_AND_BEYOND_ASCII = bytes(code if code >= 0x80 else _LOWER_LETTERS_ONLY[code] for code in range(256))
-#: ...and the ASCII bytes (deleted, they leave the bytes of the characters beyond ASCII).
-_ASCII_BYTES = bytes(range(128))
-#: ...and the same keeping the apostrophe.
+#: ...and the same keeping the apostrophe...
 _LOWER_LETTERS_AND_APOSTROPHES = bytes(code if code == 0x27 else _LOWER_LETTERS_ONLY[code] for code in range(256))
+#: ...and keeping every byte beyond ASCII instead (UTF-8's bytes of the letters beyond ASCII).
+_LOWER_LETTERS_AND_BEYOND_ASCII = bytes(code if code >= 0x80 else _LOWER_LETTERS_ONLY[code] for code in range(256))
+#: The ASCII bytes (deleted from UTF-8, they leave the bytes of the characters beyond ASCII).
+_ASCII_BYTES = bytes(range(128))
 #: In text of a-z, apostrophes and spaces: a second apostrophe in the same run of letters (or
 #: right after another one); a pattern that opens with a literal, so the regex engine skips ahead
 #: to each apostrophe instead of trying every position.
@@ -236,10 +236,10 @@ def _plain_words(text: str) -> tuple[list[str], Callable[[str], int | None]] | N
     ASCII (typography aside, spaced out) and each apostrophe joins two runs of letters; with the
     stopword table to read them with. Curly apostrophes ("’", in a text without a straight one)
     come out straight, and are read by :data:`_group_of_curly_word`. Text beyond ASCII without
-    apostrophes is :func:`_letter_words`'s; None for other text. Typography is spaced out before the text is lower-cased (neither has a case, nor does any
-    letter become one): the ASCII text left is lower-cased and split by one byte table, a text
-    beyond ASCII would be lower-cased by a look-up per character (curly quotes put most
-    paragraphs there).
+    apostrophes is :func:`_letter_words`'s; None for other text. Typography is spaced out before
+    the text is lower-cased (neither has a case, nor does any letter become one): the ASCII text
+    left is lower-cased and split by one byte table, where text beyond ASCII would be lower-cased
+    by a look-up per character (curly quotes put most paragraphs there).
 
     >>> words, group_of = _plain_words("No. 2 isn’t X-ray — “OK”")
     >>> words, group_of is _group_of_curly_word, _plain_words("It's")[0], _plain_words("'tis"), _plain_words("L’été")
