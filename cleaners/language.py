@@ -203,44 +203,86 @@ _ASCII_LETTERS_RUN = re.compile(r"[a-z]+")
 _ASCII_LETTERS_WORD = re.compile(r"[a-z]+(?:['’][a-z]+)?")
 
 
-#: Lower-case ASCII letters kept, every other ASCII character a space (``str.translate``'s table)...
-_LETTERS_ONLY = {code: " " for code in range(128) if not 0x61 <= code <= 0x7A}
-#: ...and the same keeping the apostrophe.
-_LETTERS_AND_APOSTROPHES = {code: " " for code in range(128) if not 0x61 <= code <= 0x7A and code != 0x27}
-#: In text of a-z, apostrophes and spaces: an apostrophe that does not join two runs of letters
-#: into one word (at a word's edge, or a second one in the same run).
-_LOOSE_APOSTROPHE = re.compile(r"(?<![a-z])'|'(?![a-z])|'[a-z]*'")
+#: ASCII letters lower-cased, every other byte a space (``bytes.translate``'s table: one look-up
+#: per byte in C, a tenth of ``str.lower`` then ``str.translate``)...
+_LOWER_LETTERS_ONLY = bytes(code + 0x20 if 0x41 <= code <= 0x5A else code if 0x61 <= code <= 0x7A else 0x20
+                            for code in range(256))
+#: ...and the same keeping the apostrophe...
+_LOWER_LETTERS_AND_APOSTROPHES = bytes(code if code == 0x27 else _LOWER_LETTERS_ONLY[code] for code in range(256))
+#: ...and keeping every byte beyond ASCII instead (UTF-8's bytes of the letters beyond ASCII).
+_LOWER_LETTERS_AND_BEYOND_ASCII = bytes(code if code >= 0x80 else _LOWER_LETTERS_ONLY[code] for code in range(256))
+#: The ASCII bytes (deleted from UTF-8, they leave the bytes of the characters beyond ASCII).
+_ASCII_BYTES = bytes(range(128))
+#: In text of a-z, apostrophes and spaces: a second apostrophe in the same run of letters (or
+#: right after another one); a pattern that opens with a literal, so the regex engine skips ahead
+#: to each apostrophe instead of trying every position.
+_TWO_APOSTROPHES_IN_A_RUN = re.compile(r"'[a-z]*'")
 
 
-def _plain_words(lowered: str) -> tuple[list[str], Callable[[str], int | None]] | None:
-    """:func:`_words` of lower-cased text, split in C (half the regex's time), when the text is
+def _has_loose_apostrophe(spaced: str) -> bool:
+    """In text of a-z, apostrophes and spaces: an apostrophe that does not join two runs of
+    letters into one word (at a word's edge, or a second one in the same run). Substring tests
+    for the edges, done in C, and one regex for the rest (a tenth of one regex for all three).
+
+    >>> [_has_loose_apostrophe(s) for s in ("it's ok", "dogs' bowls", "'tis", "rock'n'roll", "o''k", "a '")]
+    [False, True, True, True, True, True]
+    """
+    return (" '" in spaced or "' " in spaced or spaced[:1] == "'" or spaced[-1:] == "'"
+            or _TWO_APOSTROPHES_IN_A_RUN.search(spaced) is not None)
+
+
+def _plain_words(text: str) -> tuple[list[str], Callable[[str], int | None]] | None:
+    """:func:`_words` of ``text.lower()``, split in C (half the regex's time), when the text is
     ASCII (typography aside, spaced out) and each apostrophe joins two runs of letters; with the
     stopword table to read them with. Curly apostrophes ("’", in a text without a straight one)
-    come out straight, and are read by :data:`_group_of_curly_word`. None for other text.
+    come out straight, and are read by :data:`_group_of_curly_word`. Text beyond ASCII without
+    apostrophes is :func:`_letter_words`'s; None for other text. Typography is spaced out before
+    the text is lower-cased (neither has a case, nor does any letter become one): the ASCII text
+    left is lower-cased and split by one byte table, where text beyond ASCII would be lower-cased
+    by a look-up per character (curly quotes put most paragraphs there).
 
-    >>> words, group_of = _plain_words("no. 2 isn’t x-ray — “ok”")
-    >>> words, group_of is _group_of_curly_word, _plain_words("it's")[0], _plain_words("'tis"), _plain_words("l’été")
+    >>> words, group_of = _plain_words("No. 2 isn’t X-ray — “OK”")
+    >>> words, group_of is _group_of_curly_word, _plain_words("It's")[0], _plain_words("'tis"), _plain_words("L’été")
     (['no', "isn't", 'x', 'ray', 'ok'], True, ["it's"], None, None)
     """
     group_of = _group_of_ascii_word
-    if not lowered.isascii():
-        lowered = spaced_typography(lowered, keep="’")
-        if "’" in lowered:
-            if "'" in lowered:
+    if not text.isascii():
+        text = spaced_typography(text, keep="’")
+        if "’" in text:
+            if "'" in text:
                 return None
-            lowered = lowered.replace("’", "'")
+            text = text.replace("’", "'")
             group_of = _group_of_curly_word
-        if not lowered.isascii():
-            return None
-    if "'" not in lowered:
-        return lowered.translate(_LETTERS_ONLY).split(), group_of
-    spaced = lowered.translate(_LETTERS_AND_APOSTROPHES)
-    return None if _LOOSE_APOSTROPHE.search(spaced) else (spaced.split(), group_of)
+        if not text.isascii():
+            return None if group_of is _group_of_curly_word or "'" in text else _letter_words(text)
+    data = text.encode("ascii")
+    if "'" not in text:
+        return data.translate(_LOWER_LETTERS_ONLY).decode("ascii").split(), group_of
+    spaced = data.translate(_LOWER_LETTERS_AND_APOSTROPHES).decode("ascii")
+    return None if _has_loose_apostrophe(spaced) else (spaced.split(), group_of)
 
 
-def _words_to_count(lowered: str) -> tuple[list[str], Callable[[str], int | None]]:
-    """:func:`_plain_words`, else :func:`_words` and the full stopword table."""
-    return _plain_words(lowered) or (_words(lowered), _group_of_word)
+def _letter_words(text: str) -> tuple[list[str], Callable[[str], int | None]] | None:
+    """:func:`_words` of ``text.lower()`` for a text without apostrophes (typography spaced out)
+    whose characters beyond ASCII are all letters once lower-cased (Cyrillic, accented Latin):
+    its UTF-8 bytes split in C by one table (ASCII letters kept, the bytes beyond ASCII too), not
+    by the regex; read by the full stopword table. None for other text (a digit, a mark or a
+    space beyond ASCII: the regex decides).
+
+    >>> _letter_words("Das Café, 2 Mal")[0], _letter_words("Москва\u00a0столица"), _letter_words("Ü")[0]
+    (['das', 'café', 'mal'], None, ['ü'])
+    """
+    lowered = text.lower()
+    data = lowered.encode("utf-8", "surrogatepass")
+    if not data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass").isalpha():
+        return None
+    return data.translate(_LOWER_LETTERS_AND_BEYOND_ASCII).decode("utf-8", "surrogatepass").split(), _group_of_word
+
+
+def _words_to_count(text: str) -> tuple[list[str], Callable[[str], int | None]]:
+    """The words of ``text.lower()`` and the table to read them with: :func:`_plain_words`, else
+    :func:`_words` and the full stopword table."""
+    return _plain_words(text) or (_words(text.lower()), _group_of_word)
 
 
 def _words(lowered: str) -> list[str]:
@@ -350,24 +392,31 @@ class _LangidIdentifier(LanguageIdentifier):
         if len(self._labels) != len(self.nb_classes):
             ranked = _best_first(self.ranked(text))
             return functools.partial(_shortlist, ranked)
-        return functools.partial(self._shortlist_of, self._decide(text).astype(np.float64))
+        return functools.partial(self._shortlist_of, self._decide(text).tolist())  # float32s read as floats
 
-    def _shortlist_of(self, probabilities: np.ndarray, language: str | None) -> list[tuple[str, float]]:
-        best = int(probabilities.argmax())
-        highest = float(probabilities[best])
-        if not highest >= _LISTED_FROM:  # no probability listed, or NaN: the plain path decides
-            rounded = _round4(probabilities)
-            listed = [(self._labels[i], rounded[i]) for i, p in enumerate(probabilities.tolist()) if p >= _LISTED_FROM]
+    def _shortlist_of(self, probabilities: list[float], language: str | None) -> list[tuple[str, float]]:
+        """The shortlist of the probabilities (a list: reading ~50 floats in Python is cheaper
+        than a handful of numpy calls on them)."""
+        highest = max(probabilities)
+        total = sum(probabilities)
+        if not highest >= _LISTED_FROM or total != total:  # none listed, or a NaN: the plain path decides
+            array = np.array(probabilities)
+            rounded = _round4(array)
+            listed = [(self._labels[i], rounded[i]) for i, p in enumerate(probabilities) if p >= _LISTED_FROM]
             return _shortlist(_best_first(listed), language)
         # rounding keeps the order, so a tie for the best rounded value lies within 10^-4 of the highest
-        near = np.flatnonzero(probabilities >= max(highest - 0.00011, _LISTED_FROM)).tolist()
-        rounded = {i: round(float(probabilities[i]), 4) for i in near}
-        top = max(rounded.values())
-        code = min(self._labels[i] for i, value in rounded.items() if value == top)
+        threshold = max(highest - 0.00011, _LISTED_FROM)
+        if total - highest + 1e-9 < threshold:  # the others together stay below it: the best alone
+            best = probabilities.index(highest)
+            code, top = self._labels[best], round(highest, 4)
+        else:
+            rounded = {i: round(p, 4) for i, p in enumerate(probabilities) if p >= threshold}
+            top = max(rounded.values())
+            code = min(self._labels[i] for i, value in rounded.items() if value == top)
         answer = [(code, top)]
         index = self._label_index.get(language)
         if index is not None and language != code and probabilities[index] >= _LISTED_FROM:
-            answer.append((language, round(float(probabilities[index]), 4)))
+            answer.append((language, round(probabilities[index], 4)))
         return answer
 
 
@@ -598,17 +647,50 @@ def best_stopword_language(text: str) -> tuple[str | None, float]:
 
 
 _DENSE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af\u0e00-\u0e7f]")
-_SCRIPT_RANGES = (
-    ("latin", re.compile(r"[A-Za-z\u00c0-\u024f]")),
-    ("cyrillic", re.compile(r"[\u0400-\u04ff]")),
-    ("greek", re.compile(r"[\u0370-\u03ff]")),
-    ("arabic", re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")),
-    ("hebrew", re.compile(r"[\u0590-\u05ff]")),
-    ("indic", re.compile(r"[\u0900-\u0dff]")),
-    ("thai", re.compile(r"[\u0e00-\u0e7f]")),
-    ("cjk", re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")),
-    ("hangul", re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")),
+#: Each script's letters, as ranges of code points (first, last); a tie goes to the first script.
+_SCRIPT_CODE_POINTS: tuple[tuple[str, tuple[tuple[int, int], ...]], ...] = (
+    ("latin", ((0x41, 0x5A), (0x61, 0x7A), (0xC0, 0x24F))),
+    ("cyrillic", ((0x400, 0x4FF),)),
+    ("greek", ((0x370, 0x3FF),)),
+    ("arabic", ((0x600, 0x6FF), (0x750, 0x77F), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))),
+    ("hebrew", ((0x590, 0x5FF),)),
+    ("indic", ((0x900, 0xDFF),)),
+    ("thai", ((0xE00, 0xE7F),)),
+    ("cjk", ((0x3040, 0x30FF), (0x3400, 0x9FFF), (0xF900, 0xFAFF))),
+    ("hangul", ((0xAC00, 0xD7AF), (0x1100, 0x11FF))),
 )
+#: ...as one regex character class per script.
+_SCRIPT_RANGES = tuple(
+    (name, re.compile("[" + "".join(f"\\u{first:04x}-\\u{last:04x}" for first, last in ranges) + "]"))
+    for name, ranges in _SCRIPT_CODE_POINTS
+)
+#: ...as the sorted starts and ends (+1) of all ranges: a code point's place among them
+#: (``np.searchsorted``, side right) numbers the stretch it lies in...
+_SCRIPT_BOUNDS = np.array(sorted({first for _, ranges in _SCRIPT_CODE_POINTS for first, _ in ranges}
+                                 | {last + 1 for _, ranges in _SCRIPT_CODE_POINTS for _, last in ranges}),
+                          dtype=np.uint32)
+#: ...and per stretch, the number of its script in :data:`_SCRIPT_CODE_POINTS` (their count: none).
+_SCRIPT_OF_STRETCH = np.full(len(_SCRIPT_BOUNDS) + 1, len(_SCRIPT_CODE_POINTS), dtype=np.intp)
+for _number, (_, _ranges) in enumerate(_SCRIPT_CODE_POINTS):
+    for _first, _last in _ranges:
+        _SCRIPT_OF_STRETCH[np.searchsorted(_SCRIPT_BOUNDS, _first, side="right"):
+                           np.searchsorted(_SCRIPT_BOUNDS, _last + 1, side="right")] = _number
+del _number, _ranges, _first, _last
+
+
+def _script_letters(text: str) -> list[int]:
+    """How many letters of each script (:data:`_SCRIPT_CODE_POINTS`' order) ``text`` holds: each
+    character's stretch of code points found at once by numpy, instead of one regex pass per
+    script (each building a string per match).
+
+    >>> _script_letters("Москва, 2024: Kremlin")
+    [7, 6, 0, 0, 0, 0, 0, 0, 0]
+    >>> [len(pattern.findall("Москва, 2024: Kremlin")) for _, pattern in _SCRIPT_RANGES]
+    [7, 6, 0, 0, 0, 0, 0, 0, 0]
+    """
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    stretches = _SCRIPT_OF_STRETCH[np.searchsorted(_SCRIPT_BOUNDS, codes, side="right")]
+    return np.bincount(stretches, minlength=len(_SCRIPT_CODE_POINTS) + 1)[:-1].tolist()
 
 
 _BEYOND_LATIN = re.compile(r"[^\u0000-\u024f\u1e00-\u1eff\u2000-\u206f]")
@@ -644,8 +726,7 @@ def dominant_script(text: str, sample: int = 400) -> tuple[str | None, int]:
         letters = _latin_letters(head)
         return ("latin", letters) if letters else (None, 0)
     best, best_count = None, 0
-    for name, pattern in _SCRIPT_RANGES:
-        count = len(pattern.findall(head))
+    for (name, _), count in zip(_SCRIPT_CODE_POINTS, _script_letters(head)):
         if count > best_count:
             best, best_count = name, count
     return best, best_count
@@ -719,7 +800,7 @@ def _overwhelming_stopword_language(sample: str, config: LanguageConfig) -> str 
     ...                                 LanguageConfig()) is None
     True
     """
-    words, group_of = _words_to_count(sample.lower())
+    words, group_of = _words_to_count(sample)
     if not 0 < config.document_stopword_words <= len(words):
         return None
     groups = _stopword_groups(words, group_of)
@@ -757,8 +838,14 @@ def _effective_words(text: str) -> float:
 
 
 def _too_few_words(text: str, script: str | None, config: LanguageConfig) -> bool:
-    """Fewer than ``min_block_words`` (effective) words; Latin-script text has no dense script to count."""
-    if script == "latin" and len(text.split(None, config.min_block_words)) >= config.min_block_words:
+    """Fewer than ``min_block_words`` (effective) words. Enough words between spaces settle it in
+    any script (a dense script's characters only add to them), before the characters are counted.
+
+    >>> config = LanguageConfig()
+    >>> _too_few_words("Москва стоит на реке", "cyrillic", config), _too_few_words("市議会", "cjk", config)
+    (False, True)
+    """
+    if len(text.split(None, config.min_block_words)) >= config.min_block_words:
         return False
     return _effective_words(text) < config.min_block_words
 
@@ -868,12 +955,12 @@ def _judge_block(block: Block, doc_lang: str, doc_script: str | None, config: La
         return block
     if not other_script and _written_as_only(script, text, doc_lang, config):
         return block.with_language(doc_lang)
-    sample = text[: config.block_sample_chars].lower()
+    sample = text[: config.block_sample_chars]
     sample_words, group_of = _words_to_count(sample)
     if not other_script and _clearly_in_words(sample_words, doc_lang, config, group_of):
         return block.with_language(doc_lang)
     if group_of is _group_of_curly_word:
-        sample_words = _words(sample)  # as written: the exact counts below read the full tables
+        sample_words = _words(sample.lower())  # as written: the exact counts below read the full tables
     counts, words = _stopword_counts(sample_words)
     own_count = counts.get(doc_lang, 0)
     own_ratio = round(own_count / words, 4) if doc_lang in STOPWORDS and words else None

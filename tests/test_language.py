@@ -3,6 +3,9 @@ the detected language as evidence), undetermined short text, determinism."""
 
 from __future__ import annotations
 
+import itertools
+import re
+
 import pytest
 
 from cleaners.language import (
@@ -10,6 +13,7 @@ from cleaners.language import (
     LANGUAGES,
     LanguageConfig,
     detect_language,
+    dominant_script,
     document_language,
     mark_foreign_blocks,
     stopword_ratio,
@@ -556,3 +560,112 @@ def test_the_ascii_stopword_table_answers_as_the_full_one_for_ascii_words():
     assert ascii_words and all(_language._group_of_ascii_word(w) == _language._group_of_word(w) for w in ascii_words)
     assert _language._group_of_ascii_word("zucchini") is _language._group_of_word("zucchini") is None
     assert _language._group_of_ascii_word("und") == _language._group_of_word("und") is not None
+
+
+_LOOSE_APOSTROPHE_AS_ONE_REGEX = re.compile(r"(?<![a-z])'|'(?![a-z])|'[a-z]*'")
+
+
+def test_a_loose_apostrophe_is_the_one_regexs_on_every_short_text_of_letters_apostrophes_and_spaces():
+    """Every text of up to 8 characters of "a", "b", "'" and " " (all ways an apostrophe can sit
+    between letters, spaces, text edges and other apostrophes)."""
+    for size in range(9):
+        for chars in itertools.product("ab' ", repeat=size):
+            text = "".join(chars)
+            assert _language._has_loose_apostrophe(text) is bool(_LOOSE_APOSTROPHE_AS_ONE_REGEX.search(text)), text
+
+
+def test_only_apostrophes_inside_words_are_not_loose():
+    assert not _language._has_loose_apostrophe("it's the council's vote")
+    assert _language._has_loose_apostrophe("the councils' vote")  # at a word's end
+    assert _language._has_loose_apostrophe("'tis")  # at the text's start
+    assert _language._has_loose_apostrophe("rock'n'roll")  # two in one word
+
+
+@settings(max_examples=600, deadline=None, derandomize=True)
+@given(st.text(alphabet="abAZ'’ .,-—“”…1_éÉ\u212a\u0130\u1e9eМж\u0301\u00a0\u00b2\u0663\u200dǅª\ud800\n", max_size=80)
+       | st.lists(st.sampled_from(_APOSTROPHE_WORDS + ["The", "IT’S", "Und", " ", ", ", "“", "—"]), max_size=20).map("".join))
+def test_words_to_count_are_the_lower_cased_texts_words_in_the_same_tables(text):
+    """Typography is spaced out before lower-casing: the words, and the stopwords they are read
+    as, are those of the lower-cased text (even where lower-casing makes a letter ASCII, the
+    Kelvin sign, or two characters of one, the dotted capital I)."""
+    words, group_of = _language._words_to_count(text)
+    expected = _language._words(text.lower())
+    assert len(words) == len(expected)
+    assert [group_of(word) for word in words] == [_language._group_of_word(word) for word in expected]
+
+
+def test_plain_words_lower_case_the_text_after_spacing_its_typography():
+    assert _language._plain_words("“The VOTE” — Council’s") == (["the", "vote", "council's"],
+                                                               _language._group_of_curly_word)
+    assert _language._plain_words("THE \u212aELVIN") is None  # ASCII only once lower-cased: the regex decides
+
+
+#: The scripts' regexes as they were written before :data:`cleaners.language._SCRIPT_CODE_POINTS`.
+_SCRIPT_REGEXES = [re.compile(pattern) for pattern in (
+    r"[A-Za-z\u00c0-\u024f]", r"[\u0400-\u04ff]", r"[\u0370-\u03ff]",
+    r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]", r"[\u0590-\u05ff]", r"[\u0900-\u0dff]",
+    r"[\u0e00-\u0e7f]", r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]", r"[\uac00-\ud7af\u1100-\u11ff]")]
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(st.text(max_size=60) | st.text(alphabet="aZé\u024f\u0250\u03ff\u0400\u04ff\u0500\u05ff\u0600\u077f\u0780"
+                                        "\u0dff\u0e00\u0e7f\u1100\u11ff\u3040\u9fff\ua000\uac00\ud7af\ud7b0"
+                                        "\ud800\ufb50\ufeff\uff00😀 ", max_size=60))
+def test_script_letters_are_each_script_regexs_count(text):
+    assert _language._script_letters(text) == [len(pattern.findall(text)) for pattern in _SCRIPT_REGEXES]
+
+
+def test_dominant_script_of_mixed_scripts_counts_each_and_breaks_a_tie_by_the_scripts_order():
+    assert dominant_script("Москва — столица России, Moscow is the capital") == ("cyrillic", 19)
+    assert dominant_script("日本語 한국어 ab") == ("cjk", 3)  # 3 letters each: CJK comes before Hangul
+    assert dominant_script("123 €") == (None, 0)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(alphabet="ab 市한\u0e01Мж\n", max_size=30), st.sampled_from(["latin", "cyrillic", "cjk", None]))
+def test_too_few_words_is_the_effective_word_count_below_the_minimum_in_every_script(text, script):
+    config = LanguageConfig()
+    assert _language._too_few_words(text, script, config) is (_language._effective_words(text) < config.min_block_words)
+
+
+def test_the_byte_tables_lower_case_ascii_letters_and_space_out_every_other_ascii_character():
+    every_ascii = bytes(range(128))
+    letters = "".join(" " if not "a" <= c <= "z" else c for c in every_ascii.decode().lower())
+    assert every_ascii.translate(_language._LOWER_LETTERS_ONLY).decode() == letters
+    with_apostrophe = "".join("'" if c == "'" else c for c in letters[:0x27]) + "'" + letters[0x28:]
+    assert every_ascii.translate(_language._LOWER_LETTERS_AND_APOSTROPHES).decode() == with_apostrophe
+
+
+def _shortlist_by_sorting(probabilities, language):
+    labels = _language._langid_identifier()._labels
+    listed = [(labels[i], round(p, 4)) for i, p in enumerate(probabilities) if p >= _language._LISTED_FROM]
+    return _language._shortlist(_language._best_first(listed), language)
+
+
+_PROBABILITY = st.sampled_from([0.0, 0.00004, 0.00005, 0.00015, 0.1, 0.25, 0.33335, 0.33345, 0.4999, 0.5, 0.50006,
+                                0.6, 0.99995, 1.0]) | st.floats(0, 1)
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(st.lists(_PROBABILITY, min_size=len(LANGUAGES), max_size=len(LANGUAGES)), st.booleans(),
+       st.sampled_from(["en", "de", "zh", "xx", None]))
+def test_shortlist_of_probabilities_is_the_sorted_rankings_shortlist(probabilities, normalized, language):
+    """Ties (exact or after rounding), the best alone above a half, nothing listed: the list's
+    shortlist is the one read off the full ranking sorted by probability, then code."""
+    if normalized and sum(probabilities) > 0:
+        probabilities = [p / sum(probabilities) for p in probabilities]
+    shortlist = _language._langid_identifier()._shortlist_of(probabilities, language)
+    assert shortlist == _shortlist_by_sorting(probabilities, language)
+
+
+def test_shortlist_of_a_nan_ranking_takes_the_plain_path():
+    probabilities = [0.5, float("nan")] + [0.5 / (len(LANGUAGES) - 2)] * (len(LANGUAGES) - 2)
+    assert _language._langid_identifier()._shortlist_of(probabilities, "en") == _shortlist_by_sorting(probabilities, "en")
+
+
+def test_letter_words_split_text_beyond_ascii_whose_characters_there_are_letters():
+    assert _language._plain_words("Москва — столица России, 2024")[0] == ["москва", "столица", "россии"]
+    assert _language._plain_words("Die Brücke über den Fluß")[0] == ["die", "brücke", "über", "den", "fluß"]
+    assert _language._letter_words("x\u00b2 = 4") is None  # a numeric character, no letter: the regex decides
+    assert _language._letter_words("Café\u00a0crème") is None  # a space beyond ASCII
+    assert _language._plain_words("dell’anno più") is None  # an apostrophe beyond ASCII: the regex decides
