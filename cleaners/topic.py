@@ -96,6 +96,7 @@ import functools
 import itertools
 import math
 import re
+import string
 from collections import Counter
 from types import MappingProxyType
 from typing import Callable, Iterable, Mapping, NamedTuple
@@ -248,11 +249,20 @@ _NOT_CONTENT: Mapping[str, frozenset[str]] = MappingProxyType(
     {code: words | CALENDAR_WORDS.get(code, frozenset()) for code, words in STOPWORDS.items()})
 
 _TERM = re.compile(r"[^\W\d_]{3,}")
-#: :data:`_TERM` in lower-case ASCII text, where a letter is a-z: a range, not three Unicode tests per character.
-_ASCII_TERM = re.compile(r"[a-z]{3,}")
 #: English negative contractions: "doesn't" would leave "doesn", a word no list knows
 #: (so it would look as specific as a name), where "does" is a stopword.
 _NEGATION = re.compile(r"n['’]t\b")
+#: :data:`_NEGATION` in a text not lower-cased yet, of ASCII and typography alone (:func:`_spaced_ascii`).
+_ANY_CASE_NEGATION = re.compile(r"[nN]['’][tT]\b")
+#: A byte table that lower-cases ASCII letters and makes every other byte a space: an ASCII line's
+#: words of :data:`_TERM`, lower-cased, are then its ``split()`` (in C, a third of a regex's cost).
+_ASCII_WORDS = bytes(code + 32 if 65 <= code <= 90 else code if 97 <= code <= 122 else 32 for code in range(256))
+#: The words of one or two ASCII letters: :data:`_TERM` needs three, a split of :data:`_ASCII_WORDS` does not.
+_SHORT_WORDS = frozenset(map("".join, itertools.chain(
+    itertools.product(string.ascii_lowercase, repeat=1), itertools.product(string.ascii_lowercase, repeat=2))))
+#: :data:`_NOT_CONTENT` with :data:`_SHORT_WORDS`, per language: what a set of a split leaves out in one difference.
+_NOT_TERMS: Mapping[str, frozenset[str]] = MappingProxyType(
+    {code: words | _SHORT_WORDS for code, words in _NOT_CONTENT.items()})
 
 
 class DiscourseMarkers(NamedTuple):
@@ -445,11 +455,36 @@ def content_terms(text: str, language: str | None) -> set[str]:
     >>> sorted(content_terms("The baker doesn't bake on Monday", "en"))
     ['bake', 'baker']
     """
-    stop = _NOT_CONTENT.get(language or "", frozenset())
-    lowered = _NEGATION.sub("", text.lower())
-    if not lowered.isascii():
-        lowered = spaced_typography(lowered)  # after the negations ("n’t" holds one): ASCII, most often
-    return set((_ASCII_TERM if lowered.isascii() else _TERM).findall(lowered)).difference(stop)
+    stop = _NOT_TERMS.get(language or "", _SHORT_WORDS)
+    spaced = _spaced_ascii(text)
+    if spaced is not None:  # most often
+        return _ascii_words(spaced).difference(stop)
+    lowered = spaced_typography(_NEGATION.sub("", text.lower()))  # after the negations ("n’t" holds one)
+    return set(_TERM.findall(lowered)).difference(stop)
+
+
+def _spaced_ascii(text: str) -> str | None:
+    """``text`` without its negations and with its typography spaced, when that leaves ASCII: a text
+    of ASCII and :data:`TYPOGRAPHY` alone, in which lower-casing changes only A-Z, so it may come
+    after (:func:`_ascii_words`); ``None`` for any other text.
+
+    >>> _spaced_ascii("It DOESN’T rain — “yet”"), _spaced_ascii("Ça ne pleut pas")
+    ('It DOES rain    yet ', None)
+    """
+    if "'" in text or "’" in text:
+        text = _ANY_CASE_NEGATION.sub("", text)
+    if not text.isascii():
+        text = spaced_typography(text)
+    return text if text.isascii() else None
+
+
+def _ascii_words(text: str) -> set[str]:
+    """The distinct runs of letters of an ASCII text, lower-cased: :data:`_TERM`'s words of any length.
+
+    >>> sorted(_ascii_words("The BAKER's 2nd loaf_of bread"))
+    ['baker', 'bread', 'loaf', 'nd', 'of', 's', 'the']
+    """
+    return set(text.encode().translate(_ASCII_WORDS).decode().split())
 
 
 @functools.lru_cache(maxsize=1)
