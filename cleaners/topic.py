@@ -559,7 +559,15 @@ def topical_score(terms: set[str], core: Counter[str], own: int = 0,
     >>> topical_score({"said", "mill", "price"}, Counter({"said": 3}), weights={"said": 0.25, "mill": 6.25, "price": 3.5})
     (0.025, ['said'])
     """
-    shared = sorted([t for t in terms if core.get(t, 0) > own])
+    return _share(terms, sorted([t for t in terms if core.get(t, 0) > own]), weights)
+
+
+def _share(terms: set[str], shared: list[str], weights: Mapping[str, float] | None) -> tuple[float, list[str]]:
+    """:func:`topical_score` of ``terms`` sharing ``shared`` (in alphabetical order) with the reference.
+
+    >>> _share({"said", "mill", "price"}, ["said"], {"said": 0.25, "mill": 6.25, "price": 3.5})
+    (0.025, ['said'])
+    """
     if weights is None:
         return (round(len(shared) / len(terms), 4) if terms else 1.0), shared
     weight = weights.__getitem__
@@ -604,13 +612,29 @@ def _judged(terms: set[str], weights: Mapping[str, float] | None, config: TopicC
 
 
 def _core_scores(terms: list[set[str]], core: Counter[str], core_range: range, config: TopicConfig,
-                 weights: Mapping[str, float] | None = None) -> list[float]:
-    """How topical the article's own judged core blocks are, leave-one-out, sorted: the baseline to compare with."""
-    return sorted(
-        topical_score(terms[k], core, own=1, weights=weights)[0]
-        for k in core_range
-        if _judged(terms[k], weights, config)
-    )
+                 weights: Mapping[str, float] | None = None, repeated: set[str] | None = None) -> list[float]:
+    """How topical the article's own judged core blocks are, leave-one-out, sorted: the baseline to compare with.
+    (``repeated``: the core's terms counted more than once, :func:`_repeated`, if known: what each core block
+    shares with the rest of the core, in C.)"""
+    if repeated is None:
+        return sorted(topical_score(terms[k], core, own=1, weights=weights)[0]
+                      for k in core_range if _judged(terms[k], weights, config))
+    return sorted(_share(terms[k], sorted(terms[k] & repeated), weights)[0]
+                  for k in core_range if _judged(terms[k], weights, config))
+
+
+def _repeated(title_terms: set[str], terms: list[set[str]], core_range: range) -> set[str]:
+    """The terms the title and the blocks of ``core_range`` hold more than once together: those whose
+    core count is over 1 (:func:`topical_score` with ``own=1``), by set operations in C.
+
+    >>> sorted(_repeated({"mill"}, [{"river", "mill"}, {"river", "town"}, {"chef"}], range(2)))
+    ['mill', 'river']
+    """
+    seen, repeated = set(title_terms), set()
+    for k in core_range:
+        repeated |= seen & terms[k]
+        seen |= terms[k]
+    return repeated
 
 
 class _Judged(NamedTuple):
@@ -846,9 +870,7 @@ def _isolated_leads(terms: list[set[str]], cues: list[DiscourseCues] | None, edg
     """
     if config.isolated_lead_score is None or cues is None or "tail" not in edges:
         return {}
-    above: Counter[str] = Counter()
-    for block_terms in terms:
-        above.update(block_terms)
+    above: Counter[str] = Counter(itertools.chain.from_iterable(terms))
     run, leads = [], {}
     for k in range(len(terms) - 1, -1, -1):
         above.subtract(terms[k])
@@ -892,10 +914,8 @@ def _peel_round(
     local_cues = (cues.view(remaining) if isinstance(cues, _LazyCues) else [cues[k] for k in remaining]) \
         if cues is not None else None
     core_range = _core_indexes(len(local), config)
-    core: Counter[str] = Counter(title_terms)
-    for k in core_range:
-        core.update(local[k])
-    core_scores = _core_scores(local, core, core_range, config, weights)
+    core: Counter[str] = Counter(itertools.chain(title_terms, *(local[k] for k in core_range)))  # one update
+    core_scores = _core_scores(local, core, core_range, config, weights, _repeated(title_terms, local, core_range))
     baseline = core_scores[len(core_scores) // 2] if core_scores else None
     if len(core_scores) < config.min_core_blocks or baseline < config.min_core_median:
         return {remaining[k]: evidence for k, evidence in
@@ -1083,7 +1103,7 @@ def mark_off_topic(
     texts = [b.text for b in kept]
     cues = _LazyCues(texts, discourse) if discourse else None
     signals = {"weights": f"wordfreq:{language}" if weights is not None else None, "discourse": discourse}
-    total = sum(len(b.text) for b in kept)
+    total = sum(map(len, texts))
     tries = [("tail", "head"), ("tail",)] if layout in config.head_layouts else [("tail",)]
     verdicts: dict[int, dict] = {}
     budget = None
