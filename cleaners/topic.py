@@ -608,7 +608,7 @@ def _edge_runs(n: int, edges: tuple[str, ...]) -> list[tuple[str, range]]:
 
 def _judged(terms: set[str], weights: Mapping[str, float] | None, config: TopicConfig) -> bool:
     """Enough distinct content words to judge, and (weighted) not only words of no weight."""
-    return len(terms) >= config.min_terms and (weights is None or any(weights[t] for t in terms))
+    return len(terms) >= config.min_terms and (weights is None or any(map(weights.__getitem__, terms)))
 
 
 def _core_scores(terms: list[set[str]], core: Counter[str], core_range: range, config: TopicConfig,
