@@ -96,6 +96,7 @@ import functools
 import itertools
 import math
 import re
+import string
 from collections import Counter
 from types import MappingProxyType
 from typing import Callable, Iterable, Mapping, NamedTuple
@@ -248,11 +249,20 @@ _NOT_CONTENT: Mapping[str, frozenset[str]] = MappingProxyType(
     {code: words | CALENDAR_WORDS.get(code, frozenset()) for code, words in STOPWORDS.items()})
 
 _TERM = re.compile(r"[^\W\d_]{3,}")
-#: :data:`_TERM` in lower-case ASCII text, where a letter is a-z: a range, not three Unicode tests per character.
-_ASCII_TERM = re.compile(r"[a-z]{3,}")
 #: English negative contractions: "doesn't" would leave "doesn", a word no list knows
 #: (so it would look as specific as a name), where "does" is a stopword.
 _NEGATION = re.compile(r"n['’]t\b")
+#: :data:`_NEGATION` in a text not lower-cased yet, of ASCII and typography alone (:func:`_spaced_ascii`).
+_ANY_CASE_NEGATION = re.compile(r"[nN]['’][tT]\b")
+#: A byte table that lower-cases ASCII letters and makes every other byte a space: an ASCII line's
+#: words of :data:`_TERM`, lower-cased, are then its ``split()`` (in C, a third of a regex's cost).
+_ASCII_WORDS = bytes(code + 32 if 65 <= code <= 90 else code if 97 <= code <= 122 else 32 for code in range(256))
+#: The words of one or two ASCII letters: :data:`_TERM` needs three, a split of :data:`_ASCII_WORDS` does not.
+_SHORT_WORDS = frozenset(map("".join, itertools.chain(
+    itertools.product(string.ascii_lowercase, repeat=1), itertools.product(string.ascii_lowercase, repeat=2))))
+#: :data:`_NOT_CONTENT` with :data:`_SHORT_WORDS`, per language: what a set of a split leaves out in one difference.
+_NOT_TERMS: Mapping[str, frozenset[str]] = MappingProxyType(
+    {code: words | _SHORT_WORDS for code, words in _NOT_CONTENT.items()})
 
 
 class DiscourseMarkers(NamedTuple):
@@ -445,11 +455,36 @@ def content_terms(text: str, language: str | None) -> set[str]:
     >>> sorted(content_terms("The baker doesn't bake on Monday", "en"))
     ['bake', 'baker']
     """
-    stop = _NOT_CONTENT.get(language or "", frozenset())
-    lowered = _NEGATION.sub("", text.lower())
-    if not lowered.isascii():
-        lowered = spaced_typography(lowered)  # after the negations ("n’t" holds one): ASCII, most often
-    return set((_ASCII_TERM if lowered.isascii() else _TERM).findall(lowered)).difference(stop)
+    stop = _NOT_TERMS.get(language or "", _SHORT_WORDS)
+    spaced = _spaced_ascii(text)
+    if spaced is not None:  # most often
+        return _ascii_words(spaced).difference(stop)
+    lowered = spaced_typography(_NEGATION.sub("", text.lower()))  # after the negations ("n’t" holds one)
+    return set(_TERM.findall(lowered)).difference(stop)
+
+
+def _spaced_ascii(text: str) -> str | None:
+    """``text`` without its negations and with its typography spaced, when that leaves ASCII: a text
+    of ASCII and :data:`TYPOGRAPHY` alone, in which lower-casing changes only A-Z, so it may come
+    after (:func:`_ascii_words`); ``None`` for any other text.
+
+    >>> _spaced_ascii("It DOESN’T rain — “yet”"), _spaced_ascii("Ça ne pleut pas")
+    ('It DOES rain    yet ', None)
+    """
+    if "'t" in text or "’t" in text or "'T" in text or "’T" in text:  # cheaper than the search, in C
+        text = _ANY_CASE_NEGATION.sub("", text)
+    if not text.isascii():
+        text = spaced_typography(text)
+    return text if text.isascii() else None
+
+
+def _ascii_words(text: str) -> set[str]:
+    """The distinct runs of letters of an ASCII text, lower-cased: :data:`_TERM`'s words of any length.
+
+    >>> sorted(_ascii_words("The BAKER's 2nd loaf_of bread"))
+    ['baker', 'bread', 'loaf', 'nd', 'of', 's', 'the']
+    """
+    return set(text.encode().translate(_ASCII_WORDS).decode().split())
 
 
 @functools.lru_cache(maxsize=1)
@@ -524,7 +559,15 @@ def topical_score(terms: set[str], core: Counter[str], own: int = 0,
     >>> topical_score({"said", "mill", "price"}, Counter({"said": 3}), weights={"said": 0.25, "mill": 6.25, "price": 3.5})
     (0.025, ['said'])
     """
-    shared = sorted([t for t in terms if core.get(t, 0) > own])
+    return _share(terms, sorted([t for t in terms if core.get(t, 0) > own]), weights)
+
+
+def _share(terms: set[str], shared: list[str], weights: Mapping[str, float] | None) -> tuple[float, list[str]]:
+    """:func:`topical_score` of ``terms`` sharing ``shared`` (in alphabetical order) with the reference.
+
+    >>> _share({"said", "mill", "price"}, ["said"], {"said": 0.25, "mill": 6.25, "price": 3.5})
+    (0.025, ['said'])
+    """
     if weights is None:
         return (round(len(shared) / len(terms), 4) if terms else 1.0), shared
     weight = weights.__getitem__
@@ -565,17 +608,33 @@ def _edge_runs(n: int, edges: tuple[str, ...]) -> list[tuple[str, range]]:
 
 def _judged(terms: set[str], weights: Mapping[str, float] | None, config: TopicConfig) -> bool:
     """Enough distinct content words to judge, and (weighted) not only words of no weight."""
-    return len(terms) >= config.min_terms and (weights is None or any(weights[t] for t in terms))
+    return len(terms) >= config.min_terms and (weights is None or any(map(weights.__getitem__, terms)))
 
 
 def _core_scores(terms: list[set[str]], core: Counter[str], core_range: range, config: TopicConfig,
-                 weights: Mapping[str, float] | None = None) -> list[float]:
-    """How topical the article's own judged core blocks are, leave-one-out, sorted: the baseline to compare with."""
-    return sorted(
-        topical_score(terms[k], core, own=1, weights=weights)[0]
-        for k in core_range
-        if _judged(terms[k], weights, config)
-    )
+                 weights: Mapping[str, float] | None = None, repeated: set[str] | None = None) -> list[float]:
+    """How topical the article's own judged core blocks are, leave-one-out, sorted: the baseline to compare with.
+    (``repeated``: the core's terms counted more than once, :func:`_repeated`, if known: what each core block
+    shares with the rest of the core, in C.)"""
+    if repeated is None:
+        return sorted(topical_score(terms[k], core, own=1, weights=weights)[0]
+                      for k in core_range if _judged(terms[k], weights, config))
+    return sorted(_share(terms[k], sorted(terms[k] & repeated), weights)[0]
+                  for k in core_range if _judged(terms[k], weights, config))
+
+
+def _repeated(title_terms: set[str], terms: list[set[str]], core_range: range) -> set[str]:
+    """The terms the title and the blocks of ``core_range`` hold more than once together: those whose
+    core count is over 1 (:func:`topical_score` with ``own=1``), by set operations in C.
+
+    >>> sorted(_repeated({"mill"}, [{"river", "mill"}, {"river", "town"}, {"chef"}], range(2)))
+    ['mill', 'river']
+    """
+    seen, repeated = set(title_terms), set()
+    for k in core_range:
+        repeated |= seen & terms[k]
+        seen |= terms[k]
+    return repeated
 
 
 class _Judged(NamedTuple):
@@ -811,9 +870,7 @@ def _isolated_leads(terms: list[set[str]], cues: list[DiscourseCues] | None, edg
     """
     if config.isolated_lead_score is None or cues is None or "tail" not in edges:
         return {}
-    above: Counter[str] = Counter()
-    for block_terms in terms:
-        above.update(block_terms)
+    above: Counter[str] = Counter(itertools.chain.from_iterable(terms))
     run, leads = [], {}
     for k in range(len(terms) - 1, -1, -1):
         above.subtract(terms[k])
@@ -857,10 +914,8 @@ def _peel_round(
     local_cues = (cues.view(remaining) if isinstance(cues, _LazyCues) else [cues[k] for k in remaining]) \
         if cues is not None else None
     core_range = _core_indexes(len(local), config)
-    core: Counter[str] = Counter(title_terms)
-    for k in core_range:
-        core.update(local[k])
-    core_scores = _core_scores(local, core, core_range, config, weights)
+    core: Counter[str] = Counter(itertools.chain(title_terms, *(local[k] for k in core_range)))  # one update
+    core_scores = _core_scores(local, core, core_range, config, weights, _repeated(title_terms, local, core_range))
     baseline = core_scores[len(core_scores) // 2] if core_scores else None
     if len(core_scores) < config.min_core_blocks or baseline < config.min_core_median:
         return {remaining[k]: evidence for k, evidence in
@@ -1048,7 +1103,7 @@ def mark_off_topic(
     texts = [b.text for b in kept]
     cues = _LazyCues(texts, discourse) if discourse else None
     signals = {"weights": f"wordfreq:{language}" if weights is not None else None, "discourse": discourse}
-    total = sum(len(b.text) for b in kept)
+    total = sum(map(len, texts))
     tries = [("tail", "head"), ("tail",)] if layout in config.head_layouts else [("tail",)]
     verdicts: dict[int, dict] = {}
     budget = None

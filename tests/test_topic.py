@@ -630,18 +630,34 @@ def test_a_short_sentence_goes_with_the_run_it_lies_in():
 
 
 def test_content_terms_are_the_term_patterns_terms_whatever_the_typography():
-    """content_terms' ASCII reading of a line ASCII but for typography gives what _TERM gives."""
+    """content_terms' reading of a line ASCII but for typography (a split of its bytes, lower-cased
+    in a table) gives what _TERM gives in the lower-cased line, whatever its case, negations, other
+    letters (a Kelvin sign lower-cases to "k", a Greek sigma depends on what follows it) or language."""
     import random
 
     from cleaners.topic import _NEGATION, _NOT_CONTENT, _TERM, content_terms
     from cleaners.types import TYPOGRAPHY
 
     rng = random.Random(0)
-    pieces = ["bak", "er", "the", " ", "n't", "n’t", "é", "ж", "2", "_", "-"] + list(TYPOGRAPHY)
-    for _ in range(20_000):
+    pieces = ["bak", "er", "the", "The", "IT", "a", " ", "n't", "N'T", "n'T", "n’t", "N’t", "'", "é", "É", "ж",
+              "\u212a", "İ", "ΑΣ", "2", "_", "-", "\n"] + list(TYPOGRAPHY)
+    for _ in range(40_000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
-        expected = set(_TERM.findall(_NEGATION.sub("", text.lower()))).difference(_NOT_CONTENT["en"])
-        assert content_terms(text, "en") == expected, text
+        for language in ("en", "el", None):
+            expected = set(_TERM.findall(_NEGATION.sub("", text.lower()))).difference(_NOT_CONTENT.get(language, ()))
+            assert content_terms(text, language) == expected, (text, language)
+
+
+def test_ascii_words_are_the_lower_cased_letter_runs_of_an_ascii_text():
+    """_ascii_words: every run of ASCII letters, lower-cased, as _TERM finds them (of any length)."""
+    import re
+    import string
+
+    from cleaners.topic import _ascii_words
+
+    runs = re.compile(r"[^\W\d_]+")
+    for text in ["", "The BAKER's 2nd loaf_of bread!", string.printable, "x\ty\x00z", "don't-stop\nNOW"]:
+        assert _ascii_words(text) == set(runs.findall(text.lower())), text
 
 
 def test_a_lone_lead_goes_with_a_short_sentence_that_shares_nothing():
@@ -835,3 +851,41 @@ def test_a_line_of_the_article_that_the_run_would_strand_ends_it():
     assert _kept(out) == [True] * 7 + [False, False]
     assert out[7].decision.evidence["run"] == 2
     assert _kept(_mark(FLOOD + [post, SMARTPHONES, CHEF])) == [True] * 5 + [False] * 3
+
+
+def test_spaced_ascii_reads_only_ascii_and_typography_and_lower_cases_like_the_line():
+    """_spaced_ascii: a line of ASCII and typography alone, negations dropped whatever their case and
+    typography spaced; lower-cased, what content_terms' regex form reads; ``None`` for other letters."""
+    from cleaners.topic import _NEGATION, _spaced_ascii
+    from cleaners.types import spaced_typography
+
+    for text in ["Don’t", "DON'T stop", "“It isn’t”, she said — and left…", "plain", "n't", "Kn'T", ""]:
+        assert _spaced_ascii(text).lower() == spaced_typography(_NEGATION.sub("", text.lower())), text
+    assert _spaced_ascii("Café’s menu") is None and _spaced_ascii("Москва") is None
+
+
+def test_core_scores_from_the_repeated_terms_are_the_leave_one_out_scores():
+    """_repeated gives the terms whose core count is over 1, so _core_scores reading what each core block
+    shares with it (by _share) gives what topical_score with own=1 gives, weighted or not."""
+    import random
+
+    from cleaners.topic import _core_scores, _repeated, _share
+
+    rng = random.Random(0)
+    words = [f"w{i}" for i in range(30)]
+    weights = {w: rng.choice([0.0, 0.25, 1.0, 6.25, 16.0]) for w in words}
+    for _ in range(300):
+        terms = [set(rng.sample(words, rng.randint(0, 12))) for _ in range(rng.randint(1, 12))]
+        title = set(rng.sample(words, rng.randint(0, 3)))
+        core_range = range(rng.randint(0, len(terms) // 2), len(terms))
+        core = Counter(title)
+        for k in core_range:
+            core.update(terms[k])
+        assert _repeated(title, terms, core_range) == {t for t, n in core.items() if n > 1}
+        for w in (None, weights):
+            config = TopicConfig(min_terms=3)
+            assert _core_scores(terms, core, core_range, config, w, _repeated(title, terms, core_range)) \
+                == _core_scores(terms, core, core_range, config, w)
+            for k in core_range:
+                shared = sorted(t for t in terms[k] if core[t] > 1)
+                assert _share(terms[k], shared, w) == topical_score(terms[k], core, own=1, weights=w)
