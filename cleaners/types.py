@@ -42,7 +42,7 @@ __all__ = [
 LIST_MARKER = re.compile(r"^\s*(?:[-*•·▪◦‣–]|\d{1,3}[.)])\s+")
 #: The characters a line with a :data:`LIST_MARKER` can begin with but a digit (``\\d`` is
 #: ``str.isdecimal``) or a space.
-LIST_MARKER_CHARS = _MARKER_CHARS = frozenset("-*•·▪◦‣–")
+LIST_MARKER_CHARS = frozenset("-*•·▪◦‣–")
 
 
 def may_open_with_list_marker(text: str) -> bool:
@@ -53,7 +53,7 @@ def may_open_with_list_marker(text: str) -> bool:
     (True, True, False)
     """
     first = text[:1]
-    return first in _MARKER_CHARS or first.isdecimal() or first.isspace()
+    return first in LIST_MARKER_CHARS or first.isdecimal() or first.isspace()
 
 
 def ends_with(pattern: re.Pattern[str], text: str, reach: int = 1) -> bool:
