@@ -102,7 +102,12 @@ def is_truncated(text: str) -> bool:
     >>> is_truncated("Authorities in Chicago confirmed a tragic development in the search for…")
     True
     """
-    return bool(_TRUNCATED.search(text[-8:])) and len(text.split(None, 5)) >= 5
+    return _truncated(text, len(text.split(None, 5)))
+
+
+def _truncated(text: str, words: int) -> bool:
+    """:func:`is_truncated` of a line of ``words`` words (counted at least up to 5)."""
+    return _TRUNCATED.search(text[-8:]) is not None and words >= 5
 
 
 def is_teaser_headline(text: str, max_words: int = 30) -> bool:
@@ -112,9 +117,13 @@ def is_teaser_headline(text: str, max_words: int = 30) -> bool:
     True
     """
     # split(None, n) stops after n + 1 words: enough to tell whether there are more than n
-    # the ending first: it rules out most prose without cutting it into words
-    return (len(text) <= 40 * max_words and not _ends_sentence(text)
-            and 2 <= len(text.split(None, max_words)) <= max_words)
+    return _headline(text, len(text.split(None, max_words)), max_words)
+
+
+def _headline(text: str, words: int, max_words: int) -> bool:
+    """:func:`is_teaser_headline` of a line of ``words`` words (counted at least up to
+    ``max_words + 1``); the ending first: it rules out most prose."""
+    return len(text) <= 40 * max_words and not _ends_sentence(text) and 2 <= words <= max_words
 
 
 def _ends_sentence(text: str) -> bool:
@@ -132,7 +141,12 @@ def is_section_label(text: str, max_words: int = 6) -> bool:
     >>> is_section_label("More stories"), is_section_label("Lesen Sie auch:"), is_section_label("The end")
     (True, True, False)
     """
-    return len(text) <= 40 * max_words and len(text.split(None, max_words)) <= max_words and bool(_LABEL.match(text))
+    return _label(text, len(text.split(None, max_words)), max_words)
+
+
+def _label(text: str, words: int, max_words: int) -> bool:
+    """:func:`is_section_label` of a line of ``words`` words (counted at least up to ``max_words + 1``)."""
+    return len(text) <= 40 * max_words and words <= max_words and _LABEL.match(text) is not None
 
 
 def is_related_link(text: str, max_words: int = 30) -> bool:
@@ -243,7 +257,7 @@ def _line_facts(text: str, config: TeaserConfig) -> _LineFacts:
     >>> _line_facts("More stories", TeaserConfig()).label, _line_facts("Storm Hits the Coast Overnight", TeaserConfig()).headline
     (True, True)
     """
-    # The tests written out over one split of the line, as far as any of them counts its words
+    # The tests asked of one split of the line, as far as any of them counts its words
     # (``split(None, k)`` is the first k words and the rest: what each test's own split tells,
     # this one tells for every k up to ``most``): one split per line, not five.
     most = max(config.headline_max_words, config.label_max_words, 5, config.headline_summary_min_words,
@@ -252,12 +266,11 @@ def _line_facts(text: str, config: TeaserConfig) -> _LineFacts:
     words = len(parts)  # the line's words, or most + 1 for more
     opens_headline = words >= config.headline_summary_min_words and _opens_with_headline(parts, config)
     max_words = config.headline_max_words
-    headline = len(text) <= 40 * max_words and not _ends_sentence(text) and 2 <= words <= max_words  # is_teaser_headline
+    headline = _headline(text, words, max_words)
     facts = _LineFacts(
-        label=(len(text) <= 40 * config.label_max_words and words <= config.label_max_words
-               and _LABEL.match(text) is not None),  # is_section_label
+        label=_label(text, words, config.label_max_words),
         headline=headline,
-        truncated=_TRUNCATED.search(text[-8:]) is not None and words >= 5,  # is_truncated
+        truncated=_truncated(text, words),
         opens_headline=opens_headline,
         related_link=is_related_link(text, max_words),
         flattened=opens_headline and _ends_summary(text),
