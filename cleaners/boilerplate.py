@@ -682,15 +682,6 @@ _MENU_ITEM = re.compile(r"^[^.!?…:;。！？：；]{1,40}$")
 _PARAGRAPH = BlockType.PARAGRAPH
 
 
-def _is_menu_item(block: Block, config: BoilerplateConfig) -> bool:
-    return (
-        block.type is _PARAGRAPH
-        and len(block.text) <= 41  # what _MENU_ITEM can match: 40 characters (and a final line break)
-        and bool(_MENU_ITEM.match(block.text))  # before the split: it gives up on a long text within 41 characters
-        and len(block.text.split()) <= config.menu_item_words
-    )
-
-
 def _menu_runs(blocks: list[Block], config: BoilerplateConfig, across_dropped: bool) -> set[int]:
     """Indexes of blocks in runs of at least ``menu_run`` menu-like kept blocks; with
     ``across_dropped``, blocks already dropped between them do not break a run."""
@@ -699,7 +690,9 @@ def _menu_runs(blocks: list[Block], config: BoilerplateConfig, across_dropped: b
     item_words = config.menu_item_words
     for i, block in enumerate(blocks):
         text = block.text
-        # _is_menu_item(block, config), written out: asked of every line of a dump, twice
+        # a menu item (asked of every line of a dump, twice, so written out in the loop): a short
+        # paragraph (_MENU_ITEM matches 40 characters and a final line break; tried before the
+        # split, as it gives up on a long text within 41 characters) of few words
         if (block.decision is None and block.type is _PARAGRAPH and len(text) <= 41 and _MENU_ITEM.match(text)
                 and len(text.split()) <= item_words):
             run.append(i)
