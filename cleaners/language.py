@@ -176,7 +176,8 @@ _group_of_ascii_word = {word: _GROUP_NUMBER[codes] for word, codes in _STOPWORD_
 _group_of_curly_word = {word.replace("’", "'"): _GROUP_NUMBER[codes] for word, codes in _STOPWORD_LANGUAGES.items()
                         if "'" not in word and word.replace("’", "'").isascii()}.get
 #: A word's weight counts another language's stopword in these units, its own language's in ones.
-_OTHERS_UNIT = 1 << 32
+_OTHERS_BITS = 32
+_OTHERS_UNIT = 1 << _OTHERS_BITS
 
 
 @functools.lru_cache(maxsize=64)
@@ -929,13 +930,9 @@ def _clearly_in_words(words: list[str], language: str, config: LanguageConfig,
     if language not in STOPWORDS or not words:
         return False
     weights = _stopword_weights(language).__getitem__
-    return _clearly_from_sum(sum(map(weights, map(group_of, words, repeat(0)))), len(words), config)
-
-
-def _clearly_from_sum(total: int, words: int, config: LanguageConfig) -> bool:
-    """The shortcut's test on a sum of :func:`_stopword_weights` over ``words`` words."""
-    own_count, others = total % _OTHERS_UNIT, total // _OTHERS_UNIT
-    return (own_count >= config.same_language_stopword_ratio * words
+    total = sum(map(weights, map(group_of, words, repeat(0))))
+    own_count, others = total & (_OTHERS_UNIT - 1), total >> _OTHERS_BITS  # no long division
+    return (own_count >= config.same_language_stopword_ratio * len(words)
             and own_count >= config.same_language_margin * others)
 
 
@@ -950,10 +947,13 @@ def _judge_block(block: Block, doc_lang: str, doc_script: str | None, config: La
     """
     text = block.text
     script = script or block_script(text)
-    other_script = _in_other_script(script, text, doc_script, config)
+    # the guards spare most blocks a call: a block in the document's script is in no other one,
+    # and only a few scripts are one language's (:func:`_written_as_only`)
+    other_script = script[0] != doc_script and _in_other_script(script, text, doc_script, config)
     if not other_script and (len(text) < config.min_block_chars or _too_few_words(text, script[0], config)):
         return block
-    if not other_script and _written_as_only(script, text, doc_lang, config):
+    if (not other_script and (script[0] in _SCRIPT_LANGUAGE or script[0] == "cjk")
+            and _written_as_only(script, text, doc_lang, config)):
         return block.with_language(doc_lang)
     sample = text[: config.block_sample_chars]
     sample_words, group_of = _words_to_count(sample)

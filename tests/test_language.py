@@ -669,3 +669,22 @@ def test_letter_words_split_text_beyond_ascii_whose_characters_there_are_letters
     assert _language._letter_words("x\u00b2 = 4") is None  # a numeric character, no letter: the regex decides
     assert _language._letter_words("Café\u00a0crème") is None  # a space beyond ASCII
     assert _language._plain_words("dell’anno più") is None  # an apostrophe beyond ASCII: the regex decides
+
+
+def test_only_the_guarded_scripts_are_written_as_only_one_language():
+    """_judge_block asks _written_as_only only of a block in a script of _SCRIPT_LANGUAGE or in CJK:
+    in every other script (or none) the answer is False for every language."""
+    config = LanguageConfig()
+    guarded = set(_language._SCRIPT_LANGUAGE) | {"cjk"}
+    for name, _ in _language._SCRIPT_CODE_POINTS + (((None), ()),):
+        if name in guarded:
+            continue
+        for language in LANGUAGES:
+            assert not _language._written_as_only((name, 400), "x" * 400, language, config), (name, language)
+
+
+def test_a_block_in_the_documents_script_is_in_no_other_script():
+    """_judge_block skips _in_other_script when the block's script is the document's."""
+    config = LanguageConfig()
+    for name, _ in _language._SCRIPT_CODE_POINTS:
+        assert not _language._in_other_script((name, 400), "x" * 400, name, config)
