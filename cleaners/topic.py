@@ -230,6 +230,14 @@ class TopicConfig(NamedTuple):
     #: ...and such blocks alone may take up to this share of the article's characters (four teasers after a
     #: two-paragraph article are 71 % of it). ``None``: the budget of clearly unrelated blocks.
     isolated_max_removed_share: float | None = 0.8
+    #: ...and a block there opens a story of its own when it names only people, places or firms the blocks
+    #: above it never name (:func:`new_names`), as when it opens with a dateline or a name in full.
+    isolated_new_names: bool = True
+    #: A tail block scoring under this (over the threshold) counts as low when it names only what the
+    #: blocks above it never name and shares nothing with its neighbours (:func:`_names_a_new_story`). ``None``: off.
+    new_names_max_score: float | None = 0.2
+    #: ...and names at least this many words (a disclaimer names its publisher alone: "...those of Sputnik.").
+    new_names_min_words: int = 2
 
 
 #: Words of dates and times per language: not content words (:func:`content_terms`). Every
@@ -342,6 +350,8 @@ class DiscourseCues(NamedTuple):
     refers: str | None = None
     #: The item marker it opens with ("...", "•", "–"), if any: a round-up's items share theirs.
     marker: str | None = None
+    #: The words of the names it gives inside its sentences (:func:`capitalised_words`), sorted.
+    name_words: tuple[str, ...] = ()
 
 
 def discourse_cues(text: str, language: str | None) -> DiscourseCues:
@@ -373,6 +383,7 @@ def discourse_cues(text: str, language: str | None) -> DiscourseCues:
         names=tuple(dict.fromkeys(markers.full_name.findall(text))),
         refers=_refers(markers, text),
         marker=(found.group(1) if (found := _ITEM_MARKER.match(text)) else None),
+        name_words=tuple(sorted(capitalised_words(text, language, inside_sentences=True))),
     )
 
 
@@ -444,6 +455,60 @@ def lead_like(cues: DiscourseCues, core: Counter[str], own: int = 0) -> str | No
     new = next((name for name in cues.names
                 if not any(core.get(word.lower(), 0) > own for word in name.split())), None)
     return f"introduces:{new}" if new else None
+
+
+_CAPITALISED = re.compile(r"\b[A-Z][A-Za-z]+")
+#: What may lie between a sentence's first word and the end of the sentence before (or the text's start).
+_BEFORE_OPENING = " \t\n\"“‘'(["
+#: What ends the sentence (or dateline, or label) before a word: that word opens a sentence.
+_SENTENCE_BREAKS = ".!?:—–"
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    """The word at ``start`` is a sentence's first (the text's, or after . ! ? : or a dash, past quotes)."""
+    j = start - 1
+    while j >= 0 and text[j] in _BEFORE_OPENING:
+        j -= 1
+    return j < 0 or text[j] in _SENTENCE_BREAKS
+
+
+def capitalised_words(text: str, language: str | None, inside_sentences: bool = False) -> frozenset[str]:
+    """The text's capitalised words (two letters or more), lower-cased, minus the language's stopwords
+    and :data:`CALENDAR_WORDS` (an acronym, "US", stays): the words of the names it gives. With
+    ``inside_sentences``, only those that do not open a sentence: a sentence's first word is capitalised
+    whatever it is ("Authorities say..."); a capitalised word inside one is a name ("...a San Francisco
+    Bay Area train"), or part of one.
+
+    >>> sorted(capitalised_words("Authorities say the US and WeWork’s Adam Neumann met in May.", "en", True))
+    ['adam', 'neumann', 'us', 'wework']
+    >>> sorted(capitalised_words("Authorities say so. Fort Worth police agree: Police said it.", "en"))
+    ['authorities', 'fort', 'police', 'worth']
+    """
+    stop = _NOT_CONTENT.get(language or "", frozenset())
+    return frozenset(
+        word.lower() for found in _CAPITALISED.finditer(text)
+        if ((word := found.group()).isupper() or word.lower() not in stop)
+        and not (inside_sentences and _opens_sentence(text, found.start())))
+
+
+def new_names(cues: DiscourseCues, reference: frozenset[str] | set[str]) -> str | None:
+    """``"new_names:<words>"`` when the block names someone or something inside its sentences
+    (``cues.name_words``: :func:`capitalised_words`) and none of those names' words is capitalised
+    anywhere in the ``reference`` (the capitalised words of the blocks it is judged against), else
+    ``None``: another story's first paragraph introduces its own people, places and firms; an article's
+    own paragraph names the article's ("Usov says...", "Jack Scarola, who represents some of Epstein's
+    accusers"). Names, not words: "Fort Worth" is new to an article that says "worth it".
+
+    >>> new_names(discourse_cues("A video shows a Fort Worth girl rescued by police.", "en"), {"clymer"})
+    'new_names:fort,worth'
+    >>> new_names(discourse_cues("Jack Scarola represents some of Epstein’s accusers.", "en"), {"epstein"}) is None
+    True
+    >>> new_names(discourse_cues("If you plan to retire early, save more.", "en"), set()) is None
+    True
+    """
+    if not cues.name_words or not reference.isdisjoint(cues.name_words):
+        return None
+    return "new_names:" + ",".join(cues.name_words[:4])
 
 
 def content_terms(text: str, language: str | None) -> set[str]:
@@ -646,6 +711,8 @@ class _Judged(NamedTuple):
     shared: list[str]
     let_in: bool = False
     disjoint: bool = False
+    #: Over the threshold, but counted low for naming only what the article never names (:func:`_names_a_new_story`).
+    named: str | None = None
 
 
 def _neighbour_score(k: int, terms: list[set[str]], weights: Mapping[str, float] | None = None) -> float:
@@ -703,6 +770,10 @@ def _edge_run(
         if score < threshold:
             run += waiting + [_Judged(k, score, shared)]
             waiting = []
+        elif refers and texts is not None and (named := _names_a_new_story(k, score, terms, texts, cues, core, own,
+                                                                          config, weights)):
+            run += waiting + [_Judged(k, score, shared, named=named)]
+            waiting = []
         elif (cues is not None and let_in < config.max_let_in and score < config.lead_like_max_score
               and not (refers and cohesion(cues[k], core, own)) and lead_like(cues[k], core, own)):
             waiting.append(_Judged(k, score, shared, True))
@@ -721,6 +792,41 @@ def _edge_run(
     while run and (run[-1].let_in or (refers and _refers_back(run[-1], cues, core, core_range, config))):
         run.pop()
     return run
+
+
+def _names_a_new_story(k: int, score: float, terms: list[set[str]], texts: list[str], cues: list[DiscourseCues],
+                       core: Counter[str], own: int, config: TopicConfig,
+                       weights: Mapping[str, float] | None) -> str | None:
+    """Tail block ``k``, scoring at or over the threshold but under ``new_names_max_score``, counts as
+    low all the same when it reads as another story's opening by its names, not its words: it names
+    only people, places or firms that no block above it names (:func:`new_names`), shares nothing with
+    the blocks beside it (:func:`_neighbour_score`) and does not refer back (:func:`cohesion`). What it
+    shares with the core is then everyday words ("authorities", "warned", "crisis"), not the article's
+    subject. Its :func:`new_names` cue, or ``None``."""
+    if config.new_names_max_score is None or score >= config.new_names_max_score \
+            or len(cues[k].name_words) < config.new_names_min_words or cohesion(cues[k], core, own) \
+            or _definite_reference(texts[k], core, own) or _neighbour_score(k, terms, weights) > 0.0:
+        return None
+    return _new_names_above(k, cues, texts)
+
+
+_DEFINITE_OPENING = re.compile(r"\W*(?:the|this|these|its|our)\s+((?:[\w’'-]+\s+){0,2}[\w’'-]+)", re.I)
+
+
+def _definite_reference(text: str, core: Counter[str], own: int = 0) -> str | None:
+    """The word of the core a paragraph's opening definite description refers back to ("The all-new
+    sedan is set to go on sale...": the article's sedan), within its first three words after "The",
+    "This", "These", "Its" or "Our"; ``None`` when there is none.
+
+    >>> _definite_reference("The all-new sedan is set to go on sale in the US.", Counter(sedan=3))
+    'sedan'
+    >>> _definite_reference("The drama began when Ithaca Holdings bought Big Machine.", Counter(sedan=3)) is None
+    True
+    """
+    found = _DEFINITE_OPENING.match(text)
+    if found is None:
+        return None
+    return next((word for word in found.group(1).lower().split() if core.get(word, 0) > own), None)
 
 
 def _stranded(k: int, terms: list[set[str]], texts: list[str], core: Counter[str], core_range: range,
@@ -850,9 +956,16 @@ def _lone_group(judged: int, sentences: list[_Judged], terms: list[set[str]], cu
     return scored
 
 
+def _new_names_above(k: int, cues: list[DiscourseCues], texts: list[str] | None) -> str | None:
+    """:func:`new_names` of block ``k`` against the capitalised words of all the blocks above it."""
+    if texts is None or not cues[k].name_words:
+        return None
+    return new_names(cues[k], set().union(*(capitalised_words(text, None) for text in texts[:k])))
+
+
 def _isolated_leads(terms: list[set[str]], cues: list[DiscourseCues] | None, edges: tuple[str, ...],
                     config: TopicConfig, weights: Mapping[str, float] | None, baseline: float | None,
-                    core_blocks: int) -> dict[int, dict]:
+                    core_blocks: int, texts: list[str] | None = None) -> dict[int, dict]:
     """Where the core gives no verdict (too few judged blocks, no common subject, or a run would take
     too much of it: :func:`_leaves_core`), a tail run of at least ``min_run`` judged blocks, each
     scoring at most ``isolated_lead_score`` against all the blocks above it (``reference:
@@ -877,10 +990,13 @@ def _isolated_leads(terms: list[set[str]], cues: list[DiscourseCues] | None, edg
         if not _judged(terms[k], weights, config):
             continue
         score, shared = topical_score(terms[k], above, weights=weights)
-        if score > config.isolated_lead_score or cohesion(cues[k], above) or not lead_like(cues[k], above):
+        if score > config.isolated_lead_score or cohesion(cues[k], above):
+            break
+        lead = lead_like(cues[k], above) or (_new_names_above(k, cues, texts) if config.isolated_new_names else None)
+        if lead is None:
             break
         run.append((k, score, shared))
-        leads[k] = lead_like(cues[k], above)
+        leads[k] = lead
     if len(run) < config.min_run:
         return {}
     return {k: {"rule": "isolated_leads", "score": score, "threshold": config.isolated_lead_score,
@@ -919,7 +1035,8 @@ def _peel_round(
     baseline = core_scores[len(core_scores) // 2] if core_scores else None
     if len(core_scores) < config.min_core_blocks or baseline < config.min_core_median:
         return {remaining[k]: evidence for k, evidence in
-                _isolated_leads(local, local_cues, edges, config, weights, baseline, len(core_scores)).items()}
+                _isolated_leads(local, local_cues, edges, config, weights, baseline, len(core_scores),
+                                           local_texts).items()}
     if weights is None:
         ceiling, relative = config.max_off_topic_score, config.relative_threshold
     else:
@@ -932,7 +1049,8 @@ def _peel_round(
                if remaining[item.index] not in verdicts]
         if not _leaves_core(run, core_range, len(core_scores), config):
             if position == "tail":  # no reference left to judge it by: as without a verdict
-                isolated = _isolated_leads(local, local_cues, edges, config, weights, baseline, len(core_scores))
+                isolated = _isolated_leads(local, local_cues, edges, config, weights, baseline, len(core_scores),
+                                           local_texts)
                 verdicts.update({remaining[k]: evidence for k, evidence in isolated.items()})
             continue
         short = _short_sentences(run, order, local, local_texts, core, core_range, threshold, config, weights)
@@ -947,10 +1065,10 @@ def _peel_round(
                     continue
                 rule = "single_with_sentences"
         judged = len(run)
-        for k, score, shared, let_in, disjoint in run + short:
+        for k, score, shared, let_in, disjoint, named in run + short:
             own = int(k in core_range)
             verdicts[remaining[k]] = {
-                **({"rule": rule} if rule else {}), "score": score, "threshold": threshold, "core_median": baseline,
+                **({"rule": rule} if rule else {"rule": "new_names", "names": named} if named else {}), "score": score, "threshold": threshold, "core_median": baseline,
                 "shared_terms": shared[:8], "unshared_terms": _unshared(local[k], shared, weights)[:5],
                 "terms": len(local[k]), "position": position, "run": judged,
                 "judged": _judged(local[k], weights, config),
