@@ -889,3 +889,86 @@ def test_core_scores_from_the_repeated_terms_are_the_leave_one_out_scores():
             for k in core_range:
                 shared = sorted(t for t in terms[k] if core[t] > 1)
                 assert _share(terms[k], shared, w) == topical_score(terms[k], core, own=1, weights=w)
+
+
+# Session 11: names as a story's signal. Another story's first paragraph introduces its own people,
+# places and firms; the article's own paragraphs name the article's.
+
+OSLO = ("Lawmakers in Oslo approved a budget to protect Norwegian salmon farms from a parasite spreading "
+        "along the western fjords.")
+VOLKSWAGEN = ("Shares of Volkswagen slid after the carmaker recalled thousands of diesel vans sold across Europe "
+              "last spring.")
+WEWORK = ("More than a third of WeWork employees will likely receive notice that they no longer have a job at "
+          "the company.")
+
+
+def test_capitalised_words_inside_sentences_are_names():
+    """A sentence's first word is capitalised whatever it is; inside a sentence, a capitalised word is a
+    name's (stopwords and calendar words aside; an acronym stays, "US" too)."""
+    from cleaners.topic import capitalised_words
+
+    text = "Authorities say the US and WeWork’s Adam Neumann met in May. Police said: Fort Worth agreed."
+    assert capitalised_words(text, "en", inside_sentences=True) == {"us", "wework", "adam", "neumann", "worth"}
+    assert {"authorities", "police", "fort"} <= capitalised_words(text, "en")
+    assert discourse_cues(OSLO, "en").name_words == ("norwegian", "oslo")
+    assert discourse_cues(OSLO, "et").name_words == ()
+
+
+def test_new_names_are_names_the_reference_never_capitalises():
+    """Names, not words: "Fort Worth" is new to a text that says "worth it", not to one naming Worth."""
+    from cleaners.topic import new_names
+
+    cues = discourse_cues("A video shows a kidnapped Fort Worth girl rescued by police.", "en")
+    assert new_names(cues, {"clymer"}) == "new_names:fort,worth"
+    assert new_names(cues, {"worth"}) is None
+    assert new_names(discourse_cues("If you plan to retire early, save more.", "en"), set()) is None
+
+
+def test_isolated_leads_may_open_with_names_the_blocks_above_never_name():
+    """No verdict from the core (its items share almost nothing); two stories' first lines with neither a
+    dateline nor a name in full, each naming only what no block above names (Volkswagen, Europe; WeWork),
+    go as isolated leads (evidence ``lead_like: new_names:...``). A closing paragraph naming Asia, which
+    the article names, stays, and so the run stops before it; without the setting the leads stay."""
+    out = _mark(UNRELATED_ITEMS + [VOLKSWAGEN, WEWORK])
+    assert _kept(out) == [True] * 5 + [False, False]
+    for block, names in zip(out[5:], ("new_names:europe,volkswagen", "new_names:wework")):
+        evidence = block.decision.evidence
+        assert evidence["rule"] == "isolated_leads" and evidence["reference"] == "blocks_above"
+        assert evidence["lead_like"] == names and evidence["cohesion"] is None and evidence["score"] == 0.0
+    assert _kept(_again(out)) == [True] * 5
+    asia = "Exporters across Asia expect the harvest festival to draw record crowds of visiting buyers."
+    assert _kept(_mark(UNRELATED_ITEMS + [asia, WEWORK])) == [True] * 7
+    assert _kept(_mark(UNRELATED_ITEMS + [VOLKSWAGEN, WEWORK], config=TopicConfig(isolated_new_names=False))) \
+        == [True] * 7
+
+
+def test_a_tail_block_naming_a_new_story_counts_low_beside_two_low_blocks():
+    """OSLO scores over the threshold (it shares "approved" and "budget" with the bridge story) but names
+    only what the article never names and shares nothing with its neighbours: with two blocks low by
+    their words outside it, it goes too (rule ``new_names``, evidence ``names``)."""
+    out = _mark(STORY + [OSLO, CHEF, SMARTPHONES])
+    assert _kept(out) == [True] * 5 + [False] * 3
+    evidence = out[5].decision.evidence
+    assert evidence["rule"] == "new_names" and evidence["names"] == "new_names:norwegian,oslo"
+    assert evidence["threshold"] <= evidence["score"] < TopicConfig().new_names_max_score
+    assert evidence["shared_terms"] == ["approved", "budget"] and evidence["neighbour_score"] == 0.0
+    assert "rule" not in out[6].decision.evidence
+    assert _kept(_again(out)) == [True] * 5
+    assert _kept(_mark(STORY + [OSLO, CHEF, SMARTPHONES], config=TopicConfig(new_names_max_score=None))) \
+        == [True] * 6 + [False] * 2
+
+
+def test_an_own_paragraph_naming_the_article_or_referring_back_is_not_a_new_story():
+    """The same paragraph stays when it names the Harbor of the article, when it opens with a definite
+    description of the article's ("The budget..."), when it names one word only (a disclaimer names its
+    publisher), and when fewer than two blocks low by their words lie outside it (a site's line and the
+    article's own last paragraph introducing its coach: nationnews.com of trafilatura_eval)."""
+    from cleaners.topic import _definite_reference
+
+    harbor = OSLO.replace("the western fjords", "the Harbor")
+    definite = "The budget approved in Oslo protects Norwegian salmon farms from a parasite spreading in fjords."
+    single = OSLO.replace("Norwegian", "local")
+    for own in (harbor, definite, single):
+        assert _kept(_mark(STORY + [own, CHEF, SMARTPHONES])) == [True] * 6 + [False] * 2, own
+    assert _definite_reference(definite, Counter(budget=2)) == "budget"
+    assert _kept(_mark(STORY + [OSLO, CHEF])) == [True] * 7
