@@ -7,6 +7,9 @@
 
 from __future__ import annotations
 
+import io
+import itertools
+import operator
 import re
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -184,6 +187,10 @@ def _has_spaces_to_collapse(text: str) -> bool:
     return "  " in text or (not text.isascii() and any(map(text.__contains__, _OTHER_SPACE_CHARS)))
 
 
+#: A text's first character ("" for ""), as ``text[:1]``.
+_FIRST_CHAR = operator.itemgetter(slice(None, 1))
+
+
 def _text_lines(text: str) -> list[str]:
     """Lines of text, with hard-wrapped sentence continuations joined; '' marks a blank line."""
     normalize = _normalize_space if _has_spaces_to_collapse(text) else str.strip
@@ -192,7 +199,8 @@ def _text_lines(text: str) -> list[str]:
     # lines between two of them (nearly all) are taken as they are, a slice at a time.
     lines: list[str] = []
     taken = 0
-    for i in [i for i, line in enumerate(normalized) if line[:1].islower()]:
+    # the lines starting in lower case, picked out in C (no bytecode per line of the dump)
+    for i in itertools.compress(itertools.count(), map(str.islower, map(_FIRST_CHAR, normalized))):
         lines += normalized[taken:i]
         taken = i + 1
         line = normalized[i]
@@ -349,8 +357,10 @@ def paragraph_chunks(text: str) -> list[list[str]] | None:
     """
     chunks: list[list[str]] = []
     current: list[str] = []
-    for raw in text.split("\n"):
-        line = _normalize_space(raw)
+    # the lines read one at a time, not all cut out at once: a dump has two lines side by side
+    # within its first few, and the rest of it is not looked at
+    for raw in io.StringIO(text, newline="\n"):
+        line = _normalize_space(raw.removesuffix("\n"))
         if line:
             if current and not (_is_table_rows([line]) and _is_table_rows(current[:1])):
                 return None  # two lines side by side, not both table rows (the lines before were checked as they came)
