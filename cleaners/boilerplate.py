@@ -13,7 +13,6 @@ mentions a newsletter is never touched. Each drop names its rule.
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 import re._casefix as _casefix
 import re._constants as _sre
@@ -1280,8 +1279,11 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
                for before, side in ((True, {"side": "before"}), (False, after))}
     # start <= tail <= bio <= cut <= end: the lines of [start, tail) are the window's, kept; the
     # others are looked at (a dropped block's drop and dropped_by give it back as it is)
-    for k in itertools.chain(range(start), range(end, len(kept_index))):
-        out[kept_index[k]] = out[kept_index[k]].dropped_by(outside[k < start])
+    for decision, indexes in ((outside[True], kept_index[:start]), (outside[False], kept_index[end:])):
+        for i in indexes:
+            block = out[i]
+            if block.decision is None:  # block.dropped_by(decision), written out: most lines of a dump
+                out[i] = block._with_decision(decision)
     for k in range(tail, end):
         i = kept_index[k]
         if out[i].decision is not None:
