@@ -7,6 +7,9 @@
 
 from __future__ import annotations
 
+import io
+import itertools
+import operator
 import re
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -148,6 +151,12 @@ def _heading_words(line: str, max_words: int) -> int:
     return words if 0 < words <= max_words else 0
 
 
+#: A text's first character ("" for ""), as ``text[:1]``.
+_FIRST_CHAR = operator.itemgetter(slice(None, 1))
+#: ...and its last, as ``text[-1:]``.
+_LAST_CHAR = operator.itemgetter(slice(-1, None))
+
+
 def _all_heading_words(lines: list[str], max_words: int) -> list[int]:
     """:func:`_heading_words` of each line, written out in one comprehension (a call per line of a
     dump costs as much as the look at its ending).
@@ -157,9 +166,9 @@ def _all_heading_words(lines: list[str], max_words: int) -> list[int]:
     >>> _all_heading_words(["Local News Today", "It is the anthem we needed.", "", "Sports "], 25)
     [3, 0, 0, 1]
     """
-    marks = _TERMINAL_MARK_SET
-    return [0 if line.rstrip()[-1:] in marks else words if 0 < (words := len(line.split(None, max_words))) <= max_words
-            else 0 for line in lines]
+    ended = map(_TERMINAL_MARK_SET.__contains__, map(_LAST_CHAR, map(str.rstrip, lines)))  # in C, not per line
+    return [0 if end else words if 0 < (words := len(line.split(None, max_words))) <= max_words else 0
+            for line, end in zip(lines, ended)]
 
 
 def _ends_sentence(line: str) -> bool:
@@ -192,7 +201,8 @@ def _text_lines(text: str) -> list[str]:
     # lines between two of them (nearly all) are taken as they are, a slice at a time.
     lines: list[str] = []
     taken = 0
-    for i in [i for i, line in enumerate(normalized) if line[:1].islower()]:
+    # the lines starting in lower case, picked out in C (no bytecode per line of the dump)
+    for i in itertools.compress(itertools.count(), map(str.islower, map(_FIRST_CHAR, normalized))):
         lines += normalized[taken:i]
         taken = i + 1
         line = normalized[i]
@@ -254,20 +264,21 @@ def _line_types(lines: list[str], config: ExtractConfig) -> list[BlockType]:
     heading = _all_heading_words(lines, config.heading_max_words)
     # what classify_line asks of the line below: looks_like_heading, with its own word limit
     below_heading = heading if config.heading_max_words == _HEADING_WORDS else _all_heading_words(lines, _HEADING_WORDS)
-    # the types looked up once: an enum's member is a slow attribute (~0.15 us in Python 3.11)
-    paragraph, list_item, heading_type = BlockType.PARAGRAPH, BlockType.LIST_ITEM, BlockType.HEADING
-    marker_chars = LIST_MARKER_CHARS
-    types = []
-    for i, line in enumerate(lines):
-        kind = paragraph
-        first = line[:1]  # may_open_with_list_marker(line), written out: asked of every line
-        if (first in marker_chars or first.isdecimal() or first.isspace()) and LIST_MARKER.match(line):
-            kind = list_item
-        elif heading[i] and i + 1 < len(lines):
+    types = [BlockType.PARAGRAPH] * len(lines)
+    # classify_line's questions asked only of the lines they can answer yes for (picked out in C):
+    # a heading, one with heading words over a longer line that is no heading...
+    last = len(lines) - 1
+    for i in itertools.compress(itertools.count(), heading):
+        if i < last:
             longer_than = max(heading[i], 12)
             if not below_heading[i + 1] and len(lines[i + 1].split(None, longer_than)) > longer_than:
-                kind = heading_type
-        types.append(kind)
+                types[i] = BlockType.HEADING
+    # ...and a list item, one with a marker, whatever its words (may_open_with_list_marker first, written out)
+    marker_chars = LIST_MARKER_CHARS
+    for i, line in enumerate(lines):
+        first = line[:1]
+        if (first in marker_chars or first.isdecimal() or first.isspace()) and LIST_MARKER.match(line):
+            types[i] = BlockType.LIST_ITEM
     return types
 
 
@@ -349,8 +360,10 @@ def paragraph_chunks(text: str) -> list[list[str]] | None:
     """
     chunks: list[list[str]] = []
     current: list[str] = []
-    for raw in text.split("\n"):
-        line = _normalize_space(raw)
+    # the lines read one at a time, not all cut out at once: a dump has two lines side by side
+    # within its first few, and the rest of it is not looked at
+    for raw in io.StringIO(text, newline="\n"):
+        line = _normalize_space(raw.removesuffix("\n"))
         if line:
             if current and not (_is_table_rows([line]) and _is_table_rows(current[:1])):
                 return None  # two lines side by side, not both table rows (the lines before were checked as they came)

@@ -94,6 +94,8 @@ _LABEL = re.compile(
 _LEAD_IN_ONLY = r"don'?t miss|do not miss"
 #: A "read also" lead-in and the linked story's headline on one line ("Lea también: Impiden ingreso a…").
 _RELATED_LINK = re.compile(r"^\W*(?:related|" + _READ_ALSO + "|" + _LEAD_IN_ONLY + r")\s*[:|»>–—-]\s*(?P<headline>\S.*)$", re.I)
+#: The marks one of which :data:`_RELATED_LINK` needs between the lead-in and the headline (none has a case).
+_RELATED_LINK_SEPARATORS = ":|»>–—-"
 
 
 def is_truncated(text: str) -> bool:
@@ -157,7 +159,9 @@ def is_related_link(text: str, max_words: int = 30) -> bool:
     >>> is_related_link("Read more about the bridge in our archive.")
     False
     """
-    match = _RELATED_LINK.match(text) if len(text) <= 40 * max_words else None
+    if len(text) > 40 * max_words or not any(map(text.__contains__, _RELATED_LINK_SEPARATORS)):
+        return False  # the pattern is not tried on a line without the mark it needs (most lines)
+    match = _RELATED_LINK.match(text)
     return match is not None and is_teaser_headline(match["headline"], max_words)
 
 
@@ -248,7 +252,10 @@ def _facts_with(config: TeaserConfig) -> Callable[[str], _LineFacts]:
     >>> _facts_with(TeaserConfig())("More stories").label, _facts_with(TeaserConfig()) is _facts_with(TeaserConfig())
     (True, True)
     """
-    return functools.lru_cache(maxsize=_CACHED_LINES)(functools.partial(_line_facts, config=config))
+    def line_facts(text: str) -> _LineFacts:
+        return _line_facts(text, config)  # a closure: cheaper than a partial with a keyword (see boilerplate._rules_with)
+
+    return functools.lru_cache(maxsize=_CACHED_LINES)(line_facts)
 
 
 def _line_facts(text: str, config: TeaserConfig) -> _LineFacts:
@@ -267,17 +274,15 @@ def _line_facts(text: str, config: TeaserConfig) -> _LineFacts:
     opens_headline = words >= config.headline_summary_min_words and _opens_with_headline(parts, config)
     max_words = config.headline_max_words
     headline = _headline(text, words, max_words)
-    facts = _LineFacts(
-        label=_label(text, words, config.label_max_words),
-        headline=headline,
-        truncated=_truncated(text, words),
-        opens_headline=opens_headline,
-        related_link=is_related_link(text, max_words),
-        flattened=opens_headline and _ends_summary(text),
-        # is_title_cased_headline, its first look known (a headline's words are all in parts)
-        title_cased=headline and _title_cased_words(parts, config),
-    )
-    return facts if any(facts) else _NO_FACTS
+    label = _label(text, words, config.label_max_words)
+    truncated = _truncated(text, words)
+    related_link = is_related_link(text, max_words)
+    flattened = opens_headline and _ends_summary(text)
+    # is_title_cased_headline, its first look known (a headline's words are all in parts)
+    title_cased = headline and _title_cased_words(parts, config)
+    if not (label or headline or truncated or opens_headline or related_link or flattened or title_cased):
+        return _NO_FACTS  # most lines (prose): no tuple built (a named tuple is built by a call in Python)
+    return _LineFacts(label, headline, truncated, opens_headline, related_link, flattened, title_cased)
 
 
 def _headline_run_end(kept: list[Block], facts: list[_LineFacts], start: int) -> int:

@@ -394,3 +394,18 @@ def test_line_facts_are_the_public_tests(config):
                     is_truncated(text), opens, is_related_link(text, config.headline_max_words),
                     opens and _ends_summary(text), is_title_cased_headline(text, config))
         assert tuple(facts) == expected, text
+
+
+def test_related_link_separators_are_the_marks_its_pattern_needs():
+    """is_related_link tries its pattern only on a line holding one of _RELATED_LINK_SEPARATORS:
+    they are the pattern's one class of marks between lead-in and headline, none with a case
+    (so ignoring case adds no other character), and every line the pattern matches holds one."""
+    from cleaners.teasers import _RELATED_LINK, _RELATED_LINK_SEPARATORS
+
+    assert "[" + _RELATED_LINK_SEPARATORS + "]" in _RELATED_LINK.pattern
+    assert all(mark.lower() == mark == mark.upper() for mark in _RELATED_LINK_SEPARATORS)
+    for line in ["Read more: Looted colonial art", "Lea también » Impiden ingreso", "Related — Storm Hits Coast",
+                 "Don't miss| New Budget Plans", "See also > Other Story Here"]:
+        assert _RELATED_LINK.match(line) and any(mark in line for mark in _RELATED_LINK_SEPARATORS)
+        assert is_related_link(line)
+    assert not is_related_link("Read more about the bridge in our archive")
