@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+import lxml.html
 import trafilatura
 import trafilatura.settings
 import trafilatura.utils
@@ -544,6 +545,63 @@ def page_metadata(tree: HtmlElement) -> Any:
     return document
 
 
+#: The characters trafilatura's ``load_html`` removes before parsing (its ``INVALID_XML_CHARS``):
+#: the ASCII ones as bytes, U+FFFE and U+FFFF in UTF-8.
+_INVALID_XML_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+_INVALID_XML_NONCHARACTERS = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")
+
+
+def _has_invalid_xml_chars(html: str) -> bool:
+    """Some character of ``html`` is one trafilatura's ``load_html`` removes, looked for in its
+    UTF-8 bytes (one byte deletion, two searches) rather than by its regex at every character
+    (which costs as much as parsing the page).
+
+    >>> _has_invalid_xml_chars("<p>a\\tb\\nc é</p>"), _has_invalid_xml_chars("a\\x0bb"), _has_invalid_xml_chars("a\\uffffb")
+    (False, True, True)
+    """
+    encoded = html.encode("utf-8", "surrogatepass")
+    return (len(encoded.translate(None, _INVALID_XML_BYTES)) < len(encoded)
+            or any(map(encoded.__contains__, _INVALID_XML_NONCHARACTERS)))
+
+
+def _needs_repair(html: str, beginning: str) -> bool:
+    """trafilatura's ``repair_faulty_html`` would change ``html`` (``beginning``: its first 50
+    characters in lower case): characters XML forbids, a doctype on the first line that it
+    removes (or a doctype and no line break, after which it adds one), a self-closing <html/>.
+
+    >>> page = "<!DOCTYPE html>\\n<html><body><p>Text.</p></body></html>"
+    >>> _needs_repair(page, page[:50].lower()), _needs_repair(page.replace("html>", "html/>", 1), page[:50].lower())
+    (False, True)
+    """
+    if "doctype" in beginning:
+        first_line_end = html.find("\n")
+        if first_line_end < 0 or trafilatura.utils.DOCTYPE_TAG.match(html, 0, first_line_end):
+            return True
+    if any("<html" in line and line.endswith("/>") for line in html[:4096].splitlines()[:4]):
+        return True
+    return _has_invalid_xml_chars(html)
+
+
+def _parse_html(html: str) -> HtmlElement | None:
+    """``trafilatura.utils.load_html(html)``: parsed here when its repairs would change nothing
+    (:func:`_needs_repair`, the nearly every page), as it parses it, else by it (its repairs,
+    its fallbacks when lxml refuses the text or finds nothing, its refusal of a page without
+    "html" in its beginning that parses to one element). Its look for characters to remove costs
+    as much as the parse: here the page's bytes are searched instead (:func:`_has_invalid_xml_chars`).
+
+    >>> lxml.html.tostring(_parse_html("<html><body><p>Text.</p></body></html>"))
+    b'<html><body><p>Text.</p></body></html>'
+    """
+    beginning = html[:50].lower()
+    if trafilatura.utils.is_dubious_html(beginning) or _needs_repair(html, beginning):
+        return trafilatura.utils.load_html(html)
+    try:
+        tree = lxml.html.fromstring(html, parser=trafilatura.utils.HTML_PARSER)
+    except Exception:  # noqa: BLE001 - trafilatura's fallbacks decide (an encoding declaration: parsed as bytes)
+        return trafilatura.utils.load_html(html)
+    return tree if tree is not None and len(tree) >= 1 else trafilatura.utils.load_html(html)
+
+
 def _bare_extraction(tree: HtmlElement, config: ExtractConfig, fast: bool) -> Any:
     """trafilatura's main text of the page (on its own copy of ``tree``), without metadata."""
     return trafilatura.bare_extraction(
@@ -593,7 +651,7 @@ def extract_html(html: str, config: ExtractConfig = ExtractConfig()) -> Extracte
     >>> [b.type.value for b in ex.blocks], ex.title
     (['heading', 'paragraph'], 'Big news')
     """
-    tree = trafilatura.utils.load_html(html)
+    tree = _parse_html(html)
     if tree is None:
         return Extracted(blocks=())
     blocks = _main_blocks(tree, config)
