@@ -109,7 +109,8 @@ def _control_count(text: str) -> int:
     """How many characters of ``text`` :data:`_CONTROL` matches, counted in the text's UTF-8 bytes:
     there each of them is bytes no other character has (an ASCII byte, or a lead byte with its
     continuation), found by a byte deletion and searches for a first byte, not by a look of the
-    character class at every character (three times the instructions on a page of HTML).
+    character class at every character (that regex made 59 % of decode_bytes' instructions on
+    the 181 ScrapingHub pages of HTML).
 
     >>> text = "a\\x00b\\x1f\\tc\\x85\\u00a0d\\ufffe\\uffff\\x7f\\ud800é"
     >>> _control_count(text), len(_CONTROL.findall(text))
