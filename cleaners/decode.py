@@ -98,6 +98,30 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _CONTROL_OR_SURROGATE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 
 
+#: The bytes of :data:`_CONTROL`'s ASCII characters (C0 controls but tab, line feed and carriage return; DEL).
+_ASCII_CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+#: :data:`_CONTROL`'s other characters in UTF-8: C1 controls (``\xc2`` and a byte 0x80-0x9f), U+FFFE and U+FFFF.
+_C1_CONTROL_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
+_NONCHARACTERS_UTF8 = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")
+
+
+def _control_count(text: str) -> int:
+    """How many characters of ``text`` :data:`_CONTROL` matches, counted in the text's UTF-8 bytes:
+    there each of them is bytes no other character has (an ASCII byte, or a lead byte with its
+    continuation), found by a byte deletion and searches for a first byte, not by a look of the
+    character class at every character (that regex made 59 % of decode_bytes' instructions on
+    the 181 ScrapingHub pages of HTML).
+
+    >>> text = "a\\x00b\\x1f\\tc\\x85\\u00a0d\\ufffe\\uffff\\x7f\\ud800é"
+    >>> _control_count(text), len(_CONTROL.findall(text))
+    (6, 6)
+    """
+    encoded = text.encode("utf-8", "surrogatepass")  # lone surrogates (escaped bytes) are no controls: kept
+    ascii_controls = len(encoded) - len(encoded.translate(None, _ASCII_CONTROL_BYTES))
+    c1_controls = len(_C1_CONTROL_UTF8.findall(encoded)) if b"\xc2" in encoded else 0
+    return ascii_controls + c1_controls + sum(map(encoded.count, _NONCHARACTERS_UTF8))
+
+
 def _printable_but_line_breaks(text: str) -> bool:
     """Every character of ``text`` but "\\n" is printable (``str.isprintable``, in C): then none is
     one :data:`_CONTROL` or :data:`_CONTROL_OR_SURROGATE` looks for (control characters,
@@ -273,7 +297,7 @@ def decode_bytes(data: bytes, fmt: str, config: DecodeConfig = DecodeConfig()) -
         raise Rejection(Reason.BINARY_INPUT, f"looks like {kind}")
     decoded = _pick_charset(data, fmt)
     sample = decoded.text[:65536]
-    controls = 0 if _printable_but_line_breaks(sample) else len(_CONTROL.findall(sample))
+    controls = 0 if _printable_but_line_breaks(sample) else _control_count(sample)
     if controls > config.max_control_ratio * max(len(sample), 1):
         raise Rejection(
             Reason.BINARY_INPUT,

@@ -521,6 +521,30 @@ def test_no_character_the_control_patterns_look_for_is_printable():
             assert not char.isprintable(), hex(code)
 
 
+def test_control_count_counts_what_the_control_pattern_finds_for_every_character():
+    """_control_count (UTF-8 bytes) counts each character as _CONTROL does, surrogates included: one
+    by one where _CONTROL finds any (below U+0100, U+FFF0-U+FFFF), by blocks of 4096 elsewhere."""
+    for code in [*range(0x100), *range(0xFFF0, 0x10000)]:
+        char = chr(code)
+        assert _decode._control_count(f"a{char}{char}b") == 2 * len(_decode._CONTROL.findall(char)), hex(code)
+    for start in range(0, 0x110000, 4096):
+        block = "".join(map(chr, range(start, start + 4096)))
+        assert _decode._control_count(block) == len(_decode._CONTROL.findall(block)), hex(start)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(st.characters(blacklist_categories=()), max_size=60))
+def test_control_count_equals_the_control_patterns_count(text):
+    assert _decode._control_count(text) == len(_decode._CONTROL.findall(text))
+
+
+def test_binary_text_is_rejected_with_its_control_count():
+    data = ("Ok " + "\x01\x85" * 40 + "é").encode("utf-8")
+    with pytest.raises(Rejection) as caught:
+        decode_bytes(data, fmt="text")
+    assert caught.value.reason is Reason.BINARY_INPUT and caught.value.detail.startswith("80 control characters")
+
+
 _FTFY_PIECES = ["Plain words.", "Tom &amp; Jerry", "œ", "“Déjà vu”", "caf\u00c3\u00a9", "Москва", "x\x1b[31my", "e\u0301",
                 "Ã", "”é", "tab\there", "", "A", "&", "#38;"]
 

@@ -486,3 +486,59 @@ def test_text_lines_join_wrapped_lines_as_line_by_line(parts):
 
     text = "\n".join(parts)
     assert _text_lines(text) == _text_lines_one_by_one(text)
+
+
+_BODY = "<body><p>The bridge reopened to traffic after a long repair.</p></body></html>"
+#: Pages that parse directly (plain, doctype, indented) and pages trafilatura's load_html repairs or
+#: handles apart: an XHTML doctype it removes, a doctype without a line break, a self-closing <html/>,
+#: characters XML forbids (C0 controls, U+FFFE), an encoding declaration lxml refuses in a str, a
+#: fragment without "html" in its beginning, one parsing to a lone element, text with no markup.
+_LOAD_HTML_PAGES = [
+    "<html><head><title>T</title></head>" + _BODY,
+    "<!DOCTYPE html>\n<html lang='en'>\n\t<head><title>T</title></head>\n" + _BODY,
+    '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n<html>' + _BODY,
+    "<!DOCTYPE html><html>" + _BODY,
+    '<html xmlns="http://www.w3.org/1999/xhtml"/>\n<head><title>T</title></head>' + _BODY,
+    "<html><head><title>T\x0b\x01</title></head>" + _BODY.replace("long", "long\ufffe\x1f"),
+    '<?xml version="1.0" encoding="utf-8"?>\n<html>' + _BODY,
+    "<p>Only a paragraph.</p>",
+    "<div><p>One.</p><p>Two.</p></div><p>Three.</p>",
+    "Just words, no markup at all.",
+    "<html>\u00a0\u200b“Déjà vu” — Москва" + _BODY,
+]
+
+
+@pytest.mark.parametrize("page", _LOAD_HTML_PAGES)
+def test_parse_html_gives_trafilaturas_load_html_tree(page):
+    """_parse_html parses directly only what load_html would parse unchanged: the same tree always."""
+    from lxml import etree
+    from cleaners.extract import _parse_html
+
+    ours, theirs = _parse_html(page), trafilatura.utils.load_html(page)
+    assert (ours is None) == (theirs is None)
+    if ours is not None:
+        assert etree.tostring(ours.getroottree()) == etree.tostring(theirs.getroottree())
+        assert ours.tag == theirs.tag
+
+
+def test_needs_repair_on_the_pages_load_html_changes():
+    from cleaners.extract import _needs_repair
+
+    repaired = [page for page in _LOAD_HTML_PAGES
+                if trafilatura.utils.repair_faulty_html(page, page[:50].lower()) != page]
+    assert len(repaired) == 4
+    assert [page for page in _LOAD_HTML_PAGES if _needs_repair(page, page[:50].lower())] == repaired
+
+
+def test_invalid_xml_chars_found_as_trafilaturas_pattern_finds_them_for_every_character():
+    """_has_invalid_xml_chars (UTF-8 bytes) agrees with trafilatura's INVALID_XML_CHARS: one by one
+    where that finds any (below U+0020, U+FFF0-U+FFFF), by blocks of 4096 elsewhere."""
+    from cleaners.extract import _has_invalid_xml_chars
+
+    pattern = trafilatura.utils.INVALID_XML_CHARS
+    for code in [*range(0x100), *range(0xFFF0, 0x10000)]:
+        char = chr(code)
+        assert _has_invalid_xml_chars(f"a{char}b") == bool(pattern.search(char)), hex(code)
+    for start in range(0x100, 0x110000, 4096):
+        block = "".join(chr(code) for code in range(start, min(start + 4096, 0x110000)) if not 0xFFF0 <= code <= 0xFFFF)
+        assert not _has_invalid_xml_chars(block) and not pattern.search(block), hex(start)
