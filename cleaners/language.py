@@ -93,6 +93,10 @@ class LanguageConfig(NamedTuple):
     document_stopword_margin: float = 3.0
     #: Characters of a block given to langdetect.
     block_sample_chars: int = 500
+    #: A longer prose block's first this many characters are read first: when their stopwords
+    #: already say the document language clearly (:func:`_clearly_in_beginning`), the block is
+    #: that language without reading the rest of its sample (0: always the whole sample).
+    quick_block_sample_chars: int = 120
     #: Blocks shorter than this (characters or words) are not judged: too little evidence.
     min_block_chars: int = 20
     min_block_words: int = 4
@@ -936,6 +940,33 @@ def _clearly_in_words(words: list[str], language: str, config: LanguageConfig,
             and own_count >= config.same_language_margin * others)
 
 
+#: Blocks whose beginning is not read alone (:func:`_clearly_in_beginning`): a table's or code's first
+#: words ("Nr | Zawodnik |", "import sys def bar(i): if") say little of the whole block's language.
+_READ_WHOLE = frozenset({BlockType.TABLE, BlockType.CODE})
+
+
+def _clearly_in_beginning(block: Block, language: str, config: LanguageConfig) -> bool:
+    """A prose block longer than ``quick_block_sample_chars`` whose beginning alone is clearly in
+    ``language`` by its stopwords (:func:`_clearly_in_words`): most of an article's paragraphs,
+    settled on their first twenty-odd words instead of the whole sample's (the language step
+    -13 % of its time on the text dumps; 2 of 1,352 bench pages changed, a table and a code
+    block tagged with the page's language, before tables and code were left out).
+
+    >>> _clearly_in_beginning(Block("The council said that it would be ready for the vote. " * 8), "en", LanguageConfig())
+    True
+    >>> _clearly_in_beginning(Block("Der Rat sagte, dass er für die Abstimmung bereit sei. " * 8), "en", LanguageConfig())
+    False
+    >>> _clearly_in_beginning(Block("The council said that it would be ready. " * 8, BlockType.CODE), "en", LanguageConfig())
+    False
+    """
+    quick = config.quick_block_sample_chars
+    text = block.text
+    if not quick or len(text) <= quick or quick >= config.block_sample_chars or block.type in _READ_WHOLE:
+        return False
+    words, group_of = _words_to_count(text[:quick])
+    return _clearly_in_words(words, language, config, group_of)
+
+
 def _judge_block(block: Block, doc_lang: str, doc_script: str | None, config: LanguageConfig,
                  script: tuple[str | None, int] | None = None, detect: _Detect | None = None) -> Block:
     """Keep, tag or drop one block; cheap stopword evidence first, langdetect only when needed.
@@ -954,6 +985,8 @@ def _judge_block(block: Block, doc_lang: str, doc_script: str | None, config: La
         return block
     if (not other_script and (script[0] in _SCRIPT_LANGUAGE or script[0] == "cjk")
             and _written_as_only(script, text, doc_lang, config)):
+        return block.with_language(doc_lang)
+    if not other_script and _clearly_in_beginning(block, doc_lang, config):
         return block.with_language(doc_lang)
     sample = text[: config.block_sample_chars]
     sample_words, group_of = _words_to_count(sample)

@@ -688,3 +688,35 @@ def test_a_block_in_the_documents_script_is_in_no_other_script():
     config = LanguageConfig()
     for name, _ in _language._SCRIPT_CODE_POINTS:
         assert not _language._in_other_script((name, 400), "x" * 400, name, config)
+
+
+def test_a_long_paragraph_is_settled_by_its_beginning_without_the_detector():
+    """A prose block longer than ``quick_block_sample_chars`` whose first words are clearly the
+    document language is tagged so without reading the rest, and never reaches the detector."""
+    paragraph = Block("The council said on Tuesday that it would vote on the budget for the new library "
+                      "next month. " + "Zweitausend Bäume wurden gepflanzt, und die Bürger waren zufrieden. " * 6)
+    config = _language.LanguageConfig()
+
+    def no_detector(*args, **kwargs):
+        raise AssertionError("the detector was asked")
+
+    judged = _language._judge_block(paragraph, "en", "latin", config, detect=no_detector)
+    assert judged.language == "en" and judged.decision is None
+    # read whole (quick check off), the same block is not clearly English and goes to the detector
+    with pytest.raises(AssertionError, match="detector was asked"):
+        _language._judge_block(paragraph, "en", "latin", config._replace(quick_block_sample_chars=0),
+                               detect=no_detector)
+
+
+@pytest.mark.parametrize("block_type", [BlockType.TABLE, BlockType.CODE])
+def test_tables_and_code_are_not_settled_by_their_beginning(block_type):
+    block = Block("import sys if the value is not in the list then it is an error " * 4, block_type)
+    assert not _language._clearly_in_beginning(block, "en", _language.LanguageConfig())
+    assert _language._clearly_in_beginning(Block(block.text), "en", _language.LanguageConfig())
+
+
+def test_a_short_block_is_read_whole():
+    config = _language.LanguageConfig()
+    short = Block("The council said that it would vote on the budget.")
+    assert len(short.text) <= config.quick_block_sample_chars
+    assert not _language._clearly_in_beginning(short, "en", config)
