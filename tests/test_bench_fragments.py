@@ -323,3 +323,28 @@ def test_whole_fragments_bench_meets_issue_4s_met_targets_and_off_topic_floor():
     off_topic = report["off_topic"]
     assert off_topic["fragments_removed_share"] >= 0.852, off_topic["fragments_removed_share"]
     assert off_topic["own_lost_only_with_insertion"] <= 3, off_topic["own_lost_only_with_insertion"]
+
+
+def test_language_timer_counts_the_collectors_pauses_and_those_inside_the_step(monkeypatch):
+    """A collection inside the language step is counted as inside it; one outside is not; the
+    timer's collector callback is gone afterwards."""
+    import gc
+
+    import cleaners.language as language
+
+    real = language.mark_foreign_blocks
+
+    def collecting(*args, **kwargs):
+        gc.collect()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(language, "mark_foreign_blocks", collecting)
+    callbacks = list(gc.callbacks)
+    with F.language_timer() as timing:
+        gc.collect()  # outside the step
+        outside = timing.collector_seconds
+        assert outside > 0 and timing.collector_seconds_inside == 0
+        language.mark_foreign_blocks([Block("The council met on Tuesday to discuss the budget for the library.")])
+    assert timing.collector_seconds > outside
+    assert 0 < timing.collector_seconds_inside == pytest.approx(timing.collector_seconds - outside)
+    assert gc.callbacks == callbacks
