@@ -390,7 +390,15 @@ def _warm_up(config: CleanConfig) -> None:
     """Clean two small documents, once per process and config, before budgeted documents:
     what the cleaners load on first use (language models, parsers; seconds) is then not
     charged to the first document's budget, and forked children inherit it instead of
-    loading it again each."""
+    loading it again each.
+
+    Then the garbage is collected and every object alive moves to the collector's permanent
+    generation (:func:`freeze_inherited_objects`), for the documents this process cleans itself
+    (a run of one batch, `clean serve`'s runs; pool workers and per-batch children already
+    start frozen with what they inherit): its full collections no longer walk the models'
+    tables and stopword sets (lists of 104,583 entries, sets of 80,000 words: ~45 ms each,
+    about one per 360 text dumps). Six passes over the 181 text dumps in one process, after a
+    warm-up pass: 3.16-3.18 s -> 2.89-2.90 s."""
     key = config_fingerprint(config)
     with _warm_lock:
         if key in _warmed:
@@ -399,6 +407,8 @@ def _warm_up(config: CleanConfig) -> None:
             with contextlib.suppress(Exception):
                 clean_document(data, name, config)
         _warmed.add(key)
+        gc.collect()
+        freeze_inherited_objects()
 
 
 def _isolated_batch(paths: Sequence[str], config: CleanConfig) -> BatchResult:

@@ -258,11 +258,13 @@ def test_the_pool_keeps_only_a_few_batches_in_flight(monkeypatch):
 def test_forked_workers_start_with_what_they_inherited_frozen():
     """Pool workers and the per-batch child start with gc.freeze(): their collections neither
     scan nor copy (copy-on-write) the parent's objects. Without the initializer, or the call in
-    the child, their freeze count is 0: this fails. The parent's own collector is untouched."""
+    the child, their freeze count is 0: this fails. Starting them leaves the parent's collector
+    as it was."""
     import gc
 
     from flows import runner as R
 
+    parent_frozen = gc.get_freeze_count()
     pool = R.worker_pool(1)
     try:
         assert pool.submit(gc.get_freeze_count).result(120) > 1000
@@ -270,4 +272,28 @@ def test_forked_workers_start_with_what_they_inherited_frozen():
         pool.shutdown()
     child = R._in_child(gc.get_freeze_count, (), 120)
     assert not child.died and child.value > 1000
-    assert gc.get_freeze_count() == 0
+    assert gc.get_freeze_count() == parent_frozen
+
+
+def _frozen_by_a_first_warm_up() -> tuple[int, int]:
+    import gc
+
+    from cleaners.pipeline import CleanConfig
+    from flows import runner as R
+
+    gc.unfreeze()
+    R._warmed.clear()
+    before = gc.get_freeze_count()
+    R._warm_up(CleanConfig())
+    return before, gc.get_freeze_count()
+
+
+def test_a_process_freezes_what_it_loaded_once_warmed_up():
+    """The first warm-up of a process (in-process runs, the pool's parent, a Dask worker) ends with
+    everything alive frozen: its full collections no longer walk the models' tables."""
+    from flows import runner as R
+
+    child = R._in_child(_frozen_by_a_first_warm_up, (), 120)
+    assert not child.died
+    before, after = child.value
+    assert before == 0 and after > 1000
