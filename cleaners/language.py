@@ -949,8 +949,8 @@ def _clearly_in_beginning(block: Block, language: str, config: LanguageConfig) -
     """A prose block longer than ``quick_block_sample_chars`` whose beginning alone is clearly in
     ``language`` by its stopwords (:func:`_clearly_in_words`): most of an article's paragraphs,
     settled on their first twenty-odd words instead of the whole sample's (the language step
-    -13 % of its time on the text dumps; 2 of 1,352 bench pages changed, a table and a code
-    block tagged with the page's language, before tables and code were left out).
+    -13 % of its time on the text dumps, every bench record the same). Tables and code are
+    read whole (:data:`_READ_WHOLE`).
 
     >>> _clearly_in_beginning(Block("The council said that it would be ready for the vote. " * 8), "en", LanguageConfig())
     True
