@@ -255,6 +255,14 @@ class TopicConfig(NamedTuple):
     #: blocks above it never name and shares nothing with its neighbours (:func:`_names_a_new_story`). ``None``: off.
     #: Off-topic dev split, seeds 0-2: 1,069 -> 1,084 leads removed, own lost 2 -> 2 (0.15: 1,080; 0.3: 1,084).
     new_names_max_score: float | None = 0.2
+    #: A tail series of judged blocks, each a paragraph of prose (it ends as a
+    #: sentence does) sharing at most ``neighbour_run_score`` with the blocks beside it, not referring back and
+    #: scoring under this, the innermost clearly unrelated (:func:`_clearly_unrelated`), goes even where some of
+    #: its blocks score over the threshold (:func:`_disjoint_series`, evidence ``rule: disjoint_series``): other
+    #: stories appended, the outermost on a subject near the article's. ``None``: off.
+    disjoint_series_max_score: float | None = 0.5
+    #: ...and has at least this many judged blocks.
+    disjoint_series_blocks: int = 3
     #: ...and names at least this many words (a disclaimer names its publisher alone: "...those of Sputnik.";
     #: 1: 1,086 leads, own lost 5; 3: 1,078, own lost 2).
     new_names_min_words: int = 2
@@ -816,6 +824,65 @@ def _edge_run(
     return run
 
 
+def _disjoint_series(order: range, terms: list[set[str]], texts: list[str], cues: list[DiscourseCues],
+                     core: Counter[str], core_range: range, threshold: float, config: TopicConfig,
+                     weights: Mapping[str, float] | None) -> list[_Judged]:
+    """From the tail inwards: the judged blocks that each read as a paragraph of prose (ending as a sentence
+    does), share at most ``neighbour_run_score`` with the blocks beside them (:func:`_neighbour_score`), do
+    not refer back (:func:`_refers_back`) and score under ``disjoint_series_max_score``, cut at the inner end
+    to its innermost block that opens another story (:func:`_opens_series`); ``[]`` under
+    ``disjoint_series_blocks`` blocks. Appended stories share nothing with one another, whatever each shares with the
+    core: an outermost lead on the article's own subject ("The Steelers spent Monday..." after a Steelers
+    game) no longer shields the unrelated ones inside it. An article's own paragraphs mostly share a word
+    with the paragraph beside them; where a few in a row do not, the innermost of them still ties to the core.
+
+    >>> texts = ["The river mill flooded after the dam broke.", "Rain kept the river mill town under water.",
+    ...          "LONDON (AP) — Stocks fell as bank shares slid on Monday.", "A chef opened a wine bar downtown.",
+    ...          "The mill town's new dam opens in spring, officials said."]
+    >>> terms = [{"river", "mill", "flooded", "dam", "broke"}, {"rain", "river", "mill", "town", "water"},
+    ...          {"stocks", "fell", "bank", "shares", "slid"}, {"chef", "opened", "wine", "bar", "downtown"},
+    ...          {"mill", "dam", "spring", "officials", "opens"}]
+    >>> core = Counter(itertools.chain(*terms[:2]))
+    >>> series = _disjoint_series(range(4, -1, -1), terms, texts, _LazyCues(texts, "en"), core, range(2), 0.1,
+    ...                           TopicConfig(min_terms=3), None)
+    >>> [(item.index, round(item.score, 2)) for item in series]
+    [(4, 0.4), (3, 0.0), (2, 0.0)]
+    """
+    if config.disjoint_series_max_score is None:
+        return []
+    series: list[_Judged] = []
+    for k in order:
+        if not _judged(terms[k], weights, config):
+            if series and _stranded(k, terms, texts, core, core_range, threshold, weights):
+                break
+            continue
+        item = _Judged(k, *topical_score(terms[k], core, own=int(k in core_range), weights=weights))
+        if (item.score >= config.disjoint_series_max_score or not _in_disjoint_series(k, terms, texts, weights, config)
+                or _refers_back(item, cues, core, core_range, config)):
+            break
+        series.append(item)
+    while series and not _opens_series(series[-1], texts, cues, core, core_range, threshold, config):
+        series.pop()
+    return series if len(series) >= config.disjoint_series_blocks else []
+
+
+def _opens_series(item: _Judged, texts: list[str], cues: list[DiscourseCues], core: Counter[str], core_range: range,
+                  threshold: float, config: TopicConfig) -> bool:
+    """The innermost block of a :func:`_disjoint_series`, where it meets the article, reads as another
+    story's first paragraph: it opens with a dateline, or it scores at most ``clear_score_fraction`` of the
+    threshold and introduces a name in full the core never mentions (:func:`lead_like`) or names only what
+    no block above it names, in ``new_names_min_words`` words at least (:func:`new_names`). An article's own
+    closing line that shares no word with the core names nothing new ("The former pilot may soon be in for
+    more flak."); a publisher's disclaimer names itself alone ("...those of Sputnik.")."""
+    opening = lead_like(cues[item.index], core, int(item.index in core_range))
+    if opening == "dateline":
+        return True
+    if item.score > config.clear_score_fraction * threshold:
+        return False
+    return opening is not None or (len(cues[item.index].name_words) >= config.new_names_min_words
+                                   and _new_names_above(item.index, cues, texts) is not None)
+
+
 def _names_a_new_story(k: int, score: float, terms: list[set[str]], texts: list[str], cues: list[DiscourseCues],
                        core: Counter[str], own: int, config: TopicConfig,
                        weights: Mapping[str, float] | None) -> str | None:
@@ -1028,19 +1095,40 @@ def _isolated_leads(terms: list[set[str]], cues: list[DiscourseCues] | None, edg
         if score > config.isolated_lead_score or cohesion(cues[k], above):
             break
         lead = lead_like(cues[k], above) or (_new_names_above(k, cues, texts) if config.isolated_new_names else None)
-        if lead is None:
+        if lead is None and not _in_disjoint_series(k, terms, texts, weights, config):
             break
         run.append((k, score, shared))
         leads[k] = lead
-    if len(run) < config.min_run:
+    while run and leads[run[-1][0]] is None:
+        run.pop()
+    series = any(leads[k] is None for k, _, _ in run)
+    if len(run) < (config.disjoint_series_blocks if series else config.min_run) \
+            or (series and not all(_in_disjoint_series(k, terms, texts, weights, config) for k, _, _ in run)):
         return {}
     return {k: {"rule": "isolated_leads", "score": score, "threshold": config.isolated_lead_score,
                 "core_median": baseline, "core_blocks": core_blocks, "reference": "blocks_above",
                 "shared_terms": shared[:8], "unshared_terms": _unshared(terms[k], shared, weights)[:5],
                 "terms": len(terms[k]), "position": "tail", "run": len(run), "judged": True,
                 "cohesion": None, "lead_like": leads[k], "let_in": False, "let_in_by": None,
-                "opens_own_story": True, "neighbour_score": _neighbour_score(k, terms, weights)}
+                "opens_own_story": leads[k] is not None, "neighbour_score": _neighbour_score(k, terms, weights),
+                **({"in_series": True} if series else {})}
             for k, score, shared in run}
+
+
+def _in_disjoint_series(k: int, terms: list[set[str]], texts: list[str] | None, weights: Mapping[str, float] | None,
+                        config: TopicConfig) -> bool:
+    """Block ``k`` may stand in a series of appended stories (:func:`_disjoint_series`, where it is on) by its
+    form: a paragraph of prose, ending as a sentence does, that shares at most ``neighbour_run_score`` with the
+    blocks beside it (:func:`_neighbour_score`).
+
+    >>> texts = ["A chef opened a wine bar downtown.", "Stocks fell as bank shares slid.", "Menu"]
+    >>> terms = [{"chef", "wine", "bar"}, {"stocks", "bank", "shares"}, {"menu"}]
+    >>> _in_disjoint_series(1, terms, texts, None, TopicConfig()), _in_disjoint_series(2, terms, texts, None, TopicConfig())
+    (True, False)
+    """
+    return (config.disjoint_series_max_score is not None and texts is not None
+            and _SENTENCE_END.search(texts[k]) is not None
+            and _neighbour_score(k, terms, weights) <= config.neighbour_run_score)
 
 
 def _leaves_core(run: list[_Judged], core_range: range, core_blocks: int, config: TopicConfig) -> bool:
@@ -1082,6 +1170,12 @@ def _peel_round(
         run = [item for item in _edge_run(order, local, core, core_range, threshold, config, weights, local_cues,
                                           refers_back=position == "tail", texts=local_texts)
                if remaining[item.index] not in verdicts]
+        series = None
+        if position == "tail" and local_cues is not None and local_texts is not None:
+            series = [item for item in _disjoint_series(order, local, local_texts, local_cues, core, core_range,
+                                                        threshold, config, weights)
+                      if remaining[item.index] not in verdicts]
+            run, series = (series, True) if len(series) > len(run) else (run, None)
         if not _leaves_core(run, core_range, len(core_scores), config):
             if position == "tail":  # no reference left to judge it by: as without a verdict
                 isolated = _isolated_leads(local, local_cues, edges, config, weights, baseline, len(core_scores),
@@ -1089,7 +1183,7 @@ def _peel_round(
                 verdicts.update({remaining[k]: evidence for k, evidence in isolated.items()})
             continue
         short = _short_sentences(run, order, local, local_texts, core, core_range, threshold, config, weights)
-        rule = None
+        rule = "disjoint_series" if series else None
         if len(run) < config.min_run:
             if position == "tail" and _single_dateline(run, local, local_cues, core, core_range, threshold, config,
                                                        weights):
