@@ -827,8 +827,8 @@ def _edge_run(
 def _disjoint_series(order: range, terms: list[set[str]], texts: list[str], cues: list[DiscourseCues],
                      core: Counter[str], core_range: range, threshold: float, config: TopicConfig,
                      weights: Mapping[str, float] | None) -> list[_Judged]:
-    """From the tail inwards: the judged blocks that each read as a paragraph of prose (ending as a sentence
-    does), share at most ``neighbour_run_score`` with the blocks beside them (:func:`_neighbour_score`), do
+    """From the tail inwards: the judged blocks (and the short sentences, ``short_sentence_words``, too short
+    to be judged) that each read as prose (ending as a sentence does), share at most ``neighbour_run_score`` with the blocks beside them (:func:`_neighbour_score`), do
     not refer back (:func:`_refers_back`) and score under ``disjoint_series_max_score``, cut at the inner end
     to its innermost block that opens another story (:func:`_opens_series`); ``[]`` under
     ``disjoint_series_blocks`` blocks. Appended stories share nothing with one another, whatever each shares with the
@@ -852,7 +852,8 @@ def _disjoint_series(order: range, terms: list[set[str]], texts: list[str], cues
         return []
     series: list[_Judged] = []
     for k in order:
-        if not _judged(terms[k], weights, config):
+        if not _judged(terms[k], weights, config) and not (
+                terms[k] and config.short_sentence_words is not None and _is_sentence(texts[k], config.short_sentence_words)):
             if series and _stranded(k, terms, texts, core, core_range, threshold, weights):
                 break
             continue
@@ -861,22 +862,27 @@ def _disjoint_series(order: range, terms: list[set[str]], texts: list[str], cues
                 or _refers_back(item, cues, core, core_range, config)):
             break
         series.append(item)
-    while series and not _opens_series(series[-1], texts, cues, core, core_range, threshold, config):
+    while series and not _opens_series(series[-1], texts, cues, core, core_range, threshold, config,
+                                       _judged(terms[series[-1].index], weights, config)):
         series.pop()
     return series if len(series) >= config.disjoint_series_blocks else []
 
 
 def _opens_series(item: _Judged, texts: list[str], cues: list[DiscourseCues], core: Counter[str], core_range: range,
-                  threshold: float, config: TopicConfig) -> bool:
+                  threshold: float, config: TopicConfig, judged: bool = True) -> bool:
     """The innermost block of a :func:`_disjoint_series`, where it meets the article, reads as another
-    story's first paragraph: it opens with a dateline, or it scores at most ``clear_score_fraction`` of the
-    threshold and introduces a name in full the core never mentions (:func:`lead_like`) or names only what
-    no block above it names, in ``new_names_min_words`` words at least (:func:`new_names`). An article's own
-    closing line that shares no word with the core names nothing new ("The former pilot may soon be in for
-    more flak."); a publisher's disclaimer names itself alone ("...those of Sputnik.")."""
+    story's first paragraph: it opens with a dateline (a ``judged`` block: on a line too short to judge,
+    capitals and a colon are a label, "FTC: We use income earning affiliate links."), or it scores at most
+    ``clear_score_fraction`` of the threshold and introduces a name in full the core never mentions
+    (:func:`lead_like`) or names only what no block above it names, in ``new_names_min_words`` words at
+    least (:func:`new_names`). An article's own closing line that shares no word with the core names
+    nothing new ("The former pilot may soon be in for more flak."); a publisher's disclaimer names itself
+    alone ("...those of Sputnik.")."""
     opening = lead_like(cues[item.index], core, int(item.index in core_range))
     if opening == "dateline":
-        return True
+        if judged:
+            return True
+        opening = None
     if item.score > config.clear_score_fraction * threshold:
         return False
     return opening is not None or (len(cues[item.index].name_words) >= config.new_names_min_words
@@ -1095,23 +1101,18 @@ def _isolated_leads(terms: list[set[str]], cues: list[DiscourseCues] | None, edg
         if score > config.isolated_lead_score or cohesion(cues[k], above):
             break
         lead = lead_like(cues[k], above) or (_new_names_above(k, cues, texts) if config.isolated_new_names else None)
-        if lead is None and not _in_disjoint_series(k, terms, texts, weights, config):
+        if lead is None:
             break
         run.append((k, score, shared))
         leads[k] = lead
-    while run and leads[run[-1][0]] is None:
-        run.pop()
-    series = any(leads[k] is None for k, _, _ in run)
-    if len(run) < (config.disjoint_series_blocks if series else config.min_run) \
-            or (series and not all(_in_disjoint_series(k, terms, texts, weights, config) for k, _, _ in run)):
+    if len(run) < config.min_run:
         return {}
     return {k: {"rule": "isolated_leads", "score": score, "threshold": config.isolated_lead_score,
                 "core_median": baseline, "core_blocks": core_blocks, "reference": "blocks_above",
                 "shared_terms": shared[:8], "unshared_terms": _unshared(terms[k], shared, weights)[:5],
                 "terms": len(terms[k]), "position": "tail", "run": len(run), "judged": True,
                 "cohesion": None, "lead_like": leads[k], "let_in": False, "let_in_by": None,
-                "opens_own_story": leads[k] is not None, "neighbour_score": _neighbour_score(k, terms, weights),
-                **({"in_series": True} if series else {})}
+                "opens_own_story": True, "neighbour_score": _neighbour_score(k, terms, weights)}
             for k, score, shared in run}
 
 
@@ -1193,7 +1194,7 @@ def _peel_round(
                 if not short:
                     continue
                 rule = "single_with_sentences"
-        judged = len(run)
+        judged = sum(1 for item in run if _judged(local[item.index], weights, config))
         for k, score, shared, let_in, disjoint, named in run + short:
             own = int(k in core_range)
             verdicts[remaining[k]] = {
