@@ -972,3 +972,46 @@ def test_an_own_paragraph_naming_the_article_or_referring_back_is_not_a_new_stor
         assert _kept(_mark(STORY + [own, CHEF, SMARTPHONES])) == [True] * 6 + [False] * 2, own
     assert _definite_reference(definite, Counter(budget=2)) == "budget"
     assert _kept(_mark(STORY + [OSLO, CHEF])) == [True] * 7
+
+
+# A series of appended stories: each shares nothing with the blocks beside it.
+
+#: Another story on the article's own subject (a bridge's steel cables): it scores far over the threshold.
+BAY_BRIDGE = ("Oakland's Bay Bridge will get new steel cables and a stronger deck next spring, its engineers "
+              "announced on Friday.")
+
+
+def test_a_series_of_appended_stories_goes_even_when_the_outermost_is_on_the_subject():
+    """Three leads after the bridge story share nothing with one another; the outermost, another bridge's
+    story, scores far over the threshold and used to shield the two inside it. As a series whose innermost
+    block opens another story (a dateline) they go together (rule ``disjoint_series``)."""
+    texts = STORY + [MADRID, CHEF, BAY_BRIDGE]
+    out = _mark(texts)
+    assert _kept(out) == [True] * 5 + [False] * 3
+    for block in out[5:]:
+        evidence = block.decision.evidence
+        assert block.decision.reason is Reason.OFF_TOPIC
+        assert evidence["rule"] == "disjoint_series" and evidence["neighbour_score"] == 0.0 and evidence["run"] == 3
+    bay = out[7].decision.evidence
+    assert bay["score"] > bay["threshold"] and set(bay["shared_terms"]) >= {"bridge", "cables"}
+    assert out[5].decision.evidence["lead_like"] == "dateline"
+    assert _kept(_again(out)) == [True] * 5
+    assert _kept(_mark(texts, config=TopicConfig(disjoint_series_max_score=None))) == [True] * 8
+    assert _kept(_mark(texts, config=TopicConfig(disjoint_series_blocks=4))) == [True] * 8
+
+
+def test_a_series_whose_innermost_block_opens_no_story_stays():
+    """Where the series meets the article, its block must read as another story's opening (a dateline, a
+    name the article never names). "A celebrated chef opened her third restaurant..." names nobody: it could
+    be the article's own drifting close, so the series is cut before it, and two blocks are no series."""
+    assert _kept(_mark(STORY + [CHEF, SMARTPHONES, BAY_BRIDGE])) == [True] * 8
+
+
+def test_a_short_label_line_does_not_open_a_series():
+    """"FTC: We use ... affiliate links" opens with capitals and a colon, as "NEW DELHI:" does, but on a line
+    too short to be judged that is a label, not a dateline: the series ends before it and the line stays."""
+    ftc = "FTC: We use income earning affiliate links on this page."
+    assert discourse_cues(ftc, "en").dateline
+    out = _mark(STORY + [ftc, MADRID, CHEF, BAY_BRIDGE])
+    assert _kept(out) == [True] * 6 + [False] * 3
+    assert {block.decision.evidence["rule"] for block in out[6:]} == {"disjoint_series"}
