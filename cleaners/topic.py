@@ -261,8 +261,11 @@ class TopicConfig(NamedTuple):
     #: its blocks score over the threshold (:func:`_disjoint_series`, evidence ``rule: disjoint_series``): other
     #: stories appended, the outermost on a subject near the article's. ``None``: off.
     disjoint_series_max_score: float | None = 0.5
-    #: ...and has at least this many judged blocks.
-    disjoint_series_blocks: int = 3
+    #: ...and has at least this many blocks...
+    disjoint_series_blocks: int = 2
+    #: ...each with at least this share of words opening in lower case (:attr:`DiscourseCues.lower_case_share`):
+    #: prose, not a citation ("Jeannette Layne-Clark; Minister on Stage; Daily Nation (Barbados); Mar 20, 2005.": 0.11).
+    series_min_lower_case_share: float = 0.4
     #: ...and names at least this many words (a disclaimer names its publisher alone: "...those of Sputnik.";
     #: 1: 1,086 leads, own lost 5; 3: 1,078, own lost 2).
     new_names_min_words: int = 2
@@ -380,19 +383,22 @@ class DiscourseCues(NamedTuple):
     marker: str | None = None
     #: The words of the names it gives inside its sentences (:func:`capitalised_words`), sorted.
     name_words: tuple[str, ...] = ()
+    #: The share of its words that open with a lower-case letter (:func:`lower_case_share`): prose is
+    #: mostly such words; a citation or a list of names is mostly capitalised.
+    lower_case_share: float = 0.0
 
 
 def discourse_cues(text: str, language: str | None) -> DiscourseCues:
     """The block's cues of cohesion and of a story's opening (none without markers for ``language``).
 
     >>> discourse_cues("But the council will appeal, Smith said.", "en")
-    DiscourseCues(opening='but', surnames=('smith',), dateline=False, names=(), refers=None, marker=None, name_words=('smith',))
+    DiscourseCues(opening='but', surnames=('smith',), dateline=False, names=(), refers=None, marker=None, name_words=('smith',), lower_case_share=0.7143)
     >>> discourse_cues("“We will appeal,” the mayor said.", "en").opening
     '“'
     >>> cues = discourse_cues("HANOI, Vietnam (AP) — U.S. Defense Secretary Mark Esper accused China on Wednesday.", "en")
     >>> cues.dateline, cues.names, cues.name_words
     (True, ('Secretary Mark Esper',), ('ap', 'china', 'esper', 'mark', 'secretary', 'vietnam'))
-    >>> discourse_cues("... Isolated cases also spring up.", "en")[-3:-1]
+    >>> discourse_cues("... Isolated cases also spring up.", "en")[-4:-2]
     ('also', '...')
     >>> discourse_cues("But the council will appeal, Smith said.", "et") == DiscourseCues()
     True
@@ -413,7 +419,24 @@ def discourse_cues(text: str, language: str | None) -> DiscourseCues:
         refers=_refers(markers, text),
         marker=(found.group(1) if (found := _ITEM_MARKER.match(text)) else None),
         name_words=tuple(sorted(capitalised_words(text, language, inside_sentences=True))),
+        lower_case_share=lower_case_share(text),
     )
+
+
+_WORD_INITIAL = re.compile(r"(?<![\w’'-])[^\W\d_]")
+
+
+def lower_case_share(text: str) -> float:
+    """The share of the text's words (those opening with a letter) that open with a lower-case one, to
+    four places (0.0 without words).
+
+    >>> lower_case_share("Jeannette Layne-Clark; Minister on Stage; Daily Nation (Barbados); Mar 20, 2005.")
+    0.1111
+    >>> lower_case_share("MADRID (AP) — Rafael Nadal kept Spain's hopes alive on Sunday.")
+    0.4
+    """
+    initials = _WORD_INITIAL.findall(text)
+    return round(sum(map(str.islower, initials)) / len(initials), 4) if initials else 0.0
 
 
 def _refers(markers: DiscourseMarkers, text: str) -> str | None:
@@ -827,14 +850,17 @@ def _edge_run(
 def _disjoint_series(order: range, terms: list[set[str]], texts: list[str], cues: list[DiscourseCues],
                      core: Counter[str], core_range: range, threshold: float, config: TopicConfig,
                      weights: Mapping[str, float] | None) -> list[_Judged]:
-    """From the tail inwards: the judged blocks (and the short sentences, ``short_sentence_words``, too short
-    to be judged) that each read as prose (ending as a sentence does), share at most ``neighbour_run_score`` with the blocks beside them (:func:`_neighbour_score`), do
-    not refer back (:func:`_refers_back`) and score under ``disjoint_series_max_score``, cut at the inner end
-    to its innermost block that opens another story (:func:`_opens_series`); ``[]`` under
-    ``disjoint_series_blocks`` blocks. Appended stories share nothing with one another, whatever each shares with the
-    core: an outermost lead on the article's own subject ("The Steelers spent Monday..." after a Steelers
-    game) no longer shields the unrelated ones inside it. An article's own paragraphs mostly share a word
-    with the paragraph beside them; where a few in a row do not, the innermost of them still ties to the core.
+    """From the tail inwards: the judged blocks, and the sentences too short to be judged
+    (``short_sentence_words``), that each read as prose (:func:`_in_disjoint_series`: ending as a sentence does,
+    mostly words in lower case, sharing at most ``neighbour_run_score`` with the blocks beside them), do not
+    refer back (:func:`_refers_back`) and score under ``disjoint_series_max_score``; cut at the inner end to
+    its innermost block that opens another story (:func:`_opens_series`); ``[]`` under
+    ``disjoint_series_blocks`` blocks. Appended stories share nothing with one another, whatever each shares
+    with the core: an outermost lead on the article's own subject ("The Steelers spent Monday..." after a
+    Steelers game) no longer shields the unrelated ones inside it. An article's own paragraphs mostly share a
+    word with the paragraph beside them; where a few in a row do not, the innermost of them still ties to the
+    core. (:func:`_peel_round` takes a series only where it leaves the core ``min_core_blocks`` judged blocks:
+    the last paragraphs of a four-paragraph article share as little with one another.)
 
     >>> texts = ["The river mill flooded after the dam broke.", "Rain kept the river mill town under water.",
     ...          "LONDON (AP) — Stocks fell as bank shares slid on Monday.", "A chef opened a wine bar downtown.",
@@ -858,7 +884,7 @@ def _disjoint_series(order: range, terms: list[set[str]], texts: list[str], cues
                 break
             continue
         item = _Judged(k, *topical_score(terms[k], core, own=int(k in core_range), weights=weights))
-        if (item.score >= config.disjoint_series_max_score or not _in_disjoint_series(k, terms, texts, weights, config)
+        if (item.score >= config.disjoint_series_max_score or not _in_disjoint_series(k, terms, texts, cues, weights, config)
                 or _refers_back(item, cues, core, core_range, config)):
             break
         series.append(item)
@@ -1116,19 +1142,20 @@ def _isolated_leads(terms: list[set[str]], cues: list[DiscourseCues] | None, edg
             for k, score, shared in run}
 
 
-def _in_disjoint_series(k: int, terms: list[set[str]], texts: list[str] | None, weights: Mapping[str, float] | None,
-                        config: TopicConfig) -> bool:
-    """Block ``k`` may stand in a series of appended stories (:func:`_disjoint_series`, where it is on) by its
-    form: a paragraph of prose, ending as a sentence does, that shares at most ``neighbour_run_score`` with the
-    blocks beside it (:func:`_neighbour_score`).
+def _in_disjoint_series(k: int, terms: list[set[str]], texts: list[str], cues: list[DiscourseCues],
+                        weights: Mapping[str, float] | None, config: TopicConfig) -> bool:
+    """Block ``k`` may stand in a series of appended stories (:func:`_disjoint_series`) by its form: prose,
+    ending as a sentence does, with ``series_min_lower_case_share`` of its words in lower case, that shares at most
+    ``neighbour_run_score`` with the blocks beside it (:func:`_neighbour_score`).
 
-    >>> texts = ["A chef opened a wine bar downtown.", "Stocks fell as bank shares slid.", "Menu"]
-    >>> terms = [{"chef", "wine", "bar"}, {"stocks", "bank", "shares"}, {"menu"}]
-    >>> _in_disjoint_series(1, terms, texts, None, TopicConfig()), _in_disjoint_series(2, terms, texts, None, TopicConfig())
-    (True, False)
+    >>> texts = ["A chef opened a wine bar in the old town.", "Stocks fell as the shares of banks slid.",
+    ...          "Jane Roe; Painter of Harbours; Western Courier (Galway); Feb 14, 2006."]
+    >>> terms = [content_terms(text, "en") for text in texts]
+    >>> [_in_disjoint_series(k, terms, texts, _LazyCues(texts, "en"), None, TopicConfig()) for k in range(3)]
+    [True, True, False]
     """
-    return (config.disjoint_series_max_score is not None and texts is not None
-            and _SENTENCE_END.search(texts[k]) is not None
+    return (_SENTENCE_END.search(texts[k]) is not None
+            and cues[k].lower_case_share >= config.series_min_lower_case_share
             and _neighbour_score(k, terms, weights) <= config.neighbour_run_score)
 
 
@@ -1176,7 +1203,9 @@ def _peel_round(
             series = [item for item in _disjoint_series(order, local, local_texts, local_cues, core, core_range,
                                                         threshold, config, weights)
                       if remaining[item.index] not in verdicts]
-            run, series = (series, True) if len(series) > len(run) else (run, None)
+            inside = sum(1 for item in series if item.index in core_range)
+            longer = len(series) > len(run) and (not inside or len(core_scores) - inside >= config.min_core_blocks)
+            run, series = (series, True) if longer else (run, None)
         if not _leaves_core(run, core_range, len(core_scores), config):
             if position == "tail":  # no reference left to judge it by: as without a verdict
                 isolated = _isolated_leads(local, local_cues, edges, config, weights, baseline, len(core_scores),

@@ -1003,8 +1003,20 @@ def test_a_series_of_appended_stories_goes_even_when_the_outermost_is_on_the_sub
 def test_a_series_whose_innermost_block_opens_no_story_stays():
     """Where the series meets the article, its block must read as another story's opening (a dateline, a
     name the article never names). "A celebrated chef opened her third restaurant..." names nobody: it could
-    be the article's own drifting close, so the series is cut before it, and two blocks are no series."""
-    assert _kept(_mark(STORY + [CHEF, SMARTPHONES, BAY_BRIDGE])) == [True] * 8
+    be the article's own drifting close, so the series is cut before it, and one block is no series. With
+    a dateline's lead between the chef and the bridge, the two outer blocks go."""
+    assert _kept(_mark(STORY + [CHEF, BAY_BRIDGE])) == [True] * 7
+    out = _mark(STORY + [CHEF, MADRID, BAY_BRIDGE])
+    assert _kept(out) == [True] * 6 + [False] * 2
+    assert out[6].decision.evidence["rule"] == "disjoint_series" and out[6].decision.evidence["run"] == 2
+
+
+def test_a_citation_is_no_paragraph_of_a_series():
+    """A series is of prose: a citation line ends with a full stop but is names and dates, few words in lower case
+    (``series_min_lower_case_share``), so it ends the series and stays, with the block inside it."""
+    citation = "Jane Roe; Painter of Harbours; Western Courier (Galway); Feb 14, 2006."
+    assert discourse_cues(citation, "en").lower_case_share < TopicConfig().series_min_lower_case_share
+    assert _kept(_mark(STORY + [MADRID, citation, BAY_BRIDGE])) == [True] * 8
 
 
 def test_a_short_label_line_does_not_open_a_series():
