@@ -256,13 +256,17 @@ class TopicConfig(NamedTuple):
     #: Off-topic dev split, seeds 0-2: 1,069 -> 1,084 leads removed, own lost 2 -> 2 (0.15: 1,080; 0.3: 1,084).
     new_names_max_score: float | None = 0.2
     #: A tail series of judged blocks, each a paragraph of prose (it ends as a
-    #: sentence does) sharing at most ``neighbour_run_score`` with the blocks beside it, not referring back and
+    #: sentence does) sharing next to nothing with the blocks beside it, not referring back and
     #: scoring under this, the innermost clearly unrelated (:func:`_clearly_unrelated`), goes even where some of
     #: its blocks score over the threshold (:func:`_disjoint_series`, evidence ``rule: disjoint_series``): other
     #: stories appended, the outermost on a subject near the article's. ``None``: off.
     disjoint_series_max_score: float | None = 0.5
     #: ...and has at least this many blocks...
     disjoint_series_blocks: int = 2
+    #: ...each sharing at most this with the blocks beside it (:func:`_neighbour_score`; 0.05: 8 more leads of
+    #: 1,418 on the split ``all``, seeds 0-2, but the closing paragraphs of three real pages went: a review's
+    #: verdict, a news report's last two paragraphs)...
+    series_neighbour_score: float = 0.0
     #: ...each with at least this share of words opening in lower case (:attr:`DiscourseCues.lower_case_share`):
     #: prose, not a citation ("Jeannette Layne-Clark; Minister on Stage; Daily Nation (Barbados); Mar 20, 2005.": 0.11).
     series_min_lower_case_share: float = 0.4
@@ -852,7 +856,7 @@ def _disjoint_series(order: range, terms: list[set[str]], texts: list[str], cues
                      weights: Mapping[str, float] | None) -> list[_Judged]:
     """From the tail inwards: the judged blocks, and the sentences too short to be judged
     (``short_sentence_words``), that each read as prose (:func:`_in_disjoint_series`: ending as a sentence does,
-    mostly words in lower case, sharing at most ``neighbour_run_score`` with the blocks beside them), do not
+    mostly words in lower case, sharing at most ``series_neighbour_score`` with the blocks beside them), do not
     refer back (:func:`_refers_back`) and score under ``disjoint_series_max_score``; cut at the inner end to
     its innermost block that opens another story (:func:`_opens_series`); ``[]`` under
     ``disjoint_series_blocks`` blocks. Appended stories share nothing with one another, whatever each shares
@@ -911,8 +915,7 @@ def _opens_series(item: _Judged, texts: list[str], cues: list[DiscourseCues], co
         opening = None
     if item.score > config.clear_score_fraction * threshold:
         return False
-    return opening is not None or (len(cues[item.index].name_words) >= config.new_names_min_words
-                                   and _new_names_above(item.index, cues, texts) is not None)
+    return opening is not None or _new_names_above(item.index, cues, texts) is not None
 
 
 def _names_a_new_story(k: int, score: float, terms: list[set[str]], texts: list[str], cues: list[DiscourseCues],
@@ -1146,7 +1149,7 @@ def _in_disjoint_series(k: int, terms: list[set[str]], texts: list[str], cues: l
                         weights: Mapping[str, float] | None, config: TopicConfig) -> bool:
     """Block ``k`` may stand in a series of appended stories (:func:`_disjoint_series`) by its form: prose,
     ending as a sentence does, with ``series_min_lower_case_share`` of its words in lower case, that shares at most
-    ``neighbour_run_score`` with the blocks beside it (:func:`_neighbour_score`).
+    ``series_neighbour_score`` with the blocks beside it (:func:`_neighbour_score`).
 
     >>> texts = ["A chef opened a wine bar in the old town.", "Stocks fell as the shares of banks slid.",
     ...          "Jane Roe; Painter of Harbours; Western Courier (Galway); Feb 14, 2006."]
@@ -1156,7 +1159,7 @@ def _in_disjoint_series(k: int, terms: list[set[str]], texts: list[str], cues: l
     """
     return (_SENTENCE_END.search(texts[k]) is not None
             and cues[k].lower_case_share >= config.series_min_lower_case_share
-            and _neighbour_score(k, terms, weights) <= config.neighbour_run_score)
+            and _neighbour_score(k, terms, weights) <= config.series_neighbour_score)
 
 
 def _leaves_core(run: list[_Judged], core_range: range, core_blocks: int, config: TopicConfig) -> bool:
