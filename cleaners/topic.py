@@ -514,8 +514,8 @@ def lead_like(cues: DiscourseCues, core: Counter[str], own: int = 0) -> str | No
 
 
 _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z]+")
-#: :data:`_CAPITALISED` of capitals alone (an acronym).
-_ALL_CAPITALS = re.compile(r"\b[A-Z]{2,}(?![A-Za-z])")
+#: :data:`_CAPITALISED` of capitals alone (an acronym), or of dotted capitals ("U.S.").
+_ALL_CAPITALS = re.compile(r"\b[A-Z]{2,}(?![A-Za-z])|\b(?:[A-Z]\.){2,}")
 #: A capitalised word opening a sentence (group 1: what comes before it): the text's first, or after . ! ? :
 #: or a dash, past spaces, quotes and brackets.
 _OPENING_CAPITALISED = re.compile(r"((?:^|[.!?:—–])[\s\"“‘'(\[]*)\b[A-Z][A-Za-z]+")
@@ -523,7 +523,7 @@ _OPENING_CAPITALISED = re.compile(r"((?:^|[.!?:—–])[\s\"“‘'(\[]*)\b[A-Z]
 
 def capitalised_words(text: str, language: str | None, inside_sentences: bool = False) -> frozenset[str]:
     """The text's capitalised words (two letters or more), lower-cased, minus the language's stopwords
-    and :data:`CALENDAR_WORDS` (an acronym, "US", stays): the words of the names it gives. With
+    and :data:`CALENDAR_WORDS` (an acronym, "US" or "U.S.", stays): the words of the names it gives. With
     ``inside_sentences``, only those found inside a sentence, not only opening one: a sentence's first word
     is capitalised whatever it is ("Authorities say..."); a capitalised word inside one is a name ("...a San
     Francisco Bay Area train"), or part of one. (Regular expressions and string methods, in C: the step
@@ -531,6 +531,8 @@ def capitalised_words(text: str, language: str | None, inside_sentences: bool = 
 
     >>> sorted(capitalised_words("Authorities say the US and WeWork’s Adam Neumann met in May.", "en", True))
     ['adam', 'neumann', 'us', 'wework']
+    >>> sorted(capitalised_words("Cannabis use has risen in U.S. states.", "en", True))
+    ['u.s.']
     >>> sorted(capitalised_words("Authorities say so. Fort Worth police agree: Police said it.", "en"))
     ['authorities', 'fort', 'police', 'worth']
     >>> sorted(capitalised_words("“Fort Worth police agree,” Police said. Police left.", "en", True))
