@@ -401,7 +401,7 @@ def discourse_cues(text: str, language: str | None) -> DiscourseCues:
     '“'
     >>> cues = discourse_cues("HANOI, Vietnam (AP) — U.S. Defense Secretary Mark Esper accused China on Wednesday.", "en")
     >>> cues.dateline, cues.names, cues.name_words
-    (True, ('Secretary Mark Esper',), ('ap', 'china', 'esper', 'mark', 'secretary', 'vietnam'))
+    (True, ('Secretary Mark Esper',), ('ap', 'china', 'esper', 'mark', 'secretary', 'u.s.', 'vietnam'))
     >>> discourse_cues("... Isolated cases also spring up.", "en")[-4:-2]
     ('also', '...')
     >>> discourse_cues("But the council will appeal, Smith said.", "et") == DiscourseCues()
