@@ -387,6 +387,8 @@ class DiscourseCues(NamedTuple):
     marker: str | None = None
     #: The words of the names it gives inside its sentences (:func:`capitalised_words`), sorted.
     name_words: tuple[str, ...] = ()
+    #: All its capitalised words (:func:`capitalised_words`), a sentence's first word too, sorted.
+    capitalised: tuple[str, ...] = ()
     #: The share of its words that open with a lower-case letter (:func:`lower_case_share`): prose is
     #: mostly such words; a citation or a list of names is mostly capitalised.
     lower_case_share: float = 0.0
@@ -396,13 +398,13 @@ def discourse_cues(text: str, language: str | None) -> DiscourseCues:
     """The block's cues of cohesion and of a story's opening (none without markers for ``language``).
 
     >>> discourse_cues("But the council will appeal, Smith said.", "en")
-    DiscourseCues(opening='but', surnames=('smith',), dateline=False, names=(), refers=None, marker=None, name_words=('smith',), lower_case_share=0.7143)
+    DiscourseCues(opening='but', surnames=('smith',), dateline=False, names=(), refers=None, marker=None, name_words=('smith',), capitalised=('smith',), lower_case_share=0.7143)
     >>> discourse_cues("“We will appeal,” the mayor said.", "en").opening
     '“'
     >>> cues = discourse_cues("HANOI, Vietnam (AP) — U.S. Defense Secretary Mark Esper accused China on Wednesday.", "en")
     >>> cues.dateline, cues.names, cues.name_words
     (True, ('Secretary Mark Esper',), ('ap', 'china', 'esper', 'mark', 'secretary', 'u.s.', 'vietnam'))
-    >>> discourse_cues("... Isolated cases also spring up.", "en")[-4:-2]
+    >>> discourse_cues("... Isolated cases also spring up.", "en")[-5:-3]
     ('also', '...')
     >>> discourse_cues("But the council will appeal, Smith said.", "et") == DiscourseCues()
     True
@@ -423,6 +425,7 @@ def discourse_cues(text: str, language: str | None) -> DiscourseCues:
         refers=_refers(markers, text),
         marker=(found.group(1) if (found := _ITEM_MARKER.match(text)) else None),
         name_words=tuple(sorted(capitalised_words(text, language, inside_sentences=True))),
+        capitalised=tuple(sorted(capitalised_words(text, language))),
         lower_case_share=lower_case_share(text),
     )
 
@@ -894,29 +897,33 @@ def _disjoint_series(order: range, terms: list[set[str]], texts: list[str], cues
                 or _refers_back(item, cues, core, core_range, config)):
             break
         series.append(item)
-    while series and not _opens_series(series[-1], texts, cues, core, core_range, threshold, config,
-                                       _judged(terms[series[-1].index], weights, config)):
+    while series and not _opens_series(series[-1], terms, texts, cues, core, core_range, threshold, config, weights):
         series.pop()
     return series if len(series) >= config.disjoint_series_blocks else []
 
 
-def _opens_series(item: _Judged, texts: list[str], cues: list[DiscourseCues], core: Counter[str], core_range: range,
-                  threshold: float, config: TopicConfig, judged: bool = True) -> bool:
+def _opens_series(item: _Judged, terms: list[set[str]], texts: list[str], cues: list[DiscourseCues],
+                  core: Counter[str], core_range: range, threshold: float, config: TopicConfig,
+                  weights: Mapping[str, float] | None) -> bool:
+    judged = _judged(terms[item.index], weights, config)
     """The innermost block of a :func:`_disjoint_series`, where it meets the article, reads as another
-    story's first paragraph: it opens with a dateline (a ``judged`` block: on a line too short to judge,
-    capitals and a colon are a label, "FTC: We use income earning affiliate links."), or it scores at most
+    story's first paragraph: it opens with a dateline (a judged block: on a line too short to judge,
+    capitals and a colon are a label, "FTC: We use income earning affiliate links."); or it scores at most
     ``clear_score_fraction`` of the threshold and introduces a name in full the core never mentions
-    (:func:`lead_like`) or names only what no block above it names, in ``new_names_min_words`` words at
-    least (:func:`new_names`). An article's own closing line that shares no word with the core names
-    nothing new ("The former pilot may soon be in for more flak."); a publisher's disclaimer names itself
-    alone ("...those of Sputnik.")."""
-    opening = lead_like(cues[item.index], core, int(item.index in core_range))
+    (:func:`lead_like`) or names only what no block above it names (:func:`new_names`); or, scoring more,
+    it names a new story as :func:`_names_a_new_story` has it and none of its capitalised words, a
+    sentence's first one too, is capitalised above ("Andrew claims that when he flew Royal Navy
+    helicopters...": Prince Andrew's own story). An article's own closing line that shares no word with
+    the core names nothing new ("The former pilot may soon be in for more flak.")."""
+    own = int(item.index in core_range)
+    opening = lead_like(cues[item.index], core, own)
     if opening == "dateline":
         if judged:
             return True
         opening = None
     if item.score > config.clear_score_fraction * threshold:
-        return False
+        return (_names_a_new_story(item.index, item.score, terms, texts, cues, core, own, config, weights) is not None
+                and capitalised_words("\n".join(texts[:item.index]), None).isdisjoint(cues[item.index].capitalised))
     return opening is not None or _new_names_above(item.index, cues, texts) is not None
 
 

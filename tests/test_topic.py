@@ -962,7 +962,8 @@ def test_an_own_paragraph_naming_the_article_or_referring_back_is_not_a_new_stor
     """The same paragraph stays when it names the Harbor of the article, when it opens with a definite
     description of the article's ("The budget..."), when it names one word only (a disclaimer names its
     publisher), and when fewer than two blocks low by their words lie outside it (a site's line and the
-    article's own last paragraph introducing its coach: nationnews.com of trafilatura_eval)."""
+    article's own last paragraph introducing its coach: nationnews.com of trafilatura_eval). (Two prose
+    paragraphs sharing nothing with each other or the article go all the same, as a disjoint series.)"""
     from cleaners.topic import _definite_reference
 
     harbor = OSLO.replace("the western fjords", "the Harbor")
@@ -971,7 +972,10 @@ def test_an_own_paragraph_naming_the_article_or_referring_back_is_not_a_new_stor
     for own in (harbor, definite, single):
         assert _kept(_mark(STORY + [own, CHEF, SMARTPHONES])) == [True] * 6 + [False] * 2, own
     assert _definite_reference(definite, Counter(budget=2)) == "budget"
-    assert _kept(_mark(STORY + [OSLO, CHEF])) == [True] * 7
+    assert _kept(_mark(STORY + [OSLO, CHEF], config=TopicConfig(disjoint_series_max_score=None))) == [True] * 7
+    series = _mark(STORY + [OSLO, CHEF])
+    assert _kept(series) == [True] * 5 + [False] * 2
+    assert {block.decision.evidence["rule"] for block in series[5:]} == {"disjoint_series"}
 
 
 # A series of appended stories: each shares nothing with the blocks beside it.
