@@ -1031,3 +1031,18 @@ def test_a_short_label_line_does_not_open_a_series():
     out = _mark(STORY + [ftc, MADRID, CHEF, BAY_BRIDGE])
     assert _kept(out) == [True] * 6 + [False] * 3
     assert {block.decision.evidence["rule"] for block in out[6:]} == {"disjoint_series"}
+
+
+def test_an_innermost_block_scoring_over_half_the_threshold_opens_a_series_only_naming_nothing_known():
+    """Scoring 0.18 for one shared word ("detour"), a paragraph naming only places the article never names
+    opens a series as another story's lead would; the same paragraph opening with the article's own name
+    ("Harbor pilots...": the Harbor Bridge) is the article's, and the series is cut before it."""
+    lead = ("Local pilots who once guided ferries through the Narrows Channel near Kingston Point expect a busy "
+            "detour season.")
+    out = _mark(STORY + [lead, MADRID, BAY_BRIDGE])
+    assert _kept(out) == [True] * 5 + [False] * 3
+    evidence = out[5].decision.evidence
+    assert evidence["rule"] == "disjoint_series" and evidence["score"] > evidence["threshold"]
+    assert evidence["shared_terms"] == ["detour"]
+    own = lead.replace("Local pilots", "Harbor pilots")
+    assert _kept(_mark(STORY + [own, MADRID, BAY_BRIDGE])) == [True] * 6 + [False] * 2
