@@ -1117,8 +1117,8 @@ def _isolated_leads(terms: list[set[str]], cues: list[DiscourseCues] | None, edg
     scoring at most ``isolated_lead_score`` against all the blocks above it (``reference:
     blocks_above``: what lies further out is not compared, so two appended stories sharing a word do
     not protect each other), opening a story of its own (:func:`lead_like` against those blocks) and
-    not referring back (:func:`cohesion`): other stories' first lines appended to an article whose
-    paragraphs share little with one another. ``{}`` when there is none (or the setting is ``None``).
+    not tying back to them (:func:`_ties_back`: a cohesion cue counts only with something shared): other
+    stories' first lines appended to an article whose paragraphs share little with one another. ``{}`` when there is none (or the setting is ``None``).
 
     >>> terms = [{"bike", "manual", "review"}, {"honda", "engine", "manual"}, {"repair", "bike", "tools"},
     ...          {"nadal", "spain", "doubles", "tennis", "comeback", "madrid"},
@@ -1130,28 +1130,39 @@ def _isolated_leads(terms: list[set[str]], cues: list[DiscourseCues] | None, edg
     if config.isolated_lead_score is None or cues is None or "tail" not in edges:
         return {}
     above: Counter[str] = Counter(itertools.chain.from_iterable(terms))
-    run, leads = [], {}
+    run, leads, ties = [], {}, {}
     for k in range(len(terms) - 1, -1, -1):
         above.subtract(terms[k])
         if not _judged(terms[k], weights, config):
             continue
         score, shared = topical_score(terms[k], above, weights=weights)
-        if score > config.isolated_lead_score or cohesion(cues[k], above):
+        if score > config.isolated_lead_score:
             break
         lead = lead_like(cues[k], above) or (_new_names_above(k, cues, texts) if config.isolated_new_names else None)
-        if lead is None:
+        tie = cohesion(cues[k], above)
+        if lead is None or _ties_back(tie, score, config):
             break
         run.append((k, score, shared))
-        leads[k] = lead
+        leads[k], ties[k] = lead, tie
     if len(run) < config.min_run:
         return {}
     return {k: {"rule": "isolated_leads", "score": score, "threshold": config.isolated_lead_score,
                 "core_median": baseline, "core_blocks": core_blocks, "reference": "blocks_above",
                 "shared_terms": shared[:8], "unshared_terms": _unshared(terms[k], shared, weights)[:5],
                 "terms": len(terms[k]), "position": "tail", "run": len(run), "judged": True,
-                "cohesion": None, "lead_like": leads[k], "let_in": False, "let_in_by": None,
+                "cohesion": ties[k], "lead_like": leads[k], "let_in": False, "let_in_by": None,
                 "opens_own_story": True, "neighbour_score": _neighbour_score(k, terms, weights)}
             for k, score, shared in run}
+
+
+def _ties_back(tie: str | None, score: float, config: TopicConfig) -> bool:
+    """A lead-like block's :func:`cohesion` cue ``tie`` ties it to the text above: a phrase that refers back
+    always does; an opening pronoun or a surname only while the block shares more than
+    ``lead_over_cohesion_score`` with it (a lead opening "It's because..." that shares nothing and names a
+    story of its own does not)."""
+    if tie is None:
+        return False
+    return tie.startswith("refers:") or config.lead_over_cohesion_score is None or score > config.lead_over_cohesion_score
 
 
 def _in_disjoint_series(k: int, terms: list[set[str]], texts: list[str], cues: list[DiscourseCues],

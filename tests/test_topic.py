@@ -1046,3 +1046,17 @@ def test_an_innermost_block_scoring_over_half_the_threshold_opens_a_series_only_
     assert evidence["shared_terms"] == ["detour"]
     own = lead.replace("Local pilots", "Harbor pilots")
     assert _kept(_mark(STORY + [own, MADRID, BAY_BRIDGE])) == [True] * 6 + [False] * 2
+
+
+def test_an_isolated_lead_opening_with_a_pronoun_but_sharing_nothing_goes():
+    """Where the core gives no verdict, "It was the shot heard around the world..." opens with a pronoun
+    but shares nothing with the blocks above and introduces a name of its own: it opens another story and
+    goes with the dateline's lead after it (evidence ``cohesion`` keeps the cue). With
+    ``lead_over_cohesion_score`` off the cue ties it back, and one lead is no run."""
+    out = _mark(UNRELATED_ITEMS + [IT_LEAD, MADRID])
+    assert _kept(out) == [True] * 5 + [False] * 2
+    evidence = out[5].decision.evidence
+    assert evidence["rule"] == "isolated_leads" and evidence["score"] == 0.0
+    assert evidence["cohesion"] == "opens:it" and evidence["lead_like"] == "introduces:Tomas Lindqvist"
+    assert _kept(_mark(UNRELATED_ITEMS + [IT_LEAD, MADRID], config=TopicConfig(lead_over_cohesion_score=None))) \
+        == [True] * 7
