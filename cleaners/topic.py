@@ -1118,7 +1118,9 @@ def _isolated_leads(terms: list[set[str]], cues: list[DiscourseCues] | None, edg
     blocks_above``: what lies further out is not compared, so two appended stories sharing a word do
     not protect each other), opening a story of its own (:func:`lead_like` against those blocks) and
     not tying back to them (:func:`_ties_back`: a cohesion cue counts only with something shared): other
-    stories' first lines appended to an article whose paragraphs share little with one another. ``{}`` when there is none (or the setting is ``None``).
+    stories' first lines appended to an article whose paragraphs share little with one another. Short
+    sentences too short to be judged (``short_sentence_words``) between the edge and the run's inner end
+    go with it when they score at most ``isolated_lead_score`` too (evidence ``judged: false``). ``{}`` when there is none (or the setting is ``None``).
 
     >>> terms = [{"bike", "manual", "review"}, {"honda", "engine", "manual"}, {"repair", "bike", "tools"},
     ...          {"nadal", "spain", "doubles", "tennis", "comeback", "madrid"},
@@ -1130,12 +1132,15 @@ def _isolated_leads(terms: list[set[str]], cues: list[DiscourseCues] | None, edg
     if config.isolated_lead_score is None or cues is None or "tail" not in edges:
         return {}
     above: Counter[str] = Counter(itertools.chain.from_iterable(terms))
-    run, leads, ties = [], {}, {}
+    run, short, leads, ties = [], [], {}, {}
     for k in range(len(terms) - 1, -1, -1):
         above.subtract(terms[k])
-        if not _judged(terms[k], weights, config):
-            continue
         score, shared = topical_score(terms[k], above, weights=weights)
+        if not _judged(terms[k], weights, config):
+            if terms[k] and texts is not None and config.short_sentence_words is not None \
+                    and score <= config.isolated_lead_score and _is_sentence(texts[k], config.short_sentence_words):
+                short.append((k, score, shared))
+            continue
         if score > config.isolated_lead_score:
             break
         lead = lead_like(cues[k], above) or (_new_names_above(k, cues, texts) if config.isolated_new_names else None)
@@ -1146,13 +1151,14 @@ def _isolated_leads(terms: list[set[str]], cues: list[DiscourseCues] | None, edg
         leads[k], ties[k] = lead, tie
     if len(run) < config.min_run:
         return {}
+    inner = run[-1][0]
     return {k: {"rule": "isolated_leads", "score": score, "threshold": config.isolated_lead_score,
                 "core_median": baseline, "core_blocks": core_blocks, "reference": "blocks_above",
                 "shared_terms": shared[:8], "unshared_terms": _unshared(terms[k], shared, weights)[:5],
-                "terms": len(terms[k]), "position": "tail", "run": len(run), "judged": True,
-                "cohesion": ties[k], "lead_like": leads[k], "let_in": False, "let_in_by": None,
-                "opens_own_story": True, "neighbour_score": _neighbour_score(k, terms, weights)}
-            for k, score, shared in run}
+                "terms": len(terms[k]), "position": "tail", "run": len(run), "judged": k in leads,
+                "cohesion": ties.get(k), "lead_like": leads.get(k), "let_in": False, "let_in_by": None,
+                "opens_own_story": k in leads, "neighbour_score": _neighbour_score(k, terms, weights)}
+            for k, score, shared in run + [item for item in short if item[0] > inner]}
 
 
 def _ties_back(tie: str | None, score: float, config: TopicConfig) -> bool:

@@ -1060,3 +1060,15 @@ def test_an_isolated_lead_opening_with_a_pronoun_but_sharing_nothing_goes():
     assert evidence["cohesion"] == "opens:it" and evidence["lead_like"] == "introduces:Tomas Lindqvist"
     assert _kept(_mark(UNRELATED_ITEMS + [IT_LEAD, MADRID], config=TopicConfig(lead_over_cohesion_score=None))) \
         == [True] * 7
+
+
+def test_a_short_sentence_outside_isolated_leads_goes_with_them():
+    """A sentence too short to be judged between the edge and isolated leads' inner end goes with them when
+    it shares no more than they may with the blocks above (evidence ``judged: false``), as it goes with a
+    tail run judged against the core."""
+    short = "A half century on, the band is still touring."
+    out = _mark(UNRELATED_ITEMS + [MADRID, PIG, short])
+    assert _kept(out) == [True] * 5 + [False] * 3
+    evidence = out[7].decision.evidence
+    assert evidence["rule"] == "isolated_leads" and evidence["judged"] is False and evidence["lead_like"] is None
+    assert _kept(_mark(UNRELATED_ITEMS + [MADRID, short])) == [True] * 7  # one lead is no run
