@@ -1400,7 +1400,9 @@ def mark_off_topic(
     isolated_leads``, ``reference: blocks_above``; a block naming only names the blocks above never name is
     lead-like there: ``lead_like: new_names:...``). A tail block over the threshold that names only new names
     and shares nothing with its neighbours counts low beside ``min_run`` low blocks (evidence ``rule:
-    new_names``, ``names``: :func:`_names_a_new_story`). A tail run ends before a paragraph tying back
+    new_names``, ``names``: :func:`_names_a_new_story`). A tail series of prose blocks each sharing nothing
+    with its neighbours, the innermost opening another story, goes even where outer blocks score over the
+    threshold (evidence ``rule: disjoint_series``: :func:`_disjoint_series`). A tail run ends before a paragraph tying back
     (``refers:`` cues, a round-up item's marker) and at a kept line it would strand. A head run
     is judged without cohesion: a block there that opens with "It" continues what
     precedes it, not the article. Runs
