@@ -72,7 +72,9 @@ in lower case: not a citation, which took a gold snippet of wordsmith.org) that 
 a series (1,273), "U.S." as a name word (1,276), an innermost block over half the threshold naming a new
 story and nothing capitalised above (1,293), a lead-like isolated block's pronoun tying back only with
 something shared (1,302) and short sentences going with isolated leads (1,304 / 10); dev 1,112, held-out
-202. Tried and not kept: a series sharing up to 0.05 with its neighbours (+8 leads, but the closing
+202. A tail run ends before more than ``max_stranded_lines`` short lines in a row that are no sentences
+(an article's own ticket box, which the run reached over to its credits): own lost 10 -> 7 (a real page, a
+royalroad.com chapter, keeps its last line). Tried and not kept: a series sharing up to 0.05 with its neighbours (+8 leads, but the closing
 paragraphs of three real pages went); series in articles without a verdict (a page of unrelated items
 became one series from its first block).
 Tried in session 10 and not kept: a core from the article's first block (core_start 0 or 0.1: up to 5
@@ -269,6 +271,10 @@ class TopicConfig(NamedTuple):
     #: blocks above it never name and shares nothing with its neighbours (:func:`_names_a_new_story`). ``None``: off.
     #: Off-topic dev split, seeds 0-2: 1,069 -> 1,084 leads removed, own lost 2 -> 2 (0.15: 1,080; 0.3: 1,084).
     new_names_max_score: float | None = 0.2
+    #: A tail run ends before more than this many lines in a row too short to judge that do not end as a
+    #: sentence (an article's own table or info box: prices, a phone number), which it would leave stranded
+    #: between dropped blocks; appended stories' headlines come one at a time. ``None``: off.
+    max_stranded_lines: int | None = 2
     #: A tail series of judged blocks, each a paragraph of prose (it ends as a
     #: sentence does) sharing next to nothing with the blocks beside it, not referring back and
     #: scoring under this, the innermost clearly unrelated (:func:`_clearly_unrelated`), goes even where some of
@@ -826,17 +832,23 @@ def _edge_run(
     scores at least the threshold ends the run (:func:`_stranded`: "— 9to5Mac.com (@9to5mac) November 4,
     2019" under the article's own embedded post), a line of the article the run would leave stranded
     between dropped blocks. Off-topic dev split, seeds 0-2: own paragraphs lost 14 -> 7, leads removed
-    the same.
+    the same. So does a stretch of more than ``max_stranded_lines`` such lines, whatever they score (an
+    article's own ticket box: "VIP : 60,000 won", "Inquiry", a phone number).
     """
     refers = cues is not None and refers_back
     run: list[_Judged] = []
     waiting: list[_Judged] = []
     let_in = 0
+    lines = 0  # kept lines in a row too short to judge that do not end as a sentence does
     for k in order:
         if not _judged(terms[k], weights, config):
             if run and refers and texts is not None and _stranded(k, terms, texts, core, core_range, threshold, weights):
                 break
+            lines = lines + 1 if texts is not None and _SENTENCE_END.search(texts[k]) is None else 0
+            if run and refers and config.max_stranded_lines is not None and lines > config.max_stranded_lines:
+                break
             continue
+        lines = 0
         own = int(k in core_range)
         score, shared = topical_score(terms[k], core, own=own, weights=weights)
         if score < threshold:

@@ -1072,3 +1072,15 @@ def test_a_short_sentence_outside_isolated_leads_goes_with_them():
     evidence = out[7].decision.evidence
     assert evidence["rule"] == "isolated_leads" and evidence["judged"] is False and evidence["lead_like"] is None
     assert _kept(_mark(UNRELATED_ITEMS + [MADRID, short])) == [True] * 7  # one lead is no run
+
+
+def test_a_tail_run_does_not_leave_an_articles_info_box_stranded():
+    """A performance's credits, then its ticket box (short lines, no sentences), then two appended leads:
+    the run of the leads ends before the box (``max_stranded_lines``), where it used to reach over it to the
+    credits, which share nothing with the story, and leave the box stranded between dropped blocks."""
+    credits = "Director Anna Kowalska, Composer Piotr Nowak, Lighting Design Ewa Zielinska, Costume Design Marek Lis"
+    box = ["Tickets", "VIP : 60,000 won", "R : 50,000 won", "Inquiry", "02-751-1500"]
+    texts = STORY + [credits] + box + [CHEF, SMARTPHONES]
+    assert _kept(_mark(texts)) == [True] * 11 + [False] * 2
+    assert _kept(_mark(texts, config=TopicConfig(max_stranded_lines=None))) == [True] * 5 + [False] + [True] * 5 + [False] * 2
+    assert _kept(_mark(STORY + [credits] + box[:2] + [CHEF, SMARTPHONES])) == [True] * 5 + [False] + [True] * 2 + [False] * 2
