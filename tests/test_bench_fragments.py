@@ -312,7 +312,7 @@ def test_whole_fragments_bench_meets_issue_4s_met_targets_and_off_topic_floor():
     foreign,off_topic``, ~10 s): inserted foreign sentences removed >= 97 % and the articles' own
     paragraphs kept >= 99.5 % (both directions); appended leads of other stories: the floor
     reached (session 9: 78.0 % removed, 11 own paragraphs lost next to them; session 10: 80.8 %, 3;
-    session 11: 85.3 %, 3; session 12: 92.1 %, 3). A rule that takes an
+    session 11: 85.3 %, 3; session 12: 93.4 %, 2). A rule that takes an
     article's own lines (session 8's "Don't miss" label took 10 gold lines of a deals page: own
     kept 99.39 %) fails here."""
     report = F.run(BENCH, parts=("foreign", "off_topic"))
@@ -321,7 +321,7 @@ def test_whole_fragments_bench_meets_issue_4s_met_targets_and_off_topic_floor():
         assert summary["fragments_removed_share"] >= 0.97, (key, summary["fragments_removed_share"])
         assert summary["own_kept_share"] >= 0.995, (key, summary["own_kept_share"])
     off_topic = report["off_topic"]
-    assert off_topic["fragments_removed_share"] >= 0.921, off_topic["fragments_removed_share"]
+    assert off_topic["fragments_removed_share"] >= 0.933, off_topic["fragments_removed_share"]
     assert off_topic["own_lost_only_with_insertion"] <= 2, off_topic["own_lost_only_with_insertion"]
 
 
