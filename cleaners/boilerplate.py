@@ -13,6 +13,8 @@ mentions a newsletter is never touched. Each drop names its rule.
 from __future__ import annotations
 
 import functools
+import itertools
+import operator
 import re
 import re._casefix as _casefix
 import re._constants as _sre
@@ -735,9 +737,15 @@ def mark_boilerplate(
     out = list(blocks)
     # match_rule's settings read once: its function of the line alone, and the longest line it answers
     rule_for, longest = _rules_with(config.max_words, config.long_rule_max_words), 40 * config.long_rule_max_words
+    # the blocks one rule's pattern drops share one Decision (as a menu's lines do): the same evidence,
+    # built once per document, not once per line (a dump's share bars and footers drop by the dozen)
+    decisions: dict[tuple[str, str], Decision] = {}
     for i, block in enumerate(out):
         if block.decision is None and len(block.text) <= longest and (hit := rule_for(block.text)):
-            out[i] = block.drop(STEP, Reason.BOILERPLATE, rule=hit[0], pattern=hit[1])
+            decision = decisions.get(hit)
+            if decision is None:
+                decision = decisions[hit] = Decision(STEP, Reason.BOILERPLATE, {"rule": hit[0], "pattern": hit[1]})
+            out[i] = block._with_decision(decision)  # block.dropped_by(decision), its look at the decision done
             if hit[0] == "tags" and i + 1 < len(out) and out[i + 1].decision is None and is_tag_list(out[i + 1].text):
                 out[i + 1] = out[i + 1].drop(STEP, Reason.BOILERPLATE, rule="tags", label=block.text)
     return mark_menus(out, config, layout)
@@ -1158,10 +1166,15 @@ def headline_lines(blocks: list[Block], kept_index: list[int], config: WindowCon
     """
     if len(blocks) < 2:
         return []
+    texts = [blocks[i].text if i and blocks[i].decision is None else "" for i in kept_index]
+    return _headline_lines(blocks, kept_index, texts, config)
+
+
+def _headline_lines(blocks: list[Block], kept_index: list[int], texts: list[str], config: WindowConfig) -> list[int]:
+    """:func:`headline_lines` given ``texts``: each kept line's text, "" for a dropped one and the first block."""
     title = page_title_words(blocks[0].text)
     if len(title) < 3:
         return []
-    texts = [blocks[i].text if i and blocks[i].decision is None else "" for i in kept_index]
     found = []
     for k in _lines_holding_enough(texts, title, config.title_anchor_overlap):
         if kept_index[k] == 0 or blocks[kept_index[k]].decision is not None:
@@ -1234,6 +1247,33 @@ def _anchored_window(values: list[float], window: tuple[int, int, float], headli
     return window, None
 
 
+_DECISION = operator.attrgetter("decision")
+_STEP = operator.attrgetter("step")
+_TEXT = operator.attrgetter("text")
+
+
+def _searched_lines(blocks: list[Block], decisions: list[Decision | None], steps: set[str]) -> tuple[list[int], list[str]]:
+    """The lines the main content window is searched over: (their indexes, their texts). They are
+    the kept blocks, and those a rule of this step dropped, read as "" (a gap: a share bar or a
+    "Related" label between the story and a list of teasers still parts them). ``decisions``: the
+    blocks' decisions; ``steps``: the steps among them.
+
+    When no other step dropped a block (nearly every dump), that is every block, its text or ""
+    picked in C (``text * (decision is None)``), not line by line in Python.
+
+    >>> blocks = [Block("Home").drop(STEP, Reason.BOILERPLATE), Block("Story."), Block("x").drop("duplicates", Reason.DUPLICATE)]
+    >>> _searched_lines(blocks[:2], [b.decision for b in blocks[:2]], {STEP})
+    ([0, 1], ['', 'Story.'])
+    >>> _searched_lines(blocks, [b.decision for b in blocks], {STEP, "duplicates"})
+    ([0, 1], ['', 'Story.'])
+    """
+    if steps <= {STEP}:
+        kept = map(operator.is_, decisions, itertools.repeat(None))
+        return list(range(len(blocks))), list(map(operator.mul, map(_TEXT, blocks), kept))
+    kept_index = [i for i, b in enumerate(blocks) if b.decision is None or b.decision.step == STEP]
+    return kept_index, [blocks[i].text if blocks[i].decision is None else "" for i in kept_index]
+
+
 def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = WindowConfig()) -> list[Block]:
     """Mark kept blocks before and after the main content window dropped (rule ``outside_main_content``).
 
@@ -1249,16 +1289,18 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
     ['navigation', 'kept', 'outside_main_content']
     """
     out = list(blocks)
-    if not any(b.decision is not None and b.decision.step == STEP for b in out):
+    decisions = list(map(_DECISION, out))
+    steps = set(map(_STEP, filter(None, decisions)))  # the steps that dropped a block (a Decision is true)
+    if STEP not in steps:
         return out  # no leftover of a page anywhere: clean article text, not a page dump
-    # The lines searched: kept ones, and those a rule above dropped, read as empty (a gap: a
-    # share bar or a "Related" label between the story and a list of teasers still parts them).
-    kept_index = [i for i, b in enumerate(out) if b.decision is None or b.decision.step == STEP]
-    texts = [out[i].text if out[i].decision is None else "" for i in kept_index]
+    kept_index, texts = _searched_lines(out, decisions, steps)
     values = _plain_line_values(texts, config)
     tables = ranked_rows(texts, values, config)
     values = _as_prose(texts, values, tables)
-    window, headline = _anchored_window(values, _best_window(values), headline_lines(out, kept_index, config), config)
+    # headline_lines' texts: these, but the first block's
+    title_texts = ["", *texts[1:]] if len(out) > 1 and kept_index[0] == 0 else texts
+    headlines = _headline_lines(out, kept_index, title_texts, config) if len(out) > 1 else []
+    window, headline = _anchored_window(values, _best_window(values), headlines, config)
     start, end, score = window
     if end == 0:
         return out

@@ -973,3 +973,22 @@ def test_plain_line_values_are_line_value_of_each_line(config):
     expected = [_line_value(text, config) for text in _VALUE_LINES]
     assert values == expected
     assert [type(v) for v in values] == [type(v) for v in expected]
+
+
+def test_searched_lines_are_the_kept_and_rule_dropped_lines():
+    """_searched_lines' pick in C gives the lines the comprehension over every block gives."""
+    import random
+
+    from cleaners.boilerplate import STEP, _searched_lines
+
+    rng = random.Random(0)
+    for _ in range(300):
+        blocks = []
+        for n in range(rng.randint(1, 8)):
+            block = Block(rng.choice(["Home", "", "A story line.", "x"]) + str(n))
+            step = rng.choice([None, None, STEP, "duplicates"])
+            blocks.append(block if step is None else block.drop(step, Reason.BOILERPLATE))
+        decisions = [b.decision for b in blocks]
+        kept_index = [i for i, b in enumerate(blocks) if b.decision is None or b.decision.step == STEP]
+        texts = [blocks[i].text if blocks[i].decision is None else "" for i in kept_index]
+        assert _searched_lines(blocks, decisions, {d.step for d in decisions if d}) == (kept_index, texts)
