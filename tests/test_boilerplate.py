@@ -975,20 +975,13 @@ def test_plain_line_values_are_line_value_of_each_line(config):
     assert [type(v) for v in values] == [type(v) for v in expected]
 
 
-def test_searched_lines_are_the_kept_and_rule_dropped_lines():
-    """_searched_lines' pick in C gives the lines the comprehension over every block gives."""
-    import random
+def test_date_word_trees_match_the_same_words():
+    """The timestamp rule's cheap form writes its date words as trees: the same strings, as written."""
+    from cleaners.boilerplate import (_DATE_TOKEN_WORDS, _DATE_TOKEN_WORDS_TREE, _DATE_WORDS, _DATE_WORDS_TREE,
+                                      _literal_strings)
 
-    from cleaners.boilerplate import STEP, _searched_lines
-
-    rng = random.Random(0)
-    for _ in range(300):
-        blocks = []
-        for n in range(rng.randint(1, 8)):
-            block = Block(rng.choice(["Home", "", "A story line.", "x"]) + str(n))
-            step = rng.choice([None, None, STEP, "duplicates"])
-            blocks.append(block if step is None else block.drop(step, Reason.BOILERPLATE))
-        decisions = [b.decision for b in blocks]
-        kept_index = [i for i, b in enumerate(blocks) if b.decision is None or b.decision.step == STEP]
-        texts = [blocks[i].text if blocks[i].decision is None else "" for i in kept_index]
-        assert _searched_lines(blocks, decisions, {d.step for d in decisions if d}) == (kept_index, texts)
+    assert _literal_strings(_DATE_WORDS_TREE) == _literal_strings(_DATE_WORDS)
+    assert len(_literal_strings(_DATE_WORDS)) > 100
+    suffix = r"|(?-i:[A-Z]{2,4}))(?!\w)"
+    assert _literal_strings(_DATE_TOKEN_WORDS_TREE.removesuffix(suffix) + ")") == _literal_strings(
+        _DATE_TOKEN_WORDS.removesuffix(suffix) + ")")

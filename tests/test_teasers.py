@@ -380,6 +380,8 @@ _FACT_LINES = [
     "Sony Bets on Artificial Intelligence With New Global Division as Rivals Race to Build Their Own Chips",
     "Sony Bets on Artificial Intelligence With New Global Division as Rivals Race to Build Their Own Chips.",
     "Wild Storm Hits the Coast Overnight as Residents Flee Their Homes and the City Council Meets",
+    "Read more: Looted colonial art returns home.", "Lea también: Impiden ingreso a Nicaragua a reportero;",
+    "Read more: Looted colonial art returns home\n",
 ]
 
 
