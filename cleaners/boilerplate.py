@@ -944,8 +944,13 @@ def _plain_line_values(texts: list[str], config: WindowConfig) -> list[float]:
             continue
         if "http" in text or "pic.twitter" in text or "www." in text:
             text = _TRAILING_LINKS.sub("", text)
-        # _word_count: a float, as its dense characters' share makes it
-        words = len(text.split()) + 0.0 if text.isascii() else _word_count(text)
+        # _word_count, written out: a float, as its dense characters' share makes it (looked for
+        # before they are counted: most lines beyond ASCII have none, a curly quote or an accent)
+        if text.isascii():
+            words = len(text.split()) + 0.0
+        else:
+            dense = len(_NO_SPACE_SCRIPT.findall(text)) if _NO_SPACE_SCRIPT.search(text) is not None else 0
+            words = len(text.split()) + dense / 3
         if words >= any_words:
             values.append(words)
         elif words < min_words:
