@@ -28,33 +28,20 @@ def _key(text: str) -> str:
     """
     if may_open_with_list_marker(text):  # else no marker to cut
         text = LIST_MARKER.sub("", text, count=1)
-    # ASCII text (most long lines of a dump): its lower case is its case folding, and ``lower``
-    # takes its fast path for ASCII where ``casefold`` folds character by character (a third of the step)
-    folded = text.lower() if text.isascii() else text.casefold()
+    folded = text.casefold()
     return folded if _single_spaced(folded) else " ".join(folded.split())
-
-
-#: The whitespace ``str.split`` cuts at in ASCII text, " " aside.
-_ASCII_SPACES_BUT_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
-assert [chr(code) for code in range(128) if chr(code).isspace()] == [*_ASCII_SPACES_BUT_SPACE[:5], *_ASCII_SPACES_BUT_SPACE[5:], " "]
 
 
 def _single_spaced(text: str) -> bool:
     """``text`` is surely as ``" ".join(text.split())`` leaves it (a line of a dump: already
-    normalized): no space at either end, none doubled, and no other whitespace: in ASCII text
-    none of :data:`_ASCII_SPACES_BUT_SPACE` (each looked for by ``in``, a memchr: ~10x cheaper
-    than ``str.isprintable``'s look-up per character), beyond it every character printable (the one
+    normalized): no space at either end, none doubled, and every character printable (the one
     printable whitespace character is " "; ``str.isprintable`` asks in C). False may also mean
     an unprintable character that is no whitespace: then the text is re-spaced anyway.
 
     >>> _single_spaced("a b c"), _single_spaced("a  b"), _single_spaced("a\\tb"), _single_spaced(" a"), _single_spaced("")
     (True, False, False, False, True)
     """
-    if "  " in text or text[:1] == " " or text[-1:] == " ":
-        return False
-    if text.isascii():
-        return not any(map(text.__contains__, _ASCII_SPACES_BUT_SPACE))
-    return text.isprintable()
+    return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
 
 
 #: What separates a page title from the site's name or section: "Story | Site", "Site - Story".
