@@ -193,14 +193,24 @@ def _settle(blocks: list[Block], config: CleanConfig, layout: str) -> list[Block
     """The run rules (menus, teaser runs) again over what the later steps left, until they find
     nothing new: blocks dropped in between can make a run, and cleaning the output again would
     find it (cleaning is idempotent on its own output). A block's own rules cannot change. A text line's type is read again from
-    the line now below it: a short line no longer heads anything when its paragraph was dropped."""
+    the line now below it: a short line no longer heads anything when its paragraph was dropped.
+
+    These rules read the kept blocks only (a run goes across dropped ones), so they are run over
+    the blocks kept now, not over every line of a dump (most of them dropped already).
+    """
+    out = list(blocks)
+    kept_index = kept_indexes(out)
+    kept = [out[i] for i in kept_index]
     while True:
-        again = _retype_text_lines(blocks, config.extract) if layout != "html" else blocks
+        again = _retype_text_lines(kept, config.extract) if layout != "html" else kept
         again = mark_menus(again, config.boilerplate, layout, runs_across_dropped=True)
         again = mark_teasers(again, config.teasers, layout)
-        if again == blocks:
-            return blocks
-        blocks = again
+        if again == kept:
+            break
+        kept = again
+    for i, block in zip(kept_index, kept):
+        out[i] = block
+    return out
 
 
 def _retype_text_lines(blocks: list[Block], config: ExtractConfig) -> list[Block]:

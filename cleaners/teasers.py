@@ -266,17 +266,23 @@ def _line_facts(text: str, config: TeaserConfig) -> _LineFacts:
     """
     # The tests asked of one split of the line, as far as any of them counts its words
     # (``split(None, k)`` is the first k words and the rest: what each test's own split tells,
-    # this one tells for every k up to ``most``): one split per line, not five.
-    most = max(config.headline_max_words, config.label_max_words, 5, config.headline_summary_min_words,
-               config.headline_summary_head)
-    parts = text.split(None, most)
-    words = len(parts)  # the line's words, or most + 1 for more
+    # this one tells for every k up to ``most``): one split per line, not five. Every test but the
+    # headline's counts to ``few`` words at most, and a line ending a sentence (most prose) is no
+    # headline: such a line is split that far only (its other words are not made strings).
+    few = max(config.label_max_words, 5, config.headline_summary_min_words, config.headline_summary_head)
+    ends_sentence = _ends_sentence(text)
+    parts = text.split(None, few)
+    if len(parts) > few and not ends_sentence:
+        parts = text.split(None, max(few, config.headline_max_words))
+    words = len(parts)  # the line's words, or the split's limit + 1 for more
     opens_headline = words >= config.headline_summary_min_words and _opens_with_headline(parts, config)
     max_words = config.headline_max_words
-    headline = _headline(text, words, max_words)
+    # _headline, its look at the ending taken above
+    headline = not ends_sentence and len(text) <= 40 * max_words and 2 <= words <= max_words
     label = _label(text, words, config.label_max_words)
     truncated = _truncated(text, words)
-    related_link = is_related_link(text, max_words)
+    # a related link's headline runs to the end of the line, so it ends a sentence if the line does (then it is none)
+    related_link = not ends_sentence and is_related_link(text, max_words)
     flattened = opens_headline and _ends_summary(text)
     # is_title_cased_headline, its first look known (a headline's words are all in parts)
     title_cased = headline and _title_cased_words(parts, config)

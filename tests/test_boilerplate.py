@@ -973,3 +973,15 @@ def test_plain_line_values_are_line_value_of_each_line(config):
     expected = [_line_value(text, config) for text in _VALUE_LINES]
     assert values == expected
     assert [type(v) for v in values] == [type(v) for v in expected]
+
+
+def test_date_word_trees_match_the_same_words():
+    """The timestamp rule's cheap form writes its date words as trees: the same strings, as written."""
+    from cleaners.boilerplate import (_DATE_TOKEN_WORDS, _DATE_TOKEN_WORDS_TREE, _DATE_WORDS, _DATE_WORDS_TREE,
+                                      _literal_strings)
+
+    assert _literal_strings(_DATE_WORDS_TREE) == _literal_strings(_DATE_WORDS)
+    assert len(_literal_strings(_DATE_WORDS)) > 100
+    suffix = r"|(?-i:[A-Z]{2,4}))(?!\w)"
+    assert _literal_strings(_DATE_TOKEN_WORDS_TREE.removesuffix(suffix) + ")") == _literal_strings(
+        _DATE_TOKEN_WORDS.removesuffix(suffix) + ")")

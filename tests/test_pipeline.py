@@ -433,3 +433,38 @@ def test_retyping_text_lines_types_each_kept_line_by_the_kept_line_below():
                                          BlockType.PARAGRAPH, BlockType.LIST_ITEM, BlockType.PARAGRAPH]
     assert retyped[1] is blocks[1] and retyped[2] is blocks[2] and retyped[5] is blocks[5]  # unchanged: no copy
     assert retyped[0].type is classify_line("Local News", story)
+
+
+def _settled_over_every_block(blocks, config, layout):
+    """_settle as it read every block, dropped ones too: what settling the kept blocks alone must give."""
+    while True:
+        again = pipeline._retype_text_lines(blocks, config.extract) if layout != "html" else blocks
+        again = pipeline.mark_menus(again, config.boilerplate, layout, runs_across_dropped=True)
+        again = pipeline.mark_teasers(again, config.teasers, layout)
+        if again == blocks:
+            return blocks
+        blocks = again
+
+
+@pytest.mark.parametrize("layout", ["text", "html", "paragraphs"])
+def test_settling_the_kept_blocks_is_settling_every_block(layout):
+    import random
+
+    from cleaners.types import Block
+
+    story = "The council approved the new budget for the schools on Tuesday after a long debate."
+    pool = [("Home", BlockType.PARAGRAPH), ("World", BlockType.PARAGRAPH), ("Sports", BlockType.HEADING),
+            ("Culture", BlockType.PARAGRAPH), ("More stories", BlockType.PARAGRAPH), (story, BlockType.PARAGRAPH),
+            ("Storm Hits the Coast Overnight", BlockType.HEADING), ("Council Votes on New Budget", BlockType.PARAGRAPH),
+            ("Residents woke to flooded streets after a night of heavy…", BlockType.PARAGRAPH),
+            ("Sony Bets on Artificial Intelligence With New Global Division", BlockType.PARAGRAPH),
+            ("Local News", BlockType.HEADING), ("- bread", BlockType.LIST_ITEM), ("It ended.", BlockType.PARAGRAPH)]
+    config = pipeline.CleanConfig()
+    rng = random.Random(0)
+    for _ in range(300):
+        blocks = []
+        for _ in range(rng.randint(0, 14)):
+            text, kind = rng.choice(pool)
+            block = Block(text, kind)
+            blocks.append(block.drop("boilerplate", Reason.BOILERPLATE, rule="x") if rng.random() < 0.3 else block)
+        assert pipeline._settle(list(blocks), config, layout) == _settled_over_every_block(list(blocks), config, layout)

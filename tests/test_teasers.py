@@ -376,6 +376,12 @@ _FACT_LINES = [
     "Ford Recalls F-150s; Loose Cable Can Cause Stalling Ford is recalling some trucks over a cable...",
     "The council approved the new budget for the city's schools on Tuesday evening.", "word " * 31,
     "Sony Bets on Artificial Intelligence With New Global Division", "a b", "Eat every 2–3 hours",
+    # past the first dozen words: a headline (no sentence's end) is counted on, a sentence is not
+    "Sony Bets on Artificial Intelligence With New Global Division as Rivals Race to Build Their Own Chips",
+    "Sony Bets on Artificial Intelligence With New Global Division as Rivals Race to Build Their Own Chips.",
+    "Wild Storm Hits the Coast Overnight as Residents Flee Their Homes and the City Council Meets",
+    "Read more: Looted colonial art returns home.", "Lea también: Impiden ingreso a Nicaragua a reportero;",
+    "Read more: Looted colonial art returns home\n",
 ]
 
 
