@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import copy
 import functools
 import io
 import itertools
@@ -506,10 +505,9 @@ def _metadata(document: Any) -> dict[str, Any]:
     return meta
 
 
-def _sitename(document: Any, head: HtmlElement) -> str | None:
-    """The site's name: from the meta tags, else the <title>'s "Headline - site.com" part, else the URL
-    (``head``: the page or its :func:`_heads`)."""
-    name = document.sitename or trafilatura_metadata.extract_sitename(head)
+def _sitename(document: Any, tree: HtmlElement) -> str | None:
+    """The site's name: from the meta tags, else the <title>'s "Headline - site.com" part, else the URL."""
+    name = document.sitename or trafilatura_metadata.extract_sitename(tree)
     if name:
         name = name.lstrip("@")
         return name.title() if name and "." not in name and not name[0].isupper() else name
@@ -517,28 +515,22 @@ def _sitename(document: Any, head: HtmlElement) -> str | None:
     return match[1] if match else None
 
 
-def _meta_sections(head: HtmlElement) -> list[str]:
-    """Categories declared in the head (``article:section``, ``subject``), trafilatura's own fallback
-    (``head``: the page or its :func:`_heads`)."""
-    values = head.xpath('.//head//meta[@property="article:section" or contains(@name, "subject")]/@content')
-    return [v for v in dict.fromkeys(trafilatura.utils.line_processing(str(v)) for v in values) if v]
+#: The meta tags declaring a section, below a <head>.
+_SECTION_METAS = etree.XPath('.//meta[@property="article:section" or contains(@name, "subject")]/@content')
 
 
-def _heads(tree: HtmlElement) -> HtmlElement:
-    """A bare root holding a copy of each <head> of the page, in order: trafilatura's readers of
-    meta tags, links and the <title> (``examine_meta``, ``extract_url``, ``extract_sitename``) and
-    :func:`_meta_sections` look only inside a head, and find there what they find in the page,
-    without their walks over the whole page (one a query, each a twentieth of a parse; a copy of
-    the head costs less than one). The parser puts a <head> only directly under the root: one
-    anywhere else is dropped (see the tests).
+def _meta_sections(tree: HtmlElement) -> list[str]:
+    """Categories declared in the head (``article:section``, ``subject``), trafilatura's own fallback.
 
-    >>> page = lxml.html.fromstring("<html><head><title>T</title></head><body><p>Text.</p></body></html>")
-    >>> lxml.html.tostring(_heads(page))
-    b'<html><head><title>T</title></head></html>'
+    The meta tags below any <head> of the page (``.//head//meta``): the parser puts a <head> only
+    directly under the root (a misplaced one is dropped, see the tests), so each head child of
+    the root is looked through, not the whole page.
+
+    >>> _meta_sections(lxml.html.fromstring('<html><head><meta name="subject" content="Local"></head><body><p>Text.</p></body></html>'))
+    ['Local']
     """
-    root = lxml.html.Element("html")
-    root.extend([copy.copy(head) for head in tree.iterchildren("head")])
-    return root
+    values = [value for head in tree.iterchildren("head") for value in _SECTION_METAS(head)]
+    return [v for v in dict.fromkeys(trafilatura.utils.line_processing(str(v)) for v in values) if v]
 
 
 def page_metadata(tree: HtmlElement) -> Any:
@@ -560,8 +552,7 @@ def page_metadata(tree: HtmlElement) -> Any:
     >>> meta.title, meta.sitename, meta.url, meta.hostname, meta.categories
     ('Harbor Bridge Reopens', 'herald.example', 'https://herald.example/a', 'herald.example', ['Local'])
     """
-    head = _heads(tree)  # what trafilatura's readers of the head look through: not the whole page
-    document = trafilatura_metadata.examine_meta(head)
+    document = trafilatura_metadata.examine_meta(tree)
     if document.author and " " not in document.author:
         document.author = None  # as trafilatura: a one-word author is a handle, not a name
     try:
@@ -569,13 +560,13 @@ def page_metadata(tree: HtmlElement) -> Any:
     except Exception:  # noqa: BLE001 - as trafilatura: broken JSON-LD is no reason to fail the page
         pass
     document.title = document.title or trafilatura_metadata.extract_title(tree)
-    document.url = document.url or trafilatura_metadata.extract_url(head)
+    document.url = document.url or trafilatura_metadata.extract_url(tree)
     if document.url:
         document.hostname = trafilatura_metadata.extract_domain(document.url, fast=True)
     date_params = trafilatura.settings.set_date_params(extensive=False)
     document.date = trafilatura_metadata.find_date(tree, **date_params, url=document.url)
-    document.sitename = _sitename(document, head)
-    document.categories = document.categories or _meta_sections(head)
+    document.sitename = _sitename(document, tree)
+    document.categories = document.categories or _meta_sections(tree)
     document.clean_and_trim()
     return document
 
