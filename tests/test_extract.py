@@ -542,3 +542,73 @@ def test_invalid_xml_chars_found_as_trafilaturas_pattern_finds_them_for_every_ch
     for start in range(0x100, 0x110000, 4096):
         block = "".join(chr(code) for code in range(start, min(start + 4096, 0x110000)) if not 0xFFF0 <= code <= 0xFFFF)
         assert not _has_invalid_xml_chars(block) and not pattern.search(block), hex(start)
+
+
+#: Pages with heads where a page may have them: two heads, a head in the body, in an <svg>, a
+#: <template>, a table, before <html>, after </html>, in a fragment; meta tags, links and titles in each.
+_HEAD_META = ('<meta property="og:title" content="{0} OG"><meta property="og:site_name" content="{0} Site">'
+              '<meta name="author" content="{0} Author Name"><meta property="article:section" content="{0} Section">'
+              '<meta name="subject" content="{0} Subject"><meta name="keywords" content="{0}, key">'
+              '<link rel="canonical" href="/{0}/page"><meta property="og:url" content="https://{0}.example/x">'
+              '<title>{0} Headline - {0}.example</title>')
+_HEAD_PAGES = [
+    f"<html><head>{_HEAD_META.format('one')}</head><head>{_HEAD_META.format('two')}</head><body><p>Text.</p></body></html>",
+    f"<html><head></head><body><div><head>{_HEAD_META.format('body')}</head></div><p>Text.</p></body></html>",
+    f"<html><body><svg><head>{_HEAD_META.format('svg')}</head></svg><template><head>{_HEAD_META.format('tpl')}</head></template></body></html>",
+    f"<html><body><table><tr><td><head>{_HEAD_META.format('cell')}</head></td></tr></table></body></html>",
+    f"<head>{_HEAD_META.format('before')}</head><html><head>{_HEAD_META.format('in')}</head><body><p>T.</p></body></html>",
+    f"<html><head>{_HEAD_META.format('in')}</head><body><p>T.</p></body></html><head>{_HEAD_META.format('after')}</head>",
+    f"<p>Fragment.</p><head>{_HEAD_META.format('frag')}</head><p>More.</p>",
+    f"<div><p>Lone element.</p><head>{_HEAD_META.format('lone')}</head></div>",
+]
+
+
+@pytest.mark.parametrize("page_html", _HEAD_PAGES)
+def test_the_parser_puts_heads_only_under_the_root(page_html):
+    """What _meta_sections relies on: every <head> of a parsed page is a child of its root (libxml2 drops a misplaced one)."""
+    from cleaners.extract import _parse_html
+
+    tree = _parse_html(page_html)
+    assert [head.getparent() for head in tree.iter("head")] == [tree] * len(tree.findall("head"))
+
+
+@pytest.mark.parametrize("page_html", _HEAD_PAGES + [PAGE])
+def test_meta_sections_looks_through_the_heads_what_a_look_through_the_page_finds(page_html):
+    """_meta_sections reads the root's head children: the values of `.//head//meta` on the whole page."""
+    from cleaners.extract import _meta_sections, _parse_html
+
+    tree = _parse_html(page_html)
+    on_page = tree.xpath('.//head//meta[@property="article:section" or contains(@name, "subject")]/@content')
+    assert _meta_sections(tree) == [v for v in dict.fromkeys(trafilatura.utils.line_processing(str(v)) for v in on_page) if v]
+
+
+def test_page_metadata_reads_every_head():
+    meta = page_metadata(trafilatura.utils.load_html(_HEAD_PAGES[0]))
+    assert (meta.title, meta.sitename, meta.url, meta.author) == ("two OG", "Two Site", "https://two.example/x", "One Author Name; Two Author Name")
+    assert (meta.categories, meta.tags) == (["one Section", "one Subject", "two Section", "two Subject"], ["one, key", "two, key"])
+
+
+def _options(extractor):
+    return {name: getattr(extractor, name) for name in type(extractor).__slots__}
+
+
+@pytest.mark.parametrize("config", [ExtractConfig(), ExtractConfig(include_tables=False),
+                                    ExtractConfig(favor_precision=True, include_comments=True)])
+@pytest.mark.parametrize("fast", [True, False])
+def test_the_options_built_once_are_those_of_bare_extractions_keywords_and_stay_unchanged(config, fast):
+    """_bare_extraction's options, built once per config, extract what bare_extraction's keywords do;
+    trafilatura leaves them as they were."""
+    from lxml import etree
+    from cleaners.extract import _bare_extraction, _extractor, _parse_html
+
+    before = _options(_extractor(config, fast))
+    page = PAGE.replace("<footer>", "<div class='comments'><p>" + "A reader's comment on the bridge. " * 5 + "</p></div><footer>")
+    for html in (page, "<html><body><p>Short.</p></body></html>"):
+        ours = _bare_extraction(_parse_html(html), config, fast)
+        theirs = trafilatura.bare_extraction(
+            _parse_html(html), output_format="txt", with_metadata=False, include_comments=config.include_comments,
+            include_tables=config.include_tables, favor_precision=config.favor_precision, fast=fast, deduplicate=False)
+        assert (ours is None) == (theirs is None)
+        if ours is not None:
+            assert etree.tostring(ours.body) == etree.tostring(theirs.body)
+    assert _options(_extractor(config, fast)) == before
