@@ -74,9 +74,9 @@ story and nothing capitalised above (1,293), a lead-like isolated block's pronou
 something shared (1,302) and short sentences going with isolated leads (1,304 / 10); dev 1,112, held-out
 202. A tail run ends before more than ``max_stranded_lines`` short lines in a row that are no sentences
 (an article's own ticket box, which the run reached over to its credits): own lost 10 -> 7 (a real page, a
-royalroad.com chapter, keeps its last line). Tried and not kept: a series sharing up to 0.05 with its neighbours (+8 leads, but the closing
-paragraphs of three real pages went); series in articles without a verdict (a page of unrelated items
-became one series from its first block).
+royalroad.com chapter, keeps its last line). Tried and not kept: a series sharing up to 0.05 with its
+neighbours (+8 leads, but the closing paragraphs of three real pages went); series in articles without a
+verdict (a page of unrelated items became one series from its first block).
 Tried in session 10 and not kept: a core from the article's first block (core_start 0 or 0.1: up to 5
 more leads, but 47-97 blocks of the real pages changed, gold among them); isolated leads without a lead's
 cue when they share nothing with the blocks above and beside them (+2 leads, an interview's answer of
@@ -913,8 +913,9 @@ def _disjoint_series(order: range, terms: list[set[str]], texts: list[str], cues
         return []
     series: list[_Judged] = []
     for k in order:
-        if not _judged(terms[k], weights, config) and not (
-                terms[k] and config.short_sentence_words is not None and _is_sentence(texts[k], config.short_sentence_words)):
+        short_sentence = (terms[k] and config.short_sentence_words is not None
+                          and _is_sentence(texts[k], config.short_sentence_words))
+        if not _judged(terms[k], weights, config) and not short_sentence:
             if series and _stranded(k, terms, texts, core, core_range, threshold, weights):
                 break
             continue
@@ -931,7 +932,6 @@ def _disjoint_series(order: range, terms: list[set[str]], texts: list[str], cues
 def _opens_series(item: _Judged, terms: list[set[str]], texts: list[str], cues: list[DiscourseCues],
                   core: Counter[str], core_range: range, threshold: float, config: TopicConfig,
                   weights: Mapping[str, float] | None) -> bool:
-    judged = _judged(terms[item.index], weights, config)
     """The innermost block of a :func:`_disjoint_series`, where it meets the article, reads as another
     story's first paragraph: it opens with a dateline (a judged block: on a line too short to judge,
     capitals and a colon are a label, "FTC: We use income earning affiliate links."); or it scores at most
@@ -944,7 +944,7 @@ def _opens_series(item: _Judged, terms: list[set[str]], texts: list[str], cues: 
     own = int(item.index in core_range)
     opening = lead_like(cues[item.index], core, own)
     if opening == "dateline":
-        if judged:
+        if _judged(terms[item.index], weights, config):
             return True
         opening = None
     if item.score > config.clear_score_fraction * threshold:
@@ -1146,7 +1146,8 @@ def _isolated_leads(terms: list[set[str]], cues: list[DiscourseCues] | None, edg
     not tying back to them (:func:`_ties_back`: a cohesion cue counts only with something shared): other
     stories' first lines appended to an article whose paragraphs share little with one another. Short
     sentences too short to be judged (``short_sentence_words``) between the edge and the run's inner end
-    go with it when they score at most ``isolated_lead_score`` too (evidence ``judged: false``). ``{}`` when there is none (or the setting is ``None``).
+    go with it when they score at most ``isolated_lead_score`` too (evidence ``judged: false``). ``{}`` when
+    there is none (or the setting is ``None``).
 
     >>> terms = [{"bike", "manual", "review"}, {"honda", "engine", "manual"}, {"repair", "bike", "tools"},
     ...          {"nadal", "spain", "doubles", "tennis", "comeback", "madrid"},
