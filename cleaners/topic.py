@@ -1162,12 +1162,14 @@ def _isolated_leads(terms: list[set[str]], cues: list[DiscourseCues] | None, edg
     run, short, leads, ties = [], [], {}, {}
     for k in range(len(terms) - 1, -1, -1):
         above.subtract(terms[k])
-        score, shared = topical_score(terms[k], above, weights=weights)
         if not _judged(terms[k], weights, config):
             if terms[k] and texts is not None and config.short_sentence_words is not None \
-                    and score <= config.isolated_lead_score and _is_sentence(texts[k], config.short_sentence_words):
-                short.append((k, score, shared))
+                    and _is_sentence(texts[k], config.short_sentence_words):
+                score, shared = topical_score(terms[k], above, weights=weights)
+                if score <= config.isolated_lead_score:
+                    short.append((k, score, shared))
             continue
+        score, shared = topical_score(terms[k], above, weights=weights)
         if score > config.isolated_lead_score:
             break
         lead = lead_like(cues[k], above) or (_new_names_above(k, cues, texts) if config.isolated_new_names else None)
@@ -1254,14 +1256,15 @@ def _peel_round(
         run = [item for item in _edge_run(order, local, core, core_range, threshold, config, weights, local_cues,
                                           refers_back=position == "tail", texts=local_texts)
                if remaining[item.index] not in verdicts]
-        series = None
+        by_series = False
         if position == "tail" and local_cues is not None and local_texts is not None:
             series = [item for item in _disjoint_series(order, local, local_texts, local_cues, core, core_range,
                                                         threshold, config, weights)
                       if remaining[item.index] not in verdicts]
             inside = sum(1 for item in series if item.index in core_range)
-            longer = len(series) > len(run) and (not inside or len(core_scores) - inside >= config.min_core_blocks)
-            run, series = (series, True) if longer else (run, None)
+            by_series = len(series) > len(run) and (not inside or len(core_scores) - inside >= config.min_core_blocks)
+            if by_series:
+                run = series
         if not _leaves_core(run, core_range, len(core_scores), config):
             if position == "tail":  # no reference left to judge it by: as without a verdict
                 isolated = _isolated_leads(local, local_cues, edges, config, weights, baseline, len(core_scores),
@@ -1269,7 +1272,7 @@ def _peel_round(
                 verdicts.update({remaining[k]: evidence for k, evidence in isolated.items()})
             continue
         short = _short_sentences(run, order, local, local_texts, core, core_range, threshold, config, weights)
-        rule = "disjoint_series" if series else None
+        rule = "disjoint_series" if by_series else None
         if len(run) < config.min_run:
             if position == "tail" and _single_dateline(run, local, local_cues, core, core_range, threshold, config,
                                                        weights):
