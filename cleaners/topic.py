@@ -287,6 +287,8 @@ class TopicConfig(NamedTuple):
     #: 1,418 on the split ``all``, seeds 0-2, but the closing paragraphs of three real pages went: a review's
     #: verdict, a news report's last two paragraphs)...
     series_neighbour_score: float = 0.0
+    #: ...or at most this when it opens with a dateline or names only names no block above it names.
+    series_named_neighbour_score: float | None = 0.05
     #: ...each with at least this share of words opening in lower case (:attr:`DiscourseCues.lower_case_share`):
     #: prose, not a citation ("Jeannette Layne-Clark; Minister on Stage; Daily Nation (Barbados); Mar 20, 2005.": 0.11).
     series_min_lower_case_share: float = 0.4
@@ -912,6 +914,7 @@ def _disjoint_series(order: range, terms: list[set[str]], texts: list[str], cues
     if config.disjoint_series_max_score is None:
         return []
     series: list[_Judged] = []
+    named: list[bool] = []  # in the series by the names it gives, sharing a little with its neighbours
     for k in order:
         short_sentence = (terms[k] and config.short_sentence_words is not None
                           and _is_sentence(texts[k], config.short_sentence_words))
@@ -920,12 +923,16 @@ def _disjoint_series(order: range, terms: list[set[str]], texts: list[str], cues
                 break
             continue
         item = _Judged(k, *topical_score(terms[k], core, own=int(k in core_range), weights=weights))
-        if (item.score >= config.disjoint_series_max_score or not _in_disjoint_series(k, terms, texts, cues, weights, config)
-                or _refers_back(item, cues, core, core_range, config)):
+        form = _in_disjoint_series(k, terms, texts, cues, weights, config) \
+            if item.score < config.disjoint_series_max_score else None
+        if form is None or _refers_back(item, cues, core, core_range, config):
             break
         series.append(item)
+        named.append(form == "named")
     while series and not _opens_series(series[-1], terms, texts, cues, core, core_range, threshold, config, weights):
         series.pop()
+    if named[:len(series)].count(False) < config.disjoint_series_blocks:
+        series = series[:named.index(True)] if True in named[:len(series)] else series
     return series if len(series) >= config.disjoint_series_blocks else []
 
 
@@ -948,14 +955,15 @@ def _opens_series(item: _Judged, terms: list[set[str]], texts: list[str], cues: 
             return True
         opening = None
     if item.score > config.clear_score_fraction * threshold:
-        return (_names_a_new_story(item.index, item.score, terms, texts, cues, core, own, config, weights) is not None
+        return (_names_a_new_story(item.index, item.score, terms, texts, cues, core, own, config, weights,
+                                   config.series_named_neighbour_score or config.series_neighbour_score) is not None
                 and capitalised_words("\n".join(texts[:item.index]), None).isdisjoint(cues[item.index].capitalised))
     return opening is not None or _new_names_above(item.index, cues, texts) is not None
 
 
 def _names_a_new_story(k: int, score: float, terms: list[set[str]], texts: list[str], cues: list[DiscourseCues],
                        core: Counter[str], own: int, config: TopicConfig,
-                       weights: Mapping[str, float] | None) -> str | None:
+                       weights: Mapping[str, float] | None, neighbours: float = 0.0) -> str | None:
     """Tail block ``k``, scoring at or over the threshold but under ``new_names_max_score``, counts as
     low all the same when it reads as another story's opening by its names, not its words: it names
     only people, places or firms that no block above it names (:func:`new_names`), shares nothing with
@@ -976,7 +984,7 @@ def _names_a_new_story(k: int, score: float, terms: list[set[str]], texts: list[
     >>> _names_a_new_story(1, 0.1, terms, texts, _LazyCues(texts, "en"), Counter(budget=2), 0, TopicConfig(), None)
     """
     if config.new_names_max_score is None or score >= config.new_names_max_score \
-            or _neighbour_score(k, terms, weights) > 0.0 or len(cues[k].name_words) < config.new_names_min_words \
+            or _neighbour_score(k, terms, weights) > neighbours or len(cues[k].name_words) < config.new_names_min_words \
             or cohesion(cues[k], core, own) or _definite_reference(texts[k], core, own):
         return None
     return _new_names_above(k, cues, texts)
@@ -1201,20 +1209,35 @@ def _ties_back(tie: str | None, score: float, config: TopicConfig) -> bool:
 
 
 def _in_disjoint_series(k: int, terms: list[set[str]], texts: list[str], cues: list[DiscourseCues],
-                        weights: Mapping[str, float] | None, config: TopicConfig) -> bool:
-    """Block ``k`` may stand in a series of appended stories (:func:`_disjoint_series`) by its form: prose,
-    ending as a sentence does, with ``series_min_lower_case_share`` of its words in lower case, that shares at most
-    ``series_neighbour_score`` with the blocks beside it (:func:`_neighbour_score`).
+                        weights: Mapping[str, float] | None, config: TopicConfig) -> str | None:
+    """How block ``k`` may stand in a series of appended stories (:func:`_disjoint_series`) by its form: prose,
+    ending as a sentence does, with ``series_min_lower_case_share`` of its words in lower case, that shares at
+    most ``series_neighbour_score`` with the blocks beside it (:func:`_neighbour_score`): ``"disjoint"``; or
+    shares at most ``series_named_neighbour_score`` and opens with a dateline or names only names no block above
+    it names (``new_names_min_words`` words at least: :func:`new_names`): ``"named"``, another story's lead
+    sharing an everyday word or two ("a couple of big name US politicians"). ``None`` when it may not.
 
     >>> texts = ["A chef opened a wine bar in the old town.", "Stocks fell as the shares of banks slid.",
     ...          "Jane Roe; Painter of Harbours; Western Courier (Galway); Feb 14, 2006."]
     >>> terms = [content_terms(text, "en") for text in texts]
     >>> [_in_disjoint_series(k, terms, texts, _LazyCues(texts, "en"), None, TopicConfig()) for k in range(3)]
-    [True, True, False]
+    ['disjoint', 'disjoint', None]
+    >>> texts[1] = "Stocks of wine makers fell as the shares of Lloyds and Barclays slid."
+    >>> terms = [content_terms(text, "en") for text in texts]
+    >>> [_in_disjoint_series(k, terms, texts, _LazyCues(texts, "en"), None, config)
+    ...  for config in (TopicConfig(), TopicConfig(series_named_neighbour_score=0.2)) for k in range(2)]
+    [None, None, None, 'named']
     """
-    return (_SENTENCE_END.search(texts[k]) is not None
-            and cues[k].lower_case_share >= config.series_min_lower_case_share
-            and _neighbour_score(k, terms, weights) <= config.series_neighbour_score)
+    if _SENTENCE_END.search(texts[k]) is None or cues[k].lower_case_share < config.series_min_lower_case_share:
+        return None
+    shared = _neighbour_score(k, terms, weights)
+    if shared <= config.series_neighbour_score:
+        return "disjoint"
+    if (config.series_named_neighbour_score is not None and shared <= config.series_named_neighbour_score
+            and (cues[k].dateline or (len(cues[k].name_words) >= config.new_names_min_words
+                                      and _new_names_above(k, cues, texts) is not None))):
+        return "named"
+    return None
 
 
 def _leaves_core(run: list[_Judged], core_range: range, core_blocks: int, config: TopicConfig) -> bool:
@@ -1344,8 +1367,11 @@ def _unrelated_series(found: dict[int, dict], config: TopicConfig) -> bool:
     >>> _unrelated_series({0: {**verdict, "score": 0.05}, 1: verdict, 2: verdict}, TopicConfig())
     False
     """
-    return config.series_blocks is not None and len(found) >= config.series_blocks and all(
-        v["judged"] and v["neighbour_score"] == 0.0 and v["position"] == "tail" for v in found.values()) \
+    if config.series_blocks is None or len(found) < config.series_blocks:
+        return False
+    if all(v.get("rule") == "disjoint_series" for v in found.values()):
+        return True
+    return all(v["judged"] and v["neighbour_score"] == 0.0 and v["position"] == "tail" for v in found.values()) \
         and _clearly_unrelated(found[min(found)], config)
 
 

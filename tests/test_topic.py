@@ -1048,6 +1048,29 @@ def test_an_innermost_block_scoring_over_half_the_threshold_opens_a_series_only_
     assert _kept(_mark(STORY + [own, MADRID, BAY_BRIDGE])) == [True] * 6 + [False] * 2
 
 
+#: Another story's lead sharing one everyday word ("officials") with the article's last paragraph.
+SWIFT = ("A row involving Taylor Swift, her former record label and a couple of big name officials grew louder "
+         "as fans signed a petition.")
+
+
+def test_a_lead_naming_a_new_story_joins_a_series_though_it_shares_a_word_with_its_neighbour():
+    """SWIFT shares "officials" with the bridge story's last paragraph, so it is not disjoint from its
+    neighbours; but it names only names the article never names, so within ``series_named_neighbour_score``
+    it joins a series of at least ``disjoint_series_blocks`` blocks disjoint by their words (evidence
+    ``neighbour_score`` over 0, rule ``disjoint_series``), which then fits the budget of a series. Beside one
+    such block only (the bridge lead) it proves nothing and everything stays; without the setting it stays."""
+    named = PLAIN._replace(series_named_neighbour_score=0.1)
+    out = _mark(STORY + [SWIFT, MADRID, CHEF, BAY_BRIDGE], config=named)
+    assert _kept(out) == [True] * 5 + [False] * 4
+    evidence = out[5].decision.evidence
+    assert evidence["rule"] == "disjoint_series" and 0.0 < evidence["neighbour_score"] <= 0.1
+    assert evidence["budget"] == PLAIN.clear_max_removed_share
+    assert _kept(_again(out, config=named)) == [True] * 5
+    assert _kept(_mark(STORY + [SWIFT, MADRID, CHEF, BAY_BRIDGE], config=named._replace(
+        series_named_neighbour_score=None))) == [True] * 6 + [False] * 3
+    assert _kept(_mark(STORY + [SWIFT, BAY_BRIDGE], config=named)) == [True] * 7
+
+
 def test_an_isolated_lead_opening_with_a_pronoun_but_sharing_nothing_goes():
     """Where the core gives no verdict, "It was the shot heard around the world..." opens with a pronoun
     but shares nothing with the blocks above and introduces a name of its own: it opens another story and
