@@ -309,9 +309,16 @@ CALENDAR_WORDS: Mapping[str, frozenset[str]] = MappingProxyType({
         "week", "weeks", "weekend", "month", "months", "year", "years",
     }),
 })
-#: Stopwords and calendar words together: what :func:`content_terms` leaves out, per language.
+#: The news agencies a dateline credits ("NEW YORK (Reuters) -", "(CNN)"): not content words either. Every
+#: wire story names its agency, so an appended lead credited to Reuters does not look related to an article
+#: that quotes Reuters.
+AGENCY_WORDS: Mapping[str, frozenset[str]] = MappingProxyType({
+    "en": frozenset({"reuters", "afp", "upi", "dpa", "cnn"}),
+})
+#: Stopwords, calendar and agency words together: what :func:`content_terms` leaves out, per language.
 _NOT_CONTENT: Mapping[str, frozenset[str]] = MappingProxyType(
-    {code: words | CALENDAR_WORDS.get(code, frozenset()) for code, words in STOPWORDS.items()})
+    {code: words | CALENDAR_WORDS.get(code, frozenset()) | AGENCY_WORDS.get(code, frozenset())
+     for code, words in STOPWORDS.items()})
 
 _TERM = re.compile(r"[^\W\d_]{3,}")
 #: English negative contractions: "doesn't" would leave "doesn", a word no list knows

@@ -562,6 +562,12 @@ def test_calendar_words_are_not_content_words():
     assert content_terms("Die Brücke ist am Montag wieder offen", "de") >= {"montag"}  # English list only
 
 
+def test_news_agencies_are_not_content_words():
+    """Every wire story credits its agency: sharing "Reuters" says nothing about a subject."""
+    assert content_terms("NEW YORK (Reuters) - Oil prices fell, Reuters and CNN reported", "en") == {
+        "oil", "prices", "fell", "reported"}
+
+
 def test_a_lead_sharing_only_calendar_words_is_off_topic():
     """The flood story mentions its Monday, its week and its night; a lead about a stolen painting
     "on Monday night last week" shares nothing else with it: no shared term at all, and it goes."""
