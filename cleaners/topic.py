@@ -1363,23 +1363,34 @@ def peel_edges(terms: list[set[str]], title_terms: set[str], config: TopicConfig
     return verdicts
 
 
-def _unrelated_series(found: dict[int, dict], config: TopicConfig) -> bool:
+def _unrelated_series(found: dict[int, dict], config: TopicConfig,
+                      names_a_story: Callable[[int], bool] | None = None) -> bool:
     """At least ``series_blocks`` judged blocks at the tail, each sharing nothing with its neighbours
     (evidence ``neighbour_score``), the innermost one, where the series meets the article, clearly
-    unrelated (:func:`_clearly_unrelated`): a series of other stories appended.
+    unrelated (:func:`_clearly_unrelated`): a series of other stories appended. Blocks sharing up to
+    ``series_named_neighbour_score`` (an everyday word or two: "hands", "soon") make one too when the
+    innermost block, by ``names_a_story``, reads as another story's first sentence (an article's own list
+    item sharing nothing does not). A :func:`_disjoint_series` is one by its rule.
 
     >>> verdict = {"judged": True, "neighbour_score": 0.0, "position": "tail", "score": 0.0, "threshold": 0.08}
     >>> _unrelated_series(dict.fromkeys(range(3), verdict), TopicConfig()), _unrelated_series({0: verdict}, TopicConfig())
     (True, False)
     >>> _unrelated_series({0: {**verdict, "score": 0.05}, 1: verdict, 2: verdict}, TopicConfig())
     False
+    >>> near = {0: {**verdict, "neighbour_score": 0.02}, 1: verdict, 2: verdict}
+    >>> _unrelated_series(near, TopicConfig()), _unrelated_series(near, TopicConfig(), lambda k: k == 0)
+    (False, True)
     """
     if config.series_blocks is None or len(found) < config.series_blocks:
         return False
     if all(v.get("rule") == "disjoint_series" for v in found.values()):
         return True
-    return all(v["judged"] and v["neighbour_score"] == 0.0 and v["position"] == "tail" for v in found.values()) \
-        and _clearly_unrelated(found[min(found)], config)
+    innermost = min(found)
+    limit = config.series_named_neighbour_score \
+        if config.series_named_neighbour_score is not None and names_a_story is not None \
+        and names_a_story(innermost) else 0.0
+    return all(v["judged"] and v["neighbour_score"] <= limit and v["position"] == "tail" for v in found.values()) \
+        and _clearly_unrelated(found[innermost], config)
 
 
 def _clearly_unrelated(verdict: dict, config: TopicConfig) -> bool:
@@ -1387,18 +1398,21 @@ def _clearly_unrelated(verdict: dict, config: TopicConfig) -> bool:
     return verdict["score"] <= config.clear_score_fraction * verdict["threshold"] or verdict.get("lead_like") == "dateline"
 
 
-def _budget(found: dict[int, dict], share: float, config: TopicConfig) -> float | None:
+def _budget(found: dict[int, dict], share: float, config: TopicConfig,
+            names_a_story: Callable[[int], bool] | None = None) -> float | None:
     """The largest share of the text these verdicts may take that they fit in: ``max_removed_share``,
     or ``clear_max_removed_share`` when every block is clearly unrelated (scores at most
     ``clear_score_fraction`` of its threshold, or opens with a dateline: another story's first line),
-    or when they are a series of blocks sharing nothing with their neighbours (:func:`_unrelated_series`);
+    or when they are a series of blocks sharing nothing with their neighbours (:func:`_unrelated_series`, with
+    ``names_a_story``);
     ``None`` when they fit in neither."""
     if share <= config.max_removed_share:
         return config.max_removed_share
     if config.isolated_max_removed_share is not None and share <= config.isolated_max_removed_share \
             and all(v.get("rule") == "isolated_leads" for v in found.values()):
         return config.isolated_max_removed_share
-    clear = all(_clearly_unrelated(v, config) for v in found.values()) or _unrelated_series(found, config)
+    clear = all(_clearly_unrelated(v, config) for v in found.values()) or _unrelated_series(found, config,
+                                                                                           names_a_story)
     return config.clear_max_removed_share if clear and share <= config.clear_max_removed_share else None
 
 
@@ -1479,13 +1493,17 @@ def mark_off_topic(
     cues = _LazyCues(texts, discourse) if discourse else None
     signals = {"weights": f"wordfreq:{language}" if weights is not None else None, "discourse": discourse}
     total = sum(map(len, texts))
+    names_a_story = (lambda k: _SENTENCE_END.search(texts[k]) is not None  # noqa: E731 - a predicate for the budget
+                     and len(cues[k].name_words) >= config.new_names_min_words
+                     and _new_names_above(k, cues, texts) is not None) if cues is not None else None
     tries = [("tail", "head"), ("tail",)] if layout in config.head_layouts else [("tail",)]
     verdicts: dict[int, dict] = {}
     budget = None
     for edges in tries:
         outer_part_of = None
         found = peel_edges(terms, title_terms, config, edges, weights, cues, texts)
-        budget = _budget(found, sum(len(kept[k].text) for k in found) / total if total else 0.0, config)
+        budget = _budget(found, sum(len(kept[k].text) for k in found) / total if total else 0.0, config,
+                         names_a_story)
         if budget is None:
             outer = _clear_outer_part(found, config)
             budget = _budget(outer, sum(len(kept[k].text) for k in outer) / total if total else 0.0, config) \

@@ -724,6 +724,29 @@ def test_a_series_of_blocks_sharing_nothing_with_their_neighbours_is_clearly_unr
     assert _kept(_mark(story + leads, config=TopicConfig(series_blocks=None))) == [True] * 7
 
 
+def test_leads_sharing_an_everyday_word_are_a_series_for_the_budget_when_the_innermost_names_a_story():
+    """The same three leads, the outer two now sharing "bright" with each other (``neighbour_score`` over 0,
+    under ``series_named_neighbour_score``): still a series of other stories for the budget, because the
+    innermost reads as another story's first sentence, naming people and places the article never names.
+    An innermost block naming nothing (an article's own list item could read so) makes no series, and
+    the run is over ``max_removed_share``: everything stays; so it does with the setting off."""
+    story = FLOOD[:3] + ["The Elbe flooded the riverside again; police and officials closed the road."]
+    smartphones = ("Quarterly smartphone shipments in Asia rose sharply as manufacturers cut prices of budget models "
+                   "in bright colours.")
+    named = "A celebrated chef, Maria Lopez of Lisbon, opened Casa Azul, her third restaurant in Porto, with seasonal tasting menus."
+    nameless = "Celebrated chefs opened their third restaurant with seasonal tasting menus, so that each dinner was unique."
+    config = TopicConfig(disjoint_series_max_score=None, series_named_neighbour_score=0.1)
+    out = _mark(story + [named, FASHION, smartphones], config=config)
+    assert _kept(out) == [True] * 4 + [False] * 3
+    evidence = [block.decision.evidence for block in out[4:]]
+    assert all(e["budget"] == config.clear_max_removed_share for e in evidence)
+    assert evidence[0]["neighbour_score"] == 0.0 and all(0.0 < e["neighbour_score"] <= 0.1 for e in evidence[1:])
+    assert evidence[1]["score"] > config.clear_score_fraction * evidence[1]["threshold"]
+    assert _kept(_mark(story + [nameless, FASHION, smartphones], config=config)) == [True] * 7
+    assert _kept(_mark(story + [named, FASHION, smartphones],
+                       config=config._replace(series_named_neighbour_score=None))) == [True] * 7
+
+
 def test_a_lone_lead_opening_with_a_quote_goes_when_it_introduces_a_name_and_shares_nothing():
     """A quote opening a paragraph refers back (``opens:“``), but this one shares nothing with the
     rest of the article and introduces a name of its own: another story's first line, going with the
