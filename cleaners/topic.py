@@ -882,13 +882,32 @@ def _edge_run(
             _disjoint_from_neighbours(item.index, terms, weights, config, config.neighbour_run_score)
             and (item.let_in or item.score <= config.clear_score_fraction * threshold) for item in run[first:]):
         run = run[:first]
-    while run and (run[-1].let_in or (refers and _refers_back(run[-1], cues, core, core_range, config))):
+    while run and (run[-1].let_in or (refers and _refers_back(run[-1], cues, core, core_range, config))
+                   or (refers and texts is not None and _caption_before_prose(run, texts, cues, config))):
         run.pop()
     named = next((position for position, item in enumerate(run) if item.named), None)
     if named is not None and sum(1 for item in run if (not item.named or cues[item.index].dateline)
                                  and not item.let_in) < config.min_run:
         run = run[:named]  # blocks named new count low only beside min_run blocks low by their words
     return run
+
+
+def _caption_before_prose(run: list[_Judged], texts: list[str], cues: list[DiscourseCues],
+                          config: TopicConfig) -> bool:
+    """The run's innermost block is a caption, a credit or a label of the article ("Image Source: Neil Godwin /
+    Future Publishing/Shutterstock"): it does not end as a sentence does and fewer than
+    ``series_min_lower_case_share`` of its words are in lower case, while a block further out is prose (ends as
+    a sentence): appended stories' leads are sentences. (A run of headlines alone is left whole.)
+
+    >>> texts = ["Image Source: Neil Godwin / Shutterstock", "LONDON (AP) — Stocks fell as bank shares slid on Monday."]
+    >>> cues = _LazyCues(texts, "en")
+    >>> run = [_Judged(1, 0.0, []), _Judged(0, 0.0, [])]
+    >>> _caption_before_prose(run, texts, cues, TopicConfig()), _caption_before_prose(run[1:], texts, cues, TopicConfig())
+    (True, False)
+    """
+    k = run[-1].index
+    return (_SENTENCE_END.search(texts[k]) is None and cues[k].lower_case_share < config.series_min_lower_case_share
+            and any(_SENTENCE_END.search(texts[item.index]) is not None for item in run[:-1]))
 
 
 def _disjoint_series(order: range, terms: list[set[str]], texts: list[str], cues: list[DiscourseCues],

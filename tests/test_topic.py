@@ -724,6 +724,17 @@ def test_a_series_of_blocks_sharing_nothing_with_their_neighbours_is_clearly_unr
     assert _kept(_mark(story + leads, config=TopicConfig(series_blocks=None))) == [True] * 7
 
 
+def test_an_image_credit_right_before_appended_leads_stays():
+    """The article's last line is its image's credit: long enough to be judged and sharing nothing, but no
+    sentence and mostly capitalised. The leads after it are prose, so the run ends before the credit
+    (the credit is kept, the leads go); a run of such lines alone would be left whole."""
+    credit = "Image Source: Neil Godwin / Future Publishing / Shutterstock Editorial Photo Agency"
+    out = _mark(FLOOD + [credit, SMARTPHONES, CHEF])
+    assert _kept(out) == [True] * 6 + [False] * 2
+    assert all(block.decision.reason is Reason.OFF_TOPIC for block in out[6:])
+    assert _kept(_again(out)) == [True] * 6
+
+
 def test_leads_sharing_an_everyday_word_are_a_series_for_the_budget_when_the_innermost_names_a_story():
     """The same three leads, the outer two now sharing "bright" with each other (``neighbour_score`` over 0,
     under ``series_named_neighbour_score``): still a series of other stories for the budget, because the
@@ -1134,5 +1145,7 @@ def test_a_tail_run_does_not_leave_an_articles_info_box_stranded():
     box = ["Tickets", "VIP : 60,000 won", "R : 50,000 won", "Inquiry", "02-751-1500"]
     texts = STORY + [credits] + box + [CHEF, SMARTPHONES]
     assert _kept(_mark(texts)) == [True] * 11 + [False] * 2
-    assert _kept(_mark(texts, config=TopicConfig(max_stranded_lines=None))) == [True] * 5 + [False] + [True] * 5 + [False] * 2
-    assert _kept(_mark(STORY + [credits] + box[:2] + [CHEF, SMARTPHONES])) == [True] * 5 + [False] + [True] * 2 + [False] * 2
+    # The credits are a caption-like line (no sentence, mostly capitalised: :func:`_caption_before_prose`),
+    # so even a run reaching over the box, or over a box of two lines, ends before them.
+    assert _kept(_mark(texts, config=TopicConfig(max_stranded_lines=None))) == [True] * 11 + [False] * 2
+    assert _kept(_mark(STORY + [credits] + box[:2] + [CHEF, SMARTPHONES])) == [True] * 8 + [False] * 2
