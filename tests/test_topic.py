@@ -724,6 +724,25 @@ def test_a_series_of_blocks_sharing_nothing_with_their_neighbours_is_clearly_unr
     assert _kept(_mark(story + leads, config=TopicConfig(series_blocks=None))) == [True] * 7
 
 
+def test_a_short_sentence_right_inside_a_run_goes_when_it_shares_nothing_with_the_rest():
+    """"Good morning! This is the tech news..." is too short to be judged and lies right inside a run of two
+    leads: sharing nothing with the rest of the article and not referring back, it is another story's short
+    first line and goes with them (evidence ``judged: false``). An affiliate label ("FTC: ..."), a sentence
+    referring back ("Her last day...") and one sharing a word with the article stay; so does every one
+    with ``lone_sentence_score`` off."""
+    morning = "Good morning! This is the tech news you need to know this Tuesday."
+    out = _mark(FLOOD + [morning, SMARTPHONES, CHEF])
+    assert _kept(out) == [True] * 5 + [False] * 3
+    evidence = out[5].decision.evidence
+    assert out[5].decision.reason is Reason.OFF_TOPIC and evidence["judged"] is False and evidence["score"] == 0.0
+    assert _kept(_again(out)) == [True] * 5
+    for own in ("FTC: We use income earning auto affiliate links. More.", "Her last day at the paper is April 1 next year.",
+                "Residents of the flooded streets were told to stay home."):
+        assert _kept(_mark(FLOOD + [own, SMARTPHONES, CHEF])) == [True] * 6 + [False] * 2, own
+    assert _kept(_mark(FLOOD + [morning, SMARTPHONES, CHEF], config=TopicConfig(lone_sentence_score=None))) \
+        == [True] * 6 + [False] * 2
+
+
 def test_an_image_credit_right_before_appended_leads_stays():
     """The article's last line is its image's credit: long enough to be judged and sharing nothing, but no
     sentence and mostly capitalised. The leads after it are prose, so the run ends before the credit
