@@ -837,7 +837,10 @@ def _edge_run(
     too (the tail), the run ends before its innermost blocks that refer back to the article
     (:func:`cohesion`): a paragraph right after the article's own text that opens with "It" or
     "But" continues it (unless it shares nothing and opens a story of its own:
-    :func:`_opens_own_story`). (Right before the article, at the head, it continues what precedes it.)
+    :func:`_opens_own_story`), and so does one naming what the block before it named
+    (:func:`_names_what_precedes`); a caption or credit line there before prose leads is the article's
+    too (:func:`_caption_before_prose`). (Right before the article, at the head, a block opening with "It"
+    continues what precedes it.)
     With ``texts`` too, at the tail a block too short to be judged that does not end as a sentence and
     scores at least the threshold ends the run (:func:`_stranded`: "— 9to5Mac.com (@9to5mac) November 4,
     2019" under the article's own embedded post), a line of the article the run would leave stranded
@@ -884,13 +887,33 @@ def _edge_run(
             and (item.let_in or item.score <= config.clear_score_fraction * threshold) for item in run[first:]):
         run = run[:first]
     while run and (run[-1].let_in or (refers and _refers_back(run[-1], cues, core, core_range, config))
-                   or (refers and texts is not None and _caption_before_prose(run, texts, cues, config))):
+                   or (refers and texts is not None and _caption_before_prose(run, texts, cues, config))
+                   or (refers and _names_what_precedes(run[-1].index, terms, cues) is not None)):
         run.pop()
     named = next((position for position, item in enumerate(run) if item.named), None)
     if named is not None and sum(1 for item in run if (not item.named or cues[item.index].dateline)
                                  and not item.let_in) < config.min_run:
         run = run[:named]  # blocks named new count low only beside min_run blocks low by their words
     return run
+
+
+def _names_what_precedes(k: int, terms: list[set[str]], cues: list[DiscourseCues]) -> str | None:
+    """A name block ``k`` shares with the block right before it (a word of its :attr:`DiscourseCues.name_words`
+    and content terms in both), or ``None``: an article's paragraph goes on about what the one before it named
+    ("...the embattled Chinese tech company" after "...China's purchases of US farm goods, Chinese state
+    media said"); another story's first line names its own people and places. Everyday words shared
+    ("hands", "soon") are no such tie, and acronyms of two letters ("US") are no content terms.
+
+    >>> texts = ["Talks on farm goods stalled, Chinese state media said.", "Washington let Huawei buy from Chinese suppliers.",
+    ...          "A chef opened a wine bar where Chinese tea is served."]
+    >>> terms, cues = [content_terms(text, "en") for text in texts], _LazyCues(texts, "en")
+    >>> _names_what_precedes(1, terms, cues), _names_what_precedes(0, terms, cues)
+    ('chinese', None)
+    """
+    if k == 0:
+        return None
+    shared = set(cues[k].name_words).intersection(cues[k - 1].name_words, terms[k], terms[k - 1])
+    return min(shared) if shared else None
 
 
 def _caption_before_prose(run: list[_Judged], texts: list[str], cues: list[DiscourseCues],

@@ -743,6 +743,23 @@ def test_a_short_sentence_right_inside_a_run_goes_when_it_shares_nothing_with_th
         == [True] * 6 + [False] * 2
 
 
+def test_a_paragraph_naming_what_the_one_before_it_named_ends_the_run():
+    """The flood story's last paragraphs drift: the one before the leads shares next to nothing with the core
+    (under the threshold), but it goes on about the "Chinese" firm the paragraph before it named, so it is
+    the article's and the run of leads ends before it. Naming nothing of its neighbour's, it goes with them;
+    without the discourse cues it goes too (evidence ``score`` under ``threshold``)."""
+    last = "Residents said the floods reminded them of 2002, when a Chinese engineering firm rebuilt the dikes."
+    own = ("A Chinese state broker later bought stakes in regional toll roads, harbours, tram lines, ferries, "
+           "warehouses and wind turbines across Saxony, Bohemia and Silesia.")
+    out = _mark(FLOOD + [last, own, SMARTPHONES, CHEF])
+    assert _kept(out) == [True] * 7 + [False] * 2
+    assert _kept(_again(out)) == [True] * 7
+    plain = _mark(FLOOD + [last, own, SMARTPHONES, CHEF], config=TopicConfig(use_discourse=False))
+    assert _kept(plain) == [True] * 6 + [False] * 3
+    assert plain[6].decision.evidence["score"] < plain[6].decision.evidence["threshold"]
+    assert _kept(_mark(FLOOD + [last, own.replace("A Chinese", "A foreign"), SMARTPHONES, CHEF])) == [True] * 6 + [False] * 3
+
+
 def test_an_image_credit_right_before_appended_leads_stays():
     """The article's last line is its image's credit: long enough to be judged and sharing nothing, but no
     sentence and mostly capitalised. The leads after it are prose, so the run ends before the credit
