@@ -1226,9 +1226,12 @@ def _isolated_leads(terms: list[set[str]], cues: list[DiscourseCues] | None, edg
     too much of it: :func:`_leaves_core`), a tail run of at least ``min_run`` judged blocks, each
     scoring at most ``isolated_lead_score`` against all the blocks above it (``reference:
     blocks_above``: what lies further out is not compared, so two appended stories sharing a word do
-    not protect each other), opening a story of its own (:func:`lead_like` against those blocks) and
-    not tying back to them (:func:`_ties_back`: a cohesion cue counts only with something shared): other
-    stories' first lines appended to an article whose paragraphs share little with one another. Short
+    not protect each other), opening a story of its own (:func:`lead_like` against those blocks), not
+    tying back to them (:func:`_ties_back`: a cohesion cue counts only with something shared) and reading
+    as prose (:func:`_prose`: a list of names or a caption is no story's first line): other stories'
+    first lines appended to an article whose paragraphs share little with one another. The first block
+    is never taken: the article opens there, and a one-paragraph article has nothing else to judge its
+    leads by (without the prose condition, a real page's list of singers went with it). Short
     sentences too short to be judged (``short_sentence_words``) between the edge and the run's inner end
     go with it when they score at most ``isolated_lead_score`` too (evidence ``judged: false``). ``{}`` when
     there is none (or the setting is ``None``).
@@ -1244,7 +1247,7 @@ def _isolated_leads(terms: list[set[str]], cues: list[DiscourseCues] | None, edg
         return {}
     above: Counter[str] = Counter(itertools.chain.from_iterable(terms))
     run, short, leads, ties = [], [], {}, {}
-    for k in range(len(terms) - 1, -1, -1):
+    for k in range(len(terms) - 1, 0, -1):
         above.subtract(terms[k])
         if not _judged(terms[k], weights, config):
             if terms[k] and texts is not None and config.short_sentence_words is not None \
@@ -1258,7 +1261,7 @@ def _isolated_leads(terms: list[set[str]], cues: list[DiscourseCues] | None, edg
             break
         lead = lead_like(cues[k], above) or (_new_names_above(k, cues, texts) if config.isolated_new_names else None)
         tie = cohesion(cues[k], above)
-        if lead is None or _ties_back(tie, score, config):
+        if lead is None or _ties_back(tie, score, config) or (texts is not None and not _prose(texts[k], cues[k], config)):
             break
         run.append((k, score, shared))
         leads[k], ties[k] = lead, tie
@@ -1282,6 +1285,12 @@ def _ties_back(tie: str | None, score: float, config: TopicConfig) -> bool:
     if tie is None:
         return False
     return tie.startswith("refers:") or config.lead_over_cohesion_score is None or score > config.lead_over_cohesion_score
+
+
+def _prose(text: str, cues: DiscourseCues, config: TopicConfig) -> bool:
+    """The block ends as a sentence does and at least ``series_min_lower_case_share`` of its words are in
+    lower case: a paragraph of prose, not a list of names, a citation or a caption."""
+    return _SENTENCE_END.search(text) is not None and cues.lower_case_share >= config.series_min_lower_case_share
 
 
 def _in_disjoint_series(k: int, terms: list[set[str]], texts: list[str], cues: list[DiscourseCues],

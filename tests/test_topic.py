@@ -841,6 +841,21 @@ def test_isolated_leads_after_an_article_without_a_common_subject_go():
     assert _kept(_mark(UNRELATED_ITEMS + [MADRID, PIG], config=TopicConfig(isolated_lead_score=None))) == [True] * 7
 
 
+def test_leads_after_a_one_paragraph_article_go_but_never_the_article():
+    """One paragraph is no core, and as a story of its own it would lead the isolated run too (then the
+    whole text, over any budget, and nothing went). The first block is never taken: the three leads after
+    it go (rule ``isolated_leads``), the article stays. A list of names after it is no prose, no story's
+    first line: it stays, and one lead is no run."""
+    article = ("The son of former German President Richard von Weizsäcker, the physician Fritz von Weizsäcker, was "
+               "stabbed during a lecture at a Berlin clinic, police said.")
+    out = _mark([article, MADRID, PIG, IT_LEAD])
+    assert _kept(out) == [True, False, False, False]
+    assert {block.decision.evidence["rule"] for block in out[1:]} == {"isolated_leads"}
+    assert _kept(_again(out)) == [True]
+    names = "01. Robert Plant 02. Rob Halford 03. Steven Tyler 04. Chris Cornell 05. Bon Scott 06. Freddie Mercury"
+    assert _kept(_mark([article, MADRID, names])) == [True] * 3
+
+
 def test_a_run_reaching_into_a_small_core_gives_no_verdict(monkeypatch):
     """Three flood paragraphs, a paragraph of the page's own that shares nothing with them, and two
     leads: the run from the tail would take one of the core's three judged blocks, leaving two, no
