@@ -1231,7 +1231,11 @@ def _isolated_leads(terms: list[set[str]], cues: list[DiscourseCues] | None, edg
     as prose (:func:`_prose`: a list of names or a caption is no story's first line): other stories'
     first lines appended to an article whose paragraphs share little with one another. The first block
     is never taken: the article opens there, and a one-paragraph article has nothing else to judge its
-    leads by (without the prose condition, a real page's list of singers went with it). Short
+    leads by (without the prose condition, a real page's list of singers went with it). A block without a
+    lead's cue goes too when a lead opening with a dateline or introducing a name in full lies right inside
+    it (``max_let_in`` such blocks in a row; evidence ``let_in_by: lead_inside``): the run needs ``min_run``
+    lead-like blocks all the same (with new names alone as the lead inside, a real page's own paragraph
+    went: "Gaming used to be so simple..." naming "PC"). Short
     sentences too short to be judged (``short_sentence_words``) between the edge and the run's inner end
     go with it when they score at most ``isolated_lead_score`` too (evidence ``judged: false``). ``{}`` when
     there is none (or the setting is ``None``).
@@ -1246,7 +1250,7 @@ def _isolated_leads(terms: list[set[str]], cues: list[DiscourseCues] | None, edg
     if config.isolated_lead_score is None or cues is None or "tail" not in edges:
         return {}
     above: Counter[str] = Counter(itertools.chain.from_iterable(terms))
-    run, short, leads, ties = [], [], {}, {}
+    run, short, leads, ties, waiting, let_in = [], [], {}, {}, [], set()
     for k in range(len(terms) - 1, 0, -1):
         above.subtract(terms[k])
         if not _judged(terms[k], weights, config):
@@ -1261,18 +1265,30 @@ def _isolated_leads(terms: list[set[str]], cues: list[DiscourseCues] | None, edg
             break
         lead = lead_like(cues[k], above) or (_new_names_above(k, cues, texts) if config.isolated_new_names else None)
         tie = cohesion(cues[k], above)
-        if lead is None or _ties_back(tie, score, config) or (texts is not None and not _prose(texts[k], cues[k], config)):
+        if _ties_back(tie, score, config) or (texts is not None and not _prose(texts[k], cues[k], config)):
             break
+        if lead is None:
+            if len(waiting) >= config.max_let_in:
+                break
+            waiting.append((k, score, shared))
+            ties[k] = tie
+            continue
+        if waiting and not (lead == "dateline" or lead.startswith("introduces:")):
+            break
+        run.extend(waiting)
+        let_in.update(item[0] for item in waiting)
+        waiting = []
         run.append((k, score, shared))
         leads[k], ties[k] = lead, tie
-    if len(run) < config.min_run:
+    if len(leads) < config.min_run:
         return {}
     inner = run[-1][0]
     return {k: {"rule": "isolated_leads", "score": score, "threshold": config.isolated_lead_score,
                 "core_median": baseline, "core_blocks": core_blocks, "reference": "blocks_above",
                 "shared_terms": shared[:8], "unshared_terms": _unshared(terms[k], shared, weights)[:5],
-                "terms": len(terms[k]), "position": "tail", "run": len(run), "judged": k in leads,
-                "cohesion": ties.get(k), "lead_like": leads.get(k), "let_in": False, "let_in_by": None,
+                "terms": len(terms[k]), "position": "tail", "run": len(run), "judged": _judged(terms[k], weights, config),
+                "cohesion": ties.get(k), "lead_like": leads.get(k), "let_in": k in let_in,
+                "let_in_by": "lead_inside" if k in let_in else None,
                 "opens_own_story": k in leads, "neighbour_score": _neighbour_score(k, terms, weights)}
             for k, score, shared in run + [item for item in short if item[0] > inner]}
 

@@ -856,6 +856,23 @@ def test_leads_after_a_one_paragraph_article_go_but_never_the_article():
     assert _kept(_mark([article, MADRID, names])) == [True] * 3
 
 
+def test_an_isolated_block_without_a_leads_cue_goes_between_leads():
+    """A prose block sharing nothing with the blocks above but naming nobody is no lead by itself; between
+    two dateline leads it goes with them (evidence ``let_in_by: lead_inside``). With no lead inside it (the
+    article right before it) it stays; with ``max_let_in=0`` the run stops at it, one lead is no run, and
+    everything stays."""
+    article = ("The son of former German President Richard von Weizsäcker, the physician Fritz von Weizsäcker, was "
+               "stabbed during a lecture at a Berlin clinic, police said.")
+    plain = "If you plan to retire early, you should aim to save at least thirty times your yearly spending first."
+    out = _mark([article, MADRID, plain, PIG])
+    assert _kept(out) == [True, False, False, False]
+    evidence = out[2].decision.evidence
+    assert evidence["rule"] == "isolated_leads" and evidence["let_in_by"] == "lead_inside"
+    assert evidence["lead_like"] is None and evidence["score"] == 0.0 and evidence["judged"] is True
+    assert _kept(_mark([article, plain, MADRID, PIG])) == [True, True, False, False]
+    assert _kept(_mark([article, MADRID, plain, PIG], config=TopicConfig(max_let_in=0))) == [True] * 4
+
+
 def test_a_run_reaching_into_a_small_core_gives_no_verdict(monkeypatch):
     """Three flood paragraphs, a paragraph of the page's own that shares nothing with them, and two
     leads: the run from the tail would take one of the core's three judged blocks, leaving two, no
