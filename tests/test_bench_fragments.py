@@ -312,7 +312,7 @@ def test_whole_fragments_bench_meets_issue_4s_met_targets_and_off_topic_floor():
     foreign,off_topic``, ~10 s): inserted foreign sentences removed >= 97 % and the articles' own
     paragraphs kept >= 99.5 % (both directions); appended leads of other stories: the floor
     reached (session 9: 78.0 % removed, 11 own paragraphs lost next to them; session 10: 80.8 %, 3;
-    session 11: 85.3 %, 3; session 12: 93.4 %, 2). A rule that takes an
+    session 11: 85.3 %, 3; session 12: 93.4 %, 2; session 13: 95.7 %, 0: the issue's target). A rule that takes an
     article's own lines (session 8's "Don't miss" label took 10 gold lines of a deals page: own
     kept 99.39 %) fails here."""
     report = F.run(BENCH, parts=("foreign", "off_topic"))
@@ -321,8 +321,19 @@ def test_whole_fragments_bench_meets_issue_4s_met_targets_and_off_topic_floor():
         assert summary["fragments_removed_share"] >= 0.97, (key, summary["fragments_removed_share"])
         assert summary["own_kept_share"] >= 0.995, (key, summary["own_kept_share"])
     off_topic = report["off_topic"]
-    assert off_topic["fragments_removed_share"] >= 0.933, off_topic["fragments_removed_share"]
-    assert off_topic["own_lost_only_with_insertion"] <= 2, off_topic["own_lost_only_with_insertion"]
+    assert off_topic["fragments_removed_share"] >= 0.95, off_topic["fragments_removed_share"]
+    assert off_topic["own_lost_only_with_insertion"] == 0, off_topic["own_lost_only_with_insertion"]
+
+
+@needs_bench
+@pytest.mark.parametrize("seed, removed, own_lost", [(1, 0.949, 1), (2, 0.91, 1)])
+def test_off_topic_floor_holds_for_other_draws_of_the_leads(seed, removed, own_lost):
+    """The same benchmark with other seeds (other leads appended to other articles): the floor reached in
+    session 13 (seed 1: 95.0 %, one own paragraph lost; seed 2: 91.1 %, one lost: a list article's last
+    item), so a rule tuned to seed 0's draw that costs the others fails here."""
+    off_topic = F.run(BENCH, parts=("off_topic",), seed=seed)["off_topic"]
+    assert off_topic["fragments_removed_share"] >= removed, off_topic["fragments_removed_share"]
+    assert off_topic["own_lost_only_with_insertion"] <= own_lost, off_topic["own_lost_only_with_insertion"]
 
 
 def test_language_timer_counts_the_collectors_pauses_and_those_inside_the_step(monkeypatch):
