@@ -1247,8 +1247,9 @@ def _isolated_leads(terms: list[set[str]], cues: list[DiscourseCues] | None, edg
     first lines appended to an article whose paragraphs share little with one another. The first block
     is never taken: the article opens there, and a one-paragraph article has nothing else to judge its
     leads by (without the prose condition, a real page's list of singers went with it). A block without a
-    lead's cue goes too when a lead opening with a dateline or introducing a name in full lies right inside
-    it (``max_let_in`` such blocks in a row; evidence ``let_in_by: lead_inside``): the run needs ``min_run``
+    lead's cue, or with a dateline or a name in full and scoring under ``lead_like_max_score``, goes too when a
+    lead opening with a dateline or introducing a name in full lies right inside it (``max_let_in`` such
+    blocks in a row; evidence ``let_in_by: lead_inside``): the run needs ``min_run``
     lead-like blocks all the same (with new names alone as the lead inside, a real page's own paragraph
     went: "Gaming used to be so simple..." naming "PC"). Short
     sentences too short to be judged (``short_sentence_words``) between the edge and the run's inner end
@@ -1265,7 +1266,7 @@ def _isolated_leads(terms: list[set[str]], cues: list[DiscourseCues] | None, edg
     if config.isolated_lead_score is None or cues is None or "tail" not in edges:
         return {}
     above: Counter[str] = Counter(itertools.chain.from_iterable(terms))
-    run, short, leads, ties, waiting, let_in = [], [], {}, {}, [], set()
+    run, short, leads, ties, waiting, let_in, opening = [], [], {}, {}, [], set(), {}
     for k in range(len(terms) - 1, 0, -1):
         above.subtract(terms[k])
         if not _judged(terms[k], weights, config):
@@ -1276,25 +1277,26 @@ def _isolated_leads(terms: list[set[str]], cues: list[DiscourseCues] | None, edg
                     short.append((k, score, shared))
             continue
         score, shared = topical_score(terms[k], above, weights=weights)
-        if score > config.isolated_lead_score:
-            break
         lead = lead_like(cues[k], above) or (_new_names_above(k, cues, texts) if config.isolated_new_names else None)
         tie = cohesion(cues[k], above)
         if _ties_back(tie, score, config) or (texts is not None and not _prose(texts[k], cues[k], config)):
             break
-        if lead is None:
-            if len(waiting) >= config.max_let_in:
+        strong = lead is not None and (lead == "dateline" or lead.startswith("introduces:"))
+        if lead is None or score > config.isolated_lead_score:
+            # let in before a strong lead further in: no cue but low, or a strong cue a little over the score
+            if len(waiting) >= config.max_let_in or (lead is not None and not strong) \
+                    or score > (config.isolated_lead_score if lead is None else config.lead_like_max_score):
                 break
             waiting.append((k, score, shared))
-            ties[k] = tie
+            ties[k], opening[k] = tie, lead
             continue
-        if waiting and not (lead == "dateline" or lead.startswith("introduces:")):
+        if waiting and not strong:
             break
         run.extend(waiting)
         let_in.update(item[0] for item in waiting)
         waiting = []
         run.append((k, score, shared))
-        leads[k], ties[k] = lead, tie
+        leads[k], ties[k], opening[k] = lead, tie, lead
     if len(leads) < config.min_run:
         return {}
     inner = run[-1][0]
@@ -1302,7 +1304,7 @@ def _isolated_leads(terms: list[set[str]], cues: list[DiscourseCues] | None, edg
                 "core_median": baseline, "core_blocks": core_blocks, "reference": "blocks_above",
                 "shared_terms": shared[:8], "unshared_terms": _unshared(terms[k], shared, weights)[:5],
                 "terms": len(terms[k]), "position": "tail", "run": len(run), "judged": _judged(terms[k], weights, config),
-                "cohesion": ties.get(k), "lead_like": leads.get(k), "let_in": k in let_in,
+                "cohesion": ties.get(k), "lead_like": opening.get(k), "let_in": k in let_in,
                 "let_in_by": "lead_inside" if k in let_in else None,
                 "opens_own_story": k in leads, "neighbour_score": _neighbour_score(k, terms, weights)}
             for k, score, shared in run + [item for item in short if item[0] > inner]}

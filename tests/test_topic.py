@@ -873,6 +873,29 @@ def test_an_isolated_block_without_a_leads_cue_goes_between_leads():
     assert _kept(_mark([article, MADRID, plain, PIG], config=TopicConfig(max_let_in=0))) == [True] * 4
 
 
+def test_an_isolated_lead_a_little_over_the_score_goes_between_leads():
+    """Where the core gives no verdict, a block sharing "bike" with the blocks above (0.1, over
+    ``isolated_lead_score`` but under ``lead_like_max_score``) that introduces a name in full is let in
+    between two dateline leads (evidence ``let_in_by: lead_inside``, ``lead_like``); without its cue it ends
+    the run there, and one lead is no run."""
+    from cleaners.topic import _isolated_leads
+
+    terms = [{"bike", "manual", "review"}, {"honda", "engine", "manual"}, {"repair", "bike", "tools"},
+             {"nadal", "spain", "doubles", "tennis", "comeback", "madrid"},
+             {"bike", "jazz", "festival", "harbor", "pianist", "crowds", "concerts", "jam", "sessions", "docks"},
+             {"pig", "traffic", "highway", "volunteers", "trailer", "honolulu"}]
+    cues = [DiscourseCues()] * 3 + [DiscourseCues(dateline=True), DiscourseCues(names=("Maria Lopez",)),
+                                    DiscourseCues(dateline=True)]
+    config = TopicConfig(min_terms=3)
+    found = _isolated_leads(terms, cues, ("tail",), config, None, None, 0)
+    assert sorted(found) == [3, 4, 5]
+    assert config.isolated_lead_score < found[4]["score"] == 0.1 < config.lead_like_max_score
+    assert found[4]["let_in_by"] == "lead_inside" and found[4]["lead_like"] == "introduces:Maria Lopez"
+    assert found[3]["let_in_by"] is None and found[3]["lead_like"] == "dateline"
+    cues[4] = DiscourseCues()
+    assert _isolated_leads(terms, cues, ("tail",), config, None, None, 0) == {}
+
+
 def test_a_run_reaching_into_a_small_core_gives_no_verdict(monkeypatch):
     """Three flood paragraphs, a paragraph of the page's own that shares nothing with them, and two
     leads: the run from the tail would take one of the core's three judged blocks, leaving two, no
