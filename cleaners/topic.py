@@ -1117,11 +1117,7 @@ def _single_dateline(run: list[_Judged], terms: list[set[str]], cues: list[Disco
     item, limit = run[0], config.clear_score_fraction * threshold
     if item.score > limit or lead_like(cues[item.index], core, int(item.index in core_range)) != "dateline":
         return False
-    rest: Counter[str] = Counter()
-    for k, block_terms in enumerate(terms):
-        if k != item.index:
-            rest.update(block_terms)
-    return topical_score(terms[item.index], rest, weights=weights)[0] <= limit
+    return topical_score(terms[item.index], _terms_outside(terms, {item.index}), weights=weights)[0] <= limit
 
 
 def _is_sentence(text: str, min_words: int) -> bool:
@@ -1153,6 +1149,29 @@ def _short_sentences(run: list[_Judged], order: range, terms: list[set[str]], te
     return found
 
 
+def _terms_outside(terms: list[set[str]], group: set[int]) -> Counter[str]:
+    """The content terms of all the blocks but those of ``group``, counted by block.
+
+    >>> _terms_outside([{"river", "mill"}, {"chef"}, {"river"}], {1})
+    Counter({'river': 2, 'mill': 1})
+    """
+    rest: Counter[str] = Counter()
+    for k, block_terms in enumerate(terms):
+        if k not in group:
+            rest.update(block_terms)
+    return rest
+
+
+def _inside(k: int, order: range) -> int | None:
+    """The block right after ``k`` in the edge's ``order`` (further in), ``None`` at its end.
+
+    >>> _inside(5, range(5, -1, -1)), _inside(0, range(5, -1, -1))
+    (4, None)
+    """
+    position = order.index(k)
+    return order[position + 1] if position + 1 < len(order) else None
+
+
 def _sentence_inside(run: list[_Judged], order: range, terms: list[set[str]], texts: list[str] | None,
                      cues: list[DiscourseCues] | None, config: TopicConfig,
                      weights: Mapping[str, float] | None) -> list[_Judged]:
@@ -1163,16 +1182,11 @@ def _sentence_inside(run: list[_Judged], order: range, terms: list[set[str]], te
     if len(run) < config.min_run or texts is None or cues is None or config.short_sentence_words is None \
             or config.lone_sentence_score is None:
         return []
-    position = order.index(run[-1].index)
-    inside = order[position + 1] if position + 1 < len(order) else None
+    inside = _inside(run[-1].index, order)
     if inside is None or not terms[inside] or _judged(terms[inside], weights, config) \
             or not _is_sentence(texts[inside], config.short_sentence_words):
         return []
-    group = {inside, *(item.index for item in run)}
-    rest: Counter[str] = Counter()
-    for k, block_terms in enumerate(terms):
-        if k not in group:
-            rest.update(block_terms)
+    rest = _terms_outside(terms, {inside, *(item.index for item in run)})
     score, shared = topical_score(terms[inside], rest, weights=weights)
     if score > config.lone_sentence_score or cohesion(cues[inside], rest) or cues[inside].dateline:
         return []  # a label line opens with capitals and a colon as a dateline does ("FTC: We use affiliate links.")
@@ -1191,8 +1205,7 @@ def _lone_sentences(run: list[_Judged], short: list[_Judged], order: range, term
     judged without it. ``[]`` when they do not go."""
     if len(run) != 1 or texts is None or config.short_sentence_words is None or config.lone_sentence_score is None:
         return []
-    position = order.index(run[0].index)
-    inside = order[position + 1] if position + 1 < len(order) else None
+    inside = _inside(run[0].index, order)
     tries = [short]
     if inside is not None and terms[inside] and not _judged(terms[inside], weights, config) \
             and _is_sentence(texts[inside], config.short_sentence_words):
@@ -1211,10 +1224,7 @@ def _lone_group(judged: int, sentences: list[_Judged], terms: list[set[str]], cu
     nothing with the rest and introduces a name of its own (:func:`lead_like`) opens another story
     (a lead opening with a quote: "..." says Jack Buser)."""
     group = {judged, *(item.index for item in sentences)}
-    rest: Counter[str] = Counter()
-    for k, block_terms in enumerate(terms):
-        if k not in group:
-            rest.update(block_terms)
+    rest = _terms_outside(terms, group)
     judged_score = topical_score(terms[judged], rest, weights=weights)[0]
     if judged_score > config.clear_score_fraction * threshold:
         return None
@@ -1321,6 +1331,18 @@ def _ties_back(tie: str | None, score: float, config: TopicConfig) -> bool:
     return tie.startswith("refers:") or config.lead_over_cohesion_score is None or score > config.lead_over_cohesion_score
 
 
+def _names_only_new_names(k: int, cues: list[DiscourseCues], texts: list[str], config: TopicConfig) -> bool:
+    """Block ``k`` names at least ``new_names_min_words`` name words, none of them capitalised in the blocks
+    above it (:func:`new_names`): another story's people and places."""
+    return len(cues[k].name_words) >= config.new_names_min_words and _new_names_above(k, cues, texts) is not None
+
+
+def _sentence_naming_new_names(k: int, cues: list[DiscourseCues], texts: list[str], config: TopicConfig) -> bool:
+    """Block ``k`` ends as a sentence and names only new names (:func:`_names_only_new_names`): another story's
+    first sentence, for :func:`_unrelated_series`."""
+    return _SENTENCE_END.search(texts[k]) is not None and _names_only_new_names(k, cues, texts, config)
+
+
 def _prose(text: str, cues: DiscourseCues, config: TopicConfig) -> bool:
     """The block ends as a sentence does and at least ``series_min_lower_case_share`` of its words are in
     lower case: a paragraph of prose, not a list of names, a citation or a caption."""
@@ -1347,14 +1369,13 @@ def _in_disjoint_series(k: int, terms: list[set[str]], texts: list[str], cues: l
     ...  for config in (TopicConfig(), TopicConfig(series_named_neighbour_score=0.2)) for k in range(2)]
     [None, None, None, 'named']
     """
-    if _SENTENCE_END.search(texts[k]) is None or cues[k].lower_case_share < config.series_min_lower_case_share:
+    if not _prose(texts[k], cues[k], config):
         return None
     shared = _neighbour_score(k, terms, weights)
     if shared <= config.series_neighbour_score:
         return "disjoint"
     if (config.series_named_neighbour_score is not None and shared <= config.series_named_neighbour_score
-            and (cues[k].dateline or (len(cues[k].name_words) >= config.new_names_min_words
-                                      and _new_names_above(k, cues, texts) is not None))):
+            and (cues[k].dateline or _names_only_new_names(k, cues, texts, config))):
         return "named"
     return None
 
@@ -1607,9 +1628,8 @@ def mark_off_topic(
     cues = _LazyCues(texts, discourse) if discourse else None
     signals = {"weights": f"wordfreq:{language}" if weights is not None else None, "discourse": discourse}
     total = sum(map(len, texts))
-    names_a_story = (lambda k: _SENTENCE_END.search(texts[k]) is not None  # noqa: E731 - a predicate for the budget
-                     and len(cues[k].name_words) >= config.new_names_min_words
-                     and _new_names_above(k, cues, texts) is not None) if cues is not None else None
+    names_a_story = functools.partial(_sentence_naming_new_names, cues=cues, texts=texts, config=config) \
+        if cues is not None else None
     tries = [("tail", "head"), ("tail",)] if layout in config.head_layouts else [("tail",)]
     verdicts: dict[int, dict] = {}
     budget = None
