@@ -88,7 +88,9 @@ lost 2 -> 1 (seeds 0-2: 7 -> 4); the short sentence right inside a longer run go
 0 (seeds 0-2: 1,311 / 2; a trafilatura_eval page keeps two gold paragraphs); isolated leads never take the
 first block and must be prose: 449 (seeds 0-2: 1,325); a block without a lead's cue between isolated leads
 (``let_in_by: lead_inside``; with a cue, a little over the score, too): seeds 0-2 1,336 / 2 (seed 1: 453 of
-477, seed 2: 434 of 472). Tried and not
+477, seed 2: 434 of 472); a run over ``max_removed_share`` meeting the article with a line that is no sentence
+gets no larger budget (:func:`_budget`'s ``prose``), its outer part ends before it: own lost 0 on every split
+and seed (held-out seeds 0-2: 207 -> 202 leads, own lost 3 -> 0: a list article's last item). Tried and not
 kept: any block naming a name of the article ends the run (own lost 0, but 10 leads of seeds 0-2 naming
 "China", "Senate"); an innermost line that is no sentence ends the run whatever its case (own lost 7 -> 2,
 but three real pages kept a run's boilerplate and teaser headlines); a short sentence inside sharing up to 0.1
@@ -1534,34 +1536,50 @@ def _clearly_unrelated(verdict: dict, config: TopicConfig) -> bool:
 
 
 def _budget(found: dict[int, dict], share: float, config: TopicConfig,
-            names_a_story: Callable[[int], bool] | None = None) -> float | None:
+            names_a_story: Callable[[int], bool] | None = None, prose: Callable[[int], bool] | None = None) -> float | None:
     """The largest share of the text these verdicts may take that they fit in: ``max_removed_share``,
     or ``clear_max_removed_share`` when every block is clearly unrelated (scores at most
     ``clear_score_fraction`` of its threshold, or opens with a dateline: another story's first line),
     or when they are a series of blocks sharing nothing with their neighbours (:func:`_unrelated_series`, with
-    ``names_a_story``);
-    ``None`` when they fit in neither."""
+    ``names_a_story``); but beyond ``max_removed_share`` only when their innermost judged block is prose by
+    ``prose`` (ends as a sentence): where a long run meets the article with a line that is no sentence, that
+    line is the article's own list item or caption ("Additional quizzes, surprises and bonuses"), and the run
+    reached into the article. ``None`` when they fit in neither."""
     if share <= config.max_removed_share:
         return config.max_removed_share
     if config.isolated_max_removed_share is not None and share <= config.isolated_max_removed_share \
             and all(v.get("rule") == "isolated_leads" for v in found.values()):
         return config.isolated_max_removed_share
+    innermost = min((k for k, v in found.items() if v["judged"]), default=None)
+    if prose is not None and innermost is not None and not prose(innermost):
+        return None
     clear = all(_clearly_unrelated(v, config) for v in found.values()) or _unrelated_series(found, config,
                                                                                            names_a_story)
     return config.clear_max_removed_share if clear and share <= config.clear_max_removed_share else None
 
 
-def _clear_outer_part(found: dict[int, dict], config: TopicConfig) -> dict[int, dict]:
+def _ends_as_sentence(texts: list[str], k: int) -> bool:
+    """Block ``k`` ends with . ! or ? (a closing quote or bracket may follow).
+
+    >>> _ends_as_sentence(["Stocks fell on Monday.", "Additional quizzes, surprises and bonuses"], 1)
+    False
+    """
+    return _SENTENCE_END.search(texts[k]) is not None
+
+
+def _clear_outer_part(found: dict[int, dict], config: TopicConfig, prose: Callable[[int], bool] | None = None) -> dict[int, dict]:
     """The tail verdicts from the edge inwards while each judged block is clearly unrelated
     (:func:`_clearly_unrelated`) and shares nothing with the blocks beside it (evidence
     ``neighbour_score``): other stories appended, where the whole run would take too much of the
-    article (its own last paragraphs going with them). ``{}`` with fewer than ``min_run`` judged blocks."""
+    article (its own last paragraphs going with them); it ends before a judged block that is no prose by
+    ``prose`` (an own list item). ``{}`` with fewer than ``min_run`` judged blocks."""
     part: dict[int, dict] = {}
     judged = 0
     for k in sorted((k for k, v in found.items() if v["position"] == "tail"), reverse=True):
         verdict = found[k]
         if verdict["judged"]:
-            if not _clearly_unrelated(verdict, config) or verdict["neighbour_score"] > 0.0:
+            if not _clearly_unrelated(verdict, config) or verdict["neighbour_score"] > 0.0 \
+                    or (prose is not None and not prose(k)):
                 break
             judged += 1
         part[k] = verdict
@@ -1630,6 +1648,7 @@ def mark_off_topic(
     total = sum(map(len, texts))
     names_a_story = functools.partial(_sentence_naming_new_names, cues=cues, texts=texts, config=config) \
         if cues is not None else None
+    prose = functools.partial(_ends_as_sentence, texts)
     tries = [("tail", "head"), ("tail",)] if layout in config.head_layouts else [("tail",)]
     verdicts: dict[int, dict] = {}
     budget = None
@@ -1637,11 +1656,11 @@ def mark_off_topic(
         outer_part_of = None
         found = peel_edges(terms, title_terms, config, edges, weights, cues, texts)
         budget = _budget(found, sum(len(kept[k].text) for k in found) / total if total else 0.0, config,
-                         names_a_story)
+                         names_a_story, prose)
         if budget is None:
-            outer = _clear_outer_part(found, config)
-            budget = _budget(outer, sum(len(kept[k].text) for k in outer) / total if total else 0.0, config) \
-                if outer else None
+            outer = _clear_outer_part(found, config, prose)
+            budget = _budget(outer, sum(len(kept[k].text) for k in outer) / total if total else 0.0, config,
+                             prose=prose) if outer else None
             found, outer_part_of = outer, len(found)
         if budget is not None:
             verdicts = found

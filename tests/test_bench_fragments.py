@@ -326,11 +326,11 @@ def test_whole_fragments_bench_meets_issue_4s_met_targets_and_off_topic_floor():
 
 
 @needs_bench
-@pytest.mark.parametrize("seed, removed, own_lost", [(1, 0.949, 1), (2, 0.919, 1)])
+@pytest.mark.parametrize("seed, removed, own_lost", [(1, 0.949, 0), (2, 0.919, 0)])
 def test_off_topic_floor_holds_for_other_draws_of_the_leads(seed, removed, own_lost):
     """The same benchmark with other seeds (other leads appended to other articles): the floor reached in
-    session 13 (seed 1: 95.0 %, one own paragraph lost; seed 2: 91.9 %, one lost: a list article's last
-    item), so a rule tuned to seed 0's draw that costs the others fails here."""
+    session 13 (seed 1: 95.0 %, seed 2: 91.9 %, no own paragraph lost in either), so a rule tuned to seed 0's
+    draw that costs the others fails here."""
     off_topic = F.run(BENCH, parts=("off_topic",), seed=seed)["off_topic"]
     assert off_topic["fragments_removed_share"] >= removed, off_topic["fragments_removed_share"]
     assert off_topic["own_lost_only_with_insertion"] <= own_lost, off_topic["own_lost_only_with_insertion"]

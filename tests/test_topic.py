@@ -929,6 +929,21 @@ def test_a_run_over_the_budget_keeps_the_article_and_drops_its_clearly_unrelated
     assert whole[5].decision.evidence["score"] > TopicConfig().clear_score_fraction * whole[5].decision.evidence["threshold"]
 
 
+def test_a_long_run_meeting_the_article_with_a_line_that_is_no_sentence_keeps_that_line():
+    """A short story's own list item (no sentence, sharing nothing) and three leads after it: together more
+    than ``max_removed_share``, all sharing nothing. Where such a run meets the article with a line that is no
+    sentence, that line is the article's, so the clear budget is not given; the leads go as the run's outer
+    part (evidence ``outer_part_of``), which ends before the item. Ending with a full stop, the item reads as
+    a lead and goes with them (nothing tells it apart)."""
+    story = FLOOD[:3] + ["The Elbe flooded the riverside again; police and officials closed the road."]
+    item = "Spare batteries, candles and warm blankets for every family that needs them tonight"
+    out = _mark(story + [item, MADRID, CHEF, PIG])
+    assert _kept(out) == [True] * 5 + [False] * 3
+    assert all(block.decision.evidence["outer_part_of"] == 4 for block in out[5:])
+    assert _kept(_again(out)) == [True] * 5
+    assert _kept(_mark(story + [item + ".", MADRID, CHEF, PIG])) == [True] * 4 + [False] * 4
+
+
 @pytest.mark.parametrize("text, refers", [
     ("Isolated cases often also spring up in the US, with a dozen people diagnosed annually.", "also"),
     ("The governor's office didn't immediately respond to The Hill's request for comment.", "didn't immediately respond"),
