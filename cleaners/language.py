@@ -522,8 +522,14 @@ _LETTER = re.compile(r"[^\W\d_]")
 
 
 def _has_letters(text: str, count: int) -> bool:
-    """At least ``count`` letters in ``text`` (looks at the head first: usually enough)."""
-    return len(_LETTER.findall(text, 0, 4 * count)) >= count or len(_LETTER.findall(text)) >= count
+    """At least ``count`` letters in ``text``: its ASCII letters, counted in C, are usually
+    enough (each is a letter); else the regex counts them all, looking at the head first.
+
+    >>> _has_letters("ab, 12 cd", 4), _has_letters("ab, 12 c", 4), _has_letters("Œuvre ½", 6)
+    (True, False, True)
+    """
+    return (_ascii_letters(text) >= count or len(_LETTER.findall(text, 0, 4 * count)) >= count
+            or len(_LETTER.findall(text)) >= count)
 
 
 def detect_language(text: str, config: LanguageConfig = LanguageConfig()) -> list[tuple[str, float]]:
@@ -706,15 +712,25 @@ _ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
 
 def _latin_letters(text: str) -> int:
     """How many characters of ``text`` :data:`_LATIN_LETTER` matches: its ASCII letters counted
-    by deleting them from its UTF-8 bytes (in C; no other character has a byte below 0x80),
-    plus the few others found by a regex, rather than one regex match per letter.
+    in C (:func:`_ascii_letters`), plus the few others found by a regex, rather than one regex
+    match per letter.
 
     >>> _latin_letters("Crème brûlée, 2 €"), len(_LATIN_LETTER.findall("Crème brûlée, 2 €"))
     (11, 11)
     """
-    data = text.encode("utf-8", "surrogatepass")
-    letters = len(data) - len(data.translate(None, _ASCII_LETTERS))
+    letters = _ascii_letters(text)
     return letters if text.isascii() else letters + len(_LATIN_BEYOND_ASCII.findall(text))
+
+
+def _ascii_letters(text: str) -> int:
+    """How many of ``text``'s characters are ASCII letters: deleted from its UTF-8 bytes (in C;
+    no other character has a byte below 0x80), not matched one by one.
+
+    >>> _ascii_letters("Crème brûlée, 2 €")
+    8
+    """
+    data = text.encode("utf-8", "surrogatepass")
+    return len(data) - len(data.translate(None, _ASCII_LETTERS))
 
 
 def dominant_script(text: str, sample: int = 400) -> tuple[str | None, int]:

@@ -265,6 +265,13 @@ def test_latin_letter_count_equals_the_regex_count(text):
     assert _language._latin_letters(text) == len(_language._LATIN_LETTER.findall(text))
 
 
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(max_size=80) | st.text(alphabet="abX éÀ×½²ŉЖ’“ 12_", max_size=80), st.integers(0, 30))
+def test_has_letters_answers_as_the_regex_count(text, count):
+    """The ASCII letters counted first change nothing: "½" or "²" are letters to the regex too."""
+    assert _language._has_letters(text, count) == (len(_language._LETTER.findall(text)) >= count)
+
+
 def test_the_detector_runs_once_per_distinct_text_of_a_document(monkeypatch):
     """A one-block document: its sample is the block's text, which the block judgement (the
     stopword shortcut off) asks about again; the answer is reused, and the result is the same."""
