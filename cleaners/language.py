@@ -30,7 +30,7 @@ import functools
 import re
 from collections import Counter
 from itertools import repeat
-from operator import itemgetter
+from operator import itemgetter, mul
 from types import MappingProxyType
 from typing import Callable, Iterable, Mapping, NamedTuple
 
@@ -825,14 +825,35 @@ def _overwhelming_stopword_language(sample: str, config: LanguageConfig) -> str 
     if not 0 < config.document_stopword_words <= len(words):
         return None
     groups = _stopword_groups(words, group_of)
+    best = _likeliest_overwhelming(groups, config.document_stopword_margin)
+    if best is None:
+        return None
+    weights = _stopword_weights(best).__getitem__
+    total = sum(map(mul, map(weights, groups), groups.values()))
+    own_count, others = total & (_OTHERS_UNIT - 1), total >> _OTHERS_BITS
+    if own_count < config.document_stopword_ratio * len(words):
+        return None
+    return best if own_count >= config.document_stopword_margin * others else None
+
+
+def _likeliest_overwhelming(groups: Counter, margin: float) -> str | None:
+    """The only language whose stopwords (counted in ``groups``) can overwhelm the others' by
+    ``margin``, to be checked; None: none can. That is the language with most stopwords (the first
+    by code of a tie). Beyond a margin of 2, it can only be the one language of the most common
+    group: its stopwords of it alone must then be more than half of all found (``own >= margin *
+    others`` and ``own <= alone + others``), so that group is read alone, not every language counted.
+
+    >>> groups = Counter({_GROUP_NUMBER[("en",)]: 9, _GROUP_NUMBER[_STOPWORD_LANGUAGES["und"]]: 2})
+    >>> _likeliest_overwhelming(groups, 3.0), _likeliest_overwhelming(groups, 1.5), _likeliest_overwhelming(Counter(), 3.0)
+    ('en', 'en', None)
+    """
+    if not groups:
+        return None
+    if margin > 2:
+        codes = _STOPWORD_GROUPS[max(groups, key=groups.__getitem__) - 1]
+        return codes[0] if len(codes) == 1 else None
     counts = _counts_of_groups(groups)
-    if not counts:
-        return None
-    best = max(sorted(counts), key=counts.__getitem__)
-    if counts[best] < config.document_stopword_ratio * len(words):
-        return None
-    others = sum(found for group, found in groups.items() if _STOPWORD_GROUPS[group - 1] != (best,))
-    return best if counts[best] >= config.document_stopword_margin * others else None
+    return max(sorted(counts), key=counts.__getitem__)
 
 
 def _document_sample(longest_first: list[Block], chars: int, blocks: int) -> str:

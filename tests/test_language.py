@@ -562,6 +562,40 @@ def test_stopwords_do_not_settle_a_sample_of_two_languages_or_too_few_words():
     assert _language._overwhelming_stopword_language(" ".join(_ENGLISH_ARTICLE)[:500], config) == "en"
 
 
+def _overwhelming_by_definition(words: list[str], config: LanguageConfig) -> str | None:
+    """The language with most stopwords (the first by code of a tie), when they reach the ratio
+    and outnumber the words that are other languages' stopwords by the margin."""
+    if not 0 < config.document_stopword_words <= len(words):
+        return None
+    counts = {}
+    for word in words:
+        for code in _language._STOPWORD_LANGUAGES.get(word, ()):
+            counts[code] = counts.get(code, 0) + 1
+    if not counts:
+        return None
+    best = max(sorted(counts), key=counts.__getitem__)
+    others = sum(1 for w in words if _language._STOPWORD_LANGUAGES.get(w) not in (None, (best,)))
+    enough = counts[best] >= config.document_stopword_ratio * len(words)
+    return best if enough and counts[best] >= config.document_stopword_margin * others else None
+
+
+def _words_of_groups(*groups: tuple[str, ...]) -> list[str]:
+    return [word for codes in groups
+            for word in sorted(w for w, c in _language._STOPWORD_LANGUAGES.items() if c == codes and w.isalpha())[:2]]
+
+
+_OVERWHELMING_POOL = _words_of_groups(("en",), ("es",), ("pt",), ("es", "pt"), ("de",), ("de", "nl")) + ["cat", "x"]
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(_OVERWHELMING_POOL), max_size=30), st.sampled_from([0.5, 1.0, 1.5, 2.0, 2.01, 3.0, 4.0]),
+       st.sampled_from([0.0, 0.25, 0.5]), st.integers(1, 6))
+def test_overwhelming_stopwords_are_the_definitions_at_every_margin(words, margin, ratio, least):
+    """Beyond a margin of 2 only the most common group's language is checked: the same answer."""
+    config = LanguageConfig(document_stopword_margin=margin, document_stopword_ratio=ratio, document_stopword_words=least)
+    assert _language._overwhelming_stopword_language(" ".join(words), config) == _overwhelming_by_definition(words, config)
+
+
 def test_the_ascii_stopword_table_answers_as_the_full_one_for_ascii_words():
     ascii_words = [word for word in _language._STOPWORD_LANGUAGES if word.isascii()]
     assert ascii_words and all(_language._group_of_ascii_word(w) == _language._group_of_word(w) for w in ascii_words)
