@@ -786,9 +786,11 @@ def document_language(
 
 def _document_language(kept: list[Block], scripts: list[tuple[str | None, int]], script: str | None,
                        config: LanguageConfig, detect: _Detect | None = None) -> tuple[str | None, float]:
-    prose = [(b, s) for b, s in zip(kept, scripts) if b.type is not BlockType.HEADING] or list(zip(kept, scripts))
-    same_script = [b for b, s in prose if script is None or s[0] in (script, None)] or [b for b, _ in prose]
-    longest_first = sorted(same_script, key=lambda b: -len(b.text))
+    heading = BlockType.HEADING
+    prose = ([(b.text, s) for b, s in zip(kept, scripts) if b.type is not heading]
+             or [(b.text, s) for b, s in zip(kept, scripts)])
+    same_script = [t for t, s in prose if script is None or s[0] in (script, None)] or [t for t, _ in prose]
+    longest_first = sorted(same_script, key=len, reverse=True)  # stable: a tie keeps the blocks' order
     detect = detect or _detect_once
     if 0 < config.quick_document_sample_chars < config.document_sample_chars:
         quick = _document_sample(longest_first, config.quick_document_sample_chars, config.document_sample_blocks)
@@ -856,17 +858,17 @@ def _likeliest_overwhelming(groups: Counter, margin: float) -> str | None:
     return max(sorted(counts), key=counts.__getitem__)
 
 
-def _document_sample(longest_first: list[Block], chars: int, blocks: int) -> str:
+def _document_sample(longest_first: list[str], chars: int, blocks: int) -> str:
     """The first ``chars`` characters of the blocks' texts (longest first), each block cut to
     its share (a ``blocks``-th of ``chars``) and joined by spaces.
 
-    >>> _document_sample([Block("a" * 9), Block("b" * 4), Block("c")], 8, 2)
+    >>> _document_sample(["a" * 9, "b" * 4, "c"], 8, 2)
     'aaaa bbb'
     """
     sample, size = [], 0
     share = max(chars // blocks, 1)
-    for block in longest_first:
-        piece = block.text[:share]  # no one block (an inserted foreign one) fills the sample
+    for text in longest_first:
+        piece = text[:share]  # no one block (an inserted foreign one) fills the sample
         sample.append(piece)
         size += len(piece)
         if size >= chars:

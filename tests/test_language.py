@@ -596,6 +596,21 @@ def test_overwhelming_stopwords_are_the_definitions_at_every_margin(words, margi
     assert _language._overwhelming_stopword_language(" ".join(words), config) == _overwhelming_by_definition(words, config)
 
 
+def test_the_document_sample_takes_the_longest_blocks_first_and_ties_in_their_order():
+    texts = ["alpha " * 20, "charlie " * 30, "bravo " * 20, "Delta Heading " * 20]
+    blocks = [Block(t, BlockType.HEADING if t.startswith("Delta") else BlockType.PARAGRAPH) for t in texts]
+    samples = []
+
+    def detect(text, config, language=None):
+        samples.append(text)
+        return [("en", 1.0)]
+
+    config = LanguageConfig(quick_document_sample_chars=0)
+    scripts = [_language.block_script(t) for t in texts]
+    assert _language._document_language(blocks, scripts, "latin", config, detect) == ("en", 1.0)
+    assert samples == [" ".join([texts[1], texts[0], texts[2]])]  # headings aside
+
+
 def test_the_ascii_stopword_table_answers_as_the_full_one_for_ascii_words():
     ascii_words = [word for word in _language._STOPWORD_LANGUAGES if word.isascii()]
     assert ascii_words and all(_language._group_of_ascii_word(w) == _language._group_of_word(w) for w in ascii_words)
