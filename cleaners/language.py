@@ -199,6 +199,33 @@ def _stopword_weights(language: str) -> list[int]:
     return [0] + [(language in codes) + _OTHERS_UNIT * (codes != (language,)) for codes in _STOPWORD_GROUPS]
 
 
+@functools.lru_cache(maxsize=4)
+def _others_weights(group_of: Callable[[str], int | None]) -> dict[str, int]:
+    """The table ``group_of`` reads, every word at the weight of another language's stopword
+    (:data:`_OTHERS_UNIT`). Built once per table, only read (copied) afterwards."""
+    return dict.fromkeys(group_of.__self__, _OTHERS_UNIT)
+
+
+@functools.lru_cache(maxsize=32)
+def _word_weights(language: str, group_of: Callable[[str], int | None]) -> Callable[[str, int], int]:
+    """What a word adds to :func:`_stopword_weights`' sum for ``language``, read in one look-up (not
+    its group, then the group's weight: a third of the sum's cost) for the tables of ASCII words,
+    :data:`_group_of_ascii_word`'s and :data:`_group_of_curly_word`'s: :func:`_others_weights`
+    copied, ``language``'s own stopwords in it (under their straight spelling in the curly table)
+    then set to their weight. Model data, built once per language and table and only read
+    afterwards; the full table, five times as large, is read in two steps instead.
+
+    >>> _word_weights("en", _group_of_ascii_word)("the", 0), _word_weights("en", _group_of_ascii_word)("zucchini", 0)
+    (1, 0)
+    """
+    weights, own = _others_weights(group_of).copy(), _stopword_weights(language)
+    for word in STOPWORDS[language]:
+        group = group_of(word.replace("’", "'"))
+        if group is not None and language in _STOPWORD_GROUPS[group - 1]:
+            weights[word.replace("’", "'")] = own[group]
+    return weights.get
+
+
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 #: :data:`_WORD` in lower-case ASCII text, where a letter is a-z (and there is no ’)...
 _ASCII_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
@@ -968,12 +995,14 @@ def _clearly_in_words(words: list[str], language: str, config: LanguageConfig,
                       group_of: Callable[[str, int], int] = _group_of_word) -> bool:
     """:func:`_clearly_in` on the words of the text. The words that are some other language's
     stopword are the stopwords but ``language``'s own ones; both counts come from one sum of
-    each word's weight (:func:`_stopword_weights`). ``group_of`` is the table to read the words
-    with (:func:`_plain_words`)."""
+    each word's weight (:func:`_stopword_weights`; :func:`_word_weights` for the ASCII tables).
+    ``group_of`` is the table to read the words with (:func:`_plain_words`)."""
     if language not in STOPWORDS or not words:
         return False
-    weights = _stopword_weights(language).__getitem__
-    total = sum(map(weights, map(group_of, words, repeat(0))))
+    if group_of is _group_of_word:
+        total = sum(map(_stopword_weights(language).__getitem__, map(group_of, words, repeat(0))))
+    else:
+        total = sum(map(_word_weights(language, group_of), words, repeat(0)))
     own_count, others = total & (_OTHERS_UNIT - 1), total >> _OTHERS_BITS  # no long division
     return (own_count >= config.same_language_stopword_ratio * len(words)
             and own_count >= config.same_language_margin * others)

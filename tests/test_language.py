@@ -508,6 +508,15 @@ def test_the_curly_table_reads_a_curly_stopword_under_its_straight_spelling():
     assert _language._group_of_curly_word(curly.replace("’", "'")) == _language._group_of_word(curly) is not None
 
 
+@pytest.mark.parametrize("language", ["en", "de", "fr", "it", "ru", "sw"])
+def test_word_weights_are_the_weights_of_the_words_groups_in_both_ascii_tables(language):
+    weights = _language._stopword_weights(language)
+    for group_of in (_language._group_of_ascii_word, _language._group_of_curly_word):
+        weight_of = _language._word_weights(language, group_of)
+        words = list(group_of.__self__) + ["zucchini", "x", ""]
+        assert [weight_of(word, 0) for word in words] == [weights[group_of(word, 0)] for word in words]
+
+
 def test_stopword_weights_count_a_word_of_several_languages_as_own_and_other():
     shared = next(word for word, codes in _language._STOPWORD_LANGUAGES.items() if "de" in codes and len(codes) > 1)
     weight = _language._stopword_weights("de")[_language._group_of_word(shared)]
