@@ -199,18 +199,17 @@ def _stopword_weights(language: str) -> list[int]:
     return [0] + [(language in codes) + _OTHERS_UNIT * (codes != (language,)) for codes in _STOPWORD_GROUPS]
 
 
-@functools.lru_cache(maxsize=4)
-def _others_weights(group_of: Callable[[str], int | None]) -> dict[str, int]:
-    """The table ``group_of`` reads, every word at the weight of another language's stopword
-    (:data:`_OTHERS_UNIT`). Built once per table, only read (copied) afterwards."""
-    return dict.fromkeys(group_of.__self__, _OTHERS_UNIT)
+#: The tables of ASCII words (:data:`_group_of_ascii_word`'s, :data:`_group_of_curly_word`'s) with
+#: every word at the weight of another language's stopword (read-only: copied by :func:`_word_weights`).
+_AT_OTHERS_WEIGHT = MappingProxyType({group_of: MappingProxyType(dict.fromkeys(group_of.__self__, _OTHERS_UNIT))
+                                      for group_of in (_group_of_ascii_word, _group_of_curly_word)})
 
 
 @functools.lru_cache(maxsize=32)
 def _word_weights(language: str, group_of: Callable[[str], int | None]) -> Callable[[str, int], int]:
     """What a word adds to :func:`_stopword_weights`' sum for ``language``, read in one look-up (not
     its group, then the group's weight: a third of the sum's cost) for the tables of ASCII words,
-    :data:`_group_of_ascii_word`'s and :data:`_group_of_curly_word`'s: :func:`_others_weights`
+    :data:`_group_of_ascii_word`'s and :data:`_group_of_curly_word`'s: :data:`_AT_OTHERS_WEIGHT`'s
     copied, ``language``'s own stopwords in it (under their straight spelling in the curly table)
     then set to their weight. Model data, built once per language and table and only read
     afterwards; the full table, five times as large, is read in two steps instead.
@@ -218,7 +217,7 @@ def _word_weights(language: str, group_of: Callable[[str], int | None]) -> Calla
     >>> _word_weights("en", _group_of_ascii_word)("the", 0), _word_weights("en", _group_of_ascii_word)("zucchini", 0)
     (1, 0)
     """
-    weights, own = _others_weights(group_of).copy(), _stopword_weights(language)
+    weights, own = _AT_OTHERS_WEIGHT[group_of].copy(), _stopword_weights(language)
     for word in STOPWORDS[language]:
         group = group_of(word.replace("’", "'"))
         if group is not None and language in _STOPWORD_GROUPS[group - 1]:
