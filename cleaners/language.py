@@ -770,7 +770,7 @@ def dominant_script(text: str, sample: int = 400) -> tuple[str | None, int]:
         # typography is no letter of any script (nor beyond Latin): spaced out, most heads are ASCII
         head = spaced_typography(head)
     if head.isascii() or not _BEYOND_LATIN.search(head):  # the common case: one test instead of nine
-        letters = _latin_letters(head)
+        letters = _ascii_letters(head) if head.isascii() else _latin_letters(head)
         return ("latin", letters) if letters else (None, 0)
     best, best_count = None, 0
     for (name, _), count in zip(_SCRIPT_CODE_POINTS, _script_letters(head)):
