@@ -30,7 +30,7 @@ import functools
 import re
 from collections import Counter
 from itertools import repeat
-from operator import itemgetter
+from operator import itemgetter, mul
 from types import MappingProxyType
 from typing import Callable, Iterable, Mapping, NamedTuple
 
@@ -197,6 +197,32 @@ def _stopword_weights(language: str) -> list[int]:
     (0, 1, 4294967296)
     """
     return [0] + [(language in codes) + _OTHERS_UNIT * (codes != (language,)) for codes in _STOPWORD_GROUPS]
+
+
+#: The tables of ASCII words (:data:`_group_of_ascii_word`'s, :data:`_group_of_curly_word`'s) with
+#: every word at the weight of another language's stopword (read-only: copied by :func:`_word_weights`).
+_AT_OTHERS_WEIGHT = MappingProxyType({group_of: MappingProxyType(dict.fromkeys(group_of.__self__, _OTHERS_UNIT))
+                                      for group_of in (_group_of_ascii_word, _group_of_curly_word)})
+
+
+@functools.lru_cache(maxsize=32)
+def _word_weights(language: str, group_of: Callable[[str], int | None]) -> Callable[[str, int], int]:
+    """What a word adds to :func:`_stopword_weights`' sum for ``language``, read in one look-up (not
+    its group, then the group's weight: a third of the sum's cost) for the tables of ASCII words,
+    :data:`_group_of_ascii_word`'s and :data:`_group_of_curly_word`'s: :data:`_AT_OTHERS_WEIGHT`'s
+    copied, ``language``'s own stopwords in it (under their straight spelling in the curly table)
+    then set to their weight. Model data, built once per language and table and only read
+    afterwards; the full table, five times as large, is read in two steps instead.
+
+    >>> _word_weights("en", _group_of_ascii_word)("the", 0), _word_weights("en", _group_of_ascii_word)("zucchini", 0)
+    (1, 0)
+    """
+    weights, own = _AT_OTHERS_WEIGHT[group_of].copy(), _stopword_weights(language)
+    for word in STOPWORDS[language]:
+        group = group_of(word.replace("’", "'"))
+        if group is not None and language in _STOPWORD_GROUPS[group - 1]:
+            weights[word.replace("’", "'")] = own[group]
+    return weights.get
 
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
@@ -522,8 +548,14 @@ _LETTER = re.compile(r"[^\W\d_]")
 
 
 def _has_letters(text: str, count: int) -> bool:
-    """At least ``count`` letters in ``text`` (looks at the head first: usually enough)."""
-    return len(_LETTER.findall(text, 0, 4 * count)) >= count or len(_LETTER.findall(text)) >= count
+    """At least ``count`` letters in ``text``: its ASCII letters, counted in C, are usually
+    enough (each is a letter); else the regex counts them all, looking at the head first.
+
+    >>> _has_letters("ab, 12 cd", 4), _has_letters("ab, 12 c", 4), _has_letters("Œuvre ½", 6)
+    (True, False, True)
+    """
+    return (_ascii_letters(text) >= count or len(_LETTER.findall(text, 0, 4 * count)) >= count
+            or len(_LETTER.findall(text)) >= count)
 
 
 def detect_language(text: str, config: LanguageConfig = LanguageConfig()) -> list[tuple[str, float]]:
@@ -706,15 +738,25 @@ _ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
 
 def _latin_letters(text: str) -> int:
     """How many characters of ``text`` :data:`_LATIN_LETTER` matches: its ASCII letters counted
-    by deleting them from its UTF-8 bytes (in C; no other character has a byte below 0x80),
-    plus the few others found by a regex, rather than one regex match per letter.
+    in C (:func:`_ascii_letters`), plus the few others found by a regex, rather than one regex
+    match per letter.
 
     >>> _latin_letters("Crème brûlée, 2 €"), len(_LATIN_LETTER.findall("Crème brûlée, 2 €"))
     (11, 11)
     """
-    data = text.encode("utf-8", "surrogatepass")
-    letters = len(data) - len(data.translate(None, _ASCII_LETTERS))
+    letters = _ascii_letters(text)
     return letters if text.isascii() else letters + len(_LATIN_BEYOND_ASCII.findall(text))
+
+
+def _ascii_letters(text: str) -> int:
+    """How many of ``text``'s characters are ASCII letters: deleted from its UTF-8 bytes (in C;
+    no other character has a byte below 0x80), not matched one by one.
+
+    >>> _ascii_letters("Crème brûlée, 2 €")
+    8
+    """
+    data = text.encode("utf-8", "surrogatepass")
+    return len(data) - len(data.translate(None, _ASCII_LETTERS))
 
 
 def dominant_script(text: str, sample: int = 400) -> tuple[str | None, int]:
@@ -728,7 +770,7 @@ def dominant_script(text: str, sample: int = 400) -> tuple[str | None, int]:
         # typography is no letter of any script (nor beyond Latin): spaced out, most heads are ASCII
         head = spaced_typography(head)
     if head.isascii() or not _BEYOND_LATIN.search(head):  # the common case: one test instead of nine
-        letters = _latin_letters(head)
+        letters = _ascii_letters(head) if head.isascii() else _latin_letters(head)
         return ("latin", letters) if letters else (None, 0)
     best, best_count = None, 0
     for (name, _), count in zip(_SCRIPT_CODE_POINTS, _script_letters(head)):
@@ -770,9 +812,11 @@ def document_language(
 
 def _document_language(kept: list[Block], scripts: list[tuple[str | None, int]], script: str | None,
                        config: LanguageConfig, detect: _Detect | None = None) -> tuple[str | None, float]:
-    prose = [(b, s) for b, s in zip(kept, scripts) if b.type is not BlockType.HEADING] or list(zip(kept, scripts))
-    same_script = [b for b, s in prose if script is None or s[0] in (script, None)] or [b for b, _ in prose]
-    longest_first = sorted(same_script, key=lambda b: -len(b.text))
+    heading = BlockType.HEADING
+    prose = ([(b.text, s) for b, s in zip(kept, scripts) if b.type is not heading]
+             or [(b.text, s) for b, s in zip(kept, scripts)])
+    same_script = [t for t, s in prose if script is None or s[0] in (script, None)] or [t for t, _ in prose]
+    longest_first = sorted(same_script, key=len, reverse=True)  # stable: a tie keeps the blocks' order
     detect = detect or _detect_once
     if 0 < config.quick_document_sample_chars < config.document_sample_chars:
         quick = _document_sample(longest_first, config.quick_document_sample_chars, config.document_sample_blocks)
@@ -809,27 +853,48 @@ def _overwhelming_stopword_language(sample: str, config: LanguageConfig) -> str 
     if not 0 < config.document_stopword_words <= len(words):
         return None
     groups = _stopword_groups(words, group_of)
+    best = _likeliest_overwhelming(groups, config.document_stopword_margin)
+    if best is None:
+        return None
+    weights = _stopword_weights(best).__getitem__
+    total = sum(map(mul, map(weights, groups), groups.values()))
+    own_count, others = total & (_OTHERS_UNIT - 1), total >> _OTHERS_BITS
+    if own_count < config.document_stopword_ratio * len(words):
+        return None
+    return best if own_count >= config.document_stopword_margin * others else None
+
+
+def _likeliest_overwhelming(groups: Counter, margin: float) -> str | None:
+    """The only language whose stopwords (counted in ``groups``) can overwhelm the others' by
+    ``margin``, to be checked; None: none can. That is the language with most stopwords (the first
+    by code of a tie). Beyond a margin of 2, it can only be the one language of the most common
+    group: its stopwords of it alone must then be more than half of all found (``own >= margin *
+    others`` and ``own <= alone + others``), so that group is read alone, not every language counted.
+
+    >>> groups = Counter({_GROUP_NUMBER[("en",)]: 9, _GROUP_NUMBER[_STOPWORD_LANGUAGES["und"]]: 2})
+    >>> _likeliest_overwhelming(groups, 3.0), _likeliest_overwhelming(groups, 1.5), _likeliest_overwhelming(Counter(), 3.0)
+    ('en', 'en', None)
+    """
+    if not groups:
+        return None
+    if margin > 2:
+        codes = _STOPWORD_GROUPS[max(groups, key=groups.__getitem__) - 1]
+        return codes[0] if len(codes) == 1 else None
     counts = _counts_of_groups(groups)
-    if not counts:
-        return None
-    best = max(sorted(counts), key=counts.__getitem__)
-    if counts[best] < config.document_stopword_ratio * len(words):
-        return None
-    others = sum(found for group, found in groups.items() if _STOPWORD_GROUPS[group - 1] != (best,))
-    return best if counts[best] >= config.document_stopword_margin * others else None
+    return max(sorted(counts), key=counts.__getitem__)
 
 
-def _document_sample(longest_first: list[Block], chars: int, blocks: int) -> str:
+def _document_sample(longest_first: list[str], chars: int, blocks: int) -> str:
     """The first ``chars`` characters of the blocks' texts (longest first), each block cut to
     its share (a ``blocks``-th of ``chars``) and joined by spaces.
 
-    >>> _document_sample([Block("a" * 9), Block("b" * 4), Block("c")], 8, 2)
+    >>> _document_sample(["a" * 9, "b" * 4, "c"], 8, 2)
     'aaaa bbb'
     """
     sample, size = [], 0
     share = max(chars // blocks, 1)
-    for block in longest_first:
-        piece = block.text[:share]  # no one block (an inserted foreign one) fills the sample
+    for text in longest_first:
+        piece = text[:share]  # no one block (an inserted foreign one) fills the sample
         sample.append(piece)
         size += len(piece)
         if size >= chars:
@@ -929,12 +994,14 @@ def _clearly_in_words(words: list[str], language: str, config: LanguageConfig,
                       group_of: Callable[[str, int], int] = _group_of_word) -> bool:
     """:func:`_clearly_in` on the words of the text. The words that are some other language's
     stopword are the stopwords but ``language``'s own ones; both counts come from one sum of
-    each word's weight (:func:`_stopword_weights`). ``group_of`` is the table to read the words
-    with (:func:`_plain_words`)."""
+    each word's weight (:func:`_stopword_weights`; :func:`_word_weights` for the ASCII tables).
+    ``group_of`` is the table to read the words with (:func:`_plain_words`)."""
     if language not in STOPWORDS or not words:
         return False
-    weights = _stopword_weights(language).__getitem__
-    total = sum(map(weights, map(group_of, words, repeat(0))))
+    if group_of is _group_of_word:
+        total = sum(map(_stopword_weights(language).__getitem__, map(group_of, words, repeat(0))))
+    else:
+        total = sum(map(_word_weights(language, group_of), words, repeat(0)))
     own_count, others = total & (_OTHERS_UNIT - 1), total >> _OTHERS_BITS  # no long division
     return (own_count >= config.same_language_stopword_ratio * len(words)
             and own_count >= config.same_language_margin * others)

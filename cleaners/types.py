@@ -224,7 +224,17 @@ class Block:
         return copy
 
     def with_language(self, language: str | None) -> "Block":
-        return Block(self.text, self.type, language, self.decision)
+        """A copy of this block tagged ``language``: its fields' dict copied, as :meth:`_with_decision`
+        (the language step tags most kept blocks).
+
+        >>> Block("Hallo", BlockType.HEADING).with_language("de") == Block("Hallo", BlockType.HEADING, "de")
+        True
+        """
+        copy = _new_object(Block)
+        fields = copy.__dict__
+        fields.update(self.__dict__)
+        fields["language"] = language
+        return copy
 
 
 def kept_indexes(blocks: "list[Block] | tuple[Block, ...]") -> list[int]:

@@ -265,6 +265,13 @@ def test_latin_letter_count_equals_the_regex_count(text):
     assert _language._latin_letters(text) == len(_language._LATIN_LETTER.findall(text))
 
 
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(max_size=80) | st.text(alphabet="abX éÀ×½²ŉЖ’“ 12_", max_size=80), st.integers(0, 30))
+def test_has_letters_answers_as_the_regex_count(text, count):
+    """The ASCII letters counted first change nothing: "½" or "²" are letters to the regex too."""
+    assert _language._has_letters(text, count) == (len(_language._LETTER.findall(text)) >= count)
+
+
 def test_the_detector_runs_once_per_distinct_text_of_a_document(monkeypatch):
     """A one-block document: its sample is the block's text, which the block judgement (the
     stopword shortcut off) asks about again; the answer is reused, and the result is the same."""
@@ -501,6 +508,15 @@ def test_the_curly_table_reads_a_curly_stopword_under_its_straight_spelling():
     assert _language._group_of_curly_word(curly.replace("’", "'")) == _language._group_of_word(curly) is not None
 
 
+@pytest.mark.parametrize("language", ["en", "de", "fr", "it", "ru", "sw"])
+def test_word_weights_are_the_weights_of_the_words_groups_in_both_ascii_tables(language):
+    weights = _language._stopword_weights(language)
+    for group_of in (_language._group_of_ascii_word, _language._group_of_curly_word):
+        weight_of = _language._word_weights(language, group_of)
+        words = list(group_of.__self__) + ["zucchini", "x", ""]
+        assert [weight_of(word, 0) for word in words] == [weights[group_of(word, 0)] for word in words]
+
+
 def test_stopword_weights_count_a_word_of_several_languages_as_own_and_other():
     shared = next(word for word, codes in _language._STOPWORD_LANGUAGES.items() if "de" in codes and len(codes) > 1)
     weight = _language._stopword_weights("de")[_language._group_of_word(shared)]
@@ -553,6 +569,55 @@ def test_stopwords_do_not_settle_a_sample_of_two_languages_or_too_few_words():
     assert _language._overwhelming_stopword_language(mixed[:500], config) is None
     assert _language._overwhelming_stopword_language("the vote of the council is on the plan", config) is None
     assert _language._overwhelming_stopword_language(" ".join(_ENGLISH_ARTICLE)[:500], config) == "en"
+
+
+def _overwhelming_by_definition(words: list[str], config: LanguageConfig) -> str | None:
+    """The language with most stopwords (the first by code of a tie), when they reach the ratio
+    and outnumber the words that are other languages' stopwords by the margin."""
+    if not 0 < config.document_stopword_words <= len(words):
+        return None
+    counts = {}
+    for word in words:
+        for code in _language._STOPWORD_LANGUAGES.get(word, ()):
+            counts[code] = counts.get(code, 0) + 1
+    if not counts:
+        return None
+    best = max(sorted(counts), key=counts.__getitem__)
+    others = sum(1 for w in words if _language._STOPWORD_LANGUAGES.get(w) not in (None, (best,)))
+    enough = counts[best] >= config.document_stopword_ratio * len(words)
+    return best if enough and counts[best] >= config.document_stopword_margin * others else None
+
+
+def _words_of_groups(*groups: tuple[str, ...]) -> list[str]:
+    return [word for codes in groups
+            for word in sorted(w for w, c in _language._STOPWORD_LANGUAGES.items() if c == codes and w.isalpha())[:2]]
+
+
+_OVERWHELMING_POOL = _words_of_groups(("en",), ("es",), ("pt",), ("es", "pt"), ("de",), ("de", "nl")) + ["cat", "x"]
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(_OVERWHELMING_POOL), max_size=30), st.sampled_from([0.5, 1.0, 1.5, 2.0, 2.01, 3.0, 4.0]),
+       st.sampled_from([0.0, 0.25, 0.5]), st.integers(1, 6))
+def test_overwhelming_stopwords_are_the_definitions_at_every_margin(words, margin, ratio, least):
+    """Beyond a margin of 2 only the most common group's language is checked: the same answer."""
+    config = LanguageConfig(document_stopword_margin=margin, document_stopword_ratio=ratio, document_stopword_words=least)
+    assert _language._overwhelming_stopword_language(" ".join(words), config) == _overwhelming_by_definition(words, config)
+
+
+def test_the_document_sample_takes_the_longest_blocks_first_and_ties_in_their_order():
+    texts = ["alpha " * 20, "charlie " * 30, "bravo " * 20, "Delta Heading " * 20]
+    blocks = [Block(t, BlockType.HEADING if t.startswith("Delta") else BlockType.PARAGRAPH) for t in texts]
+    samples = []
+
+    def detect(text, config, language=None):
+        samples.append(text)
+        return [("en", 1.0)]
+
+    config = LanguageConfig(quick_document_sample_chars=0)
+    scripts = [_language.block_script(t) for t in texts]
+    assert _language._document_language(blocks, scripts, "latin", config, detect) == ("en", 1.0)
+    assert samples == [" ".join([texts[1], texts[0], texts[2]])]  # headings aside
 
 
 def test_the_ascii_stopword_table_answers_as_the_full_one_for_ascii_words():

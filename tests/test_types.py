@@ -213,6 +213,17 @@ def test_dropped_copies_keep_every_field_and_leave_the_block_as_it_was():
         dropped.text = "x"
 
 
+def test_a_tagged_copy_keeps_every_field_and_leaves_the_block_as_it_was():
+    """with_language copies the block's fields (a dict copy, not __init__): equal to a block built
+    with the language, in the same field order, the original unchanged, still frozen."""
+    block = Block("Hallo", BlockType.HEADING, "en", Decision("x", Reason.TEASER))
+    tagged = block.with_language("de")
+    assert tagged == Block("Hallo", BlockType.HEADING, "de", block.decision) and tagged.decision is block.decision
+    assert block.language == "en" and list(vars(tagged)) == ["text", "type", "language", "decision"]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        tagged.language = "fr"
+
+
 def test_article_replace_is_dataclasses_replace():
     """Article.replace (a copy of the fields' dict) makes what dataclasses.replace makes, leaves the
     article as it was, and refuses a field Article has not."""
