@@ -225,3 +225,12 @@ def test_article_replace_is_dataclasses_replace():
         article.replace(colour="red")
     with pytest.raises(dataclasses.FrozenInstanceError):
         changed.title = "x"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "Home", "Share on  Facebook", " a\tb\nc ", "a\u00a0b\u2009c", "市議会は 火曜日",
+                                  "one two three four five six seven eight nine ten eleven twelve thirteen"])
+def test_word_count_is_the_split_count(text):
+    """word_count answers len(text.split()), the first time and from its kept answers."""
+    from cleaners.types import word_count
+
+    assert word_count(text) == len(text.split()) == word_count(text)
