@@ -21,7 +21,7 @@ import string
 from types import MappingProxyType
 from typing import Any, Callable, Iterable, Mapping, NamedTuple
 
-from .types import Block, BlockType, Decision, Reason, ends_with, word_count
+from .types import LONGEST_KEPT_COUNT, Block, BlockType, Decision, Reason, ends_with, kept_word_count, word_count
 
 __all__ = ["BoilerplateConfig", "RULES", "announces_list", "is_author_box", "match_rule", "mark_boilerplate", "mark_menus"]
 
@@ -752,7 +752,8 @@ def _rules_with(max_words: int, long_rule_max_words: int) -> Callable[[str], tup
 def _rule_for_line(text: str, max_words: int, long_rule_max_words: int) -> tuple[str, str] | None:
     """:func:`_rule_for` of a text short enough for some rule (a pure function of its
     arguments, so its answers can be kept: :func:`_rules_with`)."""
-    words = word_count(text)  # kept: the menus and the main content window count the same lines
+    # word_count, written out (kept: the menus and the main content window count the same lines)
+    words = kept_word_count(text) if len(text) <= LONGEST_KEPT_COUNT else len(text.split())
     if words > long_rule_max_words:
         return None
     if words > max_words:  # only the long rules apply: tried directly, not the whole index
@@ -790,7 +791,7 @@ def _menu_runs(blocks: list[Block], config: BoilerplateConfig, across_dropped: b
         # paragraph (_MENU_ITEM matches 40 characters and a final line break; tried before the
         # split, as it gives up on a long text within 41 characters) of few words
         if (block.decision is None and block.type is _PARAGRAPH and len(text) <= 41 and _MENU_ITEM.match(text)
-                and word_count(text) <= item_words):
+                and kept_word_count(text) <= item_words):  # 41 characters: kept
             run.append(i)
         elif block.decision is None or not across_dropped:  # a line that ends the run
             if len(run) >= config.menu_run:
@@ -976,11 +977,11 @@ def _plain_line_values(texts: list[str], config: WindowConfig) -> list[float]:
             text = _TRAILING_LINKS.sub("", text)
         # _word_count, written out: a float, as its dense characters' share makes it (looked for
         # before they are counted: most lines beyond ASCII have none, a curly quote or an accent)
-        if text.isascii():
-            words = word_count(text) + 0.0
-        else:
-            dense = len(_NO_SPACE_SCRIPT.findall(text)) if _NO_SPACE_SCRIPT.search(text) is not None else 0
-            words = word_count(text) + dense / 3
+        # (word_count written out too: kept_word_count of a text short enough to keep)
+        words = kept_word_count(text) if len(text) <= LONGEST_KEPT_COUNT else len(text.split())
+        if not text.isascii() and _NO_SPACE_SCRIPT.search(text) is not None:
+            words += len(_NO_SPACE_SCRIPT.findall(text)) / 3
+        words += 0.0
         if words >= any_words:
             values.append(words)
         elif words < min_words:

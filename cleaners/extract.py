@@ -25,8 +25,8 @@ from trafilatura import metadata as trafilatura_metadata
 
 from .boilerplate import is_author_box
 from .decode import strip_control_chars
-from .types import (LIST_MARKER, LIST_MARKER_CHARS, Block, BlockType, Reason, Rejection, ends_with_mark,
-                    may_open_with_list_marker, word_count)
+from .types import (LIST_MARKER, LIST_MARKER_CHARS, LONGEST_KEPT_COUNT, Block, BlockType, Reason, Rejection,
+                    ends_with_mark, kept_word_count, may_open_with_list_marker, word_count)
 
 __all__ = [
     "ExtractConfig", "Extracted", "classify_line", "classify_lines", "extract_html", "extract_text", "paragraph_chunks", "looks_like_heading",
@@ -166,9 +166,10 @@ def _all_heading_words(lines: list[str], max_words: int) -> list[int]:
     [3, 0, 0, 1]
     """
     ended = map(_TERMINAL_MARK_SET.__contains__, map(_LAST_CHAR, map(str.rstrip, lines)))  # in C, not per line
-    # word_count, not split(None, max_words): the same answer up to max_words, and the next steps
-    # (the boilerplate rules, the menus, the main content window) find the count kept
-    return [0 if end else words if 0 < (words := word_count(line)) <= max_words else 0
+    # word_count (written out), not split(None, max_words): the same answer up to max_words, and
+    # the next steps (the boilerplate rules, the menus, the main content window) find the count kept
+    return [0 if end else words if 0 < (words := kept_word_count(line) if len(line) <= LONGEST_KEPT_COUNT
+                                        else len(line.split(None, max_words))) <= max_words else 0
             for line, end in zip(lines, ended)]
 
 
