@@ -21,7 +21,7 @@ import string
 from types import MappingProxyType
 from typing import Any, Callable, Iterable, Mapping, NamedTuple
 
-from .types import Block, BlockType, Decision, Reason, ends_with
+from .types import LONGEST_KEPT_COUNT, Block, BlockType, Decision, Reason, ends_with, kept_word_count, word_count
 
 __all__ = ["BoilerplateConfig", "RULES", "announces_list", "is_author_box", "match_rule", "mark_boilerplate", "mark_menus"]
 
@@ -544,6 +544,40 @@ def _rule_guard(alternatives: Iterable[str]) -> re.Pattern[str] | None:
     return _search_for(_needed_strings(alternatives))
 
 
+#: Characters by how often they begin a place a search must try (a space, then letters by their
+#: frequency in English and the other languages of the rules); any other character is rarer.
+_COMMON_CHARACTERS = " etaoinsrhldcumfpgwybvkxjqz"
+
+
+def _rarest_part(string: str, shortest: int = 4) -> str:
+    """The end of ``string`` from its rarest character (:data:`_COMMON_CHARACTERS`) that leaves
+    at least ``shortest`` characters (or the whole string, if shorter): a text holding ``string``
+    holds this part, and a search for it tries fewer places of a text (a regex looking for
+    strings tries a match at each place holding one of their first characters: at most spaces
+    and common letters, "read" aside, nearly every other place of a line).
+
+    >>> _rarest_part(" cookies"), _rarest_part("copyright"), _rarest_part("read"), _rarest_part("©")
+    ('kies', 'yright', 'read', '©')
+    """
+    last = max(0, len(string) - shortest)
+    rank = {char: i for i, char in enumerate(_COMMON_CHARACTERS)}
+    start = max(range(last + 1), key=lambda i: (rank.get(string[i], len(rank)), -i))
+    return string[start:]
+
+
+def _search_for_parts(strings: frozenset[str] | None) -> re.Pattern[str] | None:
+    """:func:`_search_for` of the :func:`_rarest_part` of each of ``strings``: found wherever
+    one of them is (and maybe elsewhere: a gate before the rules, not a rule). Over the 20,605
+    lines a pass of the 181 text dumps asks :func:`_rule_for_line` about, 594 M instructions
+    against 639 M with the strings themselves (short lines 365 against 398; long lines, 15 to
+    60 words, 212 against 225 with one ``in`` per string, :func:`_holds_one`).
+
+    >>> _search_for_parts(frozenset({" cookies", "copyright", "©"})).pattern
+    '(?:kies|yright|©)'
+    """
+    return _search_for(frozenset(map(_rarest_part, strings))) if strings is not None else None
+
+
 def _fewest(strings: frozenset[str] | None) -> tuple[str, ...] | None:
     """``strings`` less those holding another of them (a text holding "cookies" holds "cookie"):
     a text holds one of these if and only if it holds one of ``strings``. None for None.
@@ -574,7 +608,7 @@ _RULES_ANYWHERE_GUARDS = tuple(
 
 #: What a block needs for :data:`_ANYWHERE` to match it, e.g. "copyright", "©", " cookies".
 _ANYWHERE_NEEDS = _needed_strings(alternative for _, alternative in _ANYWHERE)
-_ANYWHERE_LITERALS = _search_for(_ANYWHERE_NEEDS)
+_ANYWHERE_LITERALS = _search_for_parts(_ANYWHERE_NEEDS)
 assert _ANYWHERE_LITERALS is not None
 
 
@@ -646,10 +680,8 @@ assert _LONG_RULES <= _SENTENCE_RULES_OK
 #: What a block needs for one of :data:`_LONG_RULE_PATTERNS` to match it ("cookie", "©"...).
 _LONG_RULE_NEEDS = _needed_strings(alt for name, alternatives in _WHOLE_BLOCK_RULES if name in _LONG_RULES
                                    for alt in alternatives)
-#: ...looked for one by one with ``in`` (:func:`_holds_one`): on the bench's long lines (15 to 60
-#: words, ~180 characters) 113 M instructions a pass, against 178 M for one search of them all
-#: (:func:`_search_for`, which is cheaper in time: its look at each place costs more instructions).
-_LONG_RULE_LITERALS = _fewest(_LONG_RULE_NEEDS)
+#: ...looked for by the parts of them found at fewest places (:func:`_search_for_parts`).
+_LONG_RULE_LITERALS = _search_for_parts(_LONG_RULE_NEEDS)
 assert _LONG_RULE_LITERALS is not None
 def _looked_up_strings() -> frozenset[str]:
     """Every string looked up or looked for in a lower-cased block."""
@@ -721,12 +753,13 @@ def _rules_with(max_words: int, long_rule_max_words: int) -> Callable[[str], tup
 def _rule_for_line(text: str, max_words: int, long_rule_max_words: int) -> tuple[str, str] | None:
     """:func:`_rule_for` of a text short enough for some rule (a pure function of its
     arguments, so its answers can be kept: :func:`_rules_with`)."""
-    words = len(text.split(None, long_rule_max_words))  # split(None, n): n + 1 parts at most
+    # word_count, written out (kept: the menus and the main content window count the same lines)
+    words = kept_word_count(text) if len(text) <= LONGEST_KEPT_COUNT else len(text.split())
     if words > long_rule_max_words:
         return None
     if words > max_words:  # only the long rules apply: tried directly, not the whole index
         lowered = _lowered(text)
-        if not _holds_one(lowered, _LONG_RULE_LITERALS):
+        if lowered is not None and _LONG_RULE_LITERALS.search(lowered) is None:
             return None
         return next(((name, pattern.pattern[:80]) for (name, pattern), needs in zip(_LONG_RULE_PATTERNS, _LONG_RULE_GUARDS)
                      if _holds_one(lowered, needs) and pattern.match(text)), None)
@@ -759,7 +792,7 @@ def _menu_runs(blocks: list[Block], config: BoilerplateConfig, across_dropped: b
         # paragraph (_MENU_ITEM matches 40 characters and a final line break; tried before the
         # split, as it gives up on a long text within 41 characters) of few words
         if (block.decision is None and block.type is _PARAGRAPH and len(text) <= 41 and _MENU_ITEM.match(text)
-                and len(text.split()) <= item_words):
+                and kept_word_count(text) <= item_words):  # 41 characters: kept
             run.append(i)
         elif block.decision is None or not across_dropped:  # a line that ends the run
             if len(run) >= config.menu_run:
@@ -881,7 +914,7 @@ def _word_count(text: str) -> float:
     (5.0, 3.3333333333333335)
     """
     dense = 0 if text.isascii() else len(_NO_SPACE_SCRIPT.findall(text))
-    return len(text.split()) + dense / 3
+    return word_count(text) + dense / 3
 
 
 #: A count in brackets ends no sentence: "Myles Garrett should expect a significant suspension (148)".
@@ -945,11 +978,11 @@ def _plain_line_values(texts: list[str], config: WindowConfig) -> list[float]:
             text = _TRAILING_LINKS.sub("", text)
         # _word_count, written out: a float, as its dense characters' share makes it (looked for
         # before they are counted: most lines beyond ASCII have none, a curly quote or an accent)
-        if text.isascii():
-            words = len(text.split()) + 0.0
-        else:
-            dense = len(_NO_SPACE_SCRIPT.findall(text)) if _NO_SPACE_SCRIPT.search(text) is not None else 0
-            words = len(text.split()) + dense / 3
+        # (word_count written out too: kept_word_count of a text short enough to keep)
+        words = kept_word_count(text) if len(text) <= LONGEST_KEPT_COUNT else len(text.split())
+        if not text.isascii() and _NO_SPACE_SCRIPT.search(text) is not None:
+            words += len(_NO_SPACE_SCRIPT.findall(text)) / 3
+        words += 0.0
         if words >= any_words:
             values.append(words)
         elif words < min_words:

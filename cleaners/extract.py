@@ -25,7 +25,8 @@ from trafilatura import metadata as trafilatura_metadata
 
 from .boilerplate import is_author_box
 from .decode import strip_control_chars
-from .types import LIST_MARKER, LIST_MARKER_CHARS, Block, BlockType, Reason, Rejection, ends_with_mark, may_open_with_list_marker
+from .types import (LIST_MARKER, LIST_MARKER_CHARS, LONGEST_KEPT_COUNT, Block, BlockType, Reason, Rejection,
+                    ends_with_mark, kept_word_count, may_open_with_list_marker, word_count)
 
 __all__ = [
     "ExtractConfig", "Extracted", "classify_line", "classify_lines", "extract_html", "extract_text", "paragraph_chunks", "looks_like_heading",
@@ -120,10 +121,6 @@ def normalize_lines(text: str) -> str:
     return "\n".join(line for line in (_normalize_space(part) for part in text.split("\n")) if line)
 
 
-def _words(text: str) -> int:
-    return len(text.split())
-
-
 #: How many words :func:`looks_like_heading` allows unless told (what :func:`classify_line` asks of the line below).
 _HEADING_WORDS = 25
 
@@ -169,7 +166,10 @@ def _all_heading_words(lines: list[str], max_words: int) -> list[int]:
     [3, 0, 0, 1]
     """
     ended = map(_TERMINAL_MARK_SET.__contains__, map(_LAST_CHAR, map(str.rstrip, lines)))  # in C, not per line
-    return [0 if end else words if 0 < (words := len(line.split(None, max_words))) <= max_words else 0
+    # word_count (written out), not split(None, max_words): the same answer up to max_words, and
+    # the next steps (the boilerplate rules, the menus, the main content window) find the count kept
+    return [0 if end else words if 0 < (words := kept_word_count(line) if len(line) <= LONGEST_KEPT_COUNT
+                                        else len(line.split(None, max_words))) <= max_words else 0
             for line, end in zip(lines, ended)]
 
 
@@ -231,7 +231,7 @@ def _continues(previous: str, line: str) -> bool:
     return (
         line[0].islower()
         and not _ends_sentence(previous)
-        and _words(previous) >= 6
+        and word_count(previous) >= 6
         and not _is_title_cased(previous)
     )
 
@@ -273,7 +273,7 @@ def _line_types(lines: list[str], config: ExtractConfig) -> list[BlockType]:
     for i in itertools.compress(itertools.count(), heading):
         if i < last:
             longer_than = max(heading[i], 12)
-            if not below_heading[i + 1] and len(lines[i + 1].split(None, longer_than)) > longer_than:
+            if not below_heading[i + 1] and word_count(lines[i + 1]) > longer_than:
                 types[i] = BlockType.HEADING
     # ...and a list item, one with a marker, whatever its words (may_open_with_list_marker first, written out)
     marker_chars = LIST_MARKER_CHARS
@@ -382,9 +382,9 @@ def paragraph_chunks(text: str) -> list[list[str]] | None:
 
 def _is_title_line(first: str, second: str, config: ExtractConfig) -> bool:
     return (
-        3 <= _words(first) <= config.heading_max_words
+        3 <= word_count(first) <= config.heading_max_words
         and looks_like_heading(first, config.heading_max_words)
-        and _words(second) >= config.title_min_next_words
+        and word_count(second) >= config.title_min_next_words
     )
 
 
@@ -725,12 +725,12 @@ def title_before_content(blocks: list[Block], content_start: int, lookback: int 
     first = blocks[0].text.casefold() if blocks else ""
     candidates = [
         i for i in range(max(0, content_start - lookback), content_start)
-        if _may_be_headline(blocks, i) and 3 <= _words(blocks[i].text) <= 25 and looks_like_heading(blocks[i].text)
+        if _may_be_headline(blocks, i) and 3 <= word_count(blocks[i].text) <= 25 and looks_like_heading(blocks[i].text)
     ]
     for i in reversed(candidates):
         if i > 0 and blocks[i].text.casefold() in first:
             return i
     for i in reversed(candidates):
-        if _words(blocks[i].text) >= 4 and not any(ch.isdigit() for ch in blocks[i].text):
+        if word_count(blocks[i].text) >= 4 and not any(ch.isdigit() for ch in blocks[i].text):
             return i
     return None

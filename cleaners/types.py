@@ -13,6 +13,7 @@ reason cannot be built.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass, field
 from enum import Enum
@@ -36,6 +37,9 @@ __all__ = [
     "ends_with_mark",
     "TYPOGRAPHY",
     "spaced_typography",
+    "word_count",
+    "kept_word_count",
+    "LONGEST_KEPT_COUNT",
 ]
 
 #: A list item's marker at the start of a line: a bullet or a number (``- ``, ``• ``, ``3. ``).
@@ -99,6 +103,37 @@ def spaced_typography(text: str, keep: str = "") -> str:
         if char in text and char not in keep:
             text = text.replace(char, " ")
     return text
+
+
+#: :func:`kept_word_count` keeps its answers for this many recent texts (more than the lines of
+#: nearly every dump, which go from one step to the next within a document)...
+_COUNTED_TEXTS = 4096
+#: ...each of at most this many characters: a longer one (a paragraph of a page without line
+#: breaks) is counted again when asked, not kept (the cache would hold it in memory for nothing).
+LONGEST_KEPT_COUNT = 4000
+
+
+@functools.lru_cache(maxsize=_COUNTED_TEXTS)
+def kept_word_count(text: str) -> int:
+    """``len(text.split())`` of a text of at most :data:`LONGEST_KEPT_COUNT` characters (the caller
+    checks), kept for recent texts: the boilerplate rules, the menus and the main content window
+    each count the words of the same lines of a dump, one step after the other (a split makes a
+    string of each word; a look-up of a line already counted makes none). Called directly by
+    the steps, with the length check written out: a function around it costs what it saves.
+
+    >>> kept_word_count("Share on  Facebook"), kept_word_count("")
+    (3, 0)
+    """
+    return len(text.split())
+
+
+def word_count(text: str) -> int:
+    """``len(text.split())``: :func:`kept_word_count` for a text short enough to keep.
+
+    >>> word_count("Share on  Facebook"), word_count("word " * 5000)
+    (3, 5000)
+    """
+    return kept_word_count(text) if len(text) <= LONGEST_KEPT_COUNT else len(text.split())
 
 
 class Reason(str, Enum):

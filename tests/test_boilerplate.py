@@ -489,6 +489,21 @@ def test_required_literals_of_the_rules_alternatives():
     assert required_literals(r".*") is None
 
 
+def test_the_gates_find_every_string_a_rule_needs():
+    """The gates before the rules look for a part of each string a rule needs (its rarest end):
+    a block holding one of those strings always passes, whatever surrounds it."""
+    from cleaners.boilerplate import (_ANYWHERE_LITERALS, _ANYWHERE_NEEDS, _LONG_RULE_LITERALS, _LONG_RULE_NEEDS,
+                                      _rarest_part)
+
+    for gate, needs in ((_ANYWHERE_LITERALS, _ANYWHERE_NEEDS), (_LONG_RULE_LITERALS, _LONG_RULE_NEEDS)):
+        for string in needs:
+            part = _rarest_part(string)
+            assert string.endswith(part) and len(part) >= min(4, len(string))
+            for line in (string, f"x{string}y", f"a line that holds {string} somewhere"):
+                assert gate.search(line) is not None, (string, line)
+    assert _rarest_part("abc") == "abc" and _rarest_part("the cookie") == "cookie"
+
+
 def test_first_words_of_the_rules_alternatives():
     from cleaners.boilerplate import first_words
 

@@ -236,3 +236,15 @@ def test_article_replace_is_dataclasses_replace():
         article.replace(colour="red")
     with pytest.raises(dataclasses.FrozenInstanceError):
         changed.title = "x"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "Home", "Share on  Facebook", " a\tb\nc ", "a\u00a0b\u2009c", "市議会は 火曜日",
+                                  "one two three four five six seven eight nine ten eleven twelve thirteen"])
+def test_word_count_is_the_split_count(text):
+    """word_count answers len(text.split()), the first time and from its kept answers (a text too
+    long to keep is counted each time)."""
+    from cleaners.types import LONGEST_KEPT_COUNT, kept_word_count, word_count
+
+    assert word_count(text) == len(text.split()) == word_count(text) == kept_word_count(text)
+    long = (text + " ") * (LONGEST_KEPT_COUNT // (len(text) + 1) + 1)
+    assert len(long) > LONGEST_KEPT_COUNT and word_count(long) == len(long.split())
