@@ -288,6 +288,26 @@ def _frozen_by_a_first_warm_up() -> tuple[int, int]:
     return before, gc.get_freeze_count()
 
 
+def _topic_weights_loaded_by_a_first_warm_up() -> bool:
+    from cleaners import topic
+    from cleaners.pipeline import CleanConfig
+    from flows import runner as R
+
+    topic._weights.cache_clear()
+    R._warmed.clear()
+    R._warm_up(CleanConfig())
+    return topic._weights.cache_info().currsize >= 1
+
+
+def test_the_warm_up_loads_the_topic_steps_word_frequencies():
+    """The warm-up text has three paragraphs, so the topic step judges it and loads wordfreq's list
+    (~75 ms) before the first real document, and forked workers inherit it."""
+    from flows import runner as R
+
+    child = R._in_child(_topic_weights_loaded_by_a_first_warm_up, (), 120)
+    assert not child.died and child.value is True
+
+
 def test_a_process_freezes_what_it_loaded_once_warmed_up():
     """The first warm-up of a process (in-process runs, the pool's parent, a Dask worker) ends with
     everything alive frozen: its full collections no longer walk the models' tables."""
