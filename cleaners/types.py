@@ -252,11 +252,7 @@ class Block:
         ...     "Home", BlockType.HEADING, None, Decision("x", Reason.BOILERPLATE))
         True
         """
-        copy = _new_object(Block)
-        fields = copy.__dict__
-        fields.update(self.__dict__)
-        fields["decision"] = decision
-        return copy
+        return self._with_field("decision", decision)
 
     def with_language(self, language: str | None) -> "Block":
         """A copy of this block tagged ``language``: its fields' dict copied, as :meth:`_with_decision`
@@ -265,10 +261,15 @@ class Block:
         >>> Block("Hallo", BlockType.HEADING).with_language("de") == Block("Hallo", BlockType.HEADING, "de")
         True
         """
+        return self._with_field("language", language)
+
+    def _with_field(self, name: str, value: object) -> "Block":
+        """A copy of this (frozen) block with field ``name`` set to ``value``: the fields' dict copied,
+        not passed through ``__init__`` one by one."""
         copy = _new_object(Block)
         fields = copy.__dict__
         fields.update(self.__dict__)
-        fields["language"] = language
+        fields[name] = value
         return copy
 
 
