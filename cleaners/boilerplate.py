@@ -683,6 +683,8 @@ _LONG_RULE_NEEDS = _needed_strings(alt for name, alternatives in _WHOLE_BLOCK_RU
 #: ...looked for by the parts of them found at fewest places (:func:`_search_for_parts`).
 _LONG_RULE_LITERALS = _search_for_parts(_LONG_RULE_NEEDS)
 assert _LONG_RULE_LITERALS is not None
+
+
 def _looked_up_strings() -> frozenset[str]:
     """Every string looked up or looked for in a lower-cased block."""
     return frozenset((*_BY_WORD, *_TIMESTAMP_WORDS, *(_ANYWHERE_NEEDS or ()), *(_LONG_RULE_NEEDS or ())))
