@@ -538,10 +538,11 @@ def page_metadata(tree: HtmlElement) -> Any:
 
     Title, description, site name, tags and categories from meta tags and
     JSON-LD (the title falls back to the single <h1> or <title>, as in
-    trafilatura), URL from the canonical link, the date the page declares
-    (htmldate without its extensive search: meta tags, JSON-LD, URL, <time>
-    and similar markup). Left out, as the costly parts: htmldate's scan of the
-    whole text for date-like strings, the author byline search (a deep copy of
+    trafilatura), URL from the canonical link, the page's date (htmldate without
+    its extensive search: meta tags, JSON-LD, URL, <time> and similar markup,
+    then, on a page declaring none, its date patterns in the markup and a loose
+    one in the text). Left out, as the costly parts: htmldate's extensive scan of
+    the text's date-like strings, the author byline search (a deep copy of
     the page and a dozen XPath queries) and the category/tag link search;
     authors, tags and categories declared in the head or JSON-LD are kept.
 
