@@ -114,12 +114,11 @@ def trafilatura_on_lines(name: str, data: bytes) -> str | None:
 def load_pipeline(fast: bool = False) -> Extract:
     """The project's pipeline as a system (imported only when needed); ``fast``: ``clean --fast``."""
     from cleaners.extract import ExtractConfig
-    from cleaners.language import load_models
-    from cleaners.pipeline import CleanConfig, clean_document
+    from cleaners.pipeline import CleanConfig, clean_document, load_models
     from cleaners.types import RejectedInput
 
     config = CleanConfig()._replace(extract=ExtractConfig(fast=fast))
-    load_models(config.language)  # start-up work, like the imports: never billed to a page
+    load_models(config)  # start-up work, like the imports: never billed to a page
 
     def pipeline(name: str, data: bytes) -> str | None:
         result = clean_document(data, name, config)

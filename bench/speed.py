@@ -110,10 +110,10 @@ def _page(path: Path) -> tuple[str, bytes]:
 
 
 def _clean(config):
-    from cleaners.language import load_models
+    from cleaners.pipeline import load_models
     from cleaners.pipeline import clean_document
 
-    load_models(config.language)  # start-up work, like the imports: never billed to a page
+    load_models(config)  # start-up work, like the imports: never billed to a page
     return lambda name, data: clean_document(data, name, config)
 
 

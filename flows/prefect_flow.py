@@ -31,8 +31,7 @@ from prefect.context import FlowRunContext
 from prefect.settings import get_current_settings
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
-from cleaners.language import load_models
-from cleaners.pipeline import CleanConfig, config_from_dict
+from cleaners.pipeline import CleanConfig, config_from_dict, load_models
 
 from .incremental import report_rows, report_title, run_incremental
 from .runner import (IN_PROCESS, BatchResult, MapBatches, batch_deadline, clean_batch, local_batches, merged,
@@ -89,7 +88,7 @@ class _BatchWorkers:
     """
 
     def __init__(self, processes: int, config: CleanConfig):
-        load_models(config.language)  # here, once: the forked processes share it
+        load_models(config)  # here, once: the forked processes share it
         self._pool = worker_pool(processes, multiprocessing.get_context("fork"))
         self._lock = threading.Lock()
         self._lost = False

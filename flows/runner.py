@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, NamedTuple, NoReturn, Sequence
 
 from cleaners import __version__
-from cleaners.pipeline import CleanConfig, clean_document, config_fingerprint, detect_format
+from cleaners.pipeline import CleanConfig, clean_document, config_fingerprint, detect_format, load_models
 from cleaners.record import PipelineInfo, article_record, dumps, rejected_record
 from cleaners.types import Article, Reason, RejectedInput, Source
 
@@ -392,9 +392,10 @@ _warm_lock = threading.Lock()
 
 
 def _warm_up(config: CleanConfig) -> None:
-    """Clean two small documents, once per process and config, before budgeted documents:
-    what the cleaners load on first use (language models, parsers; seconds) is then not
-    charged to the first document's budget, and forked children inherit it instead of
+    """Load the models (:func:`cleaners.pipeline.load_models`: the detector's, the topic step's word
+    lists of the common languages) and clean two small documents, once per process and config,
+    before budgeted documents: what the cleaners load on first use (models, parsers; seconds) is
+    then not charged to the first document's budget, and forked children inherit it instead of
     loading it again each.
 
     Then the garbage is collected and every object alive moves to the collector's permanent
@@ -408,6 +409,7 @@ def _warm_up(config: CleanConfig) -> None:
     with _warm_lock:
         if key in _warmed:
             return
+        load_models(config)
         for name, data in _WARM_UP_DOCUMENTS:
             with contextlib.suppress(Exception):
                 clean_document(data, name, config)

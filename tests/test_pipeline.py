@@ -468,3 +468,24 @@ def test_settling_the_kept_blocks_is_settling_every_block(layout):
             block = Block(text, kind)
             blocks.append(block.drop("boilerplate", Reason.BOILERPLATE, rule="x") if rng.random() < 0.3 else block)
         assert pipeline._settle(list(blocks), config, layout) == _settled_over_every_block(list(blocks), config, layout)
+
+
+def test_load_models_loads_the_word_list_of_each_language_given():
+    """Loaded ahead, a language's word list is found by the topic step's first document in it."""
+    from cleaners import topic
+
+    topic._weights.cache_clear()  # a cache of model data: cleared, it is only loaded again
+    pipeline.load_models(pipeline.CleanConfig(), ("en", "de"))
+    loaded = topic._weights.cache_info()
+    assert loaded.currsize == 2 and loaded.misses == 2
+    weights = topic.term_specificity({"brücke"}, "de")
+    assert weights is not None and weights["brücke"] > 0
+    assert topic._weights.cache_info().hits == loaded.hits + 1  # found, not loaded again
+
+
+def test_the_common_languages_fit_the_topic_steps_word_lists_kept():
+    """Every language loaded ahead stays loaded beside others met later (each has a wordfreq list)."""
+    from cleaners import topic
+
+    assert len(pipeline.COMMON_LANGUAGES) < topic._KEPT_WORD_LISTS
+    assert set(pipeline.COMMON_LANGUAGES) <= topic._wordfreq_languages()
