@@ -460,22 +460,38 @@ def discourse_cues(text: str, language: str | None) -> DiscourseCues:
     markers = DISCOURSE_MARKERS.get(language or "")
     if markers is None:
         return DiscourseCues()
+    return DiscourseCues(**{name: cue(text, markers, language) for name, cue in _CUES.items()})
+
+
+def _opening(text: str, markers: DiscourseMarkers, language: str) -> str | None:
+    """The pronoun or connective the text opens with (lower-cased), "“" for a quotation, else ``None``
+    ("This week" opening a paragraph does not refer back).
+
+    >>> _opening("But it rained.", DISCOURSE_MARKERS["en"], "en"), _opening("This week it rained.", DISCOURSE_MARKERS["en"], "en")
+    ('but', None)
+    """
     first = _FIRST_WORD.match(text)
     word = first.group(1).lower() if first else None
     opening = word if word in markers.openings else "“" if markers.quotation.match(text) else None
     if opening == "this" and _TIME_DEIXIS.match(text):
         opening = None
-    return DiscourseCues(
-        opening=opening,
-        surnames=tuple(sorted({(a or b).lower() for a, b in markers.surname_attribution.findall(text)})),
-        dateline=markers.dateline.search(text) is not None,
-        names=tuple(dict.fromkeys(markers.full_name.findall(text))),
-        refers=_refers(markers, text),
-        marker=(found.group(1) if (found := _ITEM_MARKER.match(text)) else None),
-        name_words=tuple(sorted(capitalised_words(text, language, inside_sentences=True))),
-        capitalised=tuple(sorted(capitalised_words(text, language))),
-        lower_case_share=lower_case_share(text),
-    )
+    return opening
+
+
+#: How each field of :class:`DiscourseCues` is worked out from a text, its language's markers and its language:
+#: :func:`discourse_cues` works out all of them, :class:`_Cues` only those a run reads.
+_CUES: Mapping[str, Callable[[str, DiscourseMarkers, str], object]] = MappingProxyType({
+    "opening": _opening,
+    "surnames": lambda text, markers, language: tuple(sorted(
+        {(a or b).lower() for a, b in markers.surname_attribution.findall(text)})),
+    "dateline": lambda text, markers, language: markers.dateline.search(text) is not None,
+    "names": lambda text, markers, language: tuple(dict.fromkeys(markers.full_name.findall(text))),
+    "refers": lambda text, markers, language: _refers(markers, text),
+    "marker": lambda text, markers, language: found.group(1) if (found := _ITEM_MARKER.match(text)) else None,
+    "name_words": lambda text, markers, language: tuple(sorted(capitalised_words(text, language, inside_sentences=True))),
+    "capitalised": lambda text, markers, language: tuple(sorted(capitalised_words(text, language))),
+    "lower_case_share": lambda text, markers, language: lower_case_share(text),
+})
 
 
 _WORD_INITIAL = re.compile(r"(?<![\w’'-])[^\W\d_]")
@@ -506,25 +522,47 @@ def _refers(markers: DiscourseMarkers, text: str) -> str | None:
     return next(group for group in found.groups() if group).lower() if found else None
 
 
+class _Cues:
+    """The :class:`DiscourseCues` of one text, each field worked out when first read (:data:`_CUES`): a run
+    reads a block's share of lower-case words far more often than its names or its datelines.
+
+    >>> cues = _Cues("HANOI (AP) — Rain fell on Mark Esper.", DISCOURSE_MARKERS["en"], "en")
+    >>> cues.dateline, cues.name_words, sorted(vars(cues))
+    (True, ('ap', 'esper', 'mark'), ['_language', '_markers', '_text', 'dateline', 'name_words'])
+    """
+
+    def __init__(self, text: str, markers: DiscourseMarkers, language: str):
+        self._text, self._markers, self._language = text, markers, language
+
+    def __getattr__(self, name: str) -> object:  # only for a field not read yet
+        if name not in _CUES:
+            raise AttributeError(name)
+        value = _CUES[name](self._text, self._markers, self._language)
+        setattr(self, name, value)
+        return value
+
+
 class _LazyCues:
-    """:func:`discourse_cues` of each text, worked out when first read: a run reads only the few
-    blocks at the article's edges. ``view(indexes)`` reads the same cues through other indexes.
+    """:func:`discourse_cues` of each text, worked out when first read (:class:`_Cues`, field by field): a run
+    reads only the few blocks at the article's edges. ``view(indexes)`` reads the same cues through other indexes.
 
     >>> cues = _LazyCues(["But it rained.", "HANOI (AP) — Rain fell."], "en")
     >>> cues[0].opening, cues.view([1, 0])[0].dateline
     ('but', True)
     """
 
-    def __init__(self, texts: list[str], language: str, cache: dict[int, DiscourseCues] | None = None,
+    def __init__(self, texts: list[str], language: str, cache: dict[int, DiscourseCues | _Cues] | None = None,
                  indexes: list[int] | None = None):
         self._texts, self._language = texts, language
+        self._markers = DISCOURSE_MARKERS.get(language or "")
         self._cache = {} if cache is None else cache
         self._indexes = indexes
 
-    def __getitem__(self, k: int) -> DiscourseCues:
+    def __getitem__(self, k: int) -> DiscourseCues | _Cues:
         k = self._indexes[k] if self._indexes is not None else k
         if k not in self._cache:
-            self._cache[k] = discourse_cues(self._texts[k], self._language)
+            self._cache[k] = DiscourseCues() if self._markers is None else \
+                _Cues(self._texts[k], self._markers, self._language)
         return self._cache[k]
 
     def view(self, indexes: list[int]) -> "_LazyCues":

@@ -505,6 +505,23 @@ def test_no_discourse_cues_without_markers_for_the_language():
     assert {b.decision.evidence["discourse"] for b in out if b.decision} == {None}
 
 
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_cues_read_lazily_are_the_cues_worked_out_at_once(language):
+    """The run reads each block's cues field by field (``_LazyCues``, ``_Cues``): every field, read in any order,
+    is what :func:`discourse_cues` works out, and a field not read is not worked out."""
+    texts = STORY + [SMARTPHONES, FOOTBALL, "HANOI, Vietnam (AP) — U.S. Defense Secretary Mark Esper accused China.",
+                     "… “We will appeal,” Smith said. Isolated cases also spring up.", "This week it rained.", ""]
+    lazy = topic._LazyCues(texts, language)
+    for k, text in enumerate(texts):
+        expected = discourse_cues(text, language)
+        for field in reversed(DiscourseCues._fields):
+            assert getattr(lazy[k], field) == getattr(expected, field)
+    cues = topic._LazyCues(texts, "en")[0]
+    assert cues.lower_case_share and "dateline" not in vars(cues)
+    with pytest.raises(AttributeError):
+        cues.headline
+
+
 @pytest.mark.parametrize("text, opening, surnames", [
     ("Still, the council said it would appeal.", "still", ()),
     ("“They wanted us on our knees,” Erekat said.", "they", ("erekat",)),
