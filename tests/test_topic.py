@@ -671,6 +671,26 @@ def test_content_terms_are_the_term_patterns_terms_whatever_the_typography():
             assert content_terms(text, language) == expected, (text, language)
 
 
+def test_capital_patterns_find_what_their_word_boundary_forms_find():
+    """_CAPITALISED, _ALL_CAPITALS and the full-name pattern test the capital (or the space) first and the
+    boundary before it after (a search then skips ahead to capitals, or spaces): they find what the plain
+    forms with ``\\b`` and a look-behind first find, whatever the text."""
+    import random
+    import re
+
+    plain = {topic._CAPITALISED: re.compile(r"\b[A-Z][A-Za-z]+"),
+             topic._ALL_CAPITALS: re.compile(r"\b[A-Z]{2,}(?![A-Za-z])|\b(?:[A-Z]\.){2,}"),
+             topic.DISCOURSE_MARKERS["en"].full_name:
+                 re.compile(r"(?<=[a-z,;:(“\"] )[A-Z][a-z]+(?:\s[A-Z][a-z]+){1,2}\b")}
+    rng = random.Random(0)
+    pieces = ["A", "B", "U", "S", "Ab", "Cd", "ab", "x", ".", " ", "  ", ",", ";", ":", "(", "“", "\"", "’", "-", "_",
+              "2", "é", "É", "ж", "\n", "\t", "Smith", "Tim Cook", "U.S.", "NASA"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        for pattern, reference in plain.items():
+            assert pattern.findall(text) == reference.findall(text), (text, reference.pattern)
+
+
 def test_ascii_words_are_the_lower_cased_letter_runs_of_an_ascii_text():
     """_ascii_words: every run of ASCII letters, lower-cased, as _TERM finds them (of any length)."""
     import re
