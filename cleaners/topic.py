@@ -781,12 +781,24 @@ def _share(terms: set[str], shared: list[str], weights: Mapping[str, float] | No
     >>> _share({"said", "mill", "price"}, ["said"], {"said": 0.25, "mill": 6.25, "price": 3.5})
     (0.025, ['said'])
     """
+    if weights is not None:
+        _most_specific_first(shared, weights.__getitem__)
+    return _score(terms, shared, weights), shared
+
+
+def _score(terms: set[str], shared: Iterable[str], weights: Mapping[str, float] | None) -> float:
+    """:func:`_share`'s score alone, ``shared`` in any order: the weights are added heaviest first all the
+    same (as :func:`_share` orders the terms), so the float sum is the same to the last bit, without
+    sorting the terms by name (what :func:`_core_scores` reads of every core block).
+
+    >>> _score({"said", "mill", "price"}, {"said", "mill"}, {"said": 0.25, "mill": 6.25, "price": 3.5})
+    0.65
+    """
     if weights is None:
-        return (round(len(shared) / len(terms), 4) if terms else 1.0), shared
+        return round(len(shared) / len(terms), 4) if terms else 1.0
     weight = weights.__getitem__
     total = sum(map(weight, terms))
-    _most_specific_first(shared, weight)
-    return (round(sum(map(weight, shared)) / total, 4) if total else 1.0), shared
+    return round(sum(sorted(map(weight, shared), reverse=True)) / total, 4) if total else 1.0
 
 
 def _most_specific_first(alphabetical: list[str], weight: Callable[[str], float]) -> None:
@@ -832,22 +844,17 @@ def _core_scores(terms: list[set[str]], core: Counter[str], core_range: range, c
     if repeated is None:
         return sorted(topical_score(terms[k], core, own=1, weights=weights)[0]
                       for k in core_range if _judged(terms[k], weights, config))
-    return sorted(_share(terms[k], sorted(terms[k] & repeated), weights)[0]
-                  for k in core_range if _judged(terms[k], weights, config))
+    return sorted(_score(terms[k], terms[k] & repeated, weights) for k in core_range if _judged(terms[k], weights, config))
 
 
-def _repeated(title_terms: set[str], terms: list[set[str]], core_range: range) -> set[str]:
-    """The terms the title and the blocks of ``core_range`` hold more than once together: those whose
-    core count is over 1 (:func:`topical_score` with ``own=1``), by set operations in C.
+def _repeated(core: Counter[str]) -> set[str]:
+    """The terms the core (the title and the core blocks) holds more than once: those a core block shares
+    with the rest of the core (:func:`topical_score` with ``own=1``).
 
-    >>> sorted(_repeated({"mill"}, [{"river", "mill"}, {"river", "town"}, {"chef"}], range(2)))
+    >>> sorted(_repeated(Counter(mill=2, river=2, town=1)))
     ['mill', 'river']
     """
-    seen, repeated = set(title_terms), set()
-    for k in core_range:
-        repeated |= seen & terms[k]
-        seen |= terms[k]
-    return repeated
+    return {term for term, count in core.items() if count > 1}
 
 
 class _Judged(NamedTuple):
@@ -1447,7 +1454,7 @@ def _peel_round(
         if cues is not None else None
     core_range = _core_indexes(len(local), config)
     core: Counter[str] = Counter(itertools.chain(title_terms, *(local[k] for k in core_range)))  # one update
-    core_scores = _core_scores(local, core, core_range, config, weights, _repeated(title_terms, local, core_range))
+    core_scores = _core_scores(local, core, core_range, config, weights, _repeated(core))
     baseline = core_scores[len(core_scores) // 2] if core_scores else None
     if len(core_scores) < config.min_core_blocks or baseline < config.min_core_median:
         return {remaining[k]: evidence for k, evidence in

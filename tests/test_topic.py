@@ -1049,14 +1049,16 @@ def test_spaced_ascii_reads_only_ascii_and_typography_and_lower_cases_like_the_l
 
 def test_core_scores_from_the_repeated_terms_are_the_leave_one_out_scores():
     """_repeated gives the terms whose core count is over 1, so _core_scores reading what each core block
-    shares with it (by _share) gives what topical_score with own=1 gives, weighted or not."""
+    shares with it (by _score, in any order) gives what topical_score with own=1 gives, weighted or not,
+    to the last bit of a float sum."""
     import random
 
-    from cleaners.topic import _core_scores, _repeated, _share
+    from cleaners.topic import _core_scores, _repeated, _score, _share
 
     rng = random.Random(0)
     words = [f"w{i}" for i in range(30)]
     weights = {w: rng.choice([0.0, 0.25, 1.0, 6.25, 16.0]) for w in words}
+    real_weights = {w: rng.choice([0.0, rng.random() * 16]) for w in words}  # sums that depend on the order
     for _ in range(300):
         terms = [set(rng.sample(words, rng.randint(0, 12))) for _ in range(rng.randint(1, 12))]
         title = set(rng.sample(words, rng.randint(0, 3)))
@@ -1064,14 +1066,14 @@ def test_core_scores_from_the_repeated_terms_are_the_leave_one_out_scores():
         core = Counter(title)
         for k in core_range:
             core.update(terms[k])
-        assert _repeated(title, terms, core_range) == {t for t, n in core.items() if n > 1}
-        for w in (None, weights):
+        for w in (None, weights, real_weights):
             config = TopicConfig(min_terms=3)
-            assert _core_scores(terms, core, core_range, config, w, _repeated(title, terms, core_range)) \
+            assert _core_scores(terms, core, core_range, config, w, _repeated(core)) \
                 == _core_scores(terms, core, core_range, config, w)
             for k in core_range:
                 shared = sorted(t for t in terms[k] if core[t] > 1)
                 assert _share(terms[k], shared, w) == topical_score(terms[k], core, own=1, weights=w)
+                assert _score(terms[k], set(shared), w) == _share(terms[k], shared, w)[0]
 
 
 # Session 11: names as a story's signal. Another story's first paragraph introduces its own people,
