@@ -553,11 +553,12 @@ class _LazyCues:
     """
 
     def __init__(self, texts: list[str], language: str, cache: dict[int, DiscourseCues | _Cues] | None = None,
-                 indexes: list[int] | None = None):
+                 indexes: list[int] | None = None, capitalised: dict[int, frozenset[str]] | None = None):
         self._texts, self._language = texts, language
         self._markers = DISCOURSE_MARKERS.get(language or "")
         self._cache = {} if cache is None else cache
         self._indexes = indexes
+        self._capitalised = {} if capitalised is None else capitalised  # capitalised_words(text, None) by text
 
     def __getitem__(self, k: int) -> DiscourseCues | _Cues:
         k = self._indexes[k] if self._indexes is not None else k
@@ -567,7 +568,25 @@ class _LazyCues:
         return self._cache[k]
 
     def view(self, indexes: list[int]) -> "_LazyCues":
-        return _LazyCues(self._texts, self._language, self._cache, list(indexes))
+        return _LazyCues(self._texts, self._language, self._cache, list(indexes), self._capitalised)
+
+    def capitalised_above(self, k: int, words: Iterable[str]) -> bool:
+        """Some of ``words`` is among the capitalised words (:func:`capitalised_words`, any language) of the
+        texts above text ``k``: read from the nearest text up, each text's words worked out once, and no
+        further than the first text that has one (an article's own paragraph mostly names what the
+        paragraphs just above it name).
+
+        >>> cues = _LazyCues(["Fort Worth police said so.", "Police left.", "It is worth it."], "en")
+        >>> cues.capitalised_above(2, ["worth"]), cues.capitalised_above(1, ["police"]), cues.capitalised_above(0, ["fort"])
+        (True, False, False)
+        """
+        for j in range(k - 1, -1, -1):
+            index = self._indexes[j] if self._indexes is not None else j
+            if index not in self._capitalised:
+                self._capitalised[index] = capitalised_words(self._texts[index], None)
+            if not self._capitalised[index].isdisjoint(words):
+                return True
+        return False
 
 
 def cohesion(cues: DiscourseCues, core: Counter[str], own: int = 0) -> str | None:
@@ -1074,7 +1093,7 @@ def _opens_series(item: _Judged, terms: list[set[str]], texts: list[str], cues: 
     if item.score > config.clear_score_fraction * threshold:
         return (_names_a_new_story(item.index, item.score, terms, texts, cues, core, own, config, weights,
                                    config.series_named_neighbour_score or config.series_neighbour_score) is not None
-                and capitalised_words("\n".join(texts[:item.index]), None).isdisjoint(cues[item.index].capitalised))
+                and not _capitalised_above(item.index, cues[item.index].capitalised, cues, texts))
     return opening is not None or _new_names_above(item.index, cues, texts) is not None
 
 
@@ -1291,9 +1310,19 @@ def _lone_group(judged: int, sentences: list[_Judged], terms: list[set[str]], cu
 
 def _new_names_above(k: int, cues: list[DiscourseCues], texts: list[str] | None) -> str | None:
     """:func:`new_names` of block ``k`` against the capitalised words of all the blocks above it."""
-    if texts is None or not cues[k].name_words:
+    if texts is None or not cues[k].name_words or _capitalised_above(k, cues[k].name_words, cues, texts):
         return None
-    return new_names(cues[k], capitalised_words("\n".join(texts[:k]), None))
+    return new_names(cues[k], frozenset())  # none of its names is capitalised above
+
+
+def _capitalised_above(k: int, words: Iterable[str], cues: list[DiscourseCues], texts: list[str]) -> bool:
+    """Some of ``words`` is capitalised in the texts above block ``k``: among the :func:`capitalised_words` (any
+    language) of those texts joined, which are those of each text together (no match reaches over a line
+    break, and a text's edges look the same to the patterns as a line break): with :class:`_LazyCues`, text by
+    text from the nearest up (:meth:`_LazyCues.capitalised_above`)."""
+    if isinstance(cues, _LazyCues):
+        return cues.capitalised_above(k, words)
+    return not capitalised_words("\n".join(texts[:k]), None).isdisjoint(words)
 
 
 def _isolated_leads(terms: list[set[str]], cues: list[DiscourseCues] | None, edges: tuple[str, ...],

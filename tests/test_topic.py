@@ -691,6 +691,27 @@ def test_capital_patterns_find_what_their_word_boundary_forms_find():
             assert pattern.findall(text) == reference.findall(text), (text, reference.pattern)
 
 
+def test_capitalised_above_text_by_text_is_the_joined_texts_capitalised_words():
+    """_LazyCues.capitalised_above reads the texts above a block one by one (through a view too) and stops at the
+    first with one of the words: what the capitalised words of those texts joined by line breaks say."""
+    import random
+
+    from cleaners.topic import _capitalised_above, _LazyCues, capitalised_words
+
+    rng = random.Random(0)
+    pieces = ["A", "B", "Ab", "Cd", "ab", "cd", "U.S.", "NASA", "U.", "S.", ".", " ", "\n", "-", "_", "2", "é", "’"]
+    for _ in range(2_000):
+        texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))) for _ in range(rng.randint(1, 6))]
+        remaining = sorted(rng.sample(range(len(texts)), rng.randint(1, len(texts))))
+        local = [texts[k] for k in remaining]
+        cues = _LazyCues(texts, "en").view(remaining)
+        for k in range(len(local)):
+            words = rng.sample(["a", "ab", "b", "cd", "u.s.", "nasa", "us", "s.", "ba"], 2)
+            expected = not capitalised_words("\n".join(local[:k]), None).isdisjoint(words)
+            assert cues.capitalised_above(k, words) == expected, (local, k, words)
+            assert _capitalised_above(k, words, [DiscourseCues()] * len(local), local) == expected
+
+
 def test_ascii_words_are_the_lower_cased_letter_runs_of_an_ascii_text():
     """_ascii_words: every run of ASCII letters, lower-cased, as _TERM finds them (of any length)."""
     import re
