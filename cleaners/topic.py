@@ -895,11 +895,8 @@ def _neighbour_score(k: int, terms: list[set[str]], weights: Mapping[str, float]
     >>> _neighbour_score(1, [{"river", "mill"}, {"river", "chef"}, {"menu", "wine"}])
     0.5
     """
-    near: Counter[str] = Counter()
-    for j in (k - 1, k + 1):
-        if 0 <= j < len(terms):
-            near.update(terms[j])
-    return topical_score(terms[k], near, weights=weights)[0]
+    near = set().union(*(terms[j] for j in (k - 1, k + 1) if 0 <= j < len(terms)))
+    return _score(terms[k], terms[k] & near, weights)  # what topical_score gives against their counts
 
 
 def _disjoint_from_neighbours(k: int, terms: list[set[str]], weights: Mapping[str, float] | None,

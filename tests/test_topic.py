@@ -1097,6 +1097,27 @@ def test_core_scores_from_the_repeated_terms_are_the_leave_one_out_scores():
                 assert _score(terms[k], set(shared), w) == _share(terms[k], shared, w)[0]
 
 
+def test_neighbour_score_is_the_topical_score_against_the_neighbours_counts():
+    """_neighbour_score reads what block k shares with the union of the blocks beside it (by _score): what
+    topical_score gives against their counted terms, weighted or not, to the last bit."""
+    import random
+
+    from cleaners.topic import _neighbour_score
+
+    rng = random.Random(0)
+    words = [f"w{i}" for i in range(20)]
+    weights = {w: rng.choice([0.0, rng.random() * 16]) for w in words}
+    for _ in range(500):
+        terms = [set(rng.sample(words, rng.randint(0, 10))) for _ in range(rng.randint(1, 5))]
+        for k in range(len(terms)):
+            near = Counter()
+            for j in (k - 1, k + 1):
+                if 0 <= j < len(terms):
+                    near.update(terms[j])
+            for w in (None, weights):
+                assert _neighbour_score(k, terms, w) == topical_score(terms[k], near, weights=w)[0]
+
+
 # Session 11: names as a story's signal. Another story's first paragraph introduces its own people,
 # places and firms; the article's own paragraphs name the article's.
 
