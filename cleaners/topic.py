@@ -150,7 +150,7 @@ import re
 import string
 from collections import Counter
 from types import MappingProxyType
-from typing import Callable, Iterable, Mapping, NamedTuple
+from typing import Callable, Collection, Iterable, Mapping, NamedTuple
 
 from .language import STOPWORDS
 from .types import Block, Reason, kept_indexes, spaced_typography
@@ -468,7 +468,8 @@ def _opening(text: str, markers: DiscourseMarkers, language: str) -> str | None:
     """The pronoun or connective the text opens with (lower-cased), "“" for a quotation, else ``None``
     ("This week" opening a paragraph does not refer back).
 
-    >>> _opening("But it rained.", DISCOURSE_MARKERS["en"], "en"), _opening("This week it rained.", DISCOURSE_MARKERS["en"], "en")
+    >>> en = DISCOURSE_MARKERS["en"]
+    >>> _opening("But it rained.", en, "en"), _opening("This week it rained.", en, "en")
     ('but', None)
     """
     first = _FIRST_WORD.match(text)
@@ -489,7 +490,8 @@ _CUES: Mapping[str, Callable[[str, DiscourseMarkers, str], object]] = MappingPro
     "names": lambda text, markers, language: tuple(dict.fromkeys(markers.full_name.findall(text))),
     "refers": lambda text, markers, language: _refers(markers, text),
     "marker": lambda text, markers, language: found.group(1) if (found := _ITEM_MARKER.match(text)) else None,
-    "name_words": lambda text, markers, language: tuple(sorted(capitalised_words(text, language, inside_sentences=True))),
+    "name_words": lambda text, markers, language: tuple(sorted(
+        capitalised_words(text, language, inside_sentences=True))),
     "capitalised": lambda text, markers, language: tuple(sorted(capitalised_words(text, language))),
     "lower_case_share": lambda text, markers, language: lower_case_share(text),
 })
@@ -577,8 +579,8 @@ class _LazyCues:
         paragraphs just above it name).
 
         >>> cues = _LazyCues(["Fort Worth police said so.", "Police left.", "It is worth it."], "en")
-        >>> cues.capitalised_above(2, ["worth"]), cues.capitalised_above(1, ["police"]), cues.capitalised_above(0, ["fort"])
-        (True, False, False)
+        >>> [cues.capitalised_above(k, words) for k, words in ((2, ["worth"]), (1, ["police"]), (0, ["fort"]))]
+        [True, False, False]
         """
         for j in range(k - 1, -1, -1):
             index = self._indexes[j] if self._indexes is not None else j
@@ -623,7 +625,8 @@ def lead_like(cues: DiscourseCues, core: Counter[str], own: int = 0) -> str | No
 
 
 #: A word opening with a capital (``\b[A-Z][A-Za-z]+``; the capital comes first, then the look back that
-#: is ``\b``, so that a search skips to capitals: a third of the cost on the step's texts).
+#: is ``\b``, so that a search skips ahead to capitals: about half the time on the bench's texts, a third
+#: for :data:`_ALL_CAPITALS`).
 _CAPITALISED = re.compile(r"[A-Z](?<!\w.)[A-Za-z]+")
 #: :data:`_CAPITALISED` of capitals alone (an acronym), or of dotted capitals ("U.S."): ``\b[A-Z]{2,}(?![A-Za-z])
 #: |\b(?:[A-Z]\.){2,}``, the capital first as there.
@@ -805,7 +808,7 @@ def _share(terms: set[str], shared: list[str], weights: Mapping[str, float] | No
     return _score(terms, shared, weights), shared
 
 
-def _score(terms: set[str], shared: Iterable[str], weights: Mapping[str, float] | None) -> float:
+def _score(terms: set[str], shared: Collection[str], weights: Mapping[str, float] | None) -> float:
     """:func:`_share`'s score alone, ``shared`` in any order: the weights are added heaviest first all the
     same (as :func:`_share` orders the terms), so the float sum is the same to the last bit, without
     sorting the terms by name (what :func:`_core_scores` reads of every core block).
@@ -863,7 +866,8 @@ def _core_scores(terms: list[set[str]], core: Counter[str], core_range: range, c
     if repeated is None:
         return sorted(topical_score(terms[k], core, own=1, weights=weights)[0]
                       for k in core_range if _judged(terms[k], weights, config))
-    return sorted(_score(terms[k], terms[k] & repeated, weights) for k in core_range if _judged(terms[k], weights, config))
+    return sorted(_score(terms[k], terms[k] & repeated, weights)
+                  for k in core_range if _judged(terms[k], weights, config))
 
 
 def _repeated(core: Counter[str]) -> set[str]:
