@@ -407,8 +407,8 @@ DISCOURSE_MARKERS: Mapping[str, DiscourseMarkers] = MappingProxyType({
             r"|\((?:AP|Reuters|AFP|UPI|dpa|CNN(?: Business)?)\)"),
         full_name=re.compile(r" (?<=[a-z,;:(“\"] )([A-Z][a-z]+(?:\s[A-Z][a-z]+){1,2})\b"),
         refers=re.compile(
-            r"^\W*(?:[\w’'-]+\s+){1,6}?(also)\b|^\s*(A):\s|^\W*(the (?:findings|study|research|results))\b"
-            r"|^\W*((?:editor['’]s )?note):|^\W*(let['’]s)\b"
+            r"^(?:\W*(?:[\w’'-]+\s+){1,6}?(also)\b|\s*(A):\s|\W*(the (?:findings|study|research|results))\b"
+            r"|\W*((?:editor['’]s )?note):|\W*(let['’]s)\b)"
             r"|\b((?:did not|didn['’]t|does not|doesn['’]t) (?:immediately )?(?:respond|return|reply)"
             r"|(?:declined|could not be reached|was not available) (?:to|for) comment)", re.I),
     ),

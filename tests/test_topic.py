@@ -712,6 +712,28 @@ def test_capitalised_above_text_by_text_is_the_joined_texts_capitalised_words():
             assert _capitalised_above(k, words, [DiscourseCues()] * len(local), local) == expected
 
 
+def test_refers_pattern_finds_what_its_plain_form_finds():
+    """The ``refers`` pattern asks its phrases anchored at a paragraph's start under one ``^`` (tried once where
+    the paragraph does not begin): the same match and groups as each phrase with its own ``^``, whatever the text."""
+    import random
+    import re
+
+    plain = re.compile(
+        r"^\W*(?:[\w’'-]+\s+){1,6}?(also)\b|^\s*(A):\s|^\W*(the (?:findings|study|research|results))\b"
+        r"|^\W*((?:editor['’]s )?note):|^\W*(let['’]s)\b"
+        r"|\b((?:did not|didn['’]t|does not|doesn['’]t) (?:immediately )?(?:respond|return|reply)"
+        r"|(?:declined|could not be reached|was not available) (?:to|for) comment)", re.I)
+    refers = topic.DISCOURSE_MARKERS["en"].refers
+    rng = random.Random(0)
+    pieces = ["also", "Also", "A:", "a: ", "The findings", "the study", "Note:", "Editor's note:", "Let's", "let’s",
+              "didn't respond", "did not immediately reply", "declined to comment", "was not available for comment",
+              " ", "  ", "\n", "-", "“", "word", "x", ",", ".", "é"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        found, expected = refers.search(text), plain.search(text)
+        assert (found and (found.span(), found.groups())) == (expected and (expected.span(), expected.groups())), text
+
+
 def test_ascii_words_are_the_lower_cased_letter_runs_of_an_ascii_text():
     """_ascii_words: every run of ASCII letters, lower-cased, as _TERM finds them (of any length)."""
     import re
