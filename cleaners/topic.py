@@ -150,7 +150,7 @@ import re
 import string
 from collections import Counter
 from types import MappingProxyType
-from typing import Callable, Iterable, Mapping, NamedTuple
+from typing import Callable, Collection, Iterable, Mapping, NamedTuple
 
 from .language import STOPWORDS
 from .types import Block, Reason, kept_indexes, spaced_typography
@@ -376,6 +376,7 @@ class DiscourseMarkers(NamedTuple):
     dateline: re.Pattern[str]
     #: A name in full: two or three capitalised words after a lower-case word or a comma (not
     #: a sentence's first word), as a story names a person or an organisation the first time.
+    #: Group 1 is the name (the space before it comes first in the pattern: a search then skips to spaces).
     full_name: re.Pattern[str]
     #: Phrases that tie a paragraph to what the article said before: an additive adverb among its
     #: first words ("Isolated cases often also spring up"), an interview's answer ("A: ..."), a
@@ -404,10 +405,10 @@ DISCOURSE_MARKERS: Mapping[str, DiscourseMarkers] = MappingProxyType({
         dateline=re.compile(
             r"^\W*[A-Z][A-Z.’',\s]{2,}(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)*)?\s*(?:\([^)]{1,40}\)\s*)?[—–:-]{1,2}\s"
             r"|\((?:AP|Reuters|AFP|UPI|dpa|CNN(?: Business)?)\)"),
-        full_name=re.compile(r"(?<=[a-z,;:(“\"] )[A-Z][a-z]+(?:\s[A-Z][a-z]+){1,2}\b"),
+        full_name=re.compile(r" (?<=[a-z,;:(“\"] )([A-Z][a-z]+(?:\s[A-Z][a-z]+){1,2})\b"),
         refers=re.compile(
-            r"^\W*(?:[\w’'-]+\s+){1,6}?(also)\b|^\s*(A):\s|^\W*(the (?:findings|study|research|results))\b"
-            r"|^\W*((?:editor['’]s )?note):|^\W*(let['’]s)\b"
+            r"^(?:\W*(?:[\w’'-]+\s+){1,6}?(also)\b|\s*(A):\s|\W*(the (?:findings|study|research|results))\b"
+            r"|\W*((?:editor['’]s )?note):|\W*(let['’]s)\b)"
             r"|\b((?:did not|didn['’]t|does not|doesn['’]t) (?:immediately )?(?:respond|return|reply)"
             r"|(?:declined|could not be reached|was not available) (?:to|for) comment)", re.I),
     ),
@@ -460,22 +461,40 @@ def discourse_cues(text: str, language: str | None) -> DiscourseCues:
     markers = DISCOURSE_MARKERS.get(language or "")
     if markers is None:
         return DiscourseCues()
+    return DiscourseCues(**{name: cue(text, markers, language) for name, cue in _CUES.items()})
+
+
+def _opening(text: str, markers: DiscourseMarkers, language: str) -> str | None:
+    """The pronoun or connective the text opens with (lower-cased), "“" for a quotation, else ``None``
+    ("This week" opening a paragraph does not refer back).
+
+    >>> en = DISCOURSE_MARKERS["en"]
+    >>> _opening("But it rained.", en, "en"), _opening("This week it rained.", en, "en")
+    ('but', None)
+    """
     first = _FIRST_WORD.match(text)
     word = first.group(1).lower() if first else None
     opening = word if word in markers.openings else "“" if markers.quotation.match(text) else None
     if opening == "this" and _TIME_DEIXIS.match(text):
         opening = None
-    return DiscourseCues(
-        opening=opening,
-        surnames=tuple(sorted({(a or b).lower() for a, b in markers.surname_attribution.findall(text)})),
-        dateline=markers.dateline.search(text) is not None,
-        names=tuple(dict.fromkeys(markers.full_name.findall(text))),
-        refers=_refers(markers, text),
-        marker=(found.group(1) if (found := _ITEM_MARKER.match(text)) else None),
-        name_words=tuple(sorted(capitalised_words(text, language, inside_sentences=True))),
-        capitalised=tuple(sorted(capitalised_words(text, language))),
-        lower_case_share=lower_case_share(text),
-    )
+    return opening
+
+
+#: How each field of :class:`DiscourseCues` is worked out from a text, its language's markers and its language:
+#: :func:`discourse_cues` works out all of them, :class:`_Cues` only those a run reads.
+_CUES: Mapping[str, Callable[[str, DiscourseMarkers, str], object]] = MappingProxyType({
+    "opening": _opening,
+    "surnames": lambda text, markers, language: tuple(sorted(
+        {(a or b).lower() for a, b in markers.surname_attribution.findall(text)})),
+    "dateline": lambda text, markers, language: markers.dateline.search(text) is not None,
+    "names": lambda text, markers, language: tuple(dict.fromkeys(markers.full_name.findall(text))),
+    "refers": lambda text, markers, language: _refers(markers, text),
+    "marker": lambda text, markers, language: found.group(1) if (found := _ITEM_MARKER.match(text)) else None,
+    "name_words": lambda text, markers, language: tuple(sorted(
+        capitalised_words(text, language, inside_sentences=True))),
+    "capitalised": lambda text, markers, language: tuple(sorted(capitalised_words(text, language))),
+    "lower_case_share": lambda text, markers, language: lower_case_share(text),
+})
 
 
 _WORD_INITIAL = re.compile(r"(?<![\w’'-])[^\W\d_]")
@@ -506,29 +525,70 @@ def _refers(markers: DiscourseMarkers, text: str) -> str | None:
     return next(group for group in found.groups() if group).lower() if found else None
 
 
+class _Cues:
+    """The :class:`DiscourseCues` of one text, each field worked out when first read (:data:`_CUES`): a run
+    reads a block's share of lower-case words far more often than its names or its datelines.
+
+    >>> cues = _Cues("HANOI (AP) — Rain fell on Mark Esper.", DISCOURSE_MARKERS["en"], "en")
+    >>> cues.dateline, cues.name_words, sorted(vars(cues))
+    (True, ('ap', 'esper', 'mark'), ['_language', '_markers', '_text', 'dateline', 'name_words'])
+    """
+
+    def __init__(self, text: str, markers: DiscourseMarkers, language: str):
+        self._text, self._markers, self._language = text, markers, language
+
+    def __getattr__(self, name: str) -> object:  # only for a field not read yet
+        if name not in _CUES:
+            raise AttributeError(name)
+        value = _CUES[name](self._text, self._markers, self._language)
+        setattr(self, name, value)
+        return value
+
+
 class _LazyCues:
-    """:func:`discourse_cues` of each text, worked out when first read: a run reads only the few
-    blocks at the article's edges. ``view(indexes)`` reads the same cues through other indexes.
+    """:func:`discourse_cues` of each text, worked out when first read (:class:`_Cues`, field by field): a run
+    reads only the few blocks at the article's edges. ``view(indexes)`` reads the same cues through other indexes.
 
     >>> cues = _LazyCues(["But it rained.", "HANOI (AP) — Rain fell."], "en")
     >>> cues[0].opening, cues.view([1, 0])[0].dateline
     ('but', True)
     """
 
-    def __init__(self, texts: list[str], language: str, cache: dict[int, DiscourseCues] | None = None,
-                 indexes: list[int] | None = None):
+    def __init__(self, texts: list[str], language: str, cache: dict[int, DiscourseCues | _Cues] | None = None,
+                 indexes: list[int] | None = None, capitalised: dict[int, frozenset[str]] | None = None):
         self._texts, self._language = texts, language
+        self._markers = DISCOURSE_MARKERS.get(language or "")
         self._cache = {} if cache is None else cache
         self._indexes = indexes
+        self._capitalised = {} if capitalised is None else capitalised  # capitalised_words(text, None) by text
 
-    def __getitem__(self, k: int) -> DiscourseCues:
+    def __getitem__(self, k: int) -> DiscourseCues | _Cues:
         k = self._indexes[k] if self._indexes is not None else k
         if k not in self._cache:
-            self._cache[k] = discourse_cues(self._texts[k], self._language)
+            self._cache[k] = DiscourseCues() if self._markers is None else \
+                _Cues(self._texts[k], self._markers, self._language)
         return self._cache[k]
 
     def view(self, indexes: list[int]) -> "_LazyCues":
-        return _LazyCues(self._texts, self._language, self._cache, list(indexes))
+        return _LazyCues(self._texts, self._language, self._cache, list(indexes), self._capitalised)
+
+    def capitalised_above(self, k: int, words: Iterable[str]) -> bool:
+        """Some of ``words`` is among the capitalised words (:func:`capitalised_words`, any language) of the
+        texts above text ``k``: read from the nearest text up, each text's words worked out once, and no
+        further than the first text that has one (an article's own paragraph mostly names what the
+        paragraphs just above it name).
+
+        >>> cues = _LazyCues(["Fort Worth police said so.", "Police left.", "It is worth it."], "en")
+        >>> [cues.capitalised_above(k, words) for k, words in ((2, ["worth"]), (1, ["police"]), (0, ["fort"]))]
+        [True, False, False]
+        """
+        for j in range(k - 1, -1, -1):
+            index = self._indexes[j] if self._indexes is not None else j
+            if index not in self._capitalised:
+                self._capitalised[index] = capitalised_words(self._texts[index], None)
+            if not self._capitalised[index].isdisjoint(words):
+                return True
+        return False
 
 
 def cohesion(cues: DiscourseCues, core: Counter[str], own: int = 0) -> str | None:
@@ -564,9 +624,13 @@ def lead_like(cues: DiscourseCues, core: Counter[str], own: int = 0) -> str | No
     return f"introduces:{new}" if new else None
 
 
-_CAPITALISED = re.compile(r"\b[A-Z][A-Za-z]+")
-#: :data:`_CAPITALISED` of capitals alone (an acronym), or of dotted capitals ("U.S.").
-_ALL_CAPITALS = re.compile(r"\b[A-Z]{2,}(?![A-Za-z])|\b(?:[A-Z]\.){2,}")
+#: A word opening with a capital (``\b[A-Z][A-Za-z]+``; the capital comes first, then the look back that
+#: is ``\b``, so that a search skips ahead to capitals: about half the time on the bench's texts, a third
+#: for :data:`_ALL_CAPITALS`).
+_CAPITALISED = re.compile(r"[A-Z](?<!\w.)[A-Za-z]+")
+#: :data:`_CAPITALISED` of capitals alone (an acronym), or of dotted capitals ("U.S."): ``\b[A-Z]{2,}(?![A-Za-z])
+#: |\b(?:[A-Z]\.){2,}``, the capital first as there.
+_ALL_CAPITALS = re.compile(r"[A-Z](?<!\w.)(?:[A-Z]+(?![A-Za-z])|\.(?:[A-Z]\.)+)")
 #: A capitalised word opening a sentence (group 1: what comes before it): the text's first, or after . ! ? :
 #: or a dash, past spaces, quotes and brackets.
 _OPENING_CAPITALISED = re.compile(r"((?:^|[.!?:—–])[\s\"“‘'(\[]*)\b[A-Z][A-Za-z]+")
@@ -739,12 +803,24 @@ def _share(terms: set[str], shared: list[str], weights: Mapping[str, float] | No
     >>> _share({"said", "mill", "price"}, ["said"], {"said": 0.25, "mill": 6.25, "price": 3.5})
     (0.025, ['said'])
     """
+    if weights is not None:
+        _most_specific_first(shared, weights.__getitem__)
+    return _score(terms, shared, weights), shared
+
+
+def _score(terms: set[str], shared: Collection[str], weights: Mapping[str, float] | None) -> float:
+    """:func:`_share`'s score alone, ``shared`` in any order: the weights are added heaviest first all the
+    same (as :func:`_share` orders the terms), so the float sum is the same to the last bit, without
+    sorting the terms by name (what :func:`_core_scores` reads of every core block).
+
+    >>> _score({"said", "mill", "price"}, {"said", "mill"}, {"said": 0.25, "mill": 6.25, "price": 3.5})
+    0.65
+    """
     if weights is None:
-        return (round(len(shared) / len(terms), 4) if terms else 1.0), shared
+        return round(len(shared) / len(terms), 4) if terms else 1.0
     weight = weights.__getitem__
     total = sum(map(weight, terms))
-    _most_specific_first(shared, weight)
-    return (round(sum(map(weight, shared)) / total, 4) if total else 1.0), shared
+    return round(sum(sorted(map(weight, shared), reverse=True)) / total, 4) if total else 1.0
 
 
 def _most_specific_first(alphabetical: list[str], weight: Callable[[str], float]) -> None:
@@ -790,22 +866,18 @@ def _core_scores(terms: list[set[str]], core: Counter[str], core_range: range, c
     if repeated is None:
         return sorted(topical_score(terms[k], core, own=1, weights=weights)[0]
                       for k in core_range if _judged(terms[k], weights, config))
-    return sorted(_share(terms[k], sorted(terms[k] & repeated), weights)[0]
+    return sorted(_score(terms[k], terms[k] & repeated, weights)
                   for k in core_range if _judged(terms[k], weights, config))
 
 
-def _repeated(title_terms: set[str], terms: list[set[str]], core_range: range) -> set[str]:
-    """The terms the title and the blocks of ``core_range`` hold more than once together: those whose
-    core count is over 1 (:func:`topical_score` with ``own=1``), by set operations in C.
+def _repeated(core: Counter[str]) -> set[str]:
+    """The terms the core (the title and the core blocks) holds more than once: those a core block shares
+    with the rest of the core (:func:`topical_score` with ``own=1``).
 
-    >>> sorted(_repeated({"mill"}, [{"river", "mill"}, {"river", "town"}, {"chef"}], range(2)))
+    >>> sorted(_repeated(Counter(mill=2, river=2, town=1)))
     ['mill', 'river']
     """
-    seen, repeated = set(title_terms), set()
-    for k in core_range:
-        repeated |= seen & terms[k]
-        seen |= terms[k]
-    return repeated
+    return {term for term, count in core.items() if count > 1}
 
 
 class _Judged(NamedTuple):
@@ -827,11 +899,8 @@ def _neighbour_score(k: int, terms: list[set[str]], weights: Mapping[str, float]
     >>> _neighbour_score(1, [{"river", "mill"}, {"river", "chef"}, {"menu", "wine"}])
     0.5
     """
-    near: Counter[str] = Counter()
-    for j in (k - 1, k + 1):
-        if 0 <= j < len(terms):
-            near.update(terms[j])
-    return topical_score(terms[k], near, weights=weights)[0]
+    near = set().union(*(terms[j] for j in (k - 1, k + 1) if 0 <= j < len(terms)))
+    return _score(terms[k], terms[k] & near, weights)  # what topical_score gives against their counts
 
 
 def _disjoint_from_neighbours(k: int, terms: list[set[str]], weights: Mapping[str, float] | None,
@@ -1025,7 +1094,7 @@ def _opens_series(item: _Judged, terms: list[set[str]], texts: list[str], cues: 
     if item.score > config.clear_score_fraction * threshold:
         return (_names_a_new_story(item.index, item.score, terms, texts, cues, core, own, config, weights,
                                    config.series_named_neighbour_score or config.series_neighbour_score) is not None
-                and capitalised_words("\n".join(texts[:item.index]), None).isdisjoint(cues[item.index].capitalised))
+                and not _capitalised_above(item.index, cues[item.index].capitalised, cues, texts))
     return opening is not None or _new_names_above(item.index, cues, texts) is not None
 
 
@@ -1242,9 +1311,19 @@ def _lone_group(judged: int, sentences: list[_Judged], terms: list[set[str]], cu
 
 def _new_names_above(k: int, cues: list[DiscourseCues], texts: list[str] | None) -> str | None:
     """:func:`new_names` of block ``k`` against the capitalised words of all the blocks above it."""
-    if texts is None or not cues[k].name_words:
+    if texts is None or not cues[k].name_words or _capitalised_above(k, cues[k].name_words, cues, texts):
         return None
-    return new_names(cues[k], capitalised_words("\n".join(texts[:k]), None))
+    return new_names(cues[k], frozenset())  # none of its names is capitalised above
+
+
+def _capitalised_above(k: int, words: Iterable[str], cues: list[DiscourseCues], texts: list[str]) -> bool:
+    """Some of ``words`` is capitalised in the texts above block ``k``: among the :func:`capitalised_words` (any
+    language) of those texts joined, which are those of each text together (no match reaches over a line
+    break, and a text's edges look the same to the patterns as a line break): with :class:`_LazyCues`, text by
+    text from the nearest up (:meth:`_LazyCues.capitalised_above`)."""
+    if isinstance(cues, _LazyCues):
+        return cues.capitalised_above(k, words)
+    return not capitalised_words("\n".join(texts[:k]), None).isdisjoint(words)
 
 
 def _isolated_leads(terms: list[set[str]], cues: list[DiscourseCues] | None, edges: tuple[str, ...],
@@ -1405,7 +1484,7 @@ def _peel_round(
         if cues is not None else None
     core_range = _core_indexes(len(local), config)
     core: Counter[str] = Counter(itertools.chain(title_terms, *(local[k] for k in core_range)))  # one update
-    core_scores = _core_scores(local, core, core_range, config, weights, _repeated(title_terms, local, core_range))
+    core_scores = _core_scores(local, core, core_range, config, weights, _repeated(core))
     baseline = core_scores[len(core_scores) // 2] if core_scores else None
     if len(core_scores) < config.min_core_blocks or baseline < config.min_core_median:
         return {remaining[k]: evidence for k, evidence in

@@ -505,6 +505,23 @@ def test_no_discourse_cues_without_markers_for_the_language():
     assert {b.decision.evidence["discourse"] for b in out if b.decision} == {None}
 
 
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_cues_read_lazily_are_the_cues_worked_out_at_once(language):
+    """The run reads each block's cues field by field (``_LazyCues``, ``_Cues``): every field, read in any order,
+    is what :func:`discourse_cues` works out, and a field not read is not worked out."""
+    texts = STORY + [SMARTPHONES, FOOTBALL, "HANOI, Vietnam (AP) — U.S. Defense Secretary Mark Esper accused China.",
+                     "… “We will appeal,” Smith said. Isolated cases also spring up.", "This week it rained.", ""]
+    lazy = topic._LazyCues(texts, language)
+    for k, text in enumerate(texts):
+        expected = discourse_cues(text, language)
+        for field in reversed(DiscourseCues._fields):
+            assert getattr(lazy[k], field) == getattr(expected, field)
+    cues = topic._LazyCues(texts, "en")[0]
+    assert cues.lower_case_share and "dateline" not in vars(cues)
+    with pytest.raises(AttributeError):
+        cues.headline
+
+
 @pytest.mark.parametrize("text, opening, surnames", [
     ("Still, the council said it would appeal.", "still", ()),
     ("“They wanted us on our knees,” Erekat said.", "they", ("erekat",)),
@@ -652,6 +669,69 @@ def test_content_terms_are_the_term_patterns_terms_whatever_the_typography():
         for language in ("en", "el", None):
             expected = set(_TERM.findall(_NEGATION.sub("", text.lower()))).difference(_NOT_CONTENT.get(language, ()))
             assert content_terms(text, language) == expected, (text, language)
+
+
+def test_capital_patterns_find_what_their_word_boundary_forms_find():
+    """_CAPITALISED, _ALL_CAPITALS and the full-name pattern test the capital (or the space) first and the
+    boundary before it after (a search then skips ahead to capitals, or spaces): they find what the plain
+    forms with ``\\b`` and a look-behind first find, whatever the text."""
+    import random
+    import re
+
+    plain = {topic._CAPITALISED: re.compile(r"\b[A-Z][A-Za-z]+"),
+             topic._ALL_CAPITALS: re.compile(r"\b[A-Z]{2,}(?![A-Za-z])|\b(?:[A-Z]\.){2,}"),
+             topic.DISCOURSE_MARKERS["en"].full_name:
+                 re.compile(r"(?<=[a-z,;:(“\"] )[A-Z][a-z]+(?:\s[A-Z][a-z]+){1,2}\b")}
+    rng = random.Random(0)
+    pieces = ["A", "B", "U", "S", "Ab", "Cd", "ab", "x", ".", " ", "  ", ",", ";", ":", "(", "“", "\"", "’", "-", "_",
+              "2", "é", "É", "ж", "\n", "\t", "Smith", "Tim Cook", "U.S.", "NASA"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        for pattern, reference in plain.items():
+            assert pattern.findall(text) == reference.findall(text), (text, reference.pattern)
+
+
+def test_capitalised_above_text_by_text_is_the_joined_texts_capitalised_words():
+    """_LazyCues.capitalised_above reads the texts above a block one by one (through a view too) and stops at the
+    first with one of the words: what the capitalised words of those texts joined by line breaks say."""
+    import random
+
+    from cleaners.topic import _capitalised_above, _LazyCues, capitalised_words
+
+    rng = random.Random(0)
+    pieces = ["A", "B", "Ab", "Cd", "ab", "cd", "U.S.", "NASA", "U.", "S.", ".", " ", "\n", "-", "_", "2", "é", "’"]
+    for _ in range(2_000):
+        texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))) for _ in range(rng.randint(1, 6))]
+        remaining = sorted(rng.sample(range(len(texts)), rng.randint(1, len(texts))))
+        local = [texts[k] for k in remaining]
+        cues = _LazyCues(texts, "en").view(remaining)
+        for k in range(len(local)):
+            words = rng.sample(["a", "ab", "b", "cd", "u.s.", "nasa", "us", "s.", "ba"], 2)
+            expected = not capitalised_words("\n".join(local[:k]), None).isdisjoint(words)
+            assert cues.capitalised_above(k, words) == expected, (local, k, words)
+            assert _capitalised_above(k, words, [DiscourseCues()] * len(local), local) == expected
+
+
+def test_refers_pattern_finds_what_its_plain_form_finds():
+    """The ``refers`` pattern asks its phrases anchored at a paragraph's start under one ``^`` (tried once where
+    the paragraph does not begin): the same match and groups as each phrase with its own ``^``, whatever the text."""
+    import random
+    import re
+
+    plain = re.compile(
+        r"^\W*(?:[\w’'-]+\s+){1,6}?(also)\b|^\s*(A):\s|^\W*(the (?:findings|study|research|results))\b"
+        r"|^\W*((?:editor['’]s )?note):|^\W*(let['’]s)\b"
+        r"|\b((?:did not|didn['’]t|does not|doesn['’]t) (?:immediately )?(?:respond|return|reply)"
+        r"|(?:declined|could not be reached|was not available) (?:to|for) comment)", re.I)
+    refers = topic.DISCOURSE_MARKERS["en"].refers
+    rng = random.Random(0)
+    pieces = ["also", "Also", "A:", "a: ", "The findings", "the study", "Note:", "Editor's note:", "Let's", "let’s",
+              "didn't respond", "did not immediately reply", "declined to comment", "was not available for comment",
+              " ", "  ", "\n", "-", "“", "word", "x", ",", ".", "é"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        found, expected = refers.search(text), plain.search(text)
+        assert (found and (found.span(), found.groups())) == (expected and (expected.span(), expected.groups())), text
 
 
 def test_ascii_words_are_the_lower_cased_letter_runs_of_an_ascii_text():
@@ -1012,14 +1092,16 @@ def test_spaced_ascii_reads_only_ascii_and_typography_and_lower_cases_like_the_l
 
 def test_core_scores_from_the_repeated_terms_are_the_leave_one_out_scores():
     """_repeated gives the terms whose core count is over 1, so _core_scores reading what each core block
-    shares with it (by _share) gives what topical_score with own=1 gives, weighted or not."""
+    shares with it (by _score, in any order) gives what topical_score with own=1 gives, weighted or not,
+    to the last bit of a float sum."""
     import random
 
-    from cleaners.topic import _core_scores, _repeated, _share
+    from cleaners.topic import _core_scores, _repeated, _score, _share
 
     rng = random.Random(0)
     words = [f"w{i}" for i in range(30)]
     weights = {w: rng.choice([0.0, 0.25, 1.0, 6.25, 16.0]) for w in words}
+    real_weights = {w: rng.choice([0.0, rng.random() * 16]) for w in words}  # sums that depend on the order
     for _ in range(300):
         terms = [set(rng.sample(words, rng.randint(0, 12))) for _ in range(rng.randint(1, 12))]
         title = set(rng.sample(words, rng.randint(0, 3)))
@@ -1027,14 +1109,35 @@ def test_core_scores_from_the_repeated_terms_are_the_leave_one_out_scores():
         core = Counter(title)
         for k in core_range:
             core.update(terms[k])
-        assert _repeated(title, terms, core_range) == {t for t, n in core.items() if n > 1}
-        for w in (None, weights):
+        for w in (None, weights, real_weights):
             config = TopicConfig(min_terms=3)
-            assert _core_scores(terms, core, core_range, config, w, _repeated(title, terms, core_range)) \
+            assert _core_scores(terms, core, core_range, config, w, _repeated(core)) \
                 == _core_scores(terms, core, core_range, config, w)
             for k in core_range:
                 shared = sorted(t for t in terms[k] if core[t] > 1)
                 assert _share(terms[k], shared, w) == topical_score(terms[k], core, own=1, weights=w)
+                assert _score(terms[k], set(shared), w) == _share(terms[k], shared, w)[0]
+
+
+def test_neighbour_score_is_the_topical_score_against_the_neighbours_counts():
+    """_neighbour_score reads what block k shares with the union of the blocks beside it (by _score): what
+    topical_score gives against their counted terms, weighted or not, to the last bit."""
+    import random
+
+    from cleaners.topic import _neighbour_score
+
+    rng = random.Random(0)
+    words = [f"w{i}" for i in range(20)]
+    weights = {w: rng.choice([0.0, rng.random() * 16]) for w in words}
+    for _ in range(500):
+        terms = [set(rng.sample(words, rng.randint(0, 10))) for _ in range(rng.randint(1, 5))]
+        for k in range(len(terms)):
+            near = Counter()
+            for j in (k - 1, k + 1):
+                if 0 <= j < len(terms):
+                    near.update(terms[j])
+            for w in (None, weights):
+                assert _neighbour_score(k, terms, w) == topical_score(terms[k], near, weights=w)[0]
 
 
 # Session 11: names as a story's signal. Another story's first paragraph introduces its own people,
