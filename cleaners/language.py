@@ -244,6 +244,14 @@ _LOWER_LETTERS_AND_APOSTROPHES = bytes(code if code == 0x27 else _LOWER_LETTERS_
 _LOWER_LETTERS_AND_BEYOND_ASCII = bytes(code if code >= 0x80 else _LOWER_LETTERS_ONLY[code] for code in range(256))
 #: The ASCII bytes (deleted from UTF-8, they leave the bytes of the characters beyond ASCII).
 _ASCII_BYTES = bytes(range(128))
+#: Latin-1's bytes of the ASCII characters and of the letters beyond them (deleted from a
+#: Latin-1 text, they leave its characters beyond ASCII that are no letter)...
+_ASCII_AND_LATIN1_LETTER_BYTES = _ASCII_BYTES + bytes(code for code in range(128, 256) if chr(code).isalpha())
+#: ...and the bytes of a Latin-1 text lower-cased: an ASCII letter's or a letter's beyond ASCII as
+#: ``str.lower`` does (in Latin-1 each stays one Latin-1 letter: ``bytes`` would refuse another),
+#: every other byte a space (past the check above, only ASCII ones are left).
+_LATIN1_LOWER_LETTERS = bytes(ord(chr(code).lower()) if code >= 0x80 and chr(code).isalpha()
+                              else _LOWER_LETTERS_ONLY[code] for code in range(256))
 #: In text of a-z, apostrophes and spaces: a second apostrophe in the same run of letters (or
 #: right after another one); a pattern that opens with a literal, so the regex engine skips ahead
 #: to each apostrophe instead of trying every position.
@@ -303,6 +311,20 @@ def _letter_words(text: str) -> tuple[list[str], Callable[[str], int | None]] | 
     >>> _letter_words("Das Café, 2 Mal")[0], _letter_words("Москва\u00a0столица"), _letter_words("Ü")[0]
     (['das', 'café', 'mal'], None, ['ü'])
     """
+    try:
+        latin1 = text.encode("latin-1")
+    except UnicodeEncodeError:
+        return _letter_words_by_utf8(text)
+    # most such texts (German, French...): lower-cased, checked and split by byte tables, one
+    # look-up per byte in C, not lower-cased a character at a time
+    if text.isascii() or latin1.translate(None, _ASCII_AND_LATIN1_LETTER_BYTES):  # as the UTF-8 path: none
+        return None
+    return latin1.translate(_LATIN1_LOWER_LETTERS).decode("latin-1").split(), _group_of_word
+
+
+def _letter_words_by_utf8(text: str) -> tuple[list[str], Callable[[str], int | None]] | None:
+    """:func:`_letter_words` of any text, lower-cased, then its UTF-8 bytes checked and split: that of
+    a text with a character beyond the first 256 (Cyrillic, Greek...)."""
     lowered = text.lower()
     data = lowered.encode("utf-8", "surrogatepass")
     if not data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass").isalpha():
@@ -748,6 +770,25 @@ def _latin_letters(text: str) -> int:
     return letters if text.isascii() else letters + len(_LATIN_BEYOND_ASCII.findall(text))
 
 
+#: The Latin-1 characters (the first 256, none beyond Latin) :data:`_LATIN_LETTER` matches, as bytes.
+_LATIN1_LETTER_BYTES = bytes(code for code in range(256) if _LATIN_LETTER.match(chr(code)))
+
+
+def _latin1_letters(text: str) -> int | None:
+    """:func:`_latin_letters` of a text of Latin-1 characters only (ASCII ones included): its
+    letters deleted from its Latin-1 bytes in C, not matched one by one; None for other text
+    (a character beyond the first 256).
+
+    >>> _latin1_letters("Crème brûlée, ½ ×"), len(_LATIN_LETTER.findall("Crème brûlée, ½ ×")), _latin1_letters("2 €")
+    (12, 12, None)
+    """
+    try:
+        data = text.encode("latin-1")
+    except UnicodeEncodeError:
+        return None
+    return len(data) - len(data.translate(None, _LATIN1_LETTER_BYTES))
+
+
 def _ascii_letters(text: str) -> int:
     """How many of ``text``'s characters are ASCII letters: deleted from its UTF-8 bytes (in C;
     no other character has a byte below 0x80), not matched one by one.
@@ -769,8 +810,10 @@ def dominant_script(text: str, sample: int = 400) -> tuple[str | None, int]:
     if not head.isascii():
         # typography is no letter of any script (nor beyond Latin): spaced out, most heads are ASCII
         head = spaced_typography(head)
-    if head.isascii() or not _BEYOND_LATIN.search(head):  # the common case: one test instead of nine
-        letters = _ascii_letters(head) if head.isascii() else _latin_letters(head)
+    letters = _latin1_letters(head)  # most heads: ASCII or Latin-1, so nothing beyond Latin, counted in C
+    if letters is None and not _BEYOND_LATIN.search(head):  # the common case: one test instead of nine
+        letters = _latin_letters(head)
+    if letters is not None:
         return ("latin", letters) if letters else (None, 0)
     best, best_count = None, 0
     for (name, _), count in zip(_SCRIPT_CODE_POINTS, _script_letters(head)):

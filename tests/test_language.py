@@ -18,7 +18,7 @@ from cleaners.language import (
     mark_foreign_blocks,
     stopword_ratio,
 )
-from cleaners.types import Block, BlockType, Reason
+from cleaners.types import Block, BlockType, Reason, spaced_typography
 
 SAMPLES = {
     "en": "The city council voted on Tuesday to approve a network of protected bike lanes across downtown. "
@@ -263,6 +263,29 @@ def test_clearly_in_counts_other_languages_stopwords_as_the_per_word_definition(
 @given(st.text(max_size=60) | st.text(alphabet="abcXYZ éÀÿ×÷ŉ\u1e00ЖЯ’“ 12", max_size=60))
 def test_latin_letter_count_equals_the_regex_count(text):
     assert _language._latin_letters(text) == len(_language._LATIN_LETTER.findall(text))
+
+
+def test_latin1_letters_count_each_latin1_character_as_the_regex_does_and_decline_other_text():
+    for code in range(256):
+        assert _language._latin1_letters(chr(code)) == len(_language._LATIN_LETTER.findall(chr(code))), code
+        assert not _language._BEYOND_LATIN.search(chr(code)), code  # so dominant_script may skip the look
+    assert _language._latin1_letters("Crème \u0100") is None
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(max_size=60) | st.text(alphabet="abcXYZ éÀÿ×÷ŉ\u1e00ЖЯ’“ 12\u00a0", max_size=60))
+def test_dominant_script_counts_as_the_regexes_do(text):
+    """The Latin-1 count in C (:func:`_latin1_letters`) gives the plain definition's answer: the
+    look beyond Latin, then the Latin letters' regex or each script's."""
+    head = spaced_typography(text[:400])
+    if not _language._BEYOND_LATIN.search(head):
+        letters = len(_language._LATIN_LETTER.findall(head))
+        expected = ("latin", letters) if letters else (None, 0)
+    else:
+        counts = [len(pattern.findall(head)) for pattern in _SCRIPT_REGEXES]
+        best = max(range(len(counts)), key=lambda i: (counts[i], -i))
+        expected = (_language._SCRIPT_CODE_POINTS[best][0], counts[best]) if counts[best] else (None, 0)
+    assert dominant_script(text) == expected
 
 
 @settings(max_examples=300, deadline=None, derandomize=True)
@@ -726,6 +749,14 @@ def test_shortlist_of_probabilities_is_the_sorted_rankings_shortlist(probabiliti
 def test_shortlist_of_a_nan_ranking_takes_the_plain_path():
     probabilities = [0.5, float("nan")] + [0.5 / (len(LANGUAGES) - 2)] * (len(LANGUAGES) - 2)
     assert _language._langid_identifier()._shortlist_of(probabilities, "en") == _shortlist_by_sorting(probabilities, "en")
+
+
+@settings(max_examples=600, deadline=None, derandomize=True)
+@given(st.text(alphabet=[chr(code) for code in range(256) if chr(code) not in "'"], max_size=60)
+       | st.text(alphabet="abZ éÉßÿµªº×÷\u00a0\u00b2\u00bd\u0130\u212aЖ\x85\x1c", max_size=60))
+def test_letter_words_of_latin1_text_split_by_bytes_are_those_split_by_utf8(text):
+    """The Latin-1 byte tables lower-case, check and split as ``str.lower`` then the UTF-8 path do."""
+    assert _language._letter_words(text) == _language._letter_words_by_utf8(text)
 
 
 def test_letter_words_split_text_beyond_ascii_whose_characters_there_are_letters():
