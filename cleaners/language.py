@@ -258,6 +258,22 @@ _LATIN1_LOWER_LETTERS = bytes(ord(chr(code).lower()) if code >= 0x80 and chr(cod
 _TWO_APOSTROPHES_IN_A_RUN = re.compile(r"'[a-z]*'")
 
 
+#: Beyond ASCII and :data:`~cleaners.types.TYPOGRAPHY`, punctuation spaced out with it where words
+#: and letters are counted: no letter of any script (nor beyond Latin), no part of a :data:`_WORD`,
+#: without a case; German's opening quote, whose texts would otherwise go to the regexes.
+_SPACED_PUNCTUATION = "„"
+
+
+def _spaced(text: str, keep: str = "") -> str:
+    """:func:`~cleaners.types.spaced_typography` of ``text``, :data:`_SPACED_PUNCTUATION` a space too.
+
+    >>> _spaced("„Ja“, sagte er — it’s", keep="’")
+    ' Ja , sagte er   it’s'
+    """
+    text = spaced_typography(text, keep)
+    return text.replace(_SPACED_PUNCTUATION, " ") if _SPACED_PUNCTUATION in text else text
+
+
 def _has_loose_apostrophe(spaced: str) -> bool:
     """In text of a-z, apostrophes and spaces: an apostrophe that does not join two runs of
     letters into one word (at a word's edge, or a second one in the same run). Substring tests
@@ -286,7 +302,7 @@ def _plain_words(text: str) -> tuple[list[str], Callable[[str], int | None]] | N
     """
     group_of = _group_of_ascii_word
     if not text.isascii():
-        text = spaced_typography(text, keep="’")
+        text = _spaced(text, keep="’")
         if "’" in text:
             if "'" in text:
                 return None
@@ -808,8 +824,9 @@ def dominant_script(text: str, sample: int = 400) -> tuple[str | None, int]:
     """
     head = text[:sample]
     if not head.isascii():
-        # typography is no letter of any script (nor beyond Latin): spaced out, most heads are ASCII
-        head = spaced_typography(head)
+        # typography is no letter of any script (nor beyond Latin): spaced out (:func:`_spaced`),
+        # most heads are ASCII
+        head = _spaced(head)
     letters = _latin1_letters(head)  # most heads: ASCII or Latin-1, so nothing beyond Latin, counted in C
     if letters is None and not _BEYOND_LATIN.search(head):  # the common case: one test instead of nine
         letters = _latin_letters(head)

@@ -273,7 +273,7 @@ def test_latin1_letters_count_each_latin1_character_as_the_regex_does_and_declin
 
 
 @settings(max_examples=300, deadline=None, derandomize=True)
-@given(st.text(max_size=60) | st.text(alphabet="abcXYZ éÀÿ×÷ŉ\u1e00ЖЯ’“ 12\u00a0", max_size=60))
+@given(st.text(max_size=60) | st.text(alphabet="abcXYZ éÀÿ×÷ŉ\u1e00ЖЯ’“„ 12\u00a0", max_size=60))
 def test_dominant_script_counts_as_the_regexes_do(text):
     """The Latin-1 count in C (:func:`_latin1_letters`) gives the plain definition's answer: the
     look beyond Latin, then the Latin letters' regex or each script's."""
@@ -471,9 +471,15 @@ def test_typography_is_no_letter_of_any_script():
     from cleaners.language import _BEYOND_LATIN, _LATIN_BEYOND_ASCII, _SCRIPT_RANGES
     from cleaners.types import TYPOGRAPHY
 
-    for char in TYPOGRAPHY:
+    for char in TYPOGRAPHY + _language._SPACED_PUNCTUATION:
         assert not _BEYOND_LATIN.match(char) and not _LATIN_BEYOND_ASCII.match(char), char
         assert not any(pattern.match(char) for _, pattern in _SCRIPT_RANGES), char
+
+
+def test_the_punctuation_spaced_out_with_typography_is_no_part_of_a_word_and_has_no_case():
+    for char in _language._SPACED_PUNCTUATION:
+        assert not char.isalnum() and char not in "_'’" and not char.isascii() and char.lower() == char
+        assert _language._WORD.findall(f"a{char}b c’{char}d") == ["a", "b", "c", "d"]
 
 
 @settings(max_examples=300, deadline=None, derandomize=True)
@@ -500,7 +506,7 @@ _APOSTROPHE_WORDS = ["it's", "it’s", "isn't", "don’t", "l'", "d’", "'s", "
 
 
 @settings(max_examples=600, deadline=None, derandomize=True)
-@given(st.text(alphabet="abcz'’ .,-—“”…1é\n", max_size=80) | st.text(max_size=40)
+@given(st.text(alphabet="abcz'’ .,-—“”„…1é\n", max_size=80) | st.text(max_size=40)
        | st.lists(st.sampled_from(_APOSTROPHE_WORDS + [" ", ", ", "“", "—"]), max_size=20).map("".join))
 def test_plain_words_are_the_regexs_words_read_in_the_same_tables(text):
     """Split in C or by the regex, the same words are counted as the same stopwords (a curly
@@ -670,7 +676,7 @@ def test_only_apostrophes_inside_words_are_not_loose():
 
 
 @settings(max_examples=600, deadline=None, derandomize=True)
-@given(st.text(alphabet="abAZ'’ .,-—“”…1_éÉ\u212a\u0130\u1e9eМж\u0301\u00a0\u00b2\u0663\u200dǅª\ud800\n", max_size=80)
+@given(st.text(alphabet="abAZ'’ .,-—“”„…1_éÉ\u212a\u0130\u1e9eМж\u0301\u00a0\u00b2\u0663\u200dǅª\ud800\n", max_size=80)
        | st.lists(st.sampled_from(_APOSTROPHE_WORDS + ["The", "IT’S", "Und", " ", ", ", "“", "—"]), max_size=20).map("".join))
 def test_words_to_count_are_the_lower_cased_texts_words_in_the_same_tables(text):
     """Typography is spaced out before lower-casing: the words, and the stopwords they are read
