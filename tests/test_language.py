@@ -321,7 +321,8 @@ _REFERENCE = []
 
 
 @settings(max_examples=300, deadline=None, derandomize=True)
-@given(st.text(max_size=300) | st.sampled_from(list(SAMPLES.values()) + [GERMAN_PARAGRAPH * 4, "", "a", "\x00" * 200]))
+@given(st.text(max_size=300) | st.sampled_from(list(SAMPLES.values()) + [GERMAN_PARAGRAPH * 4, "", "a", "\x00" * 200])
+       | st.lists(st.sampled_from(list(SAMPLES.values()) + [GERMAN_PARAGRAPH, " ", "1", "€"]), max_size=8).map("".join))
 def test_numpy_walk_finds_py3langids_features_and_scores(text):
     from py3langid.langid import visit_counts
 
@@ -332,6 +333,7 @@ def test_numpy_walk_finds_py3langids_features_and_scores(text):
     expected = visit_counts(ours.tk_nextmove, ours._rowbase, ours.tk_output, data)
     found = ours._visits(data)
     assert found is None and expected is None or list(zip(*map(list, found))) == list(expected.items())
+    assert ours._decide(text).tobytes() == reference._decide(text).tobytes()  # our _decide and _score: bit for bit
     assert ours.rank(text) == reference.rank(text)
     assert sorted(ours.ranked(text)) == sorted((code, round(p, 4)) for code, p in reference.rank(text) if p >= 0.00005)
 
