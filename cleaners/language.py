@@ -438,15 +438,32 @@ class _LangidIdentifier(LanguageIdentifier):
             return None
         return _counted_in_order_of_first_visit(found)
 
+    def _walked(self, data: bytes) -> dict[int, int]:
+        """py3langid's ``visit_counts`` of ``data`` by its own loop (the same features, counts and
+        order of first visit), counted into a dict as it walks rather than listed, then counted by
+        a ``Counter`` (whose making costs about what the walk of a short text does); {} for none."""
+        moves, row, feature_of = self.tk_nextmove, self._rowbase, self.tk_output
+        state, counts = 0, {}
+        count = counts.get
+        for byte in data:
+            state = moves[row[state] + byte]
+            feature = feature_of[state]
+            if feature >= 0:
+                counts[feature] = count(feature, 0) + 1
+        return counts
+
     def _raw_score(self, text):
-        visits = self._visits(text) if isinstance(text, bytes) and len(text) >= _LANGID_NUMPY_FROM else None
-        if visits is None:
+        if not isinstance(text, bytes):
             return super()._raw_score(text)
-        features, counts = visits
-        return self._score(features, counts.astype(np.float32), self.nb_ptc)
+        visits = self._visits(text) if len(text) >= _LANGID_NUMPY_FROM else None
+        if visits is not None:
+            features, counts = visits
+            return self._score(features, counts.astype(np.float32), self.nb_ptc)
+        walked = self._walked(text)
+        return self._sparse_score(walked, self.nb_ptc) if walked else super()._raw_score(text)  # none: its fill
 
     def _sparse_score(self, visits, table):
-        """py3langid's score of its own walk's counts (short texts), by :meth:`_score`."""
+        """py3langid's score of the counts of its walk (:meth:`_walked`'s), by :meth:`_score`."""
         return self._score(np.fromiter(visits.keys(), dtype=np.intp, count=len(visits)),
                            np.fromiter(visits.values(), dtype=np.float32, count=len(visits)), table)
 

@@ -333,6 +333,7 @@ def test_numpy_walk_finds_py3langids_features_and_scores(text):
     expected = visit_counts(ours.tk_nextmove, ours._rowbase, ours.tk_output, data)
     found = ours._visits(data)
     assert found is None and expected is None or list(zip(*map(list, found))) == list(expected.items())
+    assert list(ours._walked(data).items()) == list((expected or {}).items())  # py3langid's loop, counted as it goes
     assert ours._decide(text).tobytes() == reference._decide(text).tobytes()  # our _decide and _score: bit for bit
     assert ours.rank(text) == reference.rank(text)
     assert sorted(ours.ranked(text)) == sorted((code, round(p, 4)) for code, p in reference.rank(text) if p >= 0.00005)
