@@ -240,6 +240,18 @@ _WORDS = st.lists(st.sampled_from(sorted(_language._STOPWORD_LANGUAGES)[::97] + 
                   max_size=40)
 
 
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(_WORDS)
+def test_stopword_groups_are_counted_as_a_counter_counts_them(words):
+    """The loop over the stopwords gives a Counter's counts, in the same order (first occurrence)."""
+    from collections import Counter
+
+    for group_of in (_language._group_of_word, _language._group_of_ascii_word):
+        expected = Counter(map(group_of, words))
+        expected.pop(None, None)
+        assert list(_language._stopword_groups(words, group_of).items()) == list(expected.items())
+
+
 @settings(max_examples=400, deadline=None, derandomize=True)
 @given(_WORDS, st.sampled_from(["en", "de", "fr", "ru", "it", "pt", "nl", "ja", "xx"]))
 def test_clearly_in_counts_other_languages_stopwords_as_the_per_word_definition(words, language):
