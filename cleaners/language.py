@@ -27,8 +27,8 @@ with the same ISO 639-1 codes over the same languages: langdetect's 55
 from __future__ import annotations
 
 import functools
+import math
 import re
-from collections import Counter
 from itertools import repeat
 from operator import itemgetter, mul
 from types import MappingProxyType
@@ -244,10 +244,34 @@ _LOWER_LETTERS_AND_APOSTROPHES = bytes(code if code == 0x27 else _LOWER_LETTERS_
 _LOWER_LETTERS_AND_BEYOND_ASCII = bytes(code if code >= 0x80 else _LOWER_LETTERS_ONLY[code] for code in range(256))
 #: The ASCII bytes (deleted from UTF-8, they leave the bytes of the characters beyond ASCII).
 _ASCII_BYTES = bytes(range(128))
+#: Latin-1's bytes of the ASCII characters and of the letters beyond them (deleted from a
+#: Latin-1 text, they leave its characters beyond ASCII that are no letter)...
+_ASCII_AND_LATIN1_LETTER_BYTES = _ASCII_BYTES + bytes(code for code in range(128, 256) if chr(code).isalpha())
+#: ...and the bytes of a Latin-1 text lower-cased: an ASCII letter's or a letter's beyond ASCII as
+#: ``str.lower`` does (in Latin-1 each stays one Latin-1 letter: ``bytes`` would refuse another),
+#: every other byte a space (past the check above, only ASCII ones are left).
+_LATIN1_LOWER_LETTERS = bytes(ord(chr(code).lower()) if code >= 0x80 and chr(code).isalpha()
+                              else _LOWER_LETTERS_ONLY[code] for code in range(256))
 #: In text of a-z, apostrophes and spaces: a second apostrophe in the same run of letters (or
 #: right after another one); a pattern that opens with a literal, so the regex engine skips ahead
 #: to each apostrophe instead of trying every position.
 _TWO_APOSTROPHES_IN_A_RUN = re.compile(r"'[a-z]*'")
+
+
+#: Beyond ASCII and :data:`~cleaners.types.TYPOGRAPHY`, punctuation spaced out with it where words
+#: and letters are counted: no letter of any script (nor beyond Latin), no part of a :data:`_WORD`,
+#: without a case; German's opening quote, whose texts would otherwise go to the regexes.
+_SPACED_PUNCTUATION = "„"
+
+
+def _spaced(text: str, keep: str = "") -> str:
+    """:func:`~cleaners.types.spaced_typography` of ``text``, :data:`_SPACED_PUNCTUATION` a space too.
+
+    >>> _spaced("„Ja“, sagte er — it’s", keep="’")
+    ' Ja , sagte er   it’s'
+    """
+    text = spaced_typography(text, keep)
+    return text.replace(_SPACED_PUNCTUATION, " ") if _SPACED_PUNCTUATION in text else text
 
 
 def _has_loose_apostrophe(spaced: str) -> bool:
@@ -278,7 +302,7 @@ def _plain_words(text: str) -> tuple[list[str], Callable[[str], int | None]] | N
     """
     group_of = _group_of_ascii_word
     if not text.isascii():
-        text = spaced_typography(text, keep="’")
+        text = _spaced(text, keep="’")
         if "’" in text:
             if "'" in text:
                 return None
@@ -303,6 +327,20 @@ def _letter_words(text: str) -> tuple[list[str], Callable[[str], int | None]] | 
     >>> _letter_words("Das Café, 2 Mal")[0], _letter_words("Москва\u00a0столица"), _letter_words("Ü")[0]
     (['das', 'café', 'mal'], None, ['ü'])
     """
+    try:
+        latin1 = text.encode("latin-1")
+    except UnicodeEncodeError:
+        return _letter_words_by_utf8(text)
+    # most such texts (German, French...): lower-cased, checked and split by byte tables, one
+    # look-up per byte in C, not lower-cased a character at a time
+    if text.isascii() or latin1.translate(None, _ASCII_AND_LATIN1_LETTER_BYTES):  # as the UTF-8 path: none
+        return None
+    return latin1.translate(_LATIN1_LOWER_LETTERS).decode("latin-1").split(), _group_of_word
+
+
+def _letter_words_by_utf8(text: str) -> tuple[list[str], Callable[[str], int | None]] | None:
+    """:func:`_letter_words` of any text, lower-cased, then its UTF-8 bytes checked and split: that of
+    a text with a character beyond the first 256 (Cyrillic, Greek...)."""
     lowered = text.lower()
     data = lowered.encode("utf-8", "surrogatepass")
     if not data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass").isalpha():
@@ -386,10 +424,10 @@ class _LangidIdentifier(LanguageIdentifier):
         byte = np.frombuffer(data, dtype=np.uint8).astype(np.intp)
         n = byte.size
         moves, row = self._next_state, self._row_offset
-        states = np.zeros(n, dtype=moves.dtype)
+        states = np.zeros(n, dtype=np.intp)  # intp: read as indexes without a cast (half a look-up's cost)
         for back in range(min(_LANGID_DEPTH, n) - 1, -1, -1):
             states[back:] = moves[row[states[back:]] + byte[: n - back]]
-        before = np.zeros(n, dtype=moves.dtype)  # the start state before the first byte
+        before = np.zeros(n, dtype=np.intp)  # the start state before the first byte
         before[1:] = states[:-1]
         if not n or not np.array_equal(moves[row[before] + byte], states):
             return None
@@ -399,12 +437,53 @@ class _LangidIdentifier(LanguageIdentifier):
             return None
         return _counted_in_order_of_first_visit(found)
 
+    def _walked(self, data: bytes) -> dict[int, int]:
+        """py3langid's ``visit_counts`` of ``data`` by its own loop (the same features, counts and
+        order of first visit), counted into a dict as it walks rather than listed, then counted by
+        a ``Counter`` (whose making costs about what the walk of a short text does); {} for none."""
+        moves, row, feature_of = self.tk_nextmove, self._rowbase, self.tk_output
+        state, counts = 0, {}
+        count = counts.get
+        for byte in data:
+            state = moves[row[state] + byte]
+            feature = feature_of[state]
+            if feature >= 0:
+                counts[feature] = count(feature, 0) + 1
+        return counts
+
     def _raw_score(self, text):
-        visits = self._visits(text) if isinstance(text, bytes) and len(text) >= _LANGID_NUMPY_FROM else None
-        if visits is None:
+        if not isinstance(text, bytes):
             return super()._raw_score(text)
-        features, counts = visits
-        return np.log1p(counts.astype(np.float32)) @ self.nb_ptc[features] + self.nb_pc
+        visits = self._visits(text) if len(text) >= _LANGID_NUMPY_FROM else None
+        if visits is not None:
+            features, counts = visits
+            return self._score(features, counts.astype(np.float32), self.nb_ptc)
+        walked = self._walked(text)
+        return self._sparse_score(walked, self.nb_ptc) if walked else super()._raw_score(text)  # none: its fill
+
+    def _sparse_score(self, visits, table):
+        """py3langid's score of the counts of its walk (:meth:`_walked`'s), by :meth:`_score`."""
+        return self._score(np.fromiter(visits.keys(), dtype=np.intp, count=len(visits)),
+                           np.fromiter(visits.values(), dtype=np.float32, count=len(visits)), table)
+
+    def _score(self, features: np.ndarray, counts: np.ndarray, table: np.ndarray) -> np.ndarray:
+        """py3langid's naive Bayes score of the ``features`` (in order of first visit) seen ``counts``
+        (float32) times: the product of their rows of ``table`` with the counts' ``log1p``, plus the
+        priors. The rows are taken (``take``), not indexed: the same array for a third of the cost."""
+        return np.log1p(counts) @ table.take(features, axis=0) + self.nb_pc
+
+    def _decide(self, text):
+        """py3langid's probabilities of ``text`` (the same float32 operations in the same order),
+        its maximum and sum reduced by the ufuncs themselves, not through the array methods'
+        Python wrappers; py3langid's own when it merges aliased labels or does not normalise."""
+        if self._alias_pairs or not self._norm_probs:
+            return super()._decide(text)
+        text = self._encode(text)
+        scores = self._raw_score(text)
+        scores *= 1.0 / math.sqrt(len(text) or 1)
+        np.exp(scores - np.maximum.reduce(scores), out=scores)
+        scores /= np.add.reduce(scores)
+        return scores
 
     def ranked(self, text: str) -> list[tuple[str, float]]:
         """:meth:`rank`'s languages with a probability of at least 0.00005, the probability
@@ -636,15 +715,22 @@ def _stopword_counts(words: list[str]) -> tuple[dict[str, int], int]:
     return _counts_of_groups(_stopword_groups(words)), len(words)
 
 
-def _stopword_groups(words: list[str], group_of: Callable[[str], int | None] = _group_of_word) -> Counter:
-    """How many of ``words`` are stopwords of each group (:data:`_STOPWORD_GROUPS`' numbers), counted in C
-    (``group_of``: the table to read them with, :func:`_plain_words`)."""
-    groups = Counter(map(group_of, words))
-    groups.pop(None, None)
+def _stopword_groups(words: list[str], group_of: Callable[[str], int | None] = _group_of_word) -> dict[int, int]:
+    """How many of ``words`` are stopwords of each group (:data:`_STOPWORD_GROUPS`' numbers, in order of
+    first occurrence; ``group_of``: the table to read them with, :func:`_plain_words`): the stopwords
+    alone, picked out in C, counted by a loop (making a ``Counter`` costs more than counting a sample's).
+
+    >>> _stopword_groups(["the", "cat", "the", "und"]) == {_group_of_word("the"): 2, _group_of_word("und"): 1}
+    True
+    """
+    groups: dict[int, int] = {}
+    count = groups.get
+    for group in filter(None, map(group_of, words)):  # None: no stopword (the groups count from 1)
+        groups[group] = count(group, 0) + 1
     return groups
 
 
-def _counts_of_groups(groups: Counter) -> dict[str, int]:
+def _counts_of_groups(groups: dict[int, int]) -> dict[str, int]:
     """Per language, the stopwords counted in ``groups`` (~20 groups to read, not ~50 words)."""
     counts: dict[str, int] = {}
     for group, found in groups.items():
@@ -748,6 +834,25 @@ def _latin_letters(text: str) -> int:
     return letters if text.isascii() else letters + len(_LATIN_BEYOND_ASCII.findall(text))
 
 
+#: The Latin-1 characters (the first 256, none beyond Latin) :data:`_LATIN_LETTER` matches, as bytes.
+_LATIN1_LETTER_BYTES = bytes(code for code in range(256) if _LATIN_LETTER.match(chr(code)))
+
+
+def _latin1_letters(text: str) -> int | None:
+    """:func:`_latin_letters` of a text of Latin-1 characters only (ASCII ones included): its
+    letters deleted from its Latin-1 bytes in C, not matched one by one; None for other text
+    (a character beyond the first 256).
+
+    >>> _latin1_letters("Crème brûlée, ½ ×"), len(_LATIN_LETTER.findall("Crème brûlée, ½ ×")), _latin1_letters("2 €")
+    (12, 12, None)
+    """
+    try:
+        data = text.encode("latin-1")
+    except UnicodeEncodeError:
+        return None
+    return len(data) - len(data.translate(None, _LATIN1_LETTER_BYTES))
+
+
 def _ascii_letters(text: str) -> int:
     """How many of ``text``'s characters are ASCII letters: deleted from its UTF-8 bytes (in C;
     no other character has a byte below 0x80), not matched one by one.
@@ -767,10 +872,13 @@ def dominant_script(text: str, sample: int = 400) -> tuple[str | None, int]:
     """
     head = text[:sample]
     if not head.isascii():
-        # typography is no letter of any script (nor beyond Latin): spaced out, most heads are ASCII
-        head = spaced_typography(head)
-    if head.isascii() or not _BEYOND_LATIN.search(head):  # the common case: one test instead of nine
-        letters = _ascii_letters(head) if head.isascii() else _latin_letters(head)
+        # typography is no letter of any script (nor beyond Latin): spaced out (:func:`_spaced`),
+        # most heads are ASCII
+        head = _spaced(head)
+    letters = _latin1_letters(head)  # most heads: ASCII or Latin-1, so nothing beyond Latin, counted in C
+    if letters is None and not _BEYOND_LATIN.search(head):  # the common case: one test instead of nine
+        letters = _latin_letters(head)
+    if letters is not None:
         return ("latin", letters) if letters else (None, 0)
     best, best_count = None, 0
     for (name, _), count in zip(_SCRIPT_CODE_POINTS, _script_letters(head)):
@@ -864,15 +972,15 @@ def _overwhelming_stopword_language(sample: str, config: LanguageConfig) -> str 
     return best if own_count >= config.document_stopword_margin * others else None
 
 
-def _likeliest_overwhelming(groups: Counter, margin: float) -> str | None:
+def _likeliest_overwhelming(groups: dict[int, int], margin: float) -> str | None:
     """The only language whose stopwords (counted in ``groups``) can overwhelm the others' by
     ``margin``, to be checked; None: none can. That is the language with most stopwords (the first
     by code of a tie). Beyond a margin of 2, it can only be the one language of the most common
     group: its stopwords of it alone must then be more than half of all found (``own >= margin *
     others`` and ``own <= alone + others``), so that group is read alone, not every language counted.
 
-    >>> groups = Counter({_GROUP_NUMBER[("en",)]: 9, _GROUP_NUMBER[_STOPWORD_LANGUAGES["und"]]: 2})
-    >>> _likeliest_overwhelming(groups, 3.0), _likeliest_overwhelming(groups, 1.5), _likeliest_overwhelming(Counter(), 3.0)
+    >>> groups = {_GROUP_NUMBER[("en",)]: 9, _GROUP_NUMBER[_STOPWORD_LANGUAGES["und"]]: 2}
+    >>> _likeliest_overwhelming(groups, 3.0), _likeliest_overwhelming(groups, 1.5), _likeliest_overwhelming({}, 3.0)
     ('en', 'en', None)
     """
     if not groups:

@@ -18,7 +18,7 @@ from cleaners.language import (
     mark_foreign_blocks,
     stopword_ratio,
 )
-from cleaners.types import Block, BlockType, Reason
+from cleaners.types import Block, BlockType, Reason, spaced_typography
 
 SAMPLES = {
     "en": "The city council voted on Tuesday to approve a network of protected bike lanes across downtown. "
@@ -240,6 +240,18 @@ _WORDS = st.lists(st.sampled_from(sorted(_language._STOPWORD_LANGUAGES)[::97] + 
                   max_size=40)
 
 
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(_WORDS)
+def test_stopword_groups_are_counted_as_a_counter_counts_them(words):
+    """The loop over the stopwords gives a Counter's counts, in the same order (first occurrence)."""
+    from collections import Counter
+
+    for group_of in (_language._group_of_word, _language._group_of_ascii_word):
+        expected = Counter(map(group_of, words))
+        expected.pop(None, None)
+        assert list(_language._stopword_groups(words, group_of).items()) == list(expected.items())
+
+
 @settings(max_examples=400, deadline=None, derandomize=True)
 @given(_WORDS, st.sampled_from(["en", "de", "fr", "ru", "it", "pt", "nl", "ja", "xx"]))
 def test_clearly_in_counts_other_languages_stopwords_as_the_per_word_definition(words, language):
@@ -263,6 +275,29 @@ def test_clearly_in_counts_other_languages_stopwords_as_the_per_word_definition(
 @given(st.text(max_size=60) | st.text(alphabet="abcXYZ éÀÿ×÷ŉ\u1e00ЖЯ’“ 12", max_size=60))
 def test_latin_letter_count_equals_the_regex_count(text):
     assert _language._latin_letters(text) == len(_language._LATIN_LETTER.findall(text))
+
+
+def test_latin1_letters_count_each_latin1_character_as_the_regex_does_and_decline_other_text():
+    for code in range(256):
+        assert _language._latin1_letters(chr(code)) == len(_language._LATIN_LETTER.findall(chr(code))), code
+        assert not _language._BEYOND_LATIN.search(chr(code)), code  # so dominant_script may skip the look
+    assert _language._latin1_letters("Crème \u0100") is None
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(max_size=60) | st.text(alphabet="abcXYZ éÀÿ×÷ŉ\u1e00ЖЯ’“„ 12\u00a0", max_size=60))
+def test_dominant_script_counts_as_the_regexes_do(text):
+    """The Latin-1 count in C (:func:`_latin1_letters`) gives the plain definition's answer: the
+    look beyond Latin, then the Latin letters' regex or each script's."""
+    head = spaced_typography(text[:400])
+    if not _language._BEYOND_LATIN.search(head):
+        letters = len(_language._LATIN_LETTER.findall(head))
+        expected = ("latin", letters) if letters else (None, 0)
+    else:
+        counts = [len(pattern.findall(head)) for pattern in _SCRIPT_REGEXES]
+        best = max(range(len(counts)), key=lambda i: (counts[i], -i))
+        expected = (_language._SCRIPT_CODE_POINTS[best][0], counts[best]) if counts[best] else (None, 0)
+    assert dominant_script(text) == expected
 
 
 @settings(max_examples=300, deadline=None, derandomize=True)
@@ -298,7 +333,8 @@ _REFERENCE = []
 
 
 @settings(max_examples=300, deadline=None, derandomize=True)
-@given(st.text(max_size=300) | st.sampled_from(list(SAMPLES.values()) + [GERMAN_PARAGRAPH * 4, "", "a", "\x00" * 200]))
+@given(st.text(max_size=300) | st.sampled_from(list(SAMPLES.values()) + [GERMAN_PARAGRAPH * 4, "", "a", "\x00" * 200])
+       | st.lists(st.sampled_from(list(SAMPLES.values()) + [GERMAN_PARAGRAPH, " ", "1", "€"]), max_size=8).map("".join))
 def test_numpy_walk_finds_py3langids_features_and_scores(text):
     from py3langid.langid import visit_counts
 
@@ -309,6 +345,8 @@ def test_numpy_walk_finds_py3langids_features_and_scores(text):
     expected = visit_counts(ours.tk_nextmove, ours._rowbase, ours.tk_output, data)
     found = ours._visits(data)
     assert found is None and expected is None or list(zip(*map(list, found))) == list(expected.items())
+    assert list(ours._walked(data).items()) == list((expected or {}).items())  # py3langid's loop, counted as it goes
+    assert ours._decide(text).tobytes() == reference._decide(text).tobytes()  # our _decide and _score: bit for bit
     assert ours.rank(text) == reference.rank(text)
     assert sorted(ours.ranked(text)) == sorted((code, round(p, 4)) for code, p in reference.rank(text) if p >= 0.00005)
 
@@ -448,9 +486,15 @@ def test_typography_is_no_letter_of_any_script():
     from cleaners.language import _BEYOND_LATIN, _LATIN_BEYOND_ASCII, _SCRIPT_RANGES
     from cleaners.types import TYPOGRAPHY
 
-    for char in TYPOGRAPHY:
+    for char in TYPOGRAPHY + _language._SPACED_PUNCTUATION:
         assert not _BEYOND_LATIN.match(char) and not _LATIN_BEYOND_ASCII.match(char), char
         assert not any(pattern.match(char) for _, pattern in _SCRIPT_RANGES), char
+
+
+def test_the_punctuation_spaced_out_with_typography_is_no_part_of_a_word_and_has_no_case():
+    for char in _language._SPACED_PUNCTUATION:
+        assert not char.isalnum() and char not in "_'’" and not char.isascii() and char.lower() == char
+        assert _language._WORD.findall(f"a{char}b c’{char}d") == ["a", "b", "c", "d"]
 
 
 @settings(max_examples=300, deadline=None, derandomize=True)
@@ -477,7 +521,7 @@ _APOSTROPHE_WORDS = ["it's", "it’s", "isn't", "don’t", "l'", "d’", "'s", "
 
 
 @settings(max_examples=600, deadline=None, derandomize=True)
-@given(st.text(alphabet="abcz'’ .,-—“”…1é\n", max_size=80) | st.text(max_size=40)
+@given(st.text(alphabet="abcz'’ .,-—“”„…1é\n", max_size=80) | st.text(max_size=40)
        | st.lists(st.sampled_from(_APOSTROPHE_WORDS + [" ", ", ", "“", "—"]), max_size=20).map("".join))
 def test_plain_words_are_the_regexs_words_read_in_the_same_tables(text):
     """Split in C or by the regex, the same words are counted as the same stopwords (a curly
@@ -647,7 +691,7 @@ def test_only_apostrophes_inside_words_are_not_loose():
 
 
 @settings(max_examples=600, deadline=None, derandomize=True)
-@given(st.text(alphabet="abAZ'’ .,-—“”…1_éÉ\u212a\u0130\u1e9eМж\u0301\u00a0\u00b2\u0663\u200dǅª\ud800\n", max_size=80)
+@given(st.text(alphabet="abAZ'’ .,-—“”„…1_éÉ\u212a\u0130\u1e9eМж\u0301\u00a0\u00b2\u0663\u200dǅª\ud800\n", max_size=80)
        | st.lists(st.sampled_from(_APOSTROPHE_WORDS + ["The", "IT’S", "Und", " ", ", ", "“", "—"]), max_size=20).map("".join))
 def test_words_to_count_are_the_lower_cased_texts_words_in_the_same_tables(text):
     """Typography is spaced out before lower-casing: the words, and the stopwords they are read
@@ -726,6 +770,14 @@ def test_shortlist_of_probabilities_is_the_sorted_rankings_shortlist(probabiliti
 def test_shortlist_of_a_nan_ranking_takes_the_plain_path():
     probabilities = [0.5, float("nan")] + [0.5 / (len(LANGUAGES) - 2)] * (len(LANGUAGES) - 2)
     assert _language._langid_identifier()._shortlist_of(probabilities, "en") == _shortlist_by_sorting(probabilities, "en")
+
+
+@settings(max_examples=600, deadline=None, derandomize=True)
+@given(st.text(alphabet=[chr(code) for code in range(256) if chr(code) not in "'"], max_size=60)
+       | st.text(alphabet="abZ éÉßÿµªº×÷\u00a0\u00b2\u00bd\u0130\u212aЖ\x85\x1c", max_size=60))
+def test_letter_words_of_latin1_text_split_by_bytes_are_those_split_by_utf8(text):
+    """The Latin-1 byte tables lower-case, check and split as ``str.lower`` then the UTF-8 path do."""
+    assert _language._letter_words(text) == _language._letter_words_by_utf8(text)
 
 
 def test_letter_words_split_text_beyond_ascii_whose_characters_there_are_letters():
