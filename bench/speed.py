@@ -110,8 +110,7 @@ def _page(path: Path) -> tuple[str, bytes]:
 
 
 def _clean(config):
-    from cleaners.pipeline import load_models
-    from cleaners.pipeline import clean_document
+    from cleaners.pipeline import clean_document, load_models
 
     load_models(config)  # start-up work, like the imports: never billed to a page
     return lambda name, data: clean_document(data, name, config)

@@ -20,8 +20,7 @@ from .boilerplate import BoilerplateConfig, WindowConfig, mark_boilerplate, mark
 from .decode import DecodeConfig, decode_bytes, decompress, needs_ftfy, needs_ftfy_in_any, repair_text
 from .duplicates import mark_duplicates, mark_page_address
 from .extract import ExtractConfig, Extracted, classify_lines, extract_html, extract_text, normalize_lines, title_before_content
-from .language import LanguageConfig, mark_foreign_blocks
-from .language import load_models as load_language_models
+from .language import LanguageConfig, mark_foreign_blocks, load_models as load_language_models
 from .teasers import TeaserConfig, mark_teasers
 from .topic import TopicConfig, mark_off_topic, term_specificity
 from .types import Article, Block, BlockType, Decision, EncodingInfo, Reason, RejectedInput, Rejection, Source, kept_indexes
