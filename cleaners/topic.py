@@ -859,13 +859,11 @@ def _judged(terms: set[str], weights: Mapping[str, float] | None, config: TopicC
 
 
 def _core_scores(terms: list[set[str]], core: Counter[str], core_range: range, config: TopicConfig,
-                 weights: Mapping[str, float] | None = None, repeated: set[str] | None = None) -> list[float]:
-    """How topical the article's own judged core blocks are, leave-one-out, sorted: the baseline to compare with.
-    (``repeated``: the core's terms counted more than once, :func:`_repeated`, if known: what each core block
-    shares with the rest of the core, in C.)"""
-    if repeated is None:
-        return sorted(topical_score(terms[k], core, own=1, weights=weights)[0]
-                      for k in core_range if _judged(terms[k], weights, config))
+                 weights: Mapping[str, float] | None = None) -> list[float]:
+    """How topical the article's own judged core blocks are, leave-one-out (:func:`topical_score` with
+    ``own=1``), sorted: the baseline to compare with. What each core block shares with the rest of the
+    core is its terms the core counts more than once (:func:`_repeated`), taken in C."""
+    repeated = _repeated(core)
     return sorted(_score(terms[k], terms[k] & repeated, weights)
                   for k in core_range if _judged(terms[k], weights, config))
 
@@ -1484,7 +1482,7 @@ def _peel_round(
         if cues is not None else None
     core_range = _core_indexes(len(local), config)
     core: Counter[str] = Counter(itertools.chain(title_terms, *(local[k] for k in core_range)))  # one update
-    core_scores = _core_scores(local, core, core_range, config, weights, _repeated(core))
+    core_scores = _core_scores(local, core, core_range, config, weights)
     baseline = core_scores[len(core_scores) // 2] if core_scores else None
     if len(core_scores) < config.min_core_blocks or baseline < config.min_core_median:
         return {remaining[k]: evidence for k, evidence in

@@ -1096,7 +1096,7 @@ def test_core_scores_from_the_repeated_terms_are_the_leave_one_out_scores():
     to the last bit of a float sum."""
     import random
 
-    from cleaners.topic import _core_scores, _repeated, _score, _share
+    from cleaners.topic import _core_scores, _judged, _score, _share
 
     rng = random.Random(0)
     words = [f"w{i}" for i in range(30)]
@@ -1111,8 +1111,8 @@ def test_core_scores_from_the_repeated_terms_are_the_leave_one_out_scores():
             core.update(terms[k])
         for w in (None, weights, real_weights):
             config = TopicConfig(min_terms=3)
-            assert _core_scores(terms, core, core_range, config, w, _repeated(core)) \
-                == _core_scores(terms, core, core_range, config, w)
+            assert _core_scores(terms, core, core_range, config, w) == sorted(
+                topical_score(terms[k], core, own=1, weights=w)[0] for k in core_range if _judged(terms[k], w, config))
             for k in core_range:
                 shared = sorted(t for t in terms[k] if core[t] > 1)
                 assert _share(terms[k], shared, w) == topical_score(terms[k], core, own=1, weights=w)
