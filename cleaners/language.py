@@ -887,25 +887,25 @@ def dominant_script(text: str, sample: int = 400) -> tuple[str | None, int]:
     return best, best_count
 
 
-#: The UTF-8 bytes of the characters below U+0340 (ASCII, Latin-1, Latin Extended, IPA, spacing
-#: modifiers: lead bytes up to 0xCC, and every continuation byte) and of U+2000-U+2FFF (typography,
-#: currency, symbols: lead byte 0xE2). A text of these bytes alone holds no letter of a script but
-#: Latin (:data:`_SCRIPT_CODE_POINTS`): its characters are all of those two ranges.
-_LATIN_OR_SYMBOL_BYTES = bytes(range(0xC0)) + bytes(range(0xC2, 0xCD)) + b"\xe2"
+#: The high bytes of the UTF-16 code units of the characters below U+0300 (ASCII, Latin-1, Latin
+#: Extended, IPA, spacing modifiers) and of U+2000-U+2FFF (typography, currency, symbols). A text of
+#: such code units alone holds no letter of a script but Latin (:data:`_SCRIPT_CODE_POINTS`).
+_LATIN_OR_SYMBOL_HIGH_BYTES = bytes((0x00, 0x01, 0x02)) + bytes(range(0x20, 0x30))
 #: The script of every block of a Latin document (:func:`_latin_only`), as :func:`_judge_block` reads it.
 _LATIN = ("latin", 0)
 
 
 def _latin_only(texts: list[str]) -> bool:
-    """No letter of any script but Latin in ``texts`` (:data:`_LATIN_OR_SYMBOL_BYTES`), checked in
-    C over all of them at once: each text's :func:`block_script` is then Latin or none (no letter),
+    """No letter of any script but Latin in ``texts`` (:data:`_LATIN_OR_SYMBOL_HIGH_BYTES`), checked
+    in C over all of them at once: each text's :func:`block_script` is then Latin or none (no letter),
     and so is the document's; the judgements read no more of it than that (:data:`_LATIN`).
 
     >>> _latin_only(["Crème brûlée — 2 €", "“OK”"]), _latin_only(["OK", "Москва"]), _latin_only(["ΑΒΓ"])
     (True, False, False)
     """
     joined = "".join(texts)
-    return joined.isascii() or not joined.encode("utf-8", "surrogatepass").translate(None, _LATIN_OR_SYMBOL_BYTES)
+    return joined.isascii() or not joined.encode("utf-16-le", "surrogatepass")[1::2].translate(
+        None, _LATIN_OR_SYMBOL_HIGH_BYTES)
 
 
 def document_script(scripts: Iterable[tuple[str | None, int]]) -> str | None:

@@ -698,35 +698,6 @@ def content_terms(text: str, language: str | None) -> set[str]:
     return set(_TERM.findall(lowered)).difference(stop)
 
 
-#: Between the texts joined by :func:`_terms_of_texts` (no word character: a negation's ``\\b`` holds
-#: before it as at a text's end).
-_TEXT_SEPARATOR = "\0"
-#: :data:`_ASCII_WORDS` that keeps :data:`_TEXT_SEPARATOR` and marks a byte beyond ASCII "\\x80" (a
-#: text left with one is not ASCII once spaced: :func:`content_terms` reads it alone).
-_ASCII_WORDS_OF_TEXTS = bytes(0 if code == 0 else 0x80 if code >= 0x80 else _ASCII_WORDS[code] for code in range(256))
-
-
-def _terms_of_texts(texts: list[str], language: str | None) -> list[set[str]]:
-    """:func:`content_terms` of each of ``texts``: negations removed, typography spaced, lower-cased and
-    split into words for all of them at once (joined by :data:`_TEXT_SEPARATOR`, which none holds), not
-    text by text; each text left beyond ASCII (:data:`_ASCII_WORDS_OF_TEXTS`) is read alone by the
-    regex. Each step reads a character, or a negation within one text, so each text's part of the
-    joined one is what :func:`_spaced_ascii` makes of it.
-
-    >>> [sorted(terms) for terms in _terms_of_texts(["The baker doesn’t bake", "on Monday — “Ulm”", "Die Bäckerin"], "en")]
-    [['bake', 'baker'], ['ulm'], ['bäckerin', 'die']]
-    """
-    joined = _TEXT_SEPARATOR.join(texts)
-    if not texts or joined.count(_TEXT_SEPARATOR) != len(texts) - 1:
-        return [content_terms(text, language) for text in texts]
-    stop = _NOT_TERMS.get(language or "", _SHORT_WORDS)
-    spaced = _spaced(joined)
-    parts = spaced.encode("utf-8", "surrogatepass").translate(_ASCII_WORDS_OF_TEXTS).decode("latin-1").split(
-        _TEXT_SEPARATOR)
-    return [content_terms(text, language) if "\x80" in part else set(part.split()).difference(stop)
-            for text, part in zip(texts, parts)]
-
-
 def _spaced_ascii(text: str) -> str | None:
     """``text`` without its negations and with its typography spaced, when that leaves ASCII: a text
     of ASCII and :data:`TYPOGRAPHY` alone, in which lower-casing changes only A-Z, so it may come
@@ -735,15 +706,11 @@ def _spaced_ascii(text: str) -> str | None:
     >>> _spaced_ascii("It DOESN’T rain — “yet”"), _spaced_ascii("Ça ne pleut pas")
     ('It DOES rain    yet ', None)
     """
-    text = _spaced(text)
-    return text if text.isascii() else None
-
-
-def _spaced(text: str) -> str:
-    """``text`` without its negations (any case) and with its typography spaced (:func:`_spaced_ascii`)."""
     if "'t" in text or "’t" in text or "'T" in text or "’T" in text:  # cheaper than the search, in C
         text = _ANY_CASE_NEGATION.sub("", text)
-    return text if text.isascii() else spaced_typography(text)
+    if not text.isascii():
+        text = spaced_typography(text)
+    return text if text.isascii() else None
 
 
 def _ascii_words(text: str) -> set[str]:
@@ -1748,11 +1715,11 @@ def mark_off_topic(
     kept = [out[i] for i in kept_index]
     if len(kept) < 3:
         return out
-    texts = [b.text for b in kept]
-    terms = _terms_of_texts(texts, language)
+    terms = [content_terms(b.text, language) for b in kept]
     title_terms = content_terms(title or "", language) if config.use_title else set()
     weights = term_specificity(set().union(title_terms, *terms), language, config)
     discourse = language if config.use_discourse and language in DISCOURSE_MARKERS else None
+    texts = [b.text for b in kept]
     cues = _LazyCues(texts, discourse) if discourse else None
     signals = {"weights": f"wordfreq:{language}" if weights is not None else None, "discourse": discourse}
     total = sum(map(len, texts))

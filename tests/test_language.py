@@ -839,19 +839,21 @@ def test_a_short_block_is_read_whole():
     assert not _language._clearly_in_beginning(short, "en", config)
 
 
-def test_a_text_of_latin_or_symbol_bytes_holds_no_letter_of_another_script():
-    """Every character whose UTF-8 bytes are all :data:`_LATIN_OR_SYMBOL_BYTES` lies outside every
-    script's ranges but Latin's (so :func:`_latin_only` holds only of texts without such letters)."""
-    allowed = set(_language._LATIN_OR_SYMBOL_BYTES)
+def test_a_text_of_latin_or_symbol_code_units_holds_no_letter_of_another_script():
+    """Every character whose UTF-16 code units' high bytes are all :data:`_LATIN_OR_SYMBOL_HIGH_BYTES`
+    lies outside every script's ranges but Latin's (so :func:`_latin_only` holds only of texts without
+    such letters)."""
+    allowed = set(_language._LATIN_OR_SYMBOL_HIGH_BYTES)
     other_scripts = [ranges for name, ranges in _language._SCRIPT_CODE_POINTS if name != "latin"]
     for code in range(0x110000):
-        if 0xD800 <= code <= 0xDFFF or not set(chr(code).encode("utf-8")) <= allowed:
+        if not set(chr(code).encode("utf-16-le", "surrogatepass")[1::2]) <= allowed:
             continue
         assert not any(first <= code <= last for ranges in other_scripts for first, last in ranges), hex(code)
-    assert _language._latin_only(["Crème brûlée — “2 €” ½ ™ ʃ"]) and not _language._latin_only(["ok", "\ud800"])
+    assert _language._latin_only(["Crème brûlée — “2 €” ½ ™ ʃ"])
+    assert not any(_language._latin_only(["ok", text]) for text in ("\ud800", "\U0001f600", "\u0301", "Ω"))
 
 
-@given(st.lists(st.text(alphabet=st.characters(max_codepoint=0x33F) | st.sampled_from("’“”—…€™•\u0301ΑБ"),
+@given(st.lists(st.text(alphabet=st.characters(max_codepoint=0x2FF) | st.sampled_from("’“”—…€™•\u0301ΑБ"),
                         max_size=60), min_size=1, max_size=6))
 @settings(max_examples=300, deadline=None)
 def test_blocks_of_a_latin_document_are_judged_as_with_their_scripts_counted(texts):
@@ -859,7 +861,8 @@ def test_blocks_of_a_latin_document_are_judged_as_with_their_scripts_counted(tex
     :func:`block_script` and the scripts' :func:`document_script` (the judgements read only Latin or none)."""
     if not _language._latin_only(texts):
         assert any(_language.block_script(t)[0] not in ("latin", None) for t in texts) or any(
-            not set(t.encode("utf-8", "surrogatepass")) <= set(_language._LATIN_OR_SYMBOL_BYTES) for t in texts)
+            not set(t.encode("utf-16-le", "surrogatepass")[1::2]) <= set(_language._LATIN_OR_SYMBOL_HIGH_BYTES)
+            for t in texts)
         return
     scripts = [_language.block_script(t) for t in texts]
     assert {name for name, _ in scripts} <= {"latin", None}

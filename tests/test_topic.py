@@ -7,8 +7,6 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from cleaners.topic import (
     DiscourseCues, TopicConfig, cohesion, content_terms, discourse_cues, lead_like, mark_off_topic, peel_edges,
@@ -1360,30 +1358,3 @@ def test_a_tail_run_does_not_leave_an_articles_info_box_stranded():
     # so even a run reaching over the box, or over a box of two lines, ends before them.
     assert _kept(_mark(texts, config=TopicConfig(max_stranded_lines=None))) == [True] * 11 + [False] * 2
     assert _kept(_mark(STORY + [credits] + box[:2] + [CHEF, SMARTPHONES])) == [True] * 8 + [False] * 2
-
-
-def test_terms_of_texts_read_together_are_each_texts_content_terms():
-    """_terms_of_texts: the joined pass gives each text's content_terms, whether its part is ASCII once
-    spaced or not (then read alone), with negations and typography at the texts' edges, and texts that
-    hold the separator themselves (then every text is read alone)."""
-    from cleaners.topic import _TEXT_SEPARATOR, _terms_of_texts
-
-    texts = ["The baker doesn’t bake", "n't bake, WON'T", "“Ulm” — on Monday", "Die Bäckerin’s Brot",
-             "", "Москва и Ulm", "isn’", "t here", "x" * 3, "Don\u2019T", "naïve café", "a\u2028b c"]
-    for language in ("en", "de", None):
-        expected = [content_terms(text, language) for text in texts]
-        assert _terms_of_texts(texts, language) == expected
-        assert _terms_of_texts(texts + ["a" + _TEXT_SEPARATOR + "b"], language) == expected + [
-            content_terms("a" + _TEXT_SEPARATOR + "b", language)]
-        for i in range(len(texts)):
-            assert _terms_of_texts(texts[i:i + 2], language) == expected[i:i + 2]
-    assert _terms_of_texts([], "en") == []
-
-
-@given(st.lists(st.text(alphabet=st.sampled_from("aAnNtTzZ '’“”—…•«»\0\x80é\u00a0\u2028Ж.-_1"), max_size=30),
-                max_size=5))
-@settings(max_examples=400, deadline=None)
-def test_terms_of_texts_are_each_texts_content_terms_on_any_text(texts):
-    from cleaners.topic import _terms_of_texts
-
-    assert _terms_of_texts(texts, "en") == [content_terms(text, "en") for text in texts]
