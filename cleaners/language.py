@@ -1232,8 +1232,10 @@ def mark_foreign_blocks(
     kept_index = kept_indexes(blocks)
     kept = [blocks[i] for i in kept_index]
     if _latin_only([b.text for b in kept]):
-        # every block's script is Latin or none (no letter), which no judgement tells apart from
-        # Latin in a Latin document: each block's letters are not counted (a tenth of the step)
+        # every block's script is Latin or none (no letter), and so is the document's: the sample
+        # then takes every block either way, no block is in another script, none in one only a
+        # single language writes; so each block's letters are not counted (-6.6 % of the step's
+        # instructions on the text dumps)
         scripts, doc_script = [_LATIN] * len(kept), "latin"
     else:
         scripts = [block_script(b.text) for b in kept]

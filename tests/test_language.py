@@ -857,12 +857,9 @@ def test_a_text_of_latin_or_symbol_code_units_holds_no_letter_of_another_script(
                         max_size=60), min_size=1, max_size=6))
 @settings(max_examples=300, deadline=None)
 def test_blocks_of_a_latin_document_are_judged_as_with_their_scripts_counted(texts):
-    """In a document :func:`_latin_only` holds of, each block is judged as with its own
-    :func:`block_script` and the scripts' :func:`document_script` (the judgements read only Latin or none)."""
+    """In a document :func:`_latin_only` holds of, the document language and each block's judgement are
+    those with each block's own :func:`block_script` and their :func:`document_script` (Latin or none)."""
     if not _language._latin_only(texts):
-        assert any(_language.block_script(t)[0] not in ("latin", None) for t in texts) or any(
-            not set(t.encode("utf-16-le", "surrogatepass")[1::2]) <= set(_language._LATIN_OR_SYMBOL_HIGH_BYTES)
-            for t in texts)
         return
     scripts = [_language.block_script(t) for t in texts]
     assert {name for name, _ in scripts} <= {"latin", None}
@@ -872,6 +869,9 @@ def test_blocks_of_a_latin_document_are_judged_as_with_their_scripts_counted(tex
         block = Block(text)
         assert (_language._judge_block(block, "en", doc_script, config, script)
                 == _language._judge_block(block, "en", "latin", config, _language._LATIN))
+    blocks = [Block(text) for text in texts]
+    assert (_language._document_language(blocks, scripts, doc_script, config)
+            == _language._document_language(blocks, [_language._LATIN] * len(blocks), "latin", config))
 
 
 def test_a_latin_document_is_marked_as_with_each_blocks_script_counted(monkeypatch):
