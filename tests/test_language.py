@@ -837,3 +837,49 @@ def test_a_short_block_is_read_whole():
     short = Block("The council said that it would vote on the budget.")
     assert len(short.text) <= config.quick_block_sample_chars
     assert not _language._clearly_in_beginning(short, "en", config)
+
+
+def test_a_text_of_latin_or_symbol_code_units_holds_no_letter_of_another_script():
+    """Every character whose UTF-16 code units' high bytes are all :data:`_LATIN_OR_SYMBOL_HIGH_BYTES`
+    lies outside every script's ranges but Latin's (so :func:`_latin_only` holds only of texts without
+    such letters)."""
+    allowed = set(_language._LATIN_OR_SYMBOL_HIGH_BYTES)
+    other_scripts = [ranges for name, ranges in _language._SCRIPT_CODE_POINTS if name != "latin"]
+    for code in range(0x110000):
+        if not set(chr(code).encode("utf-16-le", "surrogatepass")[1::2]) <= allowed:
+            continue
+        assert not any(first <= code <= last for ranges in other_scripts for first, last in ranges), hex(code)
+    assert _language._latin_only(["Crème brûlée — “2 €” ½ ™ ʃ"])
+    assert not any(_language._latin_only(["ok", text]) for text in ("\ud800", "\U0001f600", "\u0301", "Ω"))
+
+
+@given(st.lists(st.text(alphabet=st.characters(max_codepoint=0x2FF) | st.sampled_from("’“”—…€™•\u0301ΑБ"),
+                        max_size=60), min_size=1, max_size=6))
+@settings(max_examples=300, deadline=None)
+def test_blocks_of_a_latin_document_are_judged_as_with_their_scripts_counted(texts):
+    """In a document :func:`_latin_only` holds of, the document language and each block's judgement are
+    those with each block's own :func:`block_script` and their :func:`document_script` (Latin or none)."""
+    if not _language._latin_only(texts):
+        return
+    scripts = [_language.block_script(t) for t in texts]
+    assert {name for name, _ in scripts} <= {"latin", None}
+    config = LanguageConfig(min_block_chars=1, min_block_words=1)
+    doc_script = _language.document_script(scripts)
+    for text, script in zip(texts, scripts):
+        block = Block(text)
+        assert (_language._judge_block(block, "en", doc_script, config, script)
+                == _language._judge_block(block, "en", "latin", config, _language._LATIN))
+    blocks = [Block(text) for text in texts]
+    assert (_language._document_language(blocks, scripts, doc_script, config)
+            == _language._document_language(blocks, [_language._LATIN] * len(blocks), "latin", config))
+
+
+def test_a_latin_document_is_marked_as_with_each_blocks_script_counted(monkeypatch):
+    blocks = EN_ARTICLE + [Block(GERMAN_PARAGRAPH), Block("“Ça va”, a-t-il dit — @mairie https://example.com/x"),
+                           Block("2024 — 12:30 — € 15")]
+    assert _language._latin_only([b.text for b in blocks])
+    fast = mark_foreign_blocks(blocks)
+    monkeypatch.setattr(_language, "_latin_only", lambda texts: False)
+    assert mark_foreign_blocks(blocks) == fast
+    assert [b.decision.evidence["language"] if b.decision else b.language for b in fast[2]] == [
+        None, "en", "en", "de", "fr", None]
