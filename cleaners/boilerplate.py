@@ -783,10 +783,10 @@ def _menu_runs(blocks: list[Block], config: BoilerplateConfig, across_dropped: b
     for i, block in enumerate(blocks):
         text = block.text
         # a menu item (asked of every line of a dump, twice, so written out in the loop): a short
-        # paragraph (_MENU_ITEM matches 40 characters and a final line break; tried before the
-        # split, as it gives up on a long text within 41 characters) of few words
-        if (block.decision is None and block.type is _PARAGRAPH and len(text) <= 41 and _MENU_ITEM.match(text)
-                and kept_word_count(text) <= item_words):  # 41 characters: kept
+        # paragraph (_MENU_ITEM matches 40 characters and a final line break) of few words (counted
+        # before the match: the count of a line of a dump is kept since extract_text counted it)
+        if (block.decision is None and block.type is _PARAGRAPH and len(text) <= 41
+                and kept_word_count(text) <= item_words and _MENU_ITEM.match(text)):  # 41 characters: kept
             run.append(i)
         elif block.decision is None or not across_dropped:  # a line that ends the run
             if len(run) >= config.menu_run:
