@@ -739,15 +739,12 @@ def _rules_with(max_words: int, long_rule_max_words: int) -> Callable[[str], tup
     >>> _rules_with(14, 60)("Share on Facebook")[0], _rules_with(14, 60) is _rules_with(14, 60)
     ('share', True)
     """
-    def rule_for_line(text: str) -> tuple[str, str] | None:
-        # a closure, not functools.partial(..., max_words=...): a partial with keywords builds a
-        # dict of them at each call, ~15x the cost of this call (made for each line the cache lacks)
-        return _rule_for_line(text, max_words, long_rule_max_words)
-
-    return functools.lru_cache(maxsize=_CACHED_LINES)(rule_for_line)
+    # the settings bound as the first arguments (a partial with keywords would build a dict of them
+    # at each call, ~15x the cost of the call), in C: no frame of a closure for each line the cache lacks
+    return functools.lru_cache(maxsize=_CACHED_LINES)(functools.partial(_rule_for_line, max_words, long_rule_max_words))
 
 
-def _rule_for_line(text: str, max_words: int, long_rule_max_words: int) -> tuple[str, str] | None:
+def _rule_for_line(max_words: int, long_rule_max_words: int, text: str) -> tuple[str, str] | None:
     """:func:`_rule_for` of a text short enough for some rule (a pure function of its
     arguments, so its answers can be kept: :func:`_rules_with`)."""
     # word_count, written out (kept: the menus and the main content window count the same lines)

@@ -969,7 +969,7 @@ def test_rules_with_settings_answer_as_match_rule_and_keep_one_function_per_sett
              "We use cookies to improve your experience on this site and to show you ads, " * 2, "Home", ""]
     for max_words in (14, 3):
         for text in lines:
-            assert _rules_with(max_words, 60)(text) == _rule_for_line(text, max_words, 60)
+            assert _rules_with(max_words, 60)(text) == _rule_for_line(max_words, 60, text)
     assert _rules_with(3, 60)("Share this story on Facebook now") is None  # more words than the setting allows
     assert match_rule("Share on Facebook", BoilerplateConfig(max_words=2)) is None
 
