@@ -1116,9 +1116,10 @@ def _comment_cut(texts: list[str], line_values: list[float], start: int, end: in
     >>> _comment_cut(story + thread, _line_values(story + thread, WindowConfig()), 0, 5, WindowConfig())
     1
     """
-    window = texts[start:end]
+    markers = [offset for offset, text in enumerate(texts[start:end]) if is_comment_marker(text)]
+    if not markers:  # (most windows) no cut, whatever their prose
+        return end
     values = [max(value, 0.0) for value in line_values[start:end]]
-    markers = [offset for offset, text in enumerate(window) if is_comment_marker(text)]
     total, seen = sum(values), 0.0
     thread = len(markers) + dropped_markers >= config.comment_thread_markers
     for offset, value in enumerate(values):
