@@ -1104,10 +1104,10 @@ def is_comment_marker(text: str) -> bool:
 
 
 def _comment_cut(texts: list[str], line_values: list[float], start: int, end: int, config: WindowConfig,
-                 dropped_markers: int = 0) -> int:
+                 dropped: Iterable[str] = ()) -> int:
     """Where a comment section begins inside the window, else ``end``: at a marker after most
     of the window's prose, or, when the window holds a thread (``comment_thread_markers`` or
-    more markers, counting ``dropped_markers``: lines inside it another rule already dropped,
+    more markers, counting those among ``dropped``, the lines inside it another rule already dropped,
     such as "[ 167 comments ]"), at its first marker with some prose before it.
 
     >>> story = ["The council approved the new budget for the schools on Tuesday evening."]
@@ -1121,7 +1121,9 @@ def _comment_cut(texts: list[str], line_values: list[float], start: int, end: in
         return end
     values = [max(value, 0.0) for value in line_values[start:end]]
     total, seen = sum(values), 0.0
-    thread = len(markers) + dropped_markers >= config.comment_thread_markers
+    # (the dropped lines looked at only now: an iterable read only for a window holding a marker)
+    thread = (len(markers) >= config.comment_thread_markers
+              or len(markers) + sum(map(is_comment_marker, dropped)) >= config.comment_thread_markers)
     for offset, value in enumerate(values):
         if offset in markers and (seen >= config.comment_min_share * total or (thread and seen > 0)):
             return start + offset
@@ -1372,8 +1374,8 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
         return out
     end, list_intro = _list_below(texts, end)
     span = range(kept_index[start], kept_index[end - 1] + 1)
-    dropped_markers = sum(out[i].decision is not None and is_comment_marker(out[i].text) for i in span)
-    cut = _comment_cut(texts, values, start, end, config, dropped_markers)
+    dropped = (out[i].text for i in span if out[i].decision is not None)
+    cut = _comment_cut(texts, values, start, end, config, dropped)
     bio = _author_box_cut(texts, values, start, cut, config)
     # above the comments and the author box, a tail of teasers (an announced list at the end is the article's)
     tail, tail_counts = _sparse_tail(values, start, bio, config) if list_intro is None else (bio, {})
