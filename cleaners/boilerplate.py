@@ -13,6 +13,7 @@ mentions a newsletter is never touched. Each drop names its rule.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import re._casefix as _casefix
 import re._constants as _sre
@@ -1119,7 +1120,7 @@ def _comment_cut(texts: list[str], line_values: list[float], start: int, end: in
     markers = [offset for offset, text in enumerate(texts[start:end]) if is_comment_marker(text)]
     if not markers:  # (most windows) no cut, whatever their prose
         return end
-    values = [max(value, 0.0) for value in line_values[start:end]]
+    values = list(map(max, line_values[start:end], itertools.repeat(0.0)))  # each line's prose (0 for a gap), in C
     total, seen = sum(values), 0.0
     # (the dropped lines looked at only now: an iterable read only for a window holding a marker)
     thread = (len(markers) >= config.comment_thread_markers
@@ -1176,9 +1177,10 @@ def _sparse_tail(values: list[float], start: int, end: int, config: WindowConfig
     (3, {'lines': 12, 'prose_lines': 3})
     """
     window = values[start:end]
-    total, seen = sum(max(v, 0.0) for v in window), 0.0
+    prose_words = list(map(max, window, itertools.repeat(0.0)))  # each line's prose (0 for a gap), in C
+    total, seen = sum(prose_words), 0.0
     for offset in range(1, len(window)):
-        seen += max(window[offset - 1], 0.0)
+        seen += prose_words[offset - 1]
         if window[offset - 1] <= 0 or window[offset] > 0 or seen < config.sparse_tail_after_share * total:
             continue  # a cut goes where a gap follows prose, after enough of the window's prose
         tail = window[offset:]
@@ -1225,7 +1227,7 @@ def _author_box_cut(texts: list[str], line_values: list[float], start: int, end:
     >>> _author_box_cut(lines, _line_values(lines, WindowConfig()), 0, 4, WindowConfig())
     2
     """
-    values = [max(value, 0.0) for value in line_values[start:end]]
+    values = list(map(max, line_values[start:end], itertools.repeat(0.0)))  # each line's prose (0 for a gap), in C
     total, seen = sum(values), 0.0
     for offset, value in enumerate(values):
         text = texts[start + offset]
