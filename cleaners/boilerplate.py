@@ -13,6 +13,7 @@ mentions a newsletter is never touched. Each drop names its rule.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import re._casefix as _casefix
 import re._constants as _sre
@@ -431,15 +432,7 @@ def _named_rules(pairs: Iterable[tuple[str, str]]) -> re.Pattern[str]:
 
 
 _BY_WORD, _ANYWHERE = _rules_by_first_word()
-#: A block's first word (lower case) -> the whole-block alternatives that can begin with it, as one regex.
-_RULES_BY_WORD: Mapping[str, re.Pattern[str]] = MappingProxyType(
-    {word: _named_rules(pairs) for word, pairs in _BY_WORD.items()})
 _RULE_INDEX = MappingProxyType({name: index for index, (name, _) in enumerate(RULES)})
-#: The alternatives that can begin anywhere, one regex per rule: (the rule's index, regex), in order.
-_RULES_ANYWHERE: tuple[tuple[int, re.Pattern[str]], ...] = tuple(
-    (_RULE_INDEX[name], _rx(*(alt for rule, alt in _ANYWHERE if rule == name)))
-    for name in dict.fromkeys(rule for rule, _ in _ANYWHERE)
-)
 #: The rules that are no whole-block ones (timestamp, asset_url: the last ones), all at once, a
 #: named group each: a match's ``lastgroup`` names the first of them, in order, that matches.
 _OTHER_RULES = re.compile(
@@ -527,17 +520,6 @@ def _as_tree(strings: list[str]) -> str:
     return _exact_tree([s for s in strings if not any(other != s and s.startswith(other) for other in strings)])
 
 
-def _lowered(text: str) -> str | None:
-    """``text`` lower-cased, to look for the strings a rule needs (:func:`_search_for`): a regex
-    ignoring case agrees with the lower-cased text but for the characters of :data:`_CASE_TRAPS`
-    (none in ASCII); None for a text holding one (then every rule is tried as it is).
-
-    >>> _lowered("Share THIS"), _lowered("ſhare")
-    ('share this', None)
-    """
-    return text.lower() if text.isascii() or not any(trap in text for trap in _CASE_TRAPS) else None
-
-
 def _rule_guard(alternatives: Iterable[str]) -> re.Pattern[str] | None:
     """One search for the strings one of which a block (lower-cased) needs for one of one rule's
     ``alternatives`` to match it; None when they need none (the rule is then always tried)."""
@@ -570,7 +552,7 @@ def _search_for_parts(strings: frozenset[str] | None) -> re.Pattern[str] | None:
     one of them is (and maybe elsewhere: a gate before the rules, not a rule). Over the 20,605
     lines a pass of the 181 text dumps asks :func:`_rule_for_line` about, 594 M instructions
     against 639 M with the strings themselves (short lines 365 against 398; long lines, 15 to
-    60 words, 212 against 225 with one ``in`` per string, :func:`_holds_one`).
+    60 words, 212 against 225 with one ``in`` per string).
 
     >>> _search_for_parts(frozenset({" cookies", "copyright", "©"})).pattern
     '(?:kies|yright|©)'
@@ -578,38 +560,61 @@ def _search_for_parts(strings: frozenset[str] | None) -> re.Pattern[str] | None:
     return _search_for(frozenset(map(_rarest_part, strings))) if strings is not None else None
 
 
-def _fewest(strings: frozenset[str] | None) -> tuple[str, ...] | None:
-    """``strings`` less those holding another of them (a text holding "cookies" holds "cookie"):
-    a text holds one of these if and only if it holds one of ``strings``. None for None.
-
-    >>> _fewest(frozenset({"cookie", " cookies", "©"}))
-    ('cookie', '©')
-    """
-    if strings is None:
-        return None
-    return tuple(sorted(s for s in strings if not any(other != s and other in s for other in strings)))
-
-
-def _holds_one(lowered: str, strings: tuple[str, ...] | None) -> bool:
-    """``lowered`` (a lower-cased block, None when a case trap kept it from being lowered, see
-    :data:`_CASE_TRAPS`) may hold one of ``strings`` (None: no strings needed). One ``in`` per
-    string: on a long line, cheaper than one regex trying every string at every place.
-
-    >>> _holds_one("we use cookies", ("cookie", "©")), _holds_one("a sentence", ("cookie",)), _holds_one(None, ("x",))
-    (True, False, True)
-    """
-    return strings is None or lowered is None or any(map(lowered.__contains__, strings))
-
-
-#: Each rule of :data:`_RULES_ANYWHERE`'s :func:`_rule_guard`, in its order: a rule is tried on a
-#: block holding one of the strings it needs, not on every block holding one any rule needs.
-_RULES_ANYWHERE_GUARDS = tuple(
-    _rule_guard(alt for rule, alt in _ANYWHERE if rule == name) for name in dict.fromkeys(rule for rule, _ in _ANYWHERE))
-
 #: What a block needs for :data:`_ANYWHERE` to match it, e.g. "copyright", "©", " cookies".
 _ANYWHERE_NEEDS = _needed_strings(alternative for _, alternative in _ANYWHERE)
-_ANYWHERE_LITERALS = _search_for_parts(_ANYWHERE_NEEDS)
-assert _ANYWHERE_LITERALS is not None
+
+
+class _RuleIndex(NamedTuple):
+    """Some of :data:`RULES` (all of them, or the long rules), indexed as :func:`_first_rule` tries them."""
+
+    #: The rules' indexes in :data:`RULES`, in order: each tried in turn on a block whose first
+    #: word holds a case trap (:data:`_CASE_TRAPS`).
+    order: tuple[int, ...]
+    #: A block's first word (lower case) -> the rules' whole-block alternatives that can begin with it, as one regex.
+    by_word: Mapping[str, re.Pattern[str]]
+    #: The rules' alternatives that can begin anywhere, one regex per rule: (the rule's index, regex), in order...
+    anywhere: tuple[tuple[int, re.Pattern[str]], ...]
+    #: ...each one's :func:`_rule_guard`: a rule is tried on a block holding one of the strings
+    #: it needs, not on every block holding one any rule needs...
+    guards: tuple[re.Pattern[str] | None, ...]
+    #: ...and one search for a part of every string they need (:func:`_search_for_parts`).
+    literals: re.Pattern[str]
+    #: The rules that are no whole-block ones (:data:`_OTHER_RULES`) are among them.
+    others: bool
+
+
+def _rule_index(names: Iterable[str]) -> _RuleIndex:
+    """The :class:`_RuleIndex` of the rules named ``names``.
+
+    >>> long = _rule_index(_LONG_RULES)
+    >>> [RULES[i][0] for i in long.order], sorted(long.by_word)[:3], long.others
+    (['newsletter', 'contact', 'comment_notice', 'credit', 'cookie', 'copyright'], ['accept', 'aceptar', 'additional'], False)
+    """
+    names = frozenset(names)
+    by_word = {word: kept for word, pairs in _BY_WORD.items() if (kept := [pair for pair in pairs if pair[0] in names])}
+    anywhere = [(rule, alternative) for rule, alternative in _ANYWHERE if rule in names]
+    anywhere_rules = list(dict.fromkeys(rule for rule, _ in anywhere))
+    literals = _search_for_parts(_needed_strings(alternative for _, alternative in anywhere))
+    assert literals is not None
+    return _RuleIndex(
+        order=tuple(index for index, (name, _) in enumerate(RULES) if name in names),
+        by_word=MappingProxyType({word: _named_rules(pairs) for word, pairs in by_word.items()}),
+        anywhere=tuple((_RULE_INDEX[name], _rx(*(alt for rule, alt in anywhere if rule == name))) for name in anywhere_rules),
+        guards=tuple(_rule_guard(alt for rule, alt in anywhere if rule == name) for name in anywhere_rules),
+        literals=literals,
+        others=not _OTHER_RULE_NAMES.isdisjoint(names),
+    )
+
+
+#: The names of the rules that are no whole-block ones (:data:`_OTHER_RULES`).
+_OTHER_RULE_NAMES = frozenset(name for name, _ in RULES[len(_WHOLE_BLOCK_RULES):])
+#: Every rule, as a block of at most ``max_words`` words is tried against them.
+_EVERY_RULE = _rule_index(name for name, _ in RULES)
+#: The rules a block of more words is tried against (the long rules): its first word looks up
+#: only their alternatives, and the search before those that can begin anywhere looks for the
+#: strings only those need (a long line of prose holds "more ", "read" or "follow" often, a
+#: cookie notice's " cookies" or a copyright's "©" seldom).
+_LONG_RULE_INDEX = _rule_index(_LONG_RULES)
 
 
 def _may_be_other_rule(text: str, first: str) -> bool:
@@ -632,27 +637,31 @@ def _may_be_other_rule(text: str, first: str) -> bool:
     )
 
 
-def _first_rule(text: str) -> int | None:
-    """The index in :data:`RULES` of the first rule that matches ``text``, or None: its first
-    word's entry in :data:`_RULES_BY_WORD`, the alternatives that can begin anywhere of the
+def _first_rule(text: str, rules: _RuleIndex = _EVERY_RULE) -> int | None:
+    """The index in :data:`RULES` of the first of ``rules`` that matches ``text``, or None: its
+    first word's entry in ``rules.by_word``, the alternatives that can begin anywhere of the
     rules before that, then the rules that are no whole-block ones (the last).
 
     >>> [RULES[i][0] if i is not None else None for i in map(_first_rule, ("“Share this", "Shared values", "© 2024", "3 hours ago"))]
     ['share', None, 'copyright', 'timestamp']
+    >>> _first_rule("Share this", _LONG_RULE_INDEX), RULES[_first_rule("© 2024", _LONG_RULE_INDEX)][0]
+    (None, 'copyright')
     """
     word = _FIRST_WORD.match(text)
     first = word.group(1) if word is not None else ""
     if not first.isascii() and not _CASE_TRAPS.isdisjoint(first):
-        return next((index for index, (_, pattern) in enumerate(RULES) if pattern.match(text)), None)
+        return next((index for index in rules.order if RULES[index][1].match(text)), None)
     found = None
     lower_first = first.lower()
-    by_word = _RULES_BY_WORD.get(lower_first)
+    by_word = rules.by_word.get(lower_first)
     if by_word is not None and (hit := by_word.match(text)) is not None:
         found = _RULE_INDEX[hit.lastgroup]
-    # _lowered(text), written out: asked of nearly every short line of a dump, as the rest is
+    # lower-cased, to look for the strings a rule needs: a regex ignoring case agrees with the
+    # lower-cased text but for the characters of _CASE_TRAPS (none in ASCII); None for a text
+    # holding one (then every rule that can begin anywhere is tried as it is)
     lowered = text.lower() if text.isascii() or not any(map(text.__contains__, _CASE_TRAPS)) else None
-    if lowered is None or _ANYWHERE_LITERALS.search(lowered) is not None:  # else it lacks every string they need
-        for (index, pattern), guard in zip(_RULES_ANYWHERE, _RULES_ANYWHERE_GUARDS):
+    if lowered is None or rules.literals.search(lowered) is not None:  # else it lacks every string they need
+        for (index, pattern), guard in zip(rules.anywhere, rules.guards):
             if found is not None and index >= found:
                 break
             if guard is not None and lowered is not None and guard.search(lowered) is None:
@@ -662,32 +671,19 @@ def _first_rule(text: str) -> int | None:
     if found is not None:
         return found
     # _may_be_other_rule(text, first), written out (its first word already lower-cased)
-    if (("//" in text or first[:1].isdecimal() or lower_first in _TIMESTAMP_WORDS
+    if (rules.others and ("//" in text or first[:1].isdecimal() or lower_first in _TIMESTAMP_WORDS
          or (2 <= len(first) <= 4 and first.isascii() and first.isalpha() and first.isupper()))
             and (hit := _OTHER_RULES.match(text)) is not None):
         return _RULE_INDEX[hit.lastgroup]
     return None
 
 
-#: The rules that apply to blocks of more than ``max_words`` words, in :data:`RULES` order;
-#: both may match a sentence.
-_LONG_RULE_PATTERNS = tuple((name, pattern) for name, pattern in RULES if name in _LONG_RULES)
-#: Each long rule's :func:`_needed_strings` (:func:`_fewest`), in :data:`_LONG_RULE_PATTERNS` order.
-_LONG_RULE_GUARDS = tuple(_fewest(_needed_strings(alternatives))
-                          for name, alternatives in _WHOLE_BLOCK_RULES if name in _LONG_RULES)
-assert [name for name, _ in _LONG_RULE_PATTERNS] == [name for name, _ in _WHOLE_BLOCK_RULES if name in _LONG_RULES]
-assert _LONG_RULES <= _SENTENCE_RULES_OK
-#: What a block needs for one of :data:`_LONG_RULE_PATTERNS` to match it ("cookie", "©"...).
-_LONG_RULE_NEEDS = _needed_strings(alt for name, alternatives in _WHOLE_BLOCK_RULES if name in _LONG_RULES
-                                   for alt in alternatives)
-#: ...looked for by the parts of them found at fewest places (:func:`_search_for_parts`).
-_LONG_RULE_LITERALS = _search_for_parts(_LONG_RULE_NEEDS)
-assert _LONG_RULE_LITERALS is not None
+assert _LONG_RULES <= _SENTENCE_RULES_OK  # the long rules may match a sentence
 
 
 def _looked_up_strings() -> frozenset[str]:
     """Every string looked up or looked for in a lower-cased block."""
-    return frozenset((*_BY_WORD, *_TIMESTAMP_WORDS, *(_ANYWHERE_NEEDS or ()), *(_LONG_RULE_NEEDS or ())))
+    return frozenset((*_BY_WORD, *_TIMESTAMP_WORDS, *(_ANYWHERE_NEEDS or ())))
 
 
 #: Characters a regex ignoring case takes for a letter of a string looked up or looked for in a
@@ -744,15 +740,12 @@ def _rules_with(max_words: int, long_rule_max_words: int) -> Callable[[str], tup
     >>> _rules_with(14, 60)("Share on Facebook")[0], _rules_with(14, 60) is _rules_with(14, 60)
     ('share', True)
     """
-    def rule_for_line(text: str) -> tuple[str, str] | None:
-        # a closure, not functools.partial(..., max_words=...): a partial with keywords builds a
-        # dict of them at each call, ~15x the cost of this call (made for each line the cache lacks)
-        return _rule_for_line(text, max_words, long_rule_max_words)
-
-    return functools.lru_cache(maxsize=_CACHED_LINES)(rule_for_line)
+    # the settings bound as the first arguments (a partial with keywords would build a dict of them
+    # at each call, ~15x the cost of the call), in C: no frame of a closure for each line the cache lacks
+    return functools.lru_cache(maxsize=_CACHED_LINES)(functools.partial(_rule_for_line, max_words, long_rule_max_words))
 
 
-def _rule_for_line(text: str, max_words: int, long_rule_max_words: int) -> tuple[str, str] | None:
+def _rule_for_line(max_words: int, long_rule_max_words: int, text: str) -> tuple[str, str] | None:
     """:func:`_rule_for` of a text short enough for some rule (a pure function of its
     arguments, so its answers can be kept: :func:`_rules_with`)."""
     # word_count, written out (kept: the menus and the main content window count the same lines)
@@ -760,11 +753,8 @@ def _rule_for_line(text: str, max_words: int, long_rule_max_words: int) -> tuple
     if words > long_rule_max_words:
         return None
     if words > max_words:  # only the long rules apply: tried directly, not the whole index
-        lowered = _lowered(text)
-        if lowered is not None and _LONG_RULE_LITERALS.search(lowered) is None:
-            return None
-        return next(((name, pattern.pattern[:80]) for (name, pattern), needs in zip(_LONG_RULE_PATTERNS, _LONG_RULE_GUARDS)
-                     if _holds_one(lowered, needs) and pattern.match(text)), None)
+        index = _first_rule(text, _LONG_RULE_INDEX)
+        return None if index is None else (RULES[index][0], RULES[index][1].pattern[:80])
     index = _first_rule(text)
     if index is None:
         return None
@@ -791,10 +781,10 @@ def _menu_runs(blocks: list[Block], config: BoilerplateConfig, across_dropped: b
     for i, block in enumerate(blocks):
         text = block.text
         # a menu item (asked of every line of a dump, twice, so written out in the loop): a short
-        # paragraph (_MENU_ITEM matches 40 characters and a final line break; tried before the
-        # split, as it gives up on a long text within 41 characters) of few words
-        if (block.decision is None and block.type is _PARAGRAPH and len(text) <= 41 and _MENU_ITEM.match(text)
-                and kept_word_count(text) <= item_words):  # 41 characters: kept
+        # paragraph (_MENU_ITEM matches 40 characters and a final line break) of few words (counted
+        # before the match: the count of a line of a dump is kept since extract_text counted it)
+        if (block.decision is None and block.type is _PARAGRAPH and len(text) <= 41
+                and kept_word_count(text) <= item_words and _MENU_ITEM.match(text)):  # 41 characters: kept
             run.append(i)
         elif block.decision is None or not across_dropped:  # a line that ends the run
             if len(run) >= config.menu_run:
@@ -1115,10 +1105,10 @@ def is_comment_marker(text: str) -> bool:
 
 
 def _comment_cut(texts: list[str], line_values: list[float], start: int, end: int, config: WindowConfig,
-                 dropped_markers: int = 0) -> int:
+                 dropped: Iterable[str] = ()) -> int:
     """Where a comment section begins inside the window, else ``end``: at a marker after most
     of the window's prose, or, when the window holds a thread (``comment_thread_markers`` or
-    more markers, counting ``dropped_markers``: lines inside it another rule already dropped,
+    more markers, counting those among ``dropped``, the lines inside it another rule already dropped,
     such as "[ 167 comments ]"), at its first marker with some prose before it.
 
     >>> story = ["The council approved the new budget for the schools on Tuesday evening."]
@@ -1127,11 +1117,14 @@ def _comment_cut(texts: list[str], line_values: list[float], start: int, end: in
     >>> _comment_cut(story + thread, _line_values(story + thread, WindowConfig()), 0, 5, WindowConfig())
     1
     """
-    window = texts[start:end]
-    values = [max(value, 0.0) for value in line_values[start:end]]
-    markers = [offset for offset, text in enumerate(window) if is_comment_marker(text)]
+    markers = [offset for offset, text in enumerate(texts[start:end]) if is_comment_marker(text)]
+    if not markers:  # (most windows) no cut, whatever their prose
+        return end
+    values = list(map(max, line_values[start:end], itertools.repeat(0.0)))  # each line's prose (0 for a gap), in C
     total, seen = sum(values), 0.0
-    thread = len(markers) + dropped_markers >= config.comment_thread_markers
+    # (the dropped lines looked at only now: an iterable read only for a window holding a marker)
+    thread = (len(markers) >= config.comment_thread_markers
+              or len(markers) + sum(map(is_comment_marker, dropped)) >= config.comment_thread_markers)
     for offset, value in enumerate(values):
         if offset in markers and (seen >= config.comment_min_share * total or (thread and seen > 0)):
             return start + offset
@@ -1184,9 +1177,10 @@ def _sparse_tail(values: list[float], start: int, end: int, config: WindowConfig
     (3, {'lines': 12, 'prose_lines': 3})
     """
     window = values[start:end]
-    total, seen = sum(max(v, 0.0) for v in window), 0.0
+    prose_words = list(map(max, window, itertools.repeat(0.0)))  # each line's prose (0 for a gap), in C
+    total, seen = sum(prose_words), 0.0
     for offset in range(1, len(window)):
-        seen += max(window[offset - 1], 0.0)
+        seen += prose_words[offset - 1]
         if window[offset - 1] <= 0 or window[offset] > 0 or seen < config.sparse_tail_after_share * total:
             continue  # a cut goes where a gap follows prose, after enough of the window's prose
         tail = window[offset:]
@@ -1233,7 +1227,7 @@ def _author_box_cut(texts: list[str], line_values: list[float], start: int, end:
     >>> _author_box_cut(lines, _line_values(lines, WindowConfig()), 0, 4, WindowConfig())
     2
     """
-    values = [max(value, 0.0) for value in line_values[start:end]]
+    values = list(map(max, line_values[start:end], itertools.repeat(0.0)))  # each line's prose (0 for a gap), in C
     total, seen = sum(values), 0.0
     for offset, value in enumerate(values):
         text = texts[start + offset]
@@ -1382,8 +1376,8 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
         return out
     end, list_intro = _list_below(texts, end)
     span = range(kept_index[start], kept_index[end - 1] + 1)
-    dropped_markers = sum(out[i].decision is not None and is_comment_marker(out[i].text) for i in span)
-    cut = _comment_cut(texts, values, start, end, config, dropped_markers)
+    dropped = (out[i].text for i in span if out[i].decision is not None)
+    cut = _comment_cut(texts, values, start, end, config, dropped)
     bio = _author_box_cut(texts, values, start, cut, config)
     # above the comments and the author box, a tail of teasers (an announced list at the end is the article's)
     tail, tail_counts = _sparse_tail(values, start, bio, config) if list_intro is None else (bio, {})

@@ -25,7 +25,7 @@ from trafilatura import metadata as trafilatura_metadata
 
 from .boilerplate import is_author_box
 from .decode import strip_control_chars
-from .types import (LIST_MARKER, LIST_MARKER_CHARS, LONGEST_KEPT_COUNT, Block, BlockType, Reason, Rejection,
+from .types import (LIST_MARKER, LONGEST_KEPT_COUNT, Block, BlockType, Reason, Rejection,
                     ends_with_mark, kept_word_count, may_open_with_list_marker, word_count)
 
 __all__ = [
@@ -269,17 +269,17 @@ def _line_types(lines: list[str], config: ExtractConfig) -> list[BlockType]:
     types = [BlockType.PARAGRAPH] * len(lines)
     # classify_line's questions asked only of the lines they can answer yes for (picked out in C):
     # a heading, one with heading words over a longer line that is no heading...
-    last = len(lines) - 1
-    for i in itertools.compress(itertools.count(), heading):
-        if i < last:
-            longer_than = max(heading[i], 12)
-            if not below_heading[i + 1] and word_count(lines[i + 1]) > longer_than:
-                types[i] = BlockType.HEADING
-    # ...and a list item, one with a marker, whatever its words (may_open_with_list_marker first, written out)
-    marker_chars = LIST_MARKER_CHARS
-    for i, line in enumerate(lines):
-        first = line[:1]
-        if (first in marker_chars or first.isdecimal() or first.isspace()) and LIST_MARKER.match(line):
+    # (the lines with heading words above a line with none: picked out in C)
+    for i in itertools.compress(itertools.count(), map(operator.and_, map(operator.truth, heading),
+                                                       map(operator.not_, itertools.islice(below_heading, 1, None)))):
+        if word_count(lines[i + 1]) > max(heading[i], 12):
+            types[i] = BlockType.HEADING
+    # ...and a list item, one with a marker, whatever its words: the lines opening with a character
+    # a marker may open with (may_open_with_list_marker, asked once per distinct first character)
+    firsts = list(map(_FIRST_CHAR, lines))
+    opening = frozenset(filter(may_open_with_list_marker, set(firsts)))
+    for i in itertools.compress(itertools.count(), map(opening.__contains__, firsts)):
+        if LIST_MARKER.match(lines[i]):
             types[i] = BlockType.LIST_ITEM
     return types
 

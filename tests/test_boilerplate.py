@@ -437,9 +437,9 @@ def _match_rule_one_by_one(text, config=BoilerplateConfig()):
 
 
 def _index_words():
-    from cleaners.boilerplate import _RULES_BY_WORD
+    from cleaners.boilerplate import _EVERY_RULE
 
-    return sorted(_RULES_BY_WORD)
+    return sorted(_EVERY_RULE.by_word)
 
 
 _TRAPS_AND_CASES = list(" “-•©(_1ſKİıSŞ")
@@ -492,10 +492,12 @@ def test_required_literals_of_the_rules_alternatives():
 def test_the_gates_find_every_string_a_rule_needs():
     """The gates before the rules look for a part of each string a rule needs (its rarest end):
     a block holding one of those strings always passes, whatever surrounds it."""
-    from cleaners.boilerplate import (_ANYWHERE_LITERALS, _ANYWHERE_NEEDS, _LONG_RULE_LITERALS, _LONG_RULE_NEEDS,
+    from cleaners.boilerplate import (_ANYWHERE, _ANYWHERE_NEEDS, _EVERY_RULE, _LONG_RULE_INDEX, _LONG_RULES, _needed_strings,
                                       _rarest_part)
 
-    for gate, needs in ((_ANYWHERE_LITERALS, _ANYWHERE_NEEDS), (_LONG_RULE_LITERALS, _LONG_RULE_NEEDS)):
+    long_needs = _needed_strings(alternative for rule, alternative in _ANYWHERE if rule in _LONG_RULES)
+    assert long_needs < _ANYWHERE_NEEDS and {" cookies", "©", "http"} <= long_needs and "read" not in long_needs
+    for gate, needs in ((_EVERY_RULE.literals, _ANYWHERE_NEEDS), (_LONG_RULE_INDEX.literals, long_needs)):
         for string in needs:
             part = _rarest_part(string)
             assert string.endswith(part) and len(part) >= min(4, len(string))
@@ -967,7 +969,7 @@ def test_rules_with_settings_answer_as_match_rule_and_keep_one_function_per_sett
              "We use cookies to improve your experience on this site and to show you ads, " * 2, "Home", ""]
     for max_words in (14, 3):
         for text in lines:
-            assert _rules_with(max_words, 60)(text) == _rule_for_line(text, max_words, 60)
+            assert _rules_with(max_words, 60)(text) == _rule_for_line(max_words, 60, text)
     assert _rules_with(3, 60)("Share this story on Facebook now") is None  # more words than the setting allows
     assert match_rule("Share on Facebook", BoilerplateConfig(max_words=2)) is None
 

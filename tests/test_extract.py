@@ -431,7 +431,7 @@ def test_normalize_space_collapses_only_when_a_double_or_other_space_is_there(te
 
 _LINE_PARTS = ["Local News", "The council approved the new budget on Tuesday after a long debate about it.",
                "- bread", "3. Stir", "Sports", "It ended.", "A Short Story Title Here", "word " * 13, "word " * 26,
-               "Loading...", "“Quoted headline”"]
+               "Loading...", "“Quoted headline”", " - indented item", "٣. Arabic-Indic digit", "-"]
 
 
 @settings(max_examples=300, deadline=None, derandomize=True)
@@ -448,7 +448,8 @@ def test_line_types_are_classify_line_with_the_line_below(lines, heading_max_wor
 
 
 @settings(max_examples=300, deadline=None, derandomize=True)
-@given(st.lists(st.sampled_from(_LINE_PARTS + ["", "  Indented line  ", "Ends with a mark;"]), max_size=8),
+@given(st.lists(st.sampled_from(_LINE_PARTS + ["", "  Indented line  ", "Ends with a mark;", "x" * 4001 + " y",
+                                               "word " * 1000]), max_size=8),
        st.sampled_from([25, 3, 12, 1]))
 def test_all_heading_words_are_heading_words_of_each_line(lines, max_words):
     """_all_heading_words is _heading_words of each line, at any word limit."""
