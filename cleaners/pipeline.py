@@ -242,7 +242,7 @@ def _retype_text_lines(blocks: list[Block], config: ExtractConfig) -> list[Block
     retypable = (BlockType.PARAGRAPH, BlockType.HEADING)
     for i, retyped in zip(kept, classify_lines([out[i].text for i in kept], config)):
         if retyped is not out[i].type and out[i].type in retypable:  # else the same block: no copy, ``==`` sees it at once
-            out[i] = dataclasses.replace(out[i], type=retyped)
+            out[i] = out[i].with_type(retyped)
     return out
 
 

@@ -279,8 +279,9 @@ def _line_facts(text: str, config: TeaserConfig) -> _LineFacts:
     max_words = config.headline_max_words
     # _headline, its look at the ending taken above
     headline = not ends_sentence and len(text) <= 40 * max_words and 2 <= words <= max_words
-    label = _label(text, words, config.label_max_words)
-    truncated = _truncated(text, words)
+    label = words <= config.label_max_words and _label(text, words, config.label_max_words)  # a label: a few words
+    # a truncated line ends with "…", "." or "]" (_TRUNCATED), so ends a sentence unless it ends with "]"
+    truncated = (ends_sentence or ends_with_mark(text, "]")) and _truncated(text, words)
     # a related link's headline runs to the end of the line, so it ends a sentence if the line does (then it is none)
     related_link = not ends_sentence and is_related_link(text, max_words)
     flattened = opens_headline and _ends_summary(text)
@@ -404,8 +405,10 @@ def mark_teasers(blocks: Iterable[Block], config: TeaserConfig = TeaserConfig(),
     out = list(blocks)
     kept_index = kept_indexes(out)
     kept = [out[i] for i in kept_index]
-    # the line tests cache their answers by (line, config): a config built with a list is made hashable
-    config = config._replace(headline_list_formats=tuple(config.headline_list_formats))
+    # the line tests cache their answers by (line, config): a config built with a list is made
+    # hashable (only then: a named tuple's _replace costs ~2 us, and the step runs in each settling round)
+    if not isinstance(config.headline_list_formats, tuple):
+        config = config._replace(headline_list_formats=tuple(config.headline_list_formats))
     for start, end, rule, evidence in _find_runs(kept, config, fmt):
         for k in range(start, end):
             is_label = k == start and evidence.get("label") is not None and rule != "dangling_label"

@@ -559,3 +559,13 @@ def test_needs_ftfy_in_any_is_false_only_when_no_text_needs_ftfy(texts, ascii_fo
 
     if not needs_ftfy_in_any(texts, ascii_fold):
         assert not any(needs_ftfy(text, ascii_fold) for text in texts)
+
+
+def test_ascii_targets_are_the_control_characters_but_line_feed():
+    """ftfy's targets in ASCII text, looked for in its bytes: every control character but a line break."""
+    from cleaners.decode import _has_ascii_target
+
+    for code in range(128):
+        char = chr(code)
+        assert _has_ascii_target("a" + char + "b") == (char != "\n" and not char.isprintable()), code
+        assert _has_ascii_target("plain " * 100 + char) == (char != "\n" and not char.isprintable()), code

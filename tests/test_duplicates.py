@@ -206,7 +206,7 @@ def test_key_is_the_marker_cut_folded_and_single_spaced_text():
 
     rng = random.Random(0)
     pieces = ["a", "B", "ß", " ", "  ", "\t", "\u00a0", "\u2009", "-", "•", "1.", "12)", "٣.", "x", "İ", "\n", "“", "\u200b", "\x85", "\u2028",
-              "\x0b", "\x1f", "\x00", "\r"]
+              "\x0b", "\x1f", "\x00", "\r", "\x1c", "\x0c", "\x7f"]
     for _ in range(30_000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
         assert _key(text) == " ".join(LIST_MARKER.sub("", text, count=1).casefold().split()), repr(text)

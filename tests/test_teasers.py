@@ -382,6 +382,9 @@ _FACT_LINES = [
     "Wild Storm Hits the Coast Overnight as Residents Flee Their Homes and the City Council Meets",
     "Read more: Looted colonial art returns home.", "Lea también: Impiden ingreso a Nicaragua a reportero;",
     "Read more: Looted colonial art returns home\n",
+    # truncated summaries: a cut in brackets ends no sentence; trailing whitespace after the cut
+    "Residents woke to flooded streets after a night of heavy [...]", "Residents woke to flooded streets after a night […]  ",
+    "Residents woke to flooded streets after a night of heavy… \n", "Storm Hits the Coast Overnight [1]",
 ]
 
 
