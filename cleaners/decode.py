@@ -101,9 +101,9 @@ _CONTROL_OR_SURROGATE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud
 
 #: The bytes of :data:`_CONTROL`'s ASCII characters (C0 controls but tab, line feed and carriage return; DEL).
 _ASCII_CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
-#: :data:`_CONTROL`'s other characters in UTF-8: C1 controls (``\xc2`` and a byte 0x80-0x9f), U+FFFE and U+FFFF.
 #: A ``bytes.translate`` table making each of :data:`_ASCII_CONTROL_BYTES` a space.
 _ASCII_CONTROLS_TO_SPACE = bytes(0x20 if code in _ASCII_CONTROL_BYTES else code for code in range(256))
+#: :data:`_CONTROL`'s other characters in UTF-8: C1 controls (``\xc2`` and a byte 0x80-0x9f), U+FFFE and U+FFFF.
 _C1_CONTROL_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
 _NONCHARACTERS_UTF8 = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")
 
