@@ -309,13 +309,6 @@ assert _DATE_WORDS in _DATE_ANCHOR
 _TIMESTAMP_TOKENS_FIRST = (r"(?=\D*+\d)(?:^\W*(?=(?:(?:(?=[^\W\d_])" + _DATE_TOKEN_WORDS_TREE + _DATE_TOKEN_OTHERS
                            + r")(?=.*\d)" + _DATE_ANCHOR.replace(_DATE_WORDS, _DATE_WORDS_TREE) + _OTHER_TIMESTAMPS + ")")
 
-#: Every rule at once: a block none of them matches (nearly every block) costs one match.
-_ANY_RULE = re.compile(
-    "|".join(f"(?:{_TIMESTAMP_TOKENS_FIRST if name == 'timestamp' else pattern.pattern})" for name, pattern in RULES),
-    re.I,
-)
-
-
 # --- the rules indexed by a block's first word ----------------------------------------
 # A whole-block alternative that begins with a literal word ("share", "sign up", "(?:tweet|pin)")
 # matches only a block whose first word (its first run of word characters: where ``^\W*``
