@@ -52,6 +52,7 @@ temporary folder, never into the project; it is deleted at the end.
 
 from __future__ import annotations
 
+import asyncio
 import argparse
 import gc
 import gzip
@@ -362,7 +363,7 @@ def child_main(spec: dict[str, Any]) -> dict[str, Any]:
         from flows.prefect_flow import local_task_runner
 
         flow = clean_flow.with_options(task_runner=local_task_runner(spec["workers"]))
-        report = flow([spec["folder"]], spec["out"], None, spec["batch_size"], spec["workers"])
+        report = asyncio.run(flow([spec["folder"]], spec["out"], None, spec["batch_size"], spec["workers"]))
     else:
         report = run_clean([spec["folder"]], spec["out"], batch_size=spec["batch_size"],
                            workers=spec["workers"]).to_dict()

@@ -15,6 +15,7 @@ the same code runs in-process (no orchestration start-up cost) and says so.
 
 from __future__ import annotations
 
+import asyncio
 import argparse
 import os
 import sys
@@ -102,7 +103,7 @@ def _run_with_prefect(args: argparse.Namespace, config: CleanConfig) -> RunRepor
     from .prefect_flow import clean_flow, local_task_runner
 
     flow = clean_flow.with_options(task_runner=local_task_runner(args.workers))
-    return flow(list(args.paths), args.out, config_to_dict(config), args.batch_size, args.workers)
+    return asyncio.run(flow(list(args.paths), args.out, config_to_dict(config), args.batch_size, args.workers))
 
 
 def _run_on_dask(args: argparse.Namespace, config: CleanConfig) -> dict:
@@ -134,7 +135,7 @@ def _run_on_dask(args: argparse.Namespace, config: CleanConfig) -> dict:
                   "real cluster)", file=sys.stderr)
         settings = temporary_settings({PREFECT_API_URL: server.api_url})
     with settings:
-        return flow(paths, args.out, config_to_dict(config), args.batch_size, args.workers)
+        return asyncio.run(flow(paths, args.out, config_to_dict(config), args.batch_size, args.workers))
 
 
 def _run_in_process(args: argparse.Namespace, config: CleanConfig) -> dict:

@@ -8,6 +8,7 @@ run batch tasks.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
@@ -133,7 +134,7 @@ def test_flow_on_dask_matches_a_local_run_and_uses_both_workers(dask_cluster, in
 
     address, client = dask_cluster
     before = _executed(client)
-    report = on_dask(address)(inputs, str(tmp_path), None, BATCH_SIZE)
+    report = asyncio.run(on_dask(address)(inputs, str(tmp_path), None, BATCH_SIZE))
     assert report["run"]["mode"].startswith(f"prefect flow run (dask {address}) ")
     _same_output(tmp_path, local_output)
 
@@ -173,7 +174,7 @@ def test_a_document_over_its_budget_on_dask_is_a_timeout_and_its_batch_goes_on(d
     local = tmp_path / "local"
     run_clean([str(folder)], str(local), config_from_dict(config), batch_size=3, workers=1)
     out = tmp_path / "out"
-    report = on_dask(address)([str(folder)], str(out), config, 3)
+    report = asyncio.run(on_dask(address)([str(folder)], str(out), config, 3))
     assert report["run"]["mode"].startswith(f"prefect flow run (dask {address}) ")
     assert [os.path.basename(r["source"]["path"]) for r in read_jsonl(out / "articles.jsonl")] == ["a.txt", "c.txt"]
     [rejected] = read_jsonl(out / "rejected.jsonl")
