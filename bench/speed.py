@@ -52,8 +52,8 @@ temporary folder, never into the project; it is deleted at the end.
 
 from __future__ import annotations
 
-import asyncio
 import argparse
+import asyncio
 import gc
 import gzip
 import json

@@ -15,8 +15,8 @@ the same code runs in-process (no orchestration start-up cost) and says so.
 
 from __future__ import annotations
 
-import asyncio
 import argparse
+import asyncio
 import os
 import sys
 import time

@@ -3,8 +3,8 @@
 
 Inside a flow run, batches become Prefect tasks (run in threads of the flow-run process by
 :func:`local_task_runner`, which hand their batches to worker processes forked from it:
-:class:`_BatchWorkers`); called as ``asyncio.run(clean_flow.fn(...))`` (no orchestration; ``clean_flow`` is async), the very same
-function maps batches over a process pool.
+:class:`_BatchWorkers`); called as ``asyncio.run(clean_flow.fn(...))`` (no orchestration;
+``clean_flow`` is async), the very same function maps batches over a process pool.
 ``incremental_flow`` is what ``clean serve`` serves on a schedule.
 
 :func:`on_dask` is the same flow with its batch tasks on a Dask cluster
