@@ -20,7 +20,7 @@ import re._constants as _sre
 import re._parser as _sre_parse
 import string
 from types import MappingProxyType
-from typing import Any, Callable, Iterable, Mapping, NamedTuple
+from typing import Any, AnyStr, Callable, Iterable, Mapping, NamedTuple
 
 from .types import LONGEST_KEPT_COUNT, Block, BlockType, Decision, Reason, ends_with, kept_word_count, word_count
 
@@ -255,7 +255,8 @@ def _strings_of(items: Any) -> frozenset[str] | None:
             options = _strings_of(av[3])
         elif op is _sre.BRANCH:
             branches = [_strings_of(branch) for branch in av[1]]
-            options = None if None in branches else frozenset().union(*branches)
+            finite = [strings for strings in branches if strings is not None]
+            options = None if len(finite) < len(branches) else frozenset[str]().union(*finite)
         elif op is _sre.MAX_REPEAT and av[:2] == (0, 1):
             body = _strings_of(av[2])
             options = None if body is None else body | {""}
@@ -396,6 +397,16 @@ def first_words(alternative: str) -> frozenset[str] | None:
     return None if "" in begun else begun | done
 
 
+def _known(words: frozenset[str] | None) -> frozenset[str]:
+    """``words``, asserted found: the first words of a pattern written as literal words.
+
+    >>> sorted(_known(first_words(r"at|um")))
+    ['at', 'um']
+    """
+    assert words is not None, "no finite set of first words"
+    return words
+
+
 def _rules_by_first_word() -> tuple[Mapping[str, tuple[tuple[str, str], ...]], tuple[tuple[str, str], ...]]:
     """(first word -> the (rule, alternative) pairs that can begin with it; the pairs that can
     begin anywhere), each in the rules' order."""
@@ -425,7 +436,9 @@ def _named_rules(pairs: Iterable[tuple[str, str]]) -> re.Pattern[str]:
 
 
 _BY_WORD, _ANYWHERE = _rules_by_first_word()
-_RULE_INDEX = MappingProxyType({name: index for index, (name, _) in enumerate(RULES)})
+#: A rule's index in :data:`RULES` by its name (read with a match's ``lastgroup`` too: ``None``
+#: for no named group, which no alternative of the patterns read so is).
+_RULE_INDEX: Mapping[str | None, int] = MappingProxyType({name: index for index, (name, _) in enumerate(RULES)})
 #: The rules that are no whole-block ones (timestamp, asset_url: the last ones), all at once, a
 #: named group each: a match's ``lastgroup`` names the first of them, in order, that matches.
 _OTHER_RULES = re.compile(
@@ -438,10 +451,10 @@ _FIRST_WORD = re.compile(r"\W*(\w+)")
 #: The first words (lower case) a timestamp's line can begin with but a number or an upper-case
 #: abbreviation ("GMT"): a date word, "at", "um", "a.m.", "vor", "il y a", "hace" (see
 #: :data:`_DATE_TOKENS` and :data:`_OTHER_TIMESTAMPS`).
-_TIMESTAMP_WORDS = first_words(r"(?:" + _DATE_WORDS + r"|at|um|à|a las|de|of|[ap]\.?m\.?|vor|il y a|hace)")
-assert _TIMESTAMP_WORDS is not None
-def _literal_prefix(items: Any) -> str:
+_TIMESTAMP_WORDS = _known(first_words(r"(?:" + _DATE_WORDS + r"|at|um|à|a las|de|of|[ap]\.?m\.?|vor|il y a|hace)"))
 
+
+def _literal_prefix(items: Any) -> str:
     """The literal characters (lower case) a sequence of parsed regex items begins with."""
     chars = []
     for op, av in items:
@@ -676,7 +689,7 @@ assert _LONG_RULES <= _SENTENCE_RULES_OK  # the long rules may match a sentence
 
 def _looked_up_strings() -> frozenset[str]:
     """Every string looked up or looked for in a lower-cased block."""
-    return frozenset((*_BY_WORD, *_TIMESTAMP_WORDS, *(_ANYWHERE_NEEDS or ())))
+    return frozenset((*_BY_WORD, *_TIMESTAMP_WORDS, *(_ANYWHERE_NEEDS or frozenset())))
 
 
 #: Characters a regex ignoring case takes for a letter of a string looked up or looked for in a
@@ -964,7 +977,7 @@ def _plain_line_values(texts: list[str], config: WindowConfig) -> list[float]:
         # _word_count, written out: a float, as its dense characters' share makes it (looked for
         # before they are counted: most lines beyond ASCII have none, a curly quote or an accent)
         # (word_count written out too: kept_word_count of a text short enough to keep)
-        words = kept_word_count(text) if len(text) <= LONGEST_KEPT_COUNT else len(text.split())
+        words: float = kept_word_count(text) if len(text) <= LONGEST_KEPT_COUNT else len(text.split())
         if not text.isascii() and _NO_SPACE_SCRIPT.search(text) is not None:
             words += len(_NO_SPACE_SCRIPT.findall(text)) / 3
         words += 0.0
@@ -1007,7 +1020,8 @@ def ranked_rows(texts: list[str], values: list[float], config: WindowConfig) -> 
     # the numbered rows (few): (line, its number), in order; a run is a chain of them, line after line
     rows = [(k, int(match.group(1))) for k, text in enumerate(texts)
             if values[k] < 0 and text and (match := _LEADING_NUMBER.match(text)) and len(_NUMBER.findall(text)) >= 2]
-    runs, start = [], 0
+    runs: list[range] = []
+    start = 0
     for position, (k, number) in enumerate(rows):
         if position and rows[position - 1] == (k - 1, number - 1):
             continue  # the chain goes on
@@ -1303,11 +1317,19 @@ def _lines_holding_enough(texts: list[str], title: frozenset[str], share: float)
         # ASCII words, and no letter beyond ASCII lowered into one: the words are looked for in the
         # text's UTF-8 bytes lowered (ASCII letters only), where the same lines hold them, at a
         # tenth of the cost of lowering a text beyond ASCII (most dumps: a curly quote is enough)
-        lowered, words, line_break = joined.encode("utf-8", "surrogatepass").lower(), [w.encode() for w in words], b"\n"
-    else:
-        lowered, line_break = joined.lower(), "\n"
-        if needed == 0 or len(lowered) != len(joined):  # a character whose lower case is longer ("İ"): no offsets
-            return list(range(len(texts)))
+        return _lines_finding(joined.encode("utf-8", "surrogatepass").lower(), [w.encode() for w in words], b"\n")
+    lowered = joined.lower()
+    if needed == 0 or len(lowered) != len(joined):  # a character whose lower case is longer ("İ"): no offsets
+        return list(range(len(texts)))
+    return _lines_finding(lowered, words, "\n")
+
+
+def _lines_finding(lowered: AnyStr, words: list[AnyStr], line_break: AnyStr) -> list[int]:
+    r"""The lines (indexes, in order) of ``lowered``, parted by ``line_break``, that hold one of ``words``.
+
+    >>> _lines_finding("home\nstorm hits\nthe coast", ["coast", "storm"], "\n"), _lines_finding(b"a\nb", [b"b"], b"\n")
+    ([1, 2], [1])
+    """
     lines = set()
     for word in words:
         # each place the word is found, in order: its line is the number of line breaks before it
@@ -1375,15 +1397,15 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
     # above the comments and the author box, a tail of teasers (an announced list at the end is the article's)
     tail, tail_counts = _sparse_tail(values, start, bio, config) if list_intro is None else (bio, {})
     inside = [i for i in kept_index[start:tail] if out[i].decision is None]
-    window = [inside[0], inside[-1]]
+    window_lines = [inside[0], inside[-1]]
     window_score = round(score, 1)
-    anchor = {} if headline is None else {"under_headline": kept_index[headline]}
+    anchor: dict[str, Any] = {} if headline is None else {"under_headline": kept_index[headline]}
     # the rows of a ranked table the window holds, counted as its prose
     rows = [[kept_index[run[0]], kept_index[run[-1]]] for run in tables if start <= run[0] and run[-1] < tail]
     anchor.update({"table_rows": rows} if rows else {})
     # the lines outside the window share one Decision per side (most lines of a dump)
     after = {"side": "after"} if list_intro is None else {"side": "after", "list_after": kept_index[list_intro]}
-    outside = {before: Decision(STEP, Reason.BOILERPLATE, {"rule": "outside_main_content", "window": window,
+    outside = {before: Decision(STEP, Reason.BOILERPLATE, {"rule": "outside_main_content", "window": window_lines,
                                                            "window_score": window_score, **side, **anchor})
                for before, side in ((True, {"side": "before"}), (False, after))}
     # start <= tail <= bio <= cut <= end: the lines of [start, tail) are the window's, kept; the
@@ -1398,9 +1420,9 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
         if out[i].decision is not None:
             continue
         if k >= cut:
-            out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="comment_section", marker=texts[cut], window=window)
+            out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="comment_section", marker=texts[cut], window=window_lines)
         elif k >= bio:
-            out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="author_box", heading=texts[bio], window=window)
+            out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="author_box", heading=texts[bio], window=window_lines)
         else:
-            out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="sparse_tail", window=window, **tail_counts)
+            out[i] = out[i].drop(STEP, Reason.BOILERPLATE, rule="sparse_tail", window=window_lines, **tail_counts)
     return out

@@ -382,7 +382,7 @@ _SUSPECT_PAIRS = (
 def _pairs_pattern(pairs: tuple[tuple[str, str, int], ...]) -> re.Pattern[str]:
     """One regex for "any of these adjacent pairs" that starts with a single character class
     (the keys), so the regex engine skips ahead in C to the few places worth a look."""
-    keys = "".join(pair[pair[2]] for pair in pairs)
+    keys = "".join((first, second)[key] for first, second, key in pairs)
     tails = [f"(?<=[{first}])[{second}]" if key == 0 else f"(?<=[{first}][{second}])" for first, second, key in pairs]
     return re.compile(f"[{keys}](?:{'|'.join(tails)})")
 

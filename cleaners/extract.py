@@ -246,8 +246,7 @@ def classify_line(line: str, next_line: str | None, config: ExtractConfig = Extr
     """
     if may_open_with_list_marker(line) and LIST_MARKER.match(line):
         return BlockType.LIST_ITEM
-    words = _heading_words(line, config.heading_max_words) if next_line is not None else 0
-    if words:
+    if next_line is not None and (words := _heading_words(line, config.heading_max_words)):
         longer_than = max(words, 12)
         if len(next_line.split(None, longer_than)) > longer_than and not looks_like_heading(next_line):
             return BlockType.HEADING
@@ -661,11 +660,12 @@ def _text_length(document: Any) -> int:
 def _main_blocks(tree: HtmlElement, config: ExtractConfig) -> list[Block]:
     """The blocks of trafilatura's main text: its fast mode first; its full comparison when
     that finds little or reads the page as one block (see :class:`ExtractConfig`)."""
-    if config.compare_below_chars is None and not config.fast:
+    below = config.compare_below_chars
+    if below is None and not config.fast:
         return _blocks_of(_bare_extraction(tree, config, fast=False))
     document = _bare_extraction(tree, config, fast=True)
     blocks = _blocks_of(document)
-    if config.fast or (_text_length(document) >= config.compare_below_chars
+    if config.fast or below is None or (_text_length(document) >= below
                        and not (config.compare_one_block and len(blocks) == 1)):
         return blocks
     return _blocks_of(_bare_extraction(tree, config, fast=False))

@@ -32,7 +32,7 @@ import re
 from itertools import repeat
 from operator import itemgetter, mul
 from types import MappingProxyType
-from typing import Callable, Iterable, Mapping, NamedTuple
+from typing import Callable, Iterable, Mapping, NamedTuple, Protocol, overload
 
 import justext
 import numpy as np
@@ -168,17 +168,32 @@ _STOPWORD_LANGUAGES = _invert(STOPWORDS)
 #: numbered from 1 in this order (0: no stopword).
 _STOPWORD_GROUPS: tuple[tuple[str, ...], ...] = tuple(sorted(set(_STOPWORD_LANGUAGES.values())))
 _GROUP_NUMBER = {codes: number for number, codes in enumerate(_STOPWORD_GROUPS, 1)}
+
+
+class _StopwordTable(Protocol):
+    """A stopword table's ``get`` (bound once: the tables below): a word's group number, else
+    ``default`` (None when not given)."""
+
+    @overload
+    def __call__(self, word: str, /) -> int | None: ...
+    @overload
+    def __call__(self, word: str, default: int, /) -> int: ...
+
+    def __hash__(self) -> int: ...  # a key of the weight tables (:func:`_word_weights`)
+
+
 #: Stopword -> the number of its group (a read-only dict's lookup, bound once: the one table the
 #: hot loops read, so that it stays in cache).
-_group_of_word = {word: _GROUP_NUMBER[codes] for word, codes in _STOPWORD_LANGUAGES.items()}.get
+_group_of_word: _StopwordTable = {word: _GROUP_NUMBER[codes] for word, codes in _STOPWORD_LANGUAGES.items()}.get
 #: ...and of the ASCII stopwords alone (a fifth of them: a table small enough to stay in cache),
 #: which answers the same for ASCII words.
-_group_of_ascii_word = {word: _GROUP_NUMBER[codes] for word, codes in _STOPWORD_LANGUAGES.items()
-                        if word.isascii()}.get
+_ascii_stopword_groups = {word: _GROUP_NUMBER[codes] for word, codes in _STOPWORD_LANGUAGES.items() if word.isascii()}
+_group_of_ascii_word: _StopwordTable = _ascii_stopword_groups.get
 #: ...and for words of a text whose apostrophes were curly ("’"), read with straight ones: the
 #: stopwords with a curly apostrophe under their straight spelling, the other ASCII ones as they are.
-_group_of_curly_word = {word.replace("’", "'"): _GROUP_NUMBER[codes] for word, codes in _STOPWORD_LANGUAGES.items()
-                        if "'" not in word and word.replace("’", "'").isascii()}.get
+_curly_stopword_groups = {word.replace("’", "'"): _GROUP_NUMBER[codes] for word, codes in _STOPWORD_LANGUAGES.items()
+                          if "'" not in word and word.replace("’", "'").isascii()}
+_group_of_curly_word: _StopwordTable = _curly_stopword_groups.get
 #: A word's weight counts another language's stopword in these units, its own language's in ones.
 _OTHERS_BITS = 32
 _OTHERS_UNIT = 1 << _OTHERS_BITS
@@ -201,12 +216,13 @@ def _stopword_weights(language: str) -> list[int]:
 
 #: The tables of ASCII words (:data:`_group_of_ascii_word`'s, :data:`_group_of_curly_word`'s) with
 #: every word at the weight of another language's stopword (read-only: copied by :func:`_word_weights`).
-_AT_OTHERS_WEIGHT = MappingProxyType({group_of: MappingProxyType(dict.fromkeys(group_of.__self__, _OTHERS_UNIT))
-                                      for group_of in (_group_of_ascii_word, _group_of_curly_word)})
+_AT_OTHERS_WEIGHT: Mapping[_StopwordTable, MappingProxyType[str, int]] = MappingProxyType({
+    group_of: MappingProxyType(dict.fromkeys(table, _OTHERS_UNIT))
+    for group_of, table in ((_group_of_ascii_word, _ascii_stopword_groups), (_group_of_curly_word, _curly_stopword_groups))})
 
 
 @functools.lru_cache(maxsize=32)
-def _word_weights(language: str, group_of: Callable[[str], int | None]) -> Callable[[str, int], int]:
+def _word_weights(language: str, group_of: _StopwordTable) -> Callable[[str, int], int]:
     """What a word adds to :func:`_stopword_weights`' sum for ``language``, read in one look-up (not
     its group, then the group's weight: a third of the sum's cost) for the tables of ASCII words,
     :data:`_group_of_ascii_word`'s and :data:`_group_of_curly_word`'s: :data:`_AT_OTHERS_WEIGHT`'s
@@ -286,7 +302,7 @@ def _has_loose_apostrophe(spaced: str) -> bool:
             or _TWO_APOSTROPHES_IN_A_RUN.search(spaced) is not None)
 
 
-def _plain_words(text: str) -> tuple[list[str], Callable[[str], int | None]] | None:
+def _plain_words(text: str) -> tuple[list[str], _StopwordTable] | None:
     """:func:`_words` of ``text.lower()``, split in C (half the regex's time), when the text is
     ASCII (typography aside, spaced out) and each apostrophe joins two runs of letters; with the
     stopword table to read them with. Curly apostrophes ("’", in a text without a straight one)
@@ -317,7 +333,7 @@ def _plain_words(text: str) -> tuple[list[str], Callable[[str], int | None]] | N
     return None if _has_loose_apostrophe(spaced) else (spaced.split(), group_of)
 
 
-def _letter_words(text: str) -> tuple[list[str], Callable[[str], int | None]] | None:
+def _letter_words(text: str) -> tuple[list[str], _StopwordTable] | None:
     """:func:`_words` of ``text.lower()`` for a text without apostrophes (typography spaced out)
     whose characters beyond ASCII are all letters once lower-cased (Cyrillic, accented Latin):
     its UTF-8 bytes split in C by one table (ASCII letters kept, the bytes beyond ASCII too), not
@@ -338,7 +354,7 @@ def _letter_words(text: str) -> tuple[list[str], Callable[[str], int | None]] | 
     return latin1.translate(_LATIN1_LOWER_LETTERS).decode("latin-1").split(), _group_of_word
 
 
-def _letter_words_by_utf8(text: str) -> tuple[list[str], Callable[[str], int | None]] | None:
+def _letter_words_by_utf8(text: str) -> tuple[list[str], _StopwordTable] | None:
     """:func:`_letter_words` of any text, lower-cased, then its UTF-8 bytes checked and split: that of
     a text with a character beyond the first 256 (Cyrillic, Greek...)."""
     lowered = text.lower()
@@ -348,7 +364,7 @@ def _letter_words_by_utf8(text: str) -> tuple[list[str], Callable[[str], int | N
     return data.translate(_LOWER_LETTERS_AND_BEYOND_ASCII).decode("utf-8", "surrogatepass").split(), _group_of_word
 
 
-def _words_to_count(text: str) -> tuple[list[str], Callable[[str], int | None]]:
+def _words_to_count(text: str) -> tuple[list[str], _StopwordTable]:
     """The words of ``text.lower()`` and the table to read them with: :func:`_plain_words`, else
     :func:`_words` and the full stopword table."""
     return _plain_words(text) or (_words(text.lower()), _group_of_word)
@@ -442,7 +458,8 @@ class _LangidIdentifier(LanguageIdentifier):
         order of first visit), counted into a dict as it walks rather than listed, then counted by
         a ``Counter`` (whose making costs about what the walk of a short text does); {} for none."""
         moves, row, feature_of = self.tk_nextmove, self._rowbase, self.tk_output
-        state, counts = 0, {}
+        state = 0
+        counts: dict[int, int] = {}
         count = counts.get
         for byte in data:
             state = moves[row[state] + byte]
@@ -520,9 +537,9 @@ class _LangidIdentifier(LanguageIdentifier):
             best = probabilities.index(highest)
             code, top = self._labels[best], round(highest, 4)
         else:
-            rounded = {i: round(p, 4) for i, p in enumerate(probabilities) if p >= threshold}
-            top = max(rounded.values())
-            code = min(self._labels[i] for i, value in rounded.items() if value == top)
+            near_top = {i: round(p, 4) for i, p in enumerate(probabilities) if p >= threshold}
+            top = max(near_top.values())
+            code = min(self._labels[i] for i, value in near_top.items() if value == top)
         answer = [(code, top)]
         index = self._label_index.get(language)
         if index is not None and language != code and probabilities[index] >= _LISTED_FROM:
@@ -715,7 +732,7 @@ def _stopword_counts(words: list[str]) -> tuple[dict[str, int], int]:
     return _counts_of_groups(_stopword_groups(words)), len(words)
 
 
-def _stopword_groups(words: list[str], group_of: Callable[[str], int | None] = _group_of_word) -> dict[int, int]:
+def _stopword_groups(words: list[str], group_of: _StopwordTable = _group_of_word) -> dict[int, int]:
     """How many of ``words`` are stopwords of each group (:data:`_STOPWORD_GROUPS`' numbers, in order of
     first occurrence; ``group_of``: the table to read them with, :func:`_plain_words`): the stopwords
     alone, picked out in C, counted by a loop (making a ``Counter`` costs more than counting a sample's).
@@ -1103,7 +1120,7 @@ def _written_as_only(script: tuple[str | None, int], text: str, language: str, c
     [True, False]
     """
     name, letters = script
-    if _SCRIPT_LANGUAGE.get(name) == language:
+    if name is not None and _SCRIPT_LANGUAGE.get(name) == language:
         return True
     return language == "ja" and name == "cjk" and len(_KANA.findall(text, 0, 400)) >= config.min_kana_share * letters
 
@@ -1120,7 +1137,7 @@ def _clearly_in(text: str, language: str, config: LanguageConfig) -> bool:
 
 
 def _clearly_in_words(words: list[str], language: str, config: LanguageConfig,
-                      group_of: Callable[[str, int], int] = _group_of_word) -> bool:
+                      group_of: _StopwordTable = _group_of_word) -> bool:
     """:func:`_clearly_in` on the words of the text. The words that are some other language's
     stopword are the stopwords but ``language``'s own ones; both counts come from one sum of
     each word's weight (:func:`_stopword_weights`; :func:`_word_weights` for the ASCII tables).
@@ -1236,7 +1253,8 @@ def mark_foreign_blocks(
         # then takes every block either way, no block is in another script, none in one only a
         # single language writes; so each block's letters are not counted (-6.6 % of the step's
         # instructions on the text dumps)
-        scripts, doc_script = [_LATIN] * len(kept), "latin"
+        scripts: list[tuple[str | None, int]] = [_LATIN] * len(kept)
+        doc_script: str | None = "latin"
     else:
         scripts = [block_script(b.text) for b in kept]
         doc_script = document_script(scripts)
@@ -1249,9 +1267,11 @@ def mark_foreign_blocks(
     return doc_lang, probability, blocks
 
 
-#: A detector as the judgements ask it: text, config and the language whose probability is read
-#: besides the best one's (:func:`language_ranking`).
-_Detect = Callable[[str, LanguageConfig, "str | None"], list[tuple[str, float]]]
+class _Detect(Protocol):
+    """A detector as the judgements ask it: text, config and the language whose probability is read
+    besides the best one's (:func:`language_ranking`)."""
+
+    def __call__(self, text: str, config: LanguageConfig, language: str | None = None, /) -> list[tuple[str, float]]: ...
 
 
 def _detect_once(text: str, config: LanguageConfig, language: str | None = None) -> list[tuple[str, float]]:

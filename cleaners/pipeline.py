@@ -132,6 +132,7 @@ def _extract(text: str, fmt: str, config: CleanConfig) -> Extracted:
 def _repair_blocks(extracted: Extracted, ascii_fold: bool) -> tuple[Extracted, tuple[str, ...]]:
     repairs: list[str] = []
     repair = needs_ftfy_in_any([block.text for block in extracted.blocks], ascii_fold)  # one look, not one per line
+    blocks: list[Block] | tuple[Block, ...]
     if repair or not extracted.normalized:
         blocks = _repaired(extracted.blocks, repair, extracted.normalized, ascii_fold, repairs)
     else:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Callable, Iterable, NamedTuple
+from typing import Any, Callable, Iterable, NamedTuple
 
 from .boilerplate import announces_list
 from .types import Block, BlockType, Reason, ends_with, ends_with_mark, kept_indexes
@@ -338,11 +338,11 @@ def _ends_summary(text: str) -> bool:
     return ends_with(_ENDS_SUMMARY, text, reach=4)
 
 
-def _find_runs(kept: list[Block], config: TeaserConfig, fmt: str) -> list[tuple[int, int, str, dict]]:
+def _find_runs(kept: list[Block], config: TeaserConfig, fmt: str) -> list[tuple[int, int, str, dict[str, Any]]]:
     """(start, end, rule, evidence) for each teaser unit among the kept blocks."""
     facts_of = _facts_with(config)
     facts = [facts_of(block.text) for block in kept]
-    runs = []
+    runs: list[tuple[int, int, str, dict[str, Any]]] = []
     i = 0
     while i < len(kept):
         if facts[i] is _NO_FACTS:

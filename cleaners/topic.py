@@ -150,7 +150,7 @@ import re
 import string
 from collections import Counter
 from types import MappingProxyType
-from typing import Callable, Collection, Iterable, Mapping, NamedTuple
+from typing import Any, Callable, Collection, Iterable, Mapping, NamedTuple, Protocol
 
 from .language import STOPWORDS
 from .types import Block, Reason, kept_indexes, spaced_typography
@@ -443,6 +443,36 @@ class DiscourseCues(NamedTuple):
     lower_case_share: float = 0.0
 
 
+class _CueFields(Protocol):
+    """A block's cues as the judgements read them: a :class:`DiscourseCues`, or a :class:`_Cues`
+    working each field out when first read."""
+
+    @property
+    def opening(self) -> str | None: ...
+    @property
+    def surnames(self) -> tuple[str, ...]: ...
+    @property
+    def dateline(self) -> bool: ...
+    @property
+    def names(self) -> tuple[str, ...]: ...
+    @property
+    def refers(self) -> str | None: ...
+    @property
+    def marker(self) -> str | None: ...
+    @property
+    def name_words(self) -> tuple[str, ...]: ...
+    @property
+    def capitalised(self) -> tuple[str, ...]: ...
+    @property
+    def lower_case_share(self) -> float: ...
+
+
+class _CueTable(Protocol):
+    """The cues of an article's blocks by index: a list of :class:`DiscourseCues` or a :class:`_LazyCues`."""
+
+    def __getitem__(self, k: int, /) -> _CueFields: ...
+
+
 def discourse_cues(text: str, language: str | None) -> DiscourseCues:
     """The block's cues of cohesion and of a story's opening (none without markers for ``language``).
 
@@ -459,7 +489,7 @@ def discourse_cues(text: str, language: str | None) -> DiscourseCues:
     True
     """
     markers = DISCOURSE_MARKERS.get(language or "")
-    if markers is None:
+    if markers is None or language is None:
         return DiscourseCues()
     return DiscourseCues(**{name: cue(text, markers, language) for name, cue in _CUES.items()})
 
@@ -482,7 +512,7 @@ def _opening(text: str, markers: DiscourseMarkers, language: str) -> str | None:
 
 #: How each field of :class:`DiscourseCues` is worked out from a text, its language's markers and its language:
 #: :func:`discourse_cues` works out all of them, :class:`_Cues` only those a run reads.
-_CUES: Mapping[str, Callable[[str, DiscourseMarkers, str], object]] = MappingProxyType({
+_CUES: Mapping[str, Callable[[str, DiscourseMarkers, str], Any]] = MappingProxyType({
     "opening": _opening,
     "surnames": lambda text, markers, language: tuple(sorted(
         {(a or b).lower() for a, b in markers.surname_attribution.findall(text)})),
@@ -537,7 +567,7 @@ class _Cues:
     def __init__(self, text: str, markers: DiscourseMarkers, language: str):
         self._text, self._markers, self._language = text, markers, language
 
-    def __getattr__(self, name: str) -> object:  # only for a field not read yet
+    def __getattr__(self, name: str) -> Any:  # only for a field not read yet
         if name not in _CUES:
             raise AttributeError(name)
         value = _CUES[name](self._text, self._markers, self._language)
@@ -554,7 +584,7 @@ class _LazyCues:
     ('but', True)
     """
 
-    def __init__(self, texts: list[str], language: str, cache: dict[int, DiscourseCues | _Cues] | None = None,
+    def __init__(self, texts: list[str], language: str, cache: dict[int, _CueFields] | None = None,
                  indexes: list[int] | None = None, capitalised: dict[int, frozenset[str]] | None = None):
         self._texts, self._language = texts, language
         self._markers = DISCOURSE_MARKERS.get(language or "")
@@ -562,7 +592,7 @@ class _LazyCues:
         self._indexes = indexes
         self._capitalised = {} if capitalised is None else capitalised  # capitalised_words(text, None) by text
 
-    def __getitem__(self, k: int) -> DiscourseCues | _Cues:
+    def __getitem__(self, k: int) -> _CueFields:
         k = self._indexes[k] if self._indexes is not None else k
         if k not in self._cache:
             self._cache[k] = DiscourseCues() if self._markers is None else \
@@ -591,7 +621,7 @@ class _LazyCues:
         return False
 
 
-def cohesion(cues: DiscourseCues, core: Counter[str], own: int = 0) -> str | None:
+def cohesion(cues: _CueFields, core: Counter[str], own: int = 0) -> str | None:
     """What ties the block to the article: ``"opens:<word>"``, ``"surname:<name>"`` (a surname the
     core names too; ``own``: the block's own share of the core's counts), or ``None``.
 
@@ -608,7 +638,7 @@ def cohesion(cues: DiscourseCues, core: Counter[str], own: int = 0) -> str | Non
     return f"surname:{named}" if named else None
 
 
-def lead_like(cues: DiscourseCues, core: Counter[str], own: int = 0) -> str | None:
+def lead_like(cues: _CueFields, core: Counter[str], own: int = 0) -> str | None:
     """How the block opens a story of its own: ``"dateline"``, ``"introduces:<name>"`` (a name in
     full none of whose words the core has), or ``None``.
 
@@ -661,7 +691,7 @@ def capitalised_words(text: str, language: str | None, inside_sentences: bool = 
     return frozenset(words)
 
 
-def new_names(cues: DiscourseCues, reference: frozenset[str] | set[str]) -> str | None:
+def new_names(cues: _CueFields, reference: frozenset[str] | set[str]) -> str | None:
     """``"new_names:<words>"`` when the block names someone or something inside its sentences
     (``cues.name_words``: :func:`capitalised_words`) and none of those names' words is capitalised
     anywhere in the ``reference`` (the capitalised words of the blocks it is judged against), else
@@ -882,7 +912,7 @@ class _Judged(NamedTuple):
     """A judged block of an edge run: its index, score, shared terms, and whether it scored at or
     over the threshold and was let into the run as lead-like."""
 
-    index: int
+    k: int
     score: float
     shared: list[str]
     let_in: bool = False
@@ -912,7 +942,7 @@ def _disjoint_from_neighbours(k: int, terms: list[set[str]], weights: Mapping[st
 
 def _edge_run(
     order: range, terms: list[set[str]], core: Counter[str], core_range: range, threshold: float, config: TopicConfig,
-    weights: Mapping[str, float] | None = None, cues: list[DiscourseCues] | None = None, refers_back: bool = True,
+    weights: Mapping[str, float] | None = None, cues: _CueTable | None = None, refers_back: bool = True,
     texts: list[str] | None = None,
 ) -> list[_Judged]:
     """From one edge inwards: the judged blocks scoring below ``threshold`` until an on-topic one.
@@ -933,17 +963,17 @@ def _edge_run(
     the same. So does a stretch of more than ``max_stranded_lines`` such lines, whatever they score (an
     article's own ticket box: "VIP : 60,000 won", "Inquiry", a phone number).
     """
-    refers = cues is not None and refers_back
+    back = cues if refers_back else None  # the cues the run ends by where it refers back (the tail)
     run: list[_Judged] = []
     waiting: list[_Judged] = []
     let_in = 0
     lines = 0  # kept lines in a row too short to judge that do not end as a sentence does
     for k in order:
         if not _judged(terms[k], weights, config):
-            if run and refers and texts is not None and _stranded(k, terms, texts, core, core_range, threshold, weights):
+            if run and back is not None and texts is not None and _stranded(k, terms, texts, core, core_range, threshold, weights):
                 break
             lines = lines + 1 if texts is not None and _SENTENCE_END.search(texts[k]) is None else 0
-            if run and refers and config.max_stranded_lines is not None and lines > config.max_stranded_lines:
+            if run and back is not None and config.max_stranded_lines is not None and lines > config.max_stranded_lines:
                 break
             continue
         lines = 0
@@ -952,37 +982,37 @@ def _edge_run(
         if score < threshold:
             run += waiting + [_Judged(k, score, shared)]
             waiting = []
-        elif refers and texts is not None and (named := _names_a_new_story(k, score, terms, texts, cues, core, own,
+        elif back is not None and texts is not None and (named := _names_a_new_story(k, score, terms, texts, back, core, own,
                                                                           config, weights)):
             run += waiting + [_Judged(k, score, shared, named=named)]
             waiting = []
         elif (cues is not None and let_in < config.max_let_in and score < config.lead_like_max_score
-              and not (refers and cohesion(cues[k], core, own)) and lead_like(cues[k], core, own)):
+              and not (back is not None and cohesion(cues[k], core, own)) and lead_like(cues[k], core, own)):
             waiting.append(_Judged(k, score, shared, True))
             let_in += 1
         elif (cues is not None and let_in < config.max_let_in and score < config.lead_like_max_score
-              and not (refers and cohesion(cues[k], core, own)) and _disjoint_from_neighbours(k, terms, weights, config)):
+              and not (back is not None and cohesion(cues[k], core, own)) and _disjoint_from_neighbours(k, terms, weights, config)):
             waiting.append(_Judged(k, score, shared, True, disjoint=True))
             let_in += 1
         else:
             break
     first = next((position for position, item in enumerate(run) if item.disjoint), None)
     if first is not None and not all(
-            _disjoint_from_neighbours(item.index, terms, weights, config, config.neighbour_run_score)
+            _disjoint_from_neighbours(item.k, terms, weights, config, config.neighbour_run_score)
             and (item.let_in or item.score <= config.clear_score_fraction * threshold) for item in run[first:]):
         run = run[:first]
-    while run and (run[-1].let_in or (refers and _refers_back(run[-1], cues, core, core_range, config))
-                   or (refers and texts is not None and _caption_before_prose(run, texts, cues, config))
-                   or (refers and _names_what_precedes(run[-1].index, terms, cues) is not None)):
+    while run and (run[-1].let_in or (back is not None and _refers_back(run[-1], back, core, core_range, config))
+                   or (back is not None and texts is not None and _caption_before_prose(run, texts, back, config))
+                   or (back is not None and _names_what_precedes(run[-1].k, terms, back) is not None)):
         run.pop()
-    named = next((position for position, item in enumerate(run) if item.named), None)
-    if named is not None and sum(1 for item in run if (not item.named or cues[item.index].dateline)
-                                 and not item.let_in) < config.min_run:
-        run = run[:named]  # blocks named new count low only beside min_run blocks low by their words
+    first_named = next((position for position, item in enumerate(run) if item.named), None)
+    if first_named is not None and back is not None and sum(
+            1 for item in run if (not item.named or back[item.k].dateline) and not item.let_in) < config.min_run:
+        run = run[:first_named]  # blocks named new count low only beside min_run blocks low by their words
     return run
 
 
-def _names_what_precedes(k: int, terms: list[set[str]], cues: list[DiscourseCues]) -> str | None:
+def _names_what_precedes(k: int, terms: list[set[str]], cues: _CueTable) -> str | None:
     """A name block ``k`` shares with the block right before it (a word of its :attr:`DiscourseCues.name_words`
     and content terms in both), or ``None``: an article's paragraph goes on about what the one before it named
     ("...the embattled Chinese tech company" after "...China's purchases of US farm goods, Chinese state
@@ -1001,7 +1031,7 @@ def _names_what_precedes(k: int, terms: list[set[str]], cues: list[DiscourseCues
     return min(shared) if shared else None
 
 
-def _caption_before_prose(run: list[_Judged], texts: list[str], cues: list[DiscourseCues],
+def _caption_before_prose(run: list[_Judged], texts: list[str], cues: _CueTable,
                           config: TopicConfig) -> bool:
     """The run's innermost block is a caption, a credit or a label of the article ("Image Source: Neil Godwin /
     Future Publishing/Shutterstock"): it does not end as a sentence does and fewer than
@@ -1014,12 +1044,12 @@ def _caption_before_prose(run: list[_Judged], texts: list[str], cues: list[Disco
     >>> _caption_before_prose(run, texts, cues, TopicConfig()), _caption_before_prose(run[1:], texts, cues, TopicConfig())
     (True, False)
     """
-    k = run[-1].index
+    k = run[-1].k
     return (_SENTENCE_END.search(texts[k]) is None and cues[k].lower_case_share < config.series_min_lower_case_share
-            and any(_SENTENCE_END.search(texts[item.index]) is not None for item in run[:-1]))
+            and any(_SENTENCE_END.search(texts[item.k]) is not None for item in run[:-1]))
 
 
-def _disjoint_series(order: range, terms: list[set[str]], texts: list[str], cues: list[DiscourseCues],
+def _disjoint_series(order: range, terms: list[set[str]], texts: list[str], cues: _CueTable,
                      core: Counter[str], core_range: range, threshold: float, config: TopicConfig,
                      weights: Mapping[str, float] | None) -> list[_Judged]:
     """From the tail inwards: the judged blocks, and the sentences too short to be judged
@@ -1043,7 +1073,7 @@ def _disjoint_series(order: range, terms: list[set[str]], texts: list[str], cues
     >>> core = Counter(itertools.chain(*terms[:2]))
     >>> series = _disjoint_series(range(4, -1, -1), terms, texts, _LazyCues(texts, "en"), core, range(2), 0.1,
     ...                           TopicConfig(min_terms=3), None)
-    >>> [(item.index, round(item.score, 2)) for item in series]
+    >>> [(item.k, round(item.score, 2)) for item in series]
     [(4, 0.4), (3, 0.0), (2, 0.0)]
     """
     if config.disjoint_series_max_score is None:
@@ -1071,7 +1101,7 @@ def _disjoint_series(order: range, terms: list[set[str]], texts: list[str], cues
     return series if len(series) >= config.disjoint_series_blocks else []
 
 
-def _opens_series(item: _Judged, terms: list[set[str]], texts: list[str], cues: list[DiscourseCues],
+def _opens_series(item: _Judged, terms: list[set[str]], texts: list[str], cues: _CueTable,
                   core: Counter[str], core_range: range, threshold: float, config: TopicConfig,
                   weights: Mapping[str, float] | None) -> bool:
     """The innermost block of a :func:`_disjoint_series`, where it meets the article, reads as another
@@ -1083,20 +1113,20 @@ def _opens_series(item: _Judged, terms: list[set[str]], texts: list[str], cues: 
     sentence's first one too, is capitalised above ("Andrew claims that when he flew Royal Navy
     helicopters...": Prince Andrew's own story). An article's own closing line that shares no word with
     the core names nothing new ("The former pilot may soon be in for more flak.")."""
-    own = int(item.index in core_range)
-    opening = lead_like(cues[item.index], core, own)
+    own = int(item.k in core_range)
+    opening = lead_like(cues[item.k], core, own)
     if opening == "dateline":
-        if _judged(terms[item.index], weights, config):
+        if _judged(terms[item.k], weights, config):
             return True
         opening = None
     if item.score > config.clear_score_fraction * threshold:
-        return (_names_a_new_story(item.index, item.score, terms, texts, cues, core, own, config, weights,
+        return (_names_a_new_story(item.k, item.score, terms, texts, cues, core, own, config, weights,
                                    config.series_named_neighbour_score or config.series_neighbour_score) is not None
-                and not _capitalised_above(item.index, cues[item.index].capitalised, cues, texts))
-    return opening is not None or _new_names_above(item.index, cues, texts) is not None
+                and not _capitalised_above(item.k, cues[item.k].capitalised, cues, texts))
+    return opening is not None or _new_names_above(item.k, cues, texts) is not None
 
 
-def _names_a_new_story(k: int, score: float, terms: list[set[str]], texts: list[str], cues: list[DiscourseCues],
+def _names_a_new_story(k: int, score: float, terms: list[set[str]], texts: list[str], cues: _CueTable,
                        core: Counter[str], own: int, config: TopicConfig,
                        weights: Mapping[str, float] | None, neighbours: float = 0.0) -> str | None:
     """Tail block ``k``, scoring at or over the threshold but under ``new_names_max_score``, counts as
@@ -1154,28 +1184,28 @@ def _stranded(k: int, terms: list[set[str]], texts: list[str], core: Counter[str
     return topical_score(terms[k], core, own=int(k in core_range), weights=weights)[0] >= threshold
 
 
-def _opens_own_story(item: _Judged, cues: list[DiscourseCues], core: Counter[str], own: int,
+def _opens_own_story(item: _Judged, cues: _CueTable, core: Counter[str], own: int,
                      config: TopicConfig) -> bool:
     """The block shares at most ``lead_over_cohesion_score`` with the core and is :func:`lead_like`:
     another story's first paragraph, even when its first word refers back."""
     return (config.lead_over_cohesion_score is not None and item.score <= config.lead_over_cohesion_score
-            and lead_like(cues[item.index], core, own) is not None)
+            and lead_like(cues[item.k], core, own) is not None)
 
 
-def _refers_back(item: _Judged, cues: list[DiscourseCues], core: Counter[str], core_range: range,
+def _refers_back(item: _Judged, cues: _CueTable, core: Counter[str], core_range: range,
                  config: TopicConfig) -> bool:
     """The block at a tail run's inner end continues the article: it has a :func:`cohesion` cue
     and does not open a story of its own (:func:`_opens_own_story`), or it holds a phrase that ties
     it back (``refers:``: "also", "didn't immediately respond"), whatever names it introduces."""
-    own = int(item.index in core_range)
-    marker = cues[item.index].marker
-    if marker is not None and item.index > 0 and cues[item.index - 1].marker == marker:
+    own = int(item.k in core_range)
+    marker = cues[item.k].marker
+    if marker is not None and item.k > 0 and cues[item.k - 1].marker == marker:
         return True
-    tie = cohesion(cues[item.index], core, own)
+    tie = cohesion(cues[item.k], core, own)
     return tie is not None and (tie.startswith("refers:") or not _opens_own_story(item, cues, core, own, config))
 
 
-def _single_dateline(run: list[_Judged], terms: list[set[str]], cues: list[DiscourseCues] | None, core: Counter[str],
+def _single_dateline(run: list[_Judged], terms: list[set[str]], cues: _CueTable | None, core: Counter[str],
                      core_range: range, threshold: float, config: TopicConfig,
                      weights: Mapping[str, float] | None) -> bool:
     """A run of one block that may go all the same: ``single_dateline_run`` is on and the block opens
@@ -1184,9 +1214,9 @@ def _single_dateline(run: list[_Judged], terms: list[set[str]], cues: list[Disco
     if not config.single_dateline_run or cues is None or len(run) != 1:
         return False
     item, limit = run[0], config.clear_score_fraction * threshold
-    if item.score > limit or lead_like(cues[item.index], core, int(item.index in core_range)) != "dateline":
+    if item.score > limit or lead_like(cues[item.k], core, int(item.k in core_range)) != "dateline":
         return False
-    return topical_score(terms[item.index], _terms_outside(terms, {item.index}), weights=weights)[0] <= limit
+    return topical_score(terms[item.k], _terms_outside(terms, {item.k}), weights=weights)[0] <= limit
 
 
 def _is_sentence(text: str, min_words: int) -> bool:
@@ -1205,7 +1235,7 @@ def _short_sentences(run: list[_Judged], order: range, terms: list[set[str]], te
     sentence (``short_sentence_words``) with at least one content word and score under the threshold."""
     if not run or texts is None or config.short_sentence_words is None:
         return []
-    inner, taken, found = run[-1].index, {item.index for item in run}, []
+    inner, taken, found = run[-1].k, {item.k for item in run}, []
     for k in order:
         if k == inner:
             break
@@ -1242,7 +1272,7 @@ def _inside(k: int, order: range) -> int | None:
 
 
 def _sentence_inside(run: list[_Judged], order: range, terms: list[set[str]], texts: list[str] | None,
-                     cues: list[DiscourseCues] | None, config: TopicConfig,
+                     cues: _CueTable | None, config: TopicConfig,
                      weights: Mapping[str, float] | None) -> list[_Judged]:
     """The kept block right inside a run of at least ``min_run`` judged blocks, when it is a sentence too short
     to be judged ("Good morning! This is the tech news you need to know this Tuesday.") that shares at most
@@ -1251,11 +1281,11 @@ def _sentence_inside(run: list[_Judged], order: range, terms: list[set[str]], te
     if len(run) < config.min_run or texts is None or cues is None or config.short_sentence_words is None \
             or config.lone_sentence_score is None:
         return []
-    inside = _inside(run[-1].index, order)
+    inside = _inside(run[-1].k, order)
     if inside is None or not terms[inside] or _judged(terms[inside], weights, config) \
             or not _is_sentence(texts[inside], config.short_sentence_words):
         return []
-    rest = _terms_outside(terms, {inside, *(item.index for item in run)})
+    rest = _terms_outside(terms, {inside, *(item.k for item in run)})
     score, shared = topical_score(terms[inside], rest, weights=weights)
     if score > config.lone_sentence_score or cohesion(cues[inside], rest) or cues[inside].dateline:
         return []  # a label line opens with capitals and a colon as a dateline does ("FTC: We use affiliate links.")
@@ -1263,7 +1293,7 @@ def _sentence_inside(run: list[_Judged], order: range, terms: list[set[str]], te
 
 
 def _lone_sentences(run: list[_Judged], short: list[_Judged], order: range, terms: list[set[str]],
-                    texts: list[str] | None, cues: list[DiscourseCues] | None, threshold: float, config: TopicConfig,
+                    texts: list[str] | None, cues: _CueTable | None, threshold: float, config: TopicConfig,
                     weights: Mapping[str, float] | None) -> list[_Judged]:
     """A tail run of one judged block that goes all the same, with the short sentences next to it: those
     between it and the edge (``short``), and the kept block right inside it when that is one too. Each
@@ -1274,47 +1304,49 @@ def _lone_sentences(run: list[_Judged], short: list[_Judged], order: range, term
     judged without it. ``[]`` when they do not go."""
     if len(run) != 1 or texts is None or config.short_sentence_words is None or config.lone_sentence_score is None:
         return []
-    inside = _inside(run[0].index, order)
+    inside = _inside(run[0].k, order)
     tries = [short]
     if inside is not None and terms[inside] and not _judged(terms[inside], weights, config) \
             and _is_sentence(texts[inside], config.short_sentence_words):
         tries.insert(0, [*short, _Judged(inside, 0.0, [])])
     for found in tries:
-        scored = _lone_group(run[0].index, found, terms, cues, threshold, config, weights) if found else None
+        scored = _lone_group(run[0].k, found, terms, cues, threshold, config, weights) if found else None
         if scored:
             return scored
     return []
 
 
-def _lone_group(judged: int, sentences: list[_Judged], terms: list[set[str]], cues: list[DiscourseCues] | None,
+def _lone_group(judged: int, sentences: list[_Judged], terms: list[set[str]], cues: _CueTable | None,
                 threshold: float, config: TopicConfig, weights: Mapping[str, float] | None) -> list[_Judged] | None:
     """The ``sentences`` scored against the rest of the article when they and the ``judged`` block
     meet :func:`_lone_sentences`' conditions, else ``None``. A block that refers back but shares
     nothing with the rest and introduces a name of its own (:func:`lead_like`) opens another story
     (a lead opening with a quote: "..." says Jack Buser)."""
-    group = {judged, *(item.index for item in sentences)}
+    group = {judged, *(item.k for item in sentences)}
     rest = _terms_outside(terms, group)
     judged_score = topical_score(terms[judged], rest, weights=weights)[0]
     if judged_score > config.clear_score_fraction * threshold:
         return None
-    scored = [_Judged(item.index, *topical_score(terms[item.index], rest, weights=weights)) for item in sentences]
-    if any(item.score > config.lone_sentence_score for item in scored):
+    scored = [_Judged(item.k, *topical_score(terms[item.k], rest, weights=weights)) for item in sentences]
+    limit = config.lone_sentence_score
+    assert limit is not None  # asked only with one (:func:`_lone_sentences`)
+    if any(item.score > limit for item in scored):
         return None
-    scores = {judged: judged_score, **{item.index: item.score for item in scored}}
+    scores = {judged: judged_score, **{item.k: item.score for item in scored}}
     if cues is not None and any(cohesion(cues[k], rest) and not (scores[k] == 0.0 and lead_like(cues[k], rest))
                                 for k in group):
         return None
     return scored
 
 
-def _new_names_above(k: int, cues: list[DiscourseCues], texts: list[str] | None) -> str | None:
+def _new_names_above(k: int, cues: _CueTable, texts: list[str] | None) -> str | None:
     """:func:`new_names` of block ``k`` against the capitalised words of all the blocks above it."""
     if texts is None or not cues[k].name_words or _capitalised_above(k, cues[k].name_words, cues, texts):
         return None
     return new_names(cues[k], frozenset())  # none of its names is capitalised above
 
 
-def _capitalised_above(k: int, words: Iterable[str], cues: list[DiscourseCues], texts: list[str]) -> bool:
+def _capitalised_above(k: int, words: Iterable[str], cues: _CueTable, texts: list[str]) -> bool:
     """Some of ``words`` is capitalised in the texts above block ``k``: among the :func:`capitalised_words` (any
     language) of those texts joined, which are those of each text together (no match reaches over a line
     break, and a text's edges look the same to the patterns as a line break): with :class:`_LazyCues`, text by
@@ -1324,7 +1356,7 @@ def _capitalised_above(k: int, words: Iterable[str], cues: list[DiscourseCues], 
     return not capitalised_words("\n".join(texts[:k]), None).isdisjoint(words)
 
 
-def _isolated_leads(terms: list[set[str]], cues: list[DiscourseCues] | None, edges: tuple[str, ...],
+def _isolated_leads(terms: list[set[str]], cues: _CueTable | None, edges: tuple[str, ...],
                     config: TopicConfig, weights: Mapping[str, float] | None, baseline: float | None,
                     core_blocks: int, texts: list[str] | None = None) -> dict[int, dict]:
     """Where the core gives no verdict (too few judged blocks, no common subject, or a run would take
@@ -1356,7 +1388,13 @@ def _isolated_leads(terms: list[set[str]], cues: list[DiscourseCues] | None, edg
     if config.isolated_lead_score is None or cues is None or "tail" not in edges:
         return {}
     above: Counter[str] = Counter(itertools.chain.from_iterable(terms))
-    run, short, leads, ties, waiting, let_in, opening = [], [], {}, {}, [], set(), {}
+    run: list[tuple[int, float, list[str]]] = []
+    short: list[tuple[int, float, list[str]]] = []
+    waiting: list[tuple[int, float, list[str]]] = []
+    leads: dict[int, str] = {}
+    ties: dict[int, str | None] = {}
+    opening: dict[int, str | None] = {}
+    let_in: set[int] = set()
     for k in range(len(terms) - 1, 0, -1):
         above.subtract(terms[k])
         if not _judged(terms[k], weights, config):
@@ -1410,25 +1448,25 @@ def _ties_back(tie: str | None, score: float, config: TopicConfig) -> bool:
     return tie.startswith("refers:") or config.lead_over_cohesion_score is None or score > config.lead_over_cohesion_score
 
 
-def _names_only_new_names(k: int, cues: list[DiscourseCues], texts: list[str], config: TopicConfig) -> bool:
+def _names_only_new_names(k: int, cues: _CueTable, texts: list[str], config: TopicConfig) -> bool:
     """Block ``k`` names at least ``new_names_min_words`` name words, none of them capitalised in the blocks
     above it (:func:`new_names`): another story's people and places."""
     return len(cues[k].name_words) >= config.new_names_min_words and _new_names_above(k, cues, texts) is not None
 
 
-def _sentence_naming_new_names(k: int, cues: list[DiscourseCues], texts: list[str], config: TopicConfig) -> bool:
+def _sentence_naming_new_names(k: int, cues: _CueTable, texts: list[str], config: TopicConfig) -> bool:
     """Block ``k`` ends as a sentence and names only new names (:func:`_names_only_new_names`): another story's
     first sentence, for :func:`_unrelated_series`."""
     return _SENTENCE_END.search(texts[k]) is not None and _names_only_new_names(k, cues, texts, config)
 
 
-def _prose(text: str, cues: DiscourseCues, config: TopicConfig) -> bool:
+def _prose(text: str, cues: _CueFields, config: TopicConfig) -> bool:
     """The block ends as a sentence does and at least ``series_min_lower_case_share`` of its words are in
     lower case: a paragraph of prose, not a list of names, a citation or a caption."""
     return _SENTENCE_END.search(text) is not None and cues.lower_case_share >= config.series_min_lower_case_share
 
 
-def _in_disjoint_series(k: int, terms: list[set[str]], texts: list[str], cues: list[DiscourseCues],
+def _in_disjoint_series(k: int, terms: list[set[str]], texts: list[str], cues: _CueTable,
                         weights: Mapping[str, float] | None, config: TopicConfig) -> str | None:
     """How block ``k`` may stand in a series of appended stories (:func:`_disjoint_series`) by its form: prose,
     ending as a sentence does, with ``series_min_lower_case_share`` of its words in lower case, that shares at
@@ -1466,13 +1504,13 @@ def _leaves_core(run: list[_Judged], core_range: range, core_blocks: int, config
     reference, as without a verdict (off-topic dev split 365 -> 361 leads removed, own paragraphs lost
     9 -> 8; a review's gold last paragraph kept in its HTML page and text dump, a gold snippet of
     lavazza.de)."""
-    inside = sum(1 for item in run if item.index in core_range)
+    inside = sum(1 for item in run if item.k in core_range)
     return not inside or core_blocks - inside >= config.min_core_blocks or core_range.start == 0
 
 
 def _peel_round(
     remaining: list[int], terms: list[set[str]], title_terms: set[str], config: TopicConfig, edges: tuple[str, ...],
-    weights: Mapping[str, float] | None = None, cues: list[DiscourseCues] | None = None,
+    weights: Mapping[str, float] | None = None, cues: _CueTable | None = None,
     texts: list[str] | None = None,
 ) -> dict[int, dict]:
     """One judgement of the ``remaining`` blocks (indexes into ``terms``): their edge runs, with evidence."""
@@ -1484,7 +1522,7 @@ def _peel_round(
     core: Counter[str] = Counter(itertools.chain(title_terms, *(local[k] for k in core_range)))  # one update
     core_scores = _core_scores(local, core, core_range, config, weights)
     baseline = core_scores[len(core_scores) // 2] if core_scores else None
-    if len(core_scores) < config.min_core_blocks or baseline < config.min_core_median:
+    if baseline is None or len(core_scores) < config.min_core_blocks or baseline < config.min_core_median:
         return {remaining[k]: evidence for k, evidence in
                 _isolated_leads(local, local_cues, edges, config, weights, baseline, len(core_scores),
                                            local_texts).items()}
@@ -1497,13 +1535,13 @@ def _peel_round(
     for position, order in _edge_runs(len(local), edges):
         run = [item for item in _edge_run(order, local, core, core_range, threshold, config, weights, local_cues,
                                           refers_back=position == "tail", texts=local_texts)
-               if remaining[item.index] not in verdicts]
+               if remaining[item.k] not in verdicts]
         by_series = False
         if position == "tail" and local_cues is not None and local_texts is not None:
             series = [item for item in _disjoint_series(order, local, local_texts, local_cues, core, core_range,
                                                         threshold, config, weights)
-                      if remaining[item.index] not in verdicts]
-            inside = sum(1 for item in series if item.index in core_range)
+                      if remaining[item.k] not in verdicts]
+            inside = sum(1 for item in series if item.k in core_range)
             by_series = len(series) > len(run) and (not inside or len(core_scores) - inside >= config.min_core_blocks)
             if by_series:
                 run = series
@@ -1526,7 +1564,7 @@ def _peel_round(
                 if not short:
                     continue
                 rule = "single_with_sentences"
-        judged = sum(1 for item in run if _judged(local[item.index], weights, config))
+        judged = sum(1 for item in run if _judged(local[item.k], weights, config))
         for k, score, shared, let_in, disjoint, named in run + short:
             own = int(k in core_range)
             verdicts[remaining[k]] = {
@@ -1549,7 +1587,7 @@ def _peel_round(
 def peel_edges(terms: list[set[str]], title_terms: set[str], config: TopicConfig = TopicConfig(),
                edges: tuple[str, ...] = ("tail", "head"),
                weights: Mapping[str, float] | None = None,
-               cues: list[DiscourseCues] | None = None,
+               cues: _CueTable | None = None,
                texts: list[str] | None = None) -> dict[int, dict]:
     """Edge runs judged again on what is left, until a judgement removes nothing: a fixed point.
     (``texts``: the blocks' texts, for the short sentences a run takes along: :func:`_short_sentences`.)
