@@ -166,7 +166,7 @@ class BlockType(str, Enum):
     CODE = "code"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Decision:
     """Why a block was dropped: the step, the reason and what decided it."""
 
@@ -175,23 +175,31 @@ class Decision:
     evidence: Mapping[str, Any] = field(default_factory=dict)
 
     def __init__(self, step: str, reason: Reason, evidence: Mapping[str, Any] | None = None) -> None:
-        # Written into the instance's dict, as Block's fields (see there): a step drops many
+        # The slots set through their descriptors, as Block's (see there): a step drops many
         # blocks. The same fields and order; no evidence is a new empty dict, as the default was.
-        fields = self.__dict__
-        fields["step"] = step
-        fields["reason"] = reason
-        fields["evidence"] = {} if evidence is None else evidence
+        _SET_STEP(self, step)
+        _SET_REASON(self, reason)
+        _SET_EVIDENCE(self, {} if evidence is None else evidence)
 
     def to_dict(self) -> dict[str, Any]:
         return {"step": self.step, "reason": self.reason.value, "evidence": dict(self.evidence)}
 
 
+#: The setters of Decision's slots, for its ``__init__`` (as :data:`_SET_TEXT` for Block's).
+_SET_STEP, _SET_REASON, _SET_EVIDENCE = (getattr(Decision, name).__set__ for name in ("step", "reason", "evidence"))
+
 _new_object = object.__new__
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
-    """One paragraph, heading, list item, quote... of an article."""
+    """One paragraph, heading, list item, quote... of an article.
+
+    Frozen, and its fields are slots: an attribute read is a slot's (the steps read
+    ``decision``, ``text`` and ``type`` of every block many times), and a block made by a
+    step costs no dict. Its ``__init__`` and copies set the slots through their descriptors
+    (:data:`_SET_TEXT` and the others), not ``object.__setattr__`` field by field.
+    """
 
     text: str
     type: BlockType = BlockType.PARAGRAPH
@@ -200,14 +208,10 @@ class Block:
 
     def __init__(self, text: str, type: BlockType = BlockType.PARAGRAPH, language: str | None = None,
                  decision: Decision | None = None) -> None:
-        # The fields written into the instance's dict: the __init__ a frozen dataclass generates
-        # calls object.__setattr__ per field, twice the cost, and a page dump makes and drops
-        # hundreds of blocks. The same fields, defaults and order; still frozen (no assignment).
-        fields = self.__dict__
-        fields["text"] = text
-        fields["type"] = type
-        fields["language"] = language
-        fields["decision"] = decision
+        _SET_TEXT(self, text)
+        _SET_TYPE(self, type)
+        _SET_LANGUAGE(self, language)
+        _SET_DECISION(self, decision)
 
     @property
     def kept(self) -> bool:
@@ -228,7 +232,6 @@ class Block:
         """Return this block marked dropped by ``step`` for ``reason``."""
         if self.decision is not None:
             return self
-        # built directly: dataclasses.replace costs ~5x as much, and most lines of a page dump are dropped
         return self._with_decision(Decision(step, reason, evidence))
 
     def dropped_by(self, decision: Decision) -> "Block":
@@ -245,41 +248,36 @@ class Block:
         return self._with_decision(decision)
 
     def _with_decision(self, decision: Decision) -> "Block":
-        """A copy of this block with ``decision``: its fields' dict copied, not passed through
-        ``__init__`` one by one (about 40 % cheaper; the lines of a page dump are dropped by the hundred).
+        """A copy of this block with ``decision``.
 
         >>> Block("Home", BlockType.HEADING)._with_decision(Decision("x", Reason.BOILERPLATE)) == Block(
         ...     "Home", BlockType.HEADING, None, Decision("x", Reason.BOILERPLATE))
         True
         """
-        return self._with_field("decision", decision)
+        return Block(self.text, self.type, self.language, decision)
 
     def with_language(self, language: str | None) -> "Block":
-        """A copy of this block tagged ``language``: its fields' dict copied, as :meth:`_with_decision`
-        (the language step tags most kept blocks).
+        """A copy of this block tagged ``language`` (the language step tags most kept blocks).
 
         >>> Block("Hallo", BlockType.HEADING).with_language("de") == Block("Hallo", BlockType.HEADING, "de")
         True
         """
-        return self._with_field("language", language)
+        return Block(self.text, self.type, language, self.decision)
 
     def with_type(self, type: BlockType) -> "Block":
-        """A copy of this block of ``type``: its fields' dict copied, as :meth:`_with_decision`
-        (``dataclasses.replace`` costs ~5x as much).
+        """A copy of this block of ``type`` (``dataclasses.replace`` costs ~5x as much).
 
         >>> Block("Home").with_type(BlockType.HEADING) == Block("Home", BlockType.HEADING)
         True
         """
-        return self._with_field("type", type)
+        return Block(self.text, type, self.language, self.decision)
 
-    def _with_field(self, name: str, value: object) -> "Block":
-        """A copy of this (frozen) block with field ``name`` set to ``value``: the fields' dict copied,
-        not passed through ``__init__`` one by one."""
-        copy = _new_object(Block)
-        fields = copy.__dict__
-        fields.update(self.__dict__)
-        fields[name] = value
-        return copy
+
+#: The setters of Block's slots, for its ``__init__``: the slots' own descriptors (a frozen
+#: class's ``self.text = ...`` raises; ``object.__setattr__`` per field costs ~30 % more).
+_SET_TEXT, _SET_TYPE, _SET_LANGUAGE, _SET_DECISION = (
+    getattr(Block, name).__set__ for name in ("text", "type", "language", "decision")
+)
 
 
 def kept_indexes(blocks: "list[Block] | tuple[Block, ...]") -> list[int]:
