@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import pickle
 
 import pytest
 from hypothesis import given, settings
@@ -198,15 +199,35 @@ def test_decision_without_evidence_gets_its_own_empty_dict():
         first.step = "y"
 
 
+def _fields(record: object) -> tuple:
+    return tuple(getattr(record, field.name) for field in dataclasses.fields(record))
+
+
+def test_blocks_and_decisions_hold_their_fields_in_slots_and_stay_frozen_and_picklable():
+    """Block and Decision keep their fields in slots (no instance dict: the steps read the fields
+    of every block many times), set by ``__init__`` in field order, frozen, and round-trip through
+    pickle (process pools and Dask send them)."""
+    decision = Decision("boilerplate", Reason.BOILERPLATE, {"rule": "menu"})
+    block = Block("Home", BlockType.HEADING, "en", decision)
+    for record, names in ((block, ("text", "type", "language", "decision")), (decision, ("step", "reason", "evidence"))):
+        assert not hasattr(record, "__dict__")
+        assert type(record).__slots__ == names == tuple(field.name for field in dataclasses.fields(record))
+        assert pickle.loads(pickle.dumps(record)) == record
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(record, names[0], "x")
+    assert _fields(Block("x")) == ("x", BlockType.PARAGRAPH, None, None)
+    assert _fields(block) == ("Home", BlockType.HEADING, "en", decision)
+
+
 def test_dropped_copies_keep_every_field_and_leave_the_block_as_it_was():
-    """drop and dropped_by copy the block's fields (a dict copy, not __init__): equal to a block
-    built with the decision, the original unchanged, a dropped block given back as it is."""
+    """drop and dropped_by copy the block's fields: equal to a block built with the decision,
+    every field set, the original unchanged, a dropped block given back as it is."""
     block = Block("Home", BlockType.HEADING, "en")
     decision = Decision("boilerplate", Reason.BOILERPLATE, {"rule": "menu"})
     dropped = block.dropped_by(decision)
     assert dropped == Block("Home", BlockType.HEADING, "en", decision) and dropped.decision is decision
     assert block.decision is None and block.kept
-    assert list(vars(dropped)) == ["text", "type", "language", "decision"]
+    assert _fields(dropped) == ("Home", BlockType.HEADING, "en", decision)
     assert dropped.dropped_by(Decision("other", Reason.TEASER)) is dropped
     assert block.drop("teasers", Reason.TEASER, rule="x").decision == Decision("teasers", Reason.TEASER, {"rule": "x"})
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -214,12 +235,12 @@ def test_dropped_copies_keep_every_field_and_leave_the_block_as_it_was():
 
 
 def test_a_tagged_copy_keeps_every_field_and_leaves_the_block_as_it_was():
-    """with_language copies the block's fields (a dict copy, not __init__): equal to a block built
-    with the language, in the same field order, the original unchanged, still frozen."""
+    """with_language copies the block's fields: equal to a block built with the language, every
+    field set, the original unchanged, still frozen."""
     block = Block("Hallo", BlockType.HEADING, "en", Decision("x", Reason.TEASER))
     tagged = block.with_language("de")
     assert tagged == Block("Hallo", BlockType.HEADING, "de", block.decision) and tagged.decision is block.decision
-    assert block.language == "en" and list(vars(tagged)) == ["text", "type", "language", "decision"]
+    assert block.language == "en" and _fields(tagged) == ("Hallo", BlockType.HEADING, "de", block.decision)
     with pytest.raises(dataclasses.FrozenInstanceError):
         tagged.language = "fr"
 
