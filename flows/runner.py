@@ -49,7 +49,7 @@ from .inputs import discover, printable_path, read_input
 
 __all__ = [
     "BatchResult", "clean_batch", "clean_with_budget", "run_clean", "RunReport", "batched", "local_batches",
-    "pipeline_info", "remove_stale_temp_files",
+    "pipeline_info", "remove_stale_temp_files", "warm_up",
 ]
 
 ARTICLES, REJECTED, REPORT = "articles.jsonl", "rejected.jsonl", "report.json"
@@ -154,7 +154,7 @@ def clean_batch(paths: Sequence[str], config: CleanConfig) -> BatchResult:
     Whatever goes wrong with one document (even building or encoding its record) makes
     that document an ``internal_error`` rejection, never the batch's failure.
 
-    With a time budget, what the cleaners load on first use is loaded first (:func:`_warm_up`),
+    With a time budget, what the cleaners load on first use is loaded first (:func:`warm_up`),
     not inside the first document's budget. Called outside a main thread (a Dask worker, a
     Prefect thread-pool task), the batch then runs in a child process forked for it
     (:func:`_batch_in_child`), so that each document keeps its budget; the lines are the
@@ -162,7 +162,7 @@ def clean_batch(paths: Sequence[str], config: CleanConfig) -> BatchResult:
     """
     budget = config.max_seconds_per_document
     if paths and budget and budget > 0:
-        _warm_up(config)
+        warm_up(config)
         if _CAN_FORK and not _alarm_usable():
             return _batch_in_child(list(paths), config)
     return _clean_batch_here(paths, config)
@@ -335,9 +335,9 @@ def _pool_batches(batches: list[list[str]], config: CleanConfig, size: int) -> I
     """The results of ``batches`` (jobs, as :func:`local_batches` cuts them) in order, from a pool
     of ``size`` processes; at most ``JOBS_AHEAD_PER_WORKER`` x size of them in flight, and a result is dropped once
     yielded, so memory does not grow with the corpus. What the cleaners load on first use
-    is loaded here first (:func:`_warm_up`), so forked workers share it instead of each
+    is loaded here first (:func:`warm_up`), so forked workers share it instead of each
     loading it again."""
-    _warm_up(config)
+    warm_up(config)
     pool = worker_pool(size)
     futures: dict[int, Future] = {}
     ahead = max(1, JOBS_AHEAD_PER_WORKER * size)
@@ -391,7 +391,7 @@ _warmed: set[str] = set()
 _warm_lock = threading.Lock()
 
 
-def _warm_up(config: CleanConfig) -> None:
+def warm_up(config: CleanConfig) -> None:
     """Load the models (:func:`cleaners.pipeline.load_models`: the detector's, the topic step's word
     lists of the common languages) and clean two small documents, once per process and config,
     before budgeted documents: what the cleaners load on first use (models, parsers; seconds) is
@@ -428,7 +428,7 @@ def _isolated_batch(paths: Sequence[str], config: CleanConfig) -> BatchResult:
     rejected: Counter[str] = Counter()
     budget = config.max_seconds_per_document
     deadline = batch_deadline(1, config)
-    _warm_up(config)
+    warm_up(config)
     for path in paths:
         child = _in_child(_clean_batch_here, ([path], config), deadline)
         if child.value is not None:

@@ -125,6 +125,46 @@ def test_flow_run_batches_go_to_worker_processes_forked_once(prefect_server, tmp
     assert os.getpid() not in readers and 1 <= len(readers) <= 2
 
 
+def test_the_flow_runs_worker_processes_are_forked_after_run_cleans_warm_up(monkeypatch):
+    """The flow run's processes start as run_clean's pool does: forked after flows.runner.warm_up
+    (the models, and what the cleaners load on first use), not after the models alone, which left
+    each process loading the rest again in every flow run."""
+    import flows.prefect_flow
+    from cleaners.pipeline import CleanConfig
+    from flows.prefect_flow import _BatchWorkers
+
+    warmed = []
+    monkeypatch.setattr(flows.prefect_flow, "warm_up", lambda config: warmed.append((config, os.getpid())))
+    config = CleanConfig()
+    workers = _BatchWorkers(1, config)
+    try:
+        assert warmed == [(config, os.getpid())]
+    finally:
+        workers.close(failed=False)
+
+
+def test_the_task_runs_of_a_flow_run_share_one_sync_api_client(prefect_server, tmp_path, in_process_output, monkeypatch):
+    """clean_flow is async, so no flow-run engine opens the sync client its thread-pool task runs
+    would reuse: _prefect_batches opens one for them. Without it each of the 4 task runs here opens
+    its own (each loading the CA bundle into a new SSL context: ~35 ms of CPU) and this fails."""
+    from prefect.client import orchestration
+
+    from flows.prefect_flow import clean_flow, local_task_runner
+
+    opened = []
+    sync_client_init = orchestration.SyncPrefectClient.__init__
+
+    def counting_init(self, *args, **kwargs):
+        opened.append(self)
+        sync_client_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(orchestration.SyncPrefectClient, "__init__", counting_init)
+    report = asyncio.run(clean_flow.with_options(task_runner=local_task_runner(2))([str(SEEDS)], str(tmp_path / "out"), None, 1))
+    assert report["inputs"] == 4
+    assert (tmp_path / "out" / "articles.jsonl").read_bytes() == (in_process_output / "articles.jsonl").read_bytes()
+    assert 1 <= len(opened) <= 2  # the shared one (and one the flow engine may open for itself)
+
+
 def test_a_lost_worker_costs_only_its_document(tmp_path, recorded_pids, monkeypatch):
     """A document that kills its worker process: the pool is lost, its batch and the later ones
     are cleaned through clean_batch's child per batch, the culprit is rejected as internal_error

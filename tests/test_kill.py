@@ -296,7 +296,7 @@ def _frozen_by_a_first_warm_up() -> tuple[int, int]:
     gc.unfreeze()
     R._warmed.clear()
     before = gc.get_freeze_count()
-    R._warm_up(CleanConfig())
+    R.warm_up(CleanConfig())
     return before, gc.get_freeze_count()
 
 
@@ -307,7 +307,7 @@ def _topic_weights_loaded_by_a_first_warm_up() -> bool:
 
     topic._weights.cache_clear()
     R._warmed.clear()
-    R._warm_up(CleanConfig())
+    R.warm_up(CleanConfig())
     return topic._weights.cache_info().currsize >= len(COMMON_LANGUAGES)
 
 
