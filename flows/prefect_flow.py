@@ -27,6 +27,7 @@ from contextvars import ContextVar
 from typing import Any, Iterator
 
 from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext, SyncClientContext
 from prefect.settings import get_current_settings
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
@@ -43,10 +44,14 @@ __all__ = ["clean_flow", "clean_batch_task", "incremental_flow", "local_task_run
 DASK_ADDRESS_ENV = "CLEAN_DASK_ADDRESS"
 
 
-@task(name="clean-batch", retries=2, retry_delay_seconds=1)
+@task(name="clean-batch", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def clean_batch_task(paths: list[str], config: CleanConfig) -> BatchResult:
     """One batch of paths, cleaned (see :func:`flows.runner.clean_batch`): by the flow run's
-    worker processes when it has them (:class:`_BatchWorkers`), else where the task runs."""
+    worker processes when it has them (:class:`_BatchWorkers`), else where the task runs.
+
+    Never cached (``NO_CACHE``): a batch's records depend on its files' contents, not on their
+    paths, so a key made of the task's inputs could only give stale records back; and no task
+    run then works out such a key (its inputs hashed, the task's source read)."""
     return _clean_batch_for_task(paths, config)
 
 

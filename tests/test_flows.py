@@ -125,6 +125,16 @@ def test_flow_run_batches_go_to_worker_processes_forked_once(prefect_server, tmp
     assert os.getpid() not in readers and 1 <= len(readers) <= 2
 
 
+def test_batch_tasks_are_never_cached():
+    """A batch's records depend on its files' contents, not on the paths the task is given: a
+    cache keyed by the task's inputs (Prefect's default policy) could only give stale records."""
+    from prefect.cache_policies import NO_CACHE
+
+    from flows.prefect_flow import clean_batch_task
+
+    assert clean_batch_task.cache_policy is NO_CACHE
+
+
 def test_the_flow_runs_worker_processes_are_forked_after_run_cleans_warm_up(monkeypatch):
     """The flow run's processes start as run_clean's pool does: forked after flows.runner.warm_up
     (the models, and what the cleaners load on first use), not after the models alone, which left
