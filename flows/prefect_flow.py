@@ -96,7 +96,7 @@ class _BatchWorkers:
     def __init__(self, processes: int, config: CleanConfig):
         # here, once, as run_clean's pool: the models, and what the cleaners load on first use
         # (two small documents cleaned), so the forked processes share it instead of each
-        # loading it again in every flow run (~1 s of CPU each)
+        # loading it again in every flow run
         warm_up(config)
         self._pool = worker_pool(processes, multiprocessing.get_context("fork"))
         self._lock = threading.Lock()
