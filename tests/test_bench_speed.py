@@ -1,0 +1,92 @@
+"""The speed benchmark's figures (bench.speed) on results worked out by hand: the text target
+as a ratio to trafilatura in the same run, the paired Prefect overheads, and the table."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+
+from bench.speed import (
+    TEXT_TARGET_RATIO,
+    _clean,
+    format_table,
+    paired_overheads,
+    text_vs_trafilatura,
+    trafilatura_pages_per_s,
+)
+
+ONE_CORE = [
+    {"set": "scrapinghub_aeb html", "docs": 181, "pipeline_docs_per_s": 70.0, "trafilatura_docs_per_s": 75.0,
+     "ratio": 0.93, "pipeline_fast_docs_per_s": 83.0, "ratio_fast": 1.1},
+    {"set": "trafilatura_eval html", "docs": 990, "pipeline_docs_per_s": 50.0, "trafilatura_docs_per_s": 55.0,
+     "ratio": 0.91, "pipeline_fast_docs_per_s": 61.0, "ratio_fast": 1.1},
+]
+
+
+def test_trafilaturas_rate_is_all_pages_over_all_their_seconds():
+    seconds = 181 / 75.0 + 990 / 55.0
+    assert trafilatura_pages_per_s(ONE_CORE) == pytest.approx(1171 / seconds)
+    # not the mean of the two sets' rates, which would overweigh the 181 fast pages
+    assert trafilatura_pages_per_s(ONE_CORE) < (75.0 + 55.0) / 2
+
+
+def test_the_text_target_is_300_where_trafilatura_does_36():
+    assert TEXT_TARGET_RATIO * 36 == pytest.approx(300)
+    figures = text_vs_trafilatura(ONE_CORE, {"pipeline_docs_per_s": 435.0})
+    baseline = 1171 / (181 / 75.0 + 990 / 55.0)
+    assert figures["ratio"] == pytest.approx(435.0 / baseline)
+    assert figures["target_docs_per_s"] == pytest.approx(baseline * 300 / 36)
+    assert figures["ratio"] < figures["target_ratio"]  # 7.58x: short of 8.33x
+
+
+def test_no_html_section_no_text_ratio():
+    assert text_vs_trafilatura([], {"pipeline_docs_per_s": 435.0}) is None
+
+
+def test_paired_overheads_pair_each_flow_run_with_the_run_clean_before_it():
+    assert paired_overheads([10.8, 10.1, 10.4], [9.5, 9.4, 9.7]) == pytest.approx(
+        [10.8 / 9.5 - 1, 10.1 / 9.4 - 1, 10.4 / 9.7 - 1])
+
+
+def test_the_table_shows_the_text_ratio_and_the_paired_overhead():
+    results = {
+        "meta": {"cpus": 2, "load_average_start": [0.1], "load_average_end": [1.0], "sections": ["one_core", "text", "prefect"]},
+        "one_core": ONE_CORE,
+        "text": {"set": "scrapinghub_aeb text", "docs": 181, "passes": [430.0, 435.0, 440.0],
+                 "pipeline_docs_per_s": 435.0,
+                 "vs_trafilatura": text_vs_trafilatura(ONE_CORE, {"pipeline_docs_per_s": 435.0})},
+        "corpus": {"docs": 1000},
+        "runs": {
+            "trials": {"run_clean_2": [9.5, 9.4, 9.7], "flow": [10.8, 10.1, 10.4]},
+            "run_clean_2": {"docs_per_s": 106.4, "seconds": 9.4, "cores_busy": 1.9, "cpu_seconds": 18.0, "inputs": 1000,
+                            "peak_rss_mib": 250.0, "peak_worker_rss_mib": 340.0, "peak_tree_rss_mib": 900.0},
+            "prefect": {"server_startup_seconds": 7.5, "same_output": True, "overhead": 10.1 / 9.4 - 1,
+                        "paired_overheads": paired_overheads([10.8, 10.1, 10.4], [9.5, 9.4, 9.7]),
+                        "paired_overhead_median": 10.4 / 9.7 - 1,
+                        "flow": {"docs_per_s": 99.0, "seconds": 10.1, "cpu_seconds": 19.0, "inputs": 1000,
+                                 "import_seconds": 1.4}},
+        },
+    }
+    table = format_table(results)
+    ratio_row = next(line for line in table.splitlines() if "trafilatura.extract's HTML pages/s" in line)
+    # 1171 pages in 181/75 + 990/55 = 20.41 s: 57.4 pages/s; 435 / 57.36 = 7.58x; 8.33 x 57.36 = 478
+    assert "7.58x" in ratio_row and "57.4 pages/s" in ratio_row and "8.33x" in ratio_row
+    assert "478 docs/s here" in ratio_row
+    paired_row = next(line for line in table.splitlines() if "just before it" in line)
+    assert "+7 %" in paired_row and "median of +14, +7, +7 %" in paired_row
+
+
+def test_the_one_core_pipeline_runs_frozen_as_a_worker_of_clean_starts(monkeypatch):
+    import flows.runner
+    from cleaners.pipeline import CleanConfig
+
+    monkeypatch.setattr(flows.runner, "_warmed", set())  # as in a fresh process
+    gc.unfreeze()
+    try:
+        clean = _clean(CleanConfig())
+        assert gc.get_freeze_count() > 0  # the models are out of the collector's way
+        article = clean("a.txt", b"A plain sentence of a story, long enough to be kept as it is.")
+        assert article.text == "A plain sentence of a story, long enough to be kept as it is."
+    finally:
+        gc.unfreeze()
