@@ -1037,8 +1037,10 @@ def ranked_rows(texts: list[str], values: list[float], config: WindowConfig) -> 
     [range(1, 6)]
     """
     # the numbered rows (few): (line, its number), in order; a run is a chain of them, line after line
+    # (a line opening with a letter, most of them, is let go before the pattern: a letter is no ``\W`` nor ``\d``)
     rows = [(k, int(match.group(1))) for k, text in enumerate(texts)
-            if values[k] < 0 and text and (match := _LEADING_NUMBER.match(text)) and len(_NUMBER.findall(text)) >= 2]
+            if values[k] < 0 and text and not text[0].isalpha() and (match := _LEADING_NUMBER.match(text))
+            and len(_NUMBER.findall(text)) >= 2]
     runs: list[range] = []
     start = 0
     for position, (k, number) in enumerate(rows):
