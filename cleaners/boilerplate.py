@@ -802,7 +802,7 @@ def _menu_runs(blocks: list[Block], config: BoilerplateConfig, across_dropped: b
     ``across_dropped``, blocks already dropped between them do not break a run."""
     marked: set[int] = set()
     run: list[int] = []
-    item_words = config.menu_item_words
+    item_words, menu_run = config.menu_item_words, config.menu_run
     for i, block in enumerate(blocks):
         text = block.text
         # a menu item (asked of every line of a dump, twice, so written out in the loop): a short
@@ -811,11 +811,11 @@ def _menu_runs(blocks: list[Block], config: BoilerplateConfig, across_dropped: b
         if (block.decision is None and block.type is _PARAGRAPH and len(text) <= 41
                 and kept_word_count(text) <= item_words and _MENU_ITEM.match(text)):  # 41 characters: kept
             run.append(i)
-        elif block.decision is None or not across_dropped:  # a line that ends the run
-            if len(run) >= config.menu_run:
+        elif run and (block.decision is None or not across_dropped):  # a line that ends the run (none begun: most lines)
+            if len(run) >= menu_run:
                 marked.update(run)
             run = []
-    if len(run) >= config.menu_run:
+    if len(run) >= menu_run:
         marked.update(run)
     return marked
 
