@@ -1218,9 +1218,10 @@ def _sparse_tail(values: list[float], start: int, end: int, config: WindowConfig
     window = values[start:end]
     prose_words = list(map(max, window, itertools.repeat(0.0)))  # each line's prose (0 for a gap), in C
     total, seen = sum(prose_words), 0.0
+    enough = config.sparse_tail_after_share * total
     for offset in range(1, len(window)):
         seen += prose_words[offset - 1]
-        if window[offset - 1] <= 0 or window[offset] > 0 or seen < config.sparse_tail_after_share * total:
+        if window[offset - 1] <= 0 or window[offset] > 0 or seen < enough:
             continue  # a cut goes where a gap follows prose, after enough of the window's prose
         tail = window[offset:]
         if len(tail) < config.sparse_tail_min_lines or any(v > 0 for v in tail[:config.sparse_tail_min_gap]):
@@ -1268,11 +1269,12 @@ def _author_box_cut(texts: list[str], line_values: list[float], start: int, end:
     """
     values = list(map(max, line_values[start:end], itertools.repeat(0.0)))  # each line's prose (0 for a gap), in C
     total, seen = sum(values), 0.0
-    for offset, value in enumerate(values):
-        text = texts[start + offset]
-        below = texts[start + offset + 1] if start + offset + 1 < end else ""
-        if seen >= config.comment_min_share * total and text and value == 0 and is_author_box(text, below):
-            return start + offset
+    enough = config.comment_min_share * total
+    for line, value in enumerate(values, start):
+        # a heading (no prose) after enough prose: its text, and the line below it, looked at only then
+        if value == 0 and seen >= enough and (text := texts[line]):
+            if is_author_box(text, texts[line + 1] if line + 1 < end else ""):
+                return line
         seen += value
     return end
 
