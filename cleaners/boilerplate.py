@@ -448,6 +448,21 @@ _OTHER_RULES = re.compile(
 )
 assert _OTHER_RULES.groups == len(RULES) - len(_WHOLE_BLOCK_RULES), "a rule has a capturing group: lastgroup could name it"
 _FIRST_WORD = re.compile(r"\W*(\w+)")
+
+
+def _first_word(text: str) -> str:
+    """``text``'s first word as :data:`_FIRST_WORD` finds it ("" for none): the text up to its first
+    space when that is all letters and digits (``str.isalnum`` is ``\\w`` but "_"), as it is on most
+    lines, without the regex (a call of it costs several times a ``partition``); else the regex's.
+
+    >>> _first_word("Share this"), _first_word("“Share this"), _first_word("log_in now"), _first_word("...")
+    ('Share', 'Share', 'log_in', '')
+    """
+    head = text.partition(" ")[0]
+    if head.isalnum():
+        return head
+    word = _FIRST_WORD.match(text)
+    return word.group(1) if word is not None else ""
 #: The first words (lower case) a timestamp's line can begin with but a number or an upper-case
 #: abbreviation ("GMT"): a date word, "at", "um", "a.m.", "vor", "il y a", "hace" (see
 #: :data:`_DATE_TOKENS` and :data:`_OTHER_TIMESTAMPS`).
@@ -653,8 +668,10 @@ def _first_rule(text: str, rules: _RuleIndex = _EVERY_RULE) -> int | None:
     >>> _first_rule("Share this", _LONG_RULE_INDEX), RULES[_first_rule("© 2024", _LONG_RULE_INDEX)][0]
     (None, 'copyright')
     """
-    word = _FIRST_WORD.match(text)
-    first = word.group(1) if word is not None else ""
+    # _first_word(text), written out: asked of every line the rules' cache lacks
+    first = text.partition(" ")[0]
+    if not first.isalnum():
+        first = word.group(1) if (word := _FIRST_WORD.match(text)) is not None else ""
     if not first.isascii() and not _CASE_TRAPS.isdisjoint(first):
         return next((index for index in rules.order if RULES[index][1].match(text)), None)
     found = None
@@ -722,10 +739,12 @@ def match_rule(text: str, config: BoilerplateConfig = BoilerplateConfig()) -> tu
 
 #: :func:`match_rule`'s answers are kept for this many recent lines: a page's menus, share bars
 #: and footers repeat from page to page of a site, and across sites ("Home", "Facebook",
-#: "Privacy Policy"): of the 31,153 lines of the 181 text dumps, 10,545 were among the 2,048
-#: lines looked at last. (Fewer than those lines: a benchmark repeating its documents finds
-#: few of its earlier passes' answers, 1 % more hits than a first pass.)
-_CACHED_LINES = 2048
+#: "Privacy Policy"): of the 31,151 lines of the 181 text dumps the rules are asked about,
+#: 14,049 were among the 8,192 lines looked at last (10,545 among the last 2,048; on those dumps
+#: 8,192 lines took 51 M instructions fewer). (Fewer than those lines: a benchmark repeating its
+#: documents finds few of its earlier passes' answers, 6 % more hits than a first pass. A line
+#: kept is at most 40 * ``long_rule_max_words`` characters: 2,400, 48 on average on those dumps.)
+_CACHED_LINES = 8192
 
 
 def _rule_for(text: str, max_words: int, long_rule_max_words: int) -> tuple[str, str] | None:
@@ -783,7 +802,7 @@ def _menu_runs(blocks: list[Block], config: BoilerplateConfig, across_dropped: b
     ``across_dropped``, blocks already dropped between them do not break a run."""
     marked: set[int] = set()
     run: list[int] = []
-    item_words = config.menu_item_words
+    item_words, menu_run = config.menu_item_words, config.menu_run
     for i, block in enumerate(blocks):
         text = block.text
         # a menu item (asked of every line of a dump, twice, so written out in the loop): a short
@@ -792,11 +811,11 @@ def _menu_runs(blocks: list[Block], config: BoilerplateConfig, across_dropped: b
         if (block.decision is None and block.type is _PARAGRAPH and len(text) <= 41
                 and kept_word_count(text) <= item_words and _MENU_ITEM.match(text)):  # 41 characters: kept
             run.append(i)
-        elif block.decision is None or not across_dropped:  # a line that ends the run
-            if len(run) >= config.menu_run:
+        elif run and (block.decision is None or not across_dropped):  # a line that ends the run (none begun: most lines)
+            if len(run) >= menu_run:
                 marked.update(run)
             run = []
-    if len(run) >= config.menu_run:
+    if len(run) >= menu_run:
         marked.update(run)
     return marked
 
@@ -972,7 +991,8 @@ def _plain_line_values(texts: list[str], config: WindowConfig) -> list[float]:
         if not text:
             values.append(empty)
             continue
-        if "http" in text or "pic.twitter" in text or "www." in text:
+        # a link but "www." holds a "/" (looked for first: found at C speed, and in few lines)
+        if ("/" in text and ("http" in text or "pic.twitter" in text)) or "www." in text:
             text = _TRAILING_LINKS.sub("", text)
         # _word_count, written out: a float, as its dense characters' share makes it (looked for
         # before they are counted: most lines beyond ASCII have none, a curly quote or an accent)
@@ -1018,8 +1038,10 @@ def ranked_rows(texts: list[str], values: list[float], config: WindowConfig) -> 
     [range(1, 6)]
     """
     # the numbered rows (few): (line, its number), in order; a run is a chain of them, line after line
+    # (a line opening with a letter, most of them, is let go before the pattern: a letter is no ``\W`` nor ``\d``)
     rows = [(k, int(match.group(1))) for k, text in enumerate(texts)
-            if values[k] < 0 and text and (match := _LEADING_NUMBER.match(text)) and len(_NUMBER.findall(text)) >= 2]
+            if values[k] < 0 and text and not text[0].isalpha() and (match := _LEADING_NUMBER.match(text))
+            and len(_NUMBER.findall(text)) >= 2]
     runs: list[range] = []
     start = 0
     for position, (k, number) in enumerate(rows):
@@ -1098,6 +1120,13 @@ _COMMENT_MARKER = re.compile(_COMMENT_HEADING + "|" + _COMMENTER, re.I)
 _COMMENT_HEADING_ONLY = re.compile(_COMMENT_HEADING, re.I)
 
 
+#: The letters the words a comment heading can open with begin with (:data:`_COMMENT_HEADING`: "top",
+#: "most", "latest", "reader", "user", "comments", "responses", "replies", "kommentare", "leave a",
+#: "add a", "post a", "join the", "laisser", "deja"), and those it cannot: the other ASCII letters, and "".
+_HEADING_INITIALS = "tmlrucakpjd"
+_NO_HEADING_INITIALS = frozenset({"", *(c for c in string.ascii_letters if c.lower() not in _HEADING_INITIALS)})
+
+
 def is_comment_marker(text: str) -> bool:
     """A line where a comment section starts (:data:`_COMMENT_MARKER`).
 
@@ -1107,8 +1136,12 @@ def is_comment_marker(text: str) -> bool:
     False
     """
     # the commenter's pattern ends with a colon and whitespace (what ``str.rstrip`` strips is ``\s``)
-    pattern = _COMMENT_MARKER if text.rstrip().endswith(":") else _COMMENT_HEADING_ONLY
-    return pattern.match(text) is not None
+    if text.rstrip().endswith(":"):
+        return _COMMENT_MARKER.match(text) is not None
+    # a heading opens with a number or a word of its own after any \W (an ASCII letter, a word
+    # character, is no \W; it matches, case ignored, only itself in either case): a line opening with
+    # another ASCII letter (of a window's lines, two in five on the 181 text dumps) is let go
+    return text[:1] not in _NO_HEADING_INITIALS and _COMMENT_HEADING_ONLY.match(text) is not None
 
 
 def _comment_cut(texts: list[str], line_values: list[float], start: int, end: int, config: WindowConfig,
@@ -1186,9 +1219,10 @@ def _sparse_tail(values: list[float], start: int, end: int, config: WindowConfig
     window = values[start:end]
     prose_words = list(map(max, window, itertools.repeat(0.0)))  # each line's prose (0 for a gap), in C
     total, seen = sum(prose_words), 0.0
+    enough = config.sparse_tail_after_share * total
     for offset in range(1, len(window)):
         seen += prose_words[offset - 1]
-        if window[offset - 1] <= 0 or window[offset] > 0 or seen < config.sparse_tail_after_share * total:
+        if window[offset - 1] <= 0 or window[offset] > 0 or seen < enough:
             continue  # a cut goes where a gap follows prose, after enough of the window's prose
         tail = window[offset:]
         if len(tail) < config.sparse_tail_min_lines or any(v > 0 for v in tail[:config.sparse_tail_min_gap]):
@@ -1236,11 +1270,12 @@ def _author_box_cut(texts: list[str], line_values: list[float], start: int, end:
     """
     values = list(map(max, line_values[start:end], itertools.repeat(0.0)))  # each line's prose (0 for a gap), in C
     total, seen = sum(values), 0.0
-    for offset, value in enumerate(values):
-        text = texts[start + offset]
-        below = texts[start + offset + 1] if start + offset + 1 < end else ""
-        if seen >= config.comment_min_share * total and text and value == 0 and is_author_box(text, below):
-            return start + offset
+    enough = config.comment_min_share * total
+    for line, value in enumerate(values, start):
+        # a heading (no prose) after enough prose: its text, and the line below it, looked at only then
+        if value == 0 and seen >= enough and (text := texts[line]):
+            if is_author_box(text, texts[line + 1] if line + 1 < end else ""):
+                return line
         seen += value
     return end
 
