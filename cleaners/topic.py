@@ -152,7 +152,7 @@ from collections import Counter
 from types import MappingProxyType
 from typing import Any, Callable, Collection, Iterable, Mapping, NamedTuple, Protocol
 
-from .language import STOPWORDS
+from .language import STOPWORDS, _letter_words
 from .types import Block, Reason, kept_indexes, spaced_typography
 
 __all__ = ["TopicConfig", "CALENDAR_WORDS", "DISCOURSE_MARKERS", "DiscourseCues", "content_terms", "term_specificity",
@@ -721,26 +721,57 @@ def content_terms(text: str, language: str | None) -> set[str]:
     ['bake', 'baker']
     """
     stop = _NOT_TERMS.get(language or "", _SHORT_WORDS)
-    spaced = _spaced_ascii(text)
-    if spaced is not None:  # most often
+    spaced = _spaced_words_text(text)
+    if spaced.isascii():  # most often
         return _ascii_words(spaced).difference(stop)
+    letters = _letter_words(spaced) if "Σ" not in spaced else None  # (the regex lower-cases a sigma in context)
+    if letters is not None:  # most of the rest: accented Latin, Cyrillic
+        return _at_least_three_letters(set(letters[0]).difference(stop))
     lowered = spaced_typography(_NEGATION.sub("", text.lower()))  # after the negations ("n’t" holds one)
     return set(_TERM.findall(lowered)).difference(stop)
 
 
+def _spaced_words_text(text: str) -> str:
+    """``text`` without its negations and with its typography spaced, not lower-cased: what
+    :data:`_TERM` reads of the lower-cased text, lower-cased after (no character lower-cases to an
+    "n" or a "t" of a negation, nor changes from a word character to another; only a capital sigma
+    lower-cases by what follows it, which this changes). Checked by substring
+    tests first: an apostrophe is rarer than the search's first letter, and one is a ``memchr`` in C.
+
+    >>> _spaced_words_text("It DOESN’T rain — “yet”"), _spaced_words_text("Ça ne pleut pas")
+    ('It DOES rain    yet ', 'Ça ne pleut pas')
+    """
+    if text.isascii():
+        if "'" in text and ("'t" in text or "'T" in text):
+            text = _ANY_CASE_NEGATION.sub("", text)
+        return text
+    if ("'" in text or "’" in text) and ("'t" in text or "’t" in text or "'T" in text or "’T" in text):
+        text = _ANY_CASE_NEGATION.sub("", text)
+    return spaced_typography(text)
+
+
 def _spaced_ascii(text: str) -> str | None:
-    """``text`` without its negations and with its typography spaced, when that leaves ASCII: a text
-    of ASCII and :data:`TYPOGRAPHY` alone, in which lower-casing changes only A-Z, so it may come
-    after (:func:`_ascii_words`); ``None`` for any other text.
+    """:func:`_spaced_words_text` when that leaves ASCII: a text of ASCII and :data:`TYPOGRAPHY` alone,
+    in which lower-casing changes only A-Z, so it may come after (:func:`_ascii_words`); ``None`` for
+    any other text.
 
     >>> _spaced_ascii("It DOESN’T rain — “yet”"), _spaced_ascii("Ça ne pleut pas")
     ('It DOES rain    yet ', None)
     """
-    if "'t" in text or "’t" in text or "'T" in text or "’T" in text:  # cheaper than the search, in C
-        text = _ANY_CASE_NEGATION.sub("", text)
-    if not text.isascii():
-        text = spaced_typography(text)
+    text = _spaced_words_text(text)
     return text if text.isascii() else None
+
+
+def _at_least_three_letters(words: set[str]) -> set[str]:
+    """``words`` without those of one or two letters (:data:`_TERM`'s minimum), when it has any: those of
+    ASCII letters are stopwords already (:data:`_SHORT_WORDS`), so most sets have none, found in C.
+
+    >>> sorted(_at_least_three_letters({"ça", "été", "x"}))
+    ['été']
+    """
+    if min(map(len, words), default=3) >= 3:
+        return words
+    return {word for word in words if len(word) >= 3}
 
 
 def _ascii_words(text: str) -> set[str]:

@@ -655,7 +655,8 @@ def test_a_short_sentence_goes_with_the_run_it_lies_in():
 def test_content_terms_are_the_term_patterns_terms_whatever_the_typography():
     """content_terms' reading of a line ASCII but for typography (a split of its bytes, lower-cased
     in a table) gives what _TERM gives in the lower-cased line, whatever its case, negations, other
-    letters (a Kelvin sign lower-cases to "k", a Greek sigma depends on what follows it) or language."""
+    letters (a Kelvin sign lower-cases to "k", a Greek sigma depends on what follows it; accented Latin and
+    Cyrillic are split as bytes, a fraction or a no-break space sends a line to the regex) or language."""
     import random
 
     from cleaners.topic import _NEGATION, _NOT_CONTENT, _TERM, content_terms
@@ -663,7 +664,7 @@ def test_content_terms_are_the_term_patterns_terms_whatever_the_typography():
 
     rng = random.Random(0)
     pieces = ["bak", "er", "the", "The", "IT", "a", " ", "n't", "N'T", "n'T", "n’t", "N’t", "'", "é", "É", "ж",
-              "\u212a", "İ", "ΑΣ", "2", "_", "-", "\n"] + list(TYPOGRAPHY)
+              "\u212a", "İ", "ΑΣ", "2", "_", "-", "\n", "ß", "½", "\u00a0", "ª", "Жё"] + list(TYPOGRAPHY)
     for _ in range(40_000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
         for language in ("en", "el", None):
