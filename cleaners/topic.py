@@ -152,7 +152,7 @@ from collections import Counter
 from types import MappingProxyType
 from typing import Any, Callable, Collection, Iterable, Mapping, NamedTuple, Protocol
 
-from .language import STOPWORDS, _letter_words
+from .language import STOPWORDS, _letter_words, _untracked_word_sets
 from .types import Block, Reason, kept_indexes, spaced_typography
 
 __all__ = ["TopicConfig", "CALENDAR_WORDS", "DISCOURSE_MARKERS", "DiscourseCues", "content_terms", "term_specificity",
@@ -334,8 +334,10 @@ CALENDAR_WORDS: Mapping[str, frozenset[str]] = MappingProxyType({
 AGENCY_WORDS: Mapping[str, frozenset[str]] = MappingProxyType({
     "en": frozenset({"reuters", "afp", "upi", "dpa", "cnn"}),
 })
-#: Stopwords, calendar and agency words together: what :func:`content_terms` leaves out, per language.
-_NOT_CONTENT: Mapping[str, frozenset[str]] = MappingProxyType(
+#: Stopwords, calendar and agency words together: what :func:`content_terms` leaves out, per language; each
+#: a dict of the words, read by membership (a set's ``difference`` reads a dict in C as it reads a set), which
+#: the garbage collector does not walk at each full collection as it walks every set (:func:`_untracked_word_sets`).
+_NOT_CONTENT: Mapping[str, Mapping[str, None]] = _untracked_word_sets(
     {code: words | CALENDAR_WORDS.get(code, frozenset()) | AGENCY_WORDS.get(code, frozenset())
      for code, words in STOPWORDS.items()})
 
@@ -352,8 +354,8 @@ _ASCII_WORDS = bytes(code + 32 if 65 <= code <= 90 else code if 97 <= code <= 12
 _SHORT_WORDS = frozenset(map("".join, itertools.chain(
     itertools.product(string.ascii_lowercase, repeat=1), itertools.product(string.ascii_lowercase, repeat=2))))
 #: :data:`_NOT_CONTENT` with :data:`_SHORT_WORDS`, per language: what a set of a split leaves out in one difference.
-_NOT_TERMS: Mapping[str, frozenset[str]] = MappingProxyType(
-    {code: words | _SHORT_WORDS for code, words in _NOT_CONTENT.items()})
+_NOT_TERMS: Mapping[str, Mapping[str, None]] = _untracked_word_sets(
+    {code: words.keys() | _SHORT_WORDS for code, words in _NOT_CONTENT.items()})
 
 
 class DiscourseMarkers(NamedTuple):
@@ -685,8 +687,7 @@ def capitalised_words(text: str, language: str | None, inside_sentences: bool = 
     """
     if inside_sentences:
         text = _OPENING_CAPITALISED.sub(r"\1", text)
-    words = set(" ".join(_CAPITALISED.findall(text)).lower().split())
-    words.difference_update(_NOT_CONTENT.get(language or "", ()))
+    words = set(" ".join(_CAPITALISED.findall(text)).lower().split()).difference(_NOT_CONTENT.get(language or "", ()))
     words.update(" ".join(_ALL_CAPITALS.findall(text)).lower().split())
     return frozenset(words)
 
