@@ -388,9 +388,14 @@ class DiscourseMarkers(NamedTuple):
     #: for comment"). Off-topic dev split: in 0 of the 124 leads, in 19 of the 398 last three paragraphs
     #: of the untouched articles. Its cue is ``refers:<phrase>`` (the matching group, lower-cased).
     refers: re.Pattern[str] | None = None
+    #: Words one of which every match of ``surname_attribution`` holds (its verbs of speech): a text holding
+    #: none of them, as most paragraphs, is not searched (a search tries the pattern at every position; the
+    #: words are looked for in C). Empty: always searched.
+    speech_verbs: tuple[str, ...] = ()
 
 
-_SPEECH = r"(?:said|says|added|told|wrote|explained)"
+_SPEECH_VERBS = ("said", "says", "added", "told", "wrote", "explained")
+_SPEECH = "(?:" + "|".join(_SPEECH_VERBS) + ")"
 #: Per document language; a language without markers gets neither signal (evidence ``discourse: null``).
 DISCOURSE_MARKERS: Mapping[str, DiscourseMarkers] = MappingProxyType({
     "en": DiscourseMarkers(
@@ -413,6 +418,7 @@ DISCOURSE_MARKERS: Mapping[str, DiscourseMarkers] = MappingProxyType({
             r"|\W*((?:editor['’]s )?note):|\W*(let['’]s)\b)"
             r"|\b((?:did not|didn['’]t|does not|doesn['’]t) (?:immediately )?(?:respond|return|reply)"
             r"|(?:declined|could not be reached|was not available) (?:to|for) comment)", re.I),
+        speech_verbs=_SPEECH_VERBS,
     ),
 })
 _FIRST_WORD = re.compile(r"\W*(\w+)")
@@ -516,8 +522,7 @@ def _opening(text: str, markers: DiscourseMarkers, language: str) -> str | None:
 #: :func:`discourse_cues` works out all of them, :class:`_Cues` only those a run reads.
 _CUES: Mapping[str, Callable[[str, DiscourseMarkers, str], Any]] = MappingProxyType({
     "opening": _opening,
-    "surnames": lambda text, markers, language: tuple(sorted(
-        {(a or b).lower() for a, b in markers.surname_attribution.findall(text)})),
+    "surnames": lambda text, markers, language: _surnames(text, markers),
     "dateline": lambda text, markers, language: markers.dateline.search(text) is not None,
     "names": lambda text, markers, language: tuple(dict.fromkeys(markers.full_name.findall(text))),
     "refers": lambda text, markers, language: _refers(markers, text),
@@ -543,6 +548,18 @@ def lower_case_share(text: str) -> float:
     """
     initials = _WORD_INITIAL.findall(text)
     return round(sum(map(str.islower, initials)) / len(initials), 4) if initials else 0.0
+
+
+def _surnames(text: str, markers: DiscourseMarkers) -> tuple[str, ...]:
+    """The surnames the text attributes quotes to (``markers.surname_attribution``), lower-cased and sorted;
+    ``()`` at once when it holds none of ``markers.speech_verbs``.
+
+    >>> _surnames("“We will appeal,” Smith said.", DISCOURSE_MARKERS["en"]), _surnames("No quote.", DISCOURSE_MARKERS["en"])
+    (('smith',), ())
+    """
+    if markers.speech_verbs and not any(map(text.__contains__, markers.speech_verbs)):
+        return ()
+    return tuple(sorted({(a or b).lower() for a, b in markers.surname_attribution.findall(text)}))
 
 
 def _refers(markers: DiscourseMarkers, text: str) -> str | None:
