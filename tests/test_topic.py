@@ -1376,3 +1376,17 @@ def test_surnames_skipped_without_a_speech_verb_are_those_the_pattern_finds():
     for _ in range(20_000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
         assert _surnames(text, markers) == _surnames(text, always), text
+
+
+def test_sentence_ended_answers_as_the_sentence_end_pattern():
+    """_sentence_ended strips spaces, then closing quotes and brackets, from the end: it answers as a search of
+    _SENTENCE_END does, whatever the text."""
+    import random
+
+    from cleaners.topic import _SENTENCE_END, _sentence_ended
+
+    rng = random.Random(0)
+    pieces = ["a", ".", "!", "?", "\"", "”", "’", "'", ")", "]", "(", " ", "\n", "\u00a0", "\u2003", "x.", "…", "“"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        assert _sentence_ended(text) == (_SENTENCE_END.search(text) is not None), repr(text)
