@@ -392,6 +392,10 @@ class DiscourseMarkers(NamedTuple):
     #: none of them, as most paragraphs, is not searched (a search tries the pattern at every position; the
     #: words are looked for in C). Empty: always searched.
     speech_verbs: tuple[str, ...] = ()
+    #: Case-folded words one of which every match of ``refers`` holds but one at the text's start (whose
+    #: branch is anchored there): a text holding none of them, case-folded, is matched at its start alone, not
+    #: searched (a search tries the pattern at every position). Empty: always searched.
+    refers_words: tuple[str, ...] = ()
 
 
 _SPEECH_VERBS = ("said", "says", "added", "told", "wrote", "explained")
@@ -419,6 +423,7 @@ DISCOURSE_MARKERS: Mapping[str, DiscourseMarkers] = MappingProxyType({
             r"|\b((?:did not|didn['’]t|does not|doesn['’]t) (?:immediately )?(?:respond|return|reply)"
             r"|(?:declined|could not be reached|was not available) (?:to|for) comment)", re.I),
         speech_verbs=_SPEECH_VERBS,
+        refers_words=("respond", "return", "reply", "comment"),
     ),
 })
 _FIRST_WORD = re.compile(r"\W*(\w+)")
@@ -583,7 +588,10 @@ def _refers(markers: DiscourseMarkers, text: str) -> str | None:
     >>> _refers(DISCOURSE_MARKERS["en"], "The governor's office didn't immediately respond to a request.")
     "didn't immediately respond"
     """
-    found = markers.refers.search(text) if markers.refers is not None else None
+    if markers.refers is None:
+        return None
+    found = markers.refers.search(text) if not markers.refers_words or any(
+        map(text.casefold().__contains__, markers.refers_words)) else markers.refers.match(text)
     return next(group for group in found.groups() if group).lower() if found else None
 
 

@@ -1390,3 +1390,21 @@ def test_sentence_ended_answers_as_the_sentence_end_pattern():
     for _ in range(20_000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
         assert _sentence_ended(text) == (_SENTENCE_END.search(text) is not None), repr(text)
+
+
+def test_refers_matched_at_the_start_alone_without_its_words_is_what_a_search_finds():
+    """_refers matches a text holding none of the markers' refers_words (case-folded) at its start alone: it
+    finds the same phrase as a search of the whole text, whatever the text and its case."""
+    import random
+
+    from cleaners.topic import DISCOURSE_MARKERS, _refers
+
+    markers = DISCOURSE_MARKERS["en"]
+    always = markers._replace(refers_words=())
+    rng = random.Random(0)
+    pieces = ["also", "Also", "A", ":", " ", "the findings", "Note", "Editor's note", "let's", "LET’S", "did not",
+              "didn't", "Didn’t", "declined", "could not be reached", "was not available", "to", "for", "comment",
+              "COMMENT", "reſpond", "respond", "immediately", "return", "reply", "x", ",", "\n", "—"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) + rng.choice(["", " "]) for _ in range(rng.randint(0, 10)))
+        assert _refers(markers, text) == _refers(always, text), text
