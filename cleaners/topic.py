@@ -396,6 +396,9 @@ class DiscourseMarkers(NamedTuple):
     #: branch is anchored there): a text holding none of them, case-folded, is matched at its start alone, not
     #: searched (a search tries the pattern at every position). Empty: always searched.
     refers_words: tuple[str, ...] = ()
+    #: Strings one of which every match of ``dateline`` holds but one at the text's start (whose branch is
+    #: anchored there): a text holding none of them is matched at its start alone. Empty: always searched.
+    dateline_words: tuple[str, ...] = ()
 
 
 _SPEECH_VERBS = ("said", "says", "added", "told", "wrote", "explained")
@@ -424,6 +427,7 @@ DISCOURSE_MARKERS: Mapping[str, DiscourseMarkers] = MappingProxyType({
             r"|(?:declined|could not be reached|was not available) (?:to|for) comment)", re.I),
         speech_verbs=_SPEECH_VERBS,
         refers_words=("respond", "return", "reply", "comment"),
+        dateline_words=("(",),
     ),
 })
 _FIRST_WORD = re.compile(r"\W*(\w+)")
@@ -541,7 +545,7 @@ def _opening(text: str, markers: DiscourseMarkers, language: str) -> str | None:
 _CUES: Mapping[str, Callable[[str, DiscourseMarkers, str], Any]] = MappingProxyType({
     "opening": _opening,
     "surnames": lambda text, markers, language: _surnames(text, markers),
-    "dateline": lambda text, markers, language: markers.dateline.search(text) is not None,
+    "dateline": lambda text, markers, language: _dateline(text, markers),
     "names": lambda text, markers, language: tuple(dict.fromkeys(markers.full_name.findall(text))),
     "refers": lambda text, markers, language: _refers(markers, text),
     "marker": lambda text, markers, language: found.group(1) if (found := _ITEM_MARKER.match(text)) else None,
@@ -578,6 +582,18 @@ def _surnames(text: str, markers: DiscourseMarkers) -> tuple[str, ...]:
     if markers.speech_verbs and not any(map(text.__contains__, markers.speech_verbs)):
         return ()
     return tuple(sorted({(a or b).lower() for a, b in markers.surname_attribution.findall(text)}))
+
+
+def _dateline(text: str, markers: DiscourseMarkers) -> bool:
+    """The text opens with a dateline or carries an agency's credit (``markers.dateline``): matched at its start
+    alone when it holds none of ``markers.dateline_words``.
+
+    >>> _dateline("HANOI (AP) — Rain.", DISCOURSE_MARKERS["en"]), _dateline("Rain fell (Reuters).", DISCOURSE_MARKERS["en"])
+    (True, True)
+    """
+    if not markers.dateline_words or any(map(text.__contains__, markers.dateline_words)):
+        return markers.dateline.search(text) is not None
+    return markers.dateline.match(text) is not None
 
 
 def _refers(markers: DiscourseMarkers, text: str) -> str | None:

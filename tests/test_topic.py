@@ -1408,3 +1408,20 @@ def test_refers_matched_at_the_start_alone_without_its_words_is_what_a_search_fi
     for _ in range(20_000):
         text = "".join(rng.choice(pieces) + rng.choice(["", " "]) for _ in range(rng.randint(0, 10)))
         assert _refers(markers, text) == _refers(always, text), text
+
+
+def test_dateline_matched_at_the_start_alone_without_its_strings_is_what_a_search_finds():
+    """_dateline matches a text holding none of the markers' dateline_words at its start alone: the same answer
+    as a search of the whole text, whatever the text."""
+    import random
+
+    from cleaners.topic import DISCOURSE_MARKERS, _dateline
+
+    markers = DISCOURSE_MARKERS["en"]
+    always = markers._replace(dateline_words=())
+    rng = random.Random(0)
+    pieces = ["HANOI", "NEW YORK", "N.M.", ",", " ", "(AP)", "(Reuters)", "(", ")", "AP", "CNN", " Business", "—",
+              "–", ":", "-", "Rain", "fell", "\n", "U.S."]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        assert _dateline(text, markers) == _dateline(text, always), text
