@@ -146,12 +146,21 @@ def _distinctive(stoplists: Mapping[str, frozenset[str]]) -> dict[str, frozenset
     return cleaned
 
 
+def _untracked_word_sets(stoplists: Mapping[str, Iterable[str]]) -> Mapping[str, Mapping[str, None]]:
+    """Each list as a dict of its words (to ``None``), read only by membership: a dict of strings alone
+    is no container the garbage collector tracks, where a set always is, and each full collection
+    would otherwise walk every word of every language."""
+    return MappingProxyType({code: dict.fromkeys(words) for code, words in stoplists.items()})
+
+
+_JUSTEXT_STOPLISTS = {code: frozenset(justext.get_stoplist(name)) for code, name in _JUSTEXT_NAMES.items()}
+#: jusText's stoplists per ISO 639-1 code, whole (read once at import, never changed; by membership only:
+#: :func:`_untracked_word_sets`).
+_FULL_STOPWORDS: Mapping[str, Mapping[str, None]] = _untracked_word_sets(_JUSTEXT_STOPLISTS)
 #: Stopwords per ISO 639-1 code, from jusText's stoplists with English contamination
 #: removed (read once at import, never changed).
-_FULL_STOPWORDS: Mapping[str, frozenset[str]] = MappingProxyType(
-    {code: frozenset(justext.get_stoplist(name)) for code, name in _JUSTEXT_NAMES.items()}
-)
-STOPWORDS: Mapping[str, frozenset[str]] = MappingProxyType(_distinctive(_FULL_STOPWORDS))
+STOPWORDS: Mapping[str, frozenset[str]] = MappingProxyType(_distinctive(_JUSTEXT_STOPLISTS))
+del _JUSTEXT_STOPLISTS
 
 def _invert(stopwords: Mapping[str, frozenset[str]]) -> Mapping[str, tuple[str, ...]]:
     index: dict[str, list[str]] = {}
@@ -769,7 +778,7 @@ def exclusive_stopword_counts(text: str, first: str, second: str) -> tuple[int, 
 
 
 def _exclusive_stopword_counts(words: list[str], first: str, second: str) -> tuple[int, int]:
-    one, other = _FULL_STOPWORDS.get(first, frozenset()), _FULL_STOPWORDS.get(second, frozenset())
+    one, other = _FULL_STOPWORDS.get(first, {}), _FULL_STOPWORDS.get(second, {})
     return sum(w in one and w not in other for w in words), sum(w in other and w not in one for w in words)
 
 

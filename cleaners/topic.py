@@ -152,7 +152,7 @@ from collections import Counter
 from types import MappingProxyType
 from typing import Any, Callable, Collection, Iterable, Mapping, NamedTuple, Protocol
 
-from .language import STOPWORDS
+from .language import STOPWORDS, _letter_words, _untracked_word_sets
 from .types import Block, Reason, kept_indexes, spaced_typography
 
 __all__ = ["TopicConfig", "CALENDAR_WORDS", "DISCOURSE_MARKERS", "DiscourseCues", "content_terms", "term_specificity",
@@ -334,8 +334,10 @@ CALENDAR_WORDS: Mapping[str, frozenset[str]] = MappingProxyType({
 AGENCY_WORDS: Mapping[str, frozenset[str]] = MappingProxyType({
     "en": frozenset({"reuters", "afp", "upi", "dpa", "cnn"}),
 })
-#: Stopwords, calendar and agency words together: what :func:`content_terms` leaves out, per language.
-_NOT_CONTENT: Mapping[str, frozenset[str]] = MappingProxyType(
+#: Stopwords, calendar and agency words together: what :func:`content_terms` leaves out, per language; each
+#: a dict of the words, read by membership (a set's ``difference`` reads a dict in C as it reads a set), which
+#: the garbage collector does not walk at each full collection as it walks every set (:func:`_untracked_word_sets`).
+_NOT_CONTENT: Mapping[str, Mapping[str, None]] = _untracked_word_sets(
     {code: words | CALENDAR_WORDS.get(code, frozenset()) | AGENCY_WORDS.get(code, frozenset())
      for code, words in STOPWORDS.items()})
 
@@ -352,8 +354,8 @@ _ASCII_WORDS = bytes(code + 32 if 65 <= code <= 90 else code if 97 <= code <= 12
 _SHORT_WORDS = frozenset(map("".join, itertools.chain(
     itertools.product(string.ascii_lowercase, repeat=1), itertools.product(string.ascii_lowercase, repeat=2))))
 #: :data:`_NOT_CONTENT` with :data:`_SHORT_WORDS`, per language: what a set of a split leaves out in one difference.
-_NOT_TERMS: Mapping[str, frozenset[str]] = MappingProxyType(
-    {code: words | _SHORT_WORDS for code, words in _NOT_CONTENT.items()})
+_NOT_TERMS: Mapping[str, Mapping[str, None]] = _untracked_word_sets(
+    {code: words.keys() | _SHORT_WORDS for code, words in _NOT_CONTENT.items()})
 
 
 class DiscourseMarkers(NamedTuple):
@@ -386,9 +388,21 @@ class DiscourseMarkers(NamedTuple):
     #: for comment"). Off-topic dev split: in 0 of the 124 leads, in 19 of the 398 last three paragraphs
     #: of the untouched articles. Its cue is ``refers:<phrase>`` (the matching group, lower-cased).
     refers: re.Pattern[str] | None = None
+    #: Words one of which every match of ``surname_attribution`` holds (its verbs of speech): a text holding
+    #: none of them, as most paragraphs, is not searched (a search tries the pattern at every position; the
+    #: words are looked for in C). Empty: always searched.
+    speech_verbs: tuple[str, ...] = ()
+    #: Case-folded words one of which every match of ``refers`` holds but one at the text's start (whose
+    #: branch is anchored there): a text holding none of them, case-folded, is matched at its start alone, not
+    #: searched (a search tries the pattern at every position). Empty: always searched.
+    refers_words: tuple[str, ...] = ()
+    #: Strings one of which every match of ``dateline`` holds but one at the text's start (whose branch is
+    #: anchored there): a text holding none of them is matched at its start alone. Empty: always searched.
+    dateline_words: tuple[str, ...] = ()
 
 
-_SPEECH = r"(?:said|says|added|told|wrote|explained)"
+_SPEECH_VERBS = ("said", "says", "added", "told", "wrote", "explained")
+_SPEECH = "(?:" + "|".join(_SPEECH_VERBS) + ")"
 #: Per document language; a language without markers gets neither signal (evidence ``discourse: null``).
 DISCOURSE_MARKERS: Mapping[str, DiscourseMarkers] = MappingProxyType({
     "en": DiscourseMarkers(
@@ -411,12 +425,28 @@ DISCOURSE_MARKERS: Mapping[str, DiscourseMarkers] = MappingProxyType({
             r"|\W*((?:editor['’]s )?note):|\W*(let['’]s)\b)"
             r"|\b((?:did not|didn['’]t|does not|doesn['’]t) (?:immediately )?(?:respond|return|reply)"
             r"|(?:declined|could not be reached|was not available) (?:to|for) comment)", re.I),
+        speech_verbs=_SPEECH_VERBS,
+        refers_words=("respond", "return", "reply", "comment"),
+        dateline_words=("(",),
     ),
 })
 _FIRST_WORD = re.compile(r"\W*(\w+)")
 _ITEM_MARKER = re.compile(r"\s*(\.{3}|…|[•·*–—-])\s")
 _TIME_DEIXIS = re.compile(r"\W*\w+\s+(?:holiday\s+)?(?:season|week|weekend|month|year|morning|afternoon|evening|summer|winter|spring|fall|autumn|time)\b", re.I)
 _SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s*$")
+#: The closing quotes and brackets :data:`_SENTENCE_END` lets follow the mark.
+_CLOSERS = "\"”’')]"
+
+
+def _sentence_ended(text: str) -> bool:
+    """``_SENTENCE_END.search(text) is not None``: the text ends with . ! or ?, then closing quotes or brackets,
+    then spaces; by two strips from the end, in C, not a search stopping at every mark of the text (``\\s``
+    and ``str.rstrip`` take the same spaces).
+
+    >>> _sentence_ended("He left.” "), _sentence_ended("Released (2019)"), _sentence_ended("")
+    (True, False, False)
+    """
+    return text.rstrip().rstrip(_CLOSERS).endswith((".", "!", "?"))
 
 
 class DiscourseCues(NamedTuple):
@@ -514,9 +544,8 @@ def _opening(text: str, markers: DiscourseMarkers, language: str) -> str | None:
 #: :func:`discourse_cues` works out all of them, :class:`_Cues` only those a run reads.
 _CUES: Mapping[str, Callable[[str, DiscourseMarkers, str], Any]] = MappingProxyType({
     "opening": _opening,
-    "surnames": lambda text, markers, language: tuple(sorted(
-        {(a or b).lower() for a, b in markers.surname_attribution.findall(text)})),
-    "dateline": lambda text, markers, language: markers.dateline.search(text) is not None,
+    "surnames": lambda text, markers, language: _surnames(text, markers),
+    "dateline": lambda text, markers, language: _dateline(text, markers),
     "names": lambda text, markers, language: tuple(dict.fromkeys(markers.full_name.findall(text))),
     "refers": lambda text, markers, language: _refers(markers, text),
     "marker": lambda text, markers, language: found.group(1) if (found := _ITEM_MARKER.match(text)) else None,
@@ -543,6 +572,30 @@ def lower_case_share(text: str) -> float:
     return round(sum(map(str.islower, initials)) / len(initials), 4) if initials else 0.0
 
 
+def _surnames(text: str, markers: DiscourseMarkers) -> tuple[str, ...]:
+    """The surnames the text attributes quotes to (``markers.surname_attribution``), lower-cased and sorted;
+    ``()`` at once when it holds none of ``markers.speech_verbs``.
+
+    >>> _surnames("“We will appeal,” Smith said.", DISCOURSE_MARKERS["en"]), _surnames("No quote.", DISCOURSE_MARKERS["en"])
+    (('smith',), ())
+    """
+    if markers.speech_verbs and not any(map(text.__contains__, markers.speech_verbs)):
+        return ()
+    return tuple(sorted({(a or b).lower() for a, b in markers.surname_attribution.findall(text)}))
+
+
+def _dateline(text: str, markers: DiscourseMarkers) -> bool:
+    """The text opens with a dateline or carries an agency's credit (``markers.dateline``): matched at its start
+    alone when it holds none of ``markers.dateline_words``.
+
+    >>> _dateline("HANOI (AP) — Rain.", DISCOURSE_MARKERS["en"]), _dateline("Rain fell (Reuters).", DISCOURSE_MARKERS["en"])
+    (True, True)
+    """
+    if not markers.dateline_words or any(map(text.__contains__, markers.dateline_words)):
+        return markers.dateline.search(text) is not None
+    return markers.dateline.match(text) is not None
+
+
 def _refers(markers: DiscourseMarkers, text: str) -> str | None:
     """The phrase of ``markers.refers`` the text holds, lower-cased, or ``None``.
 
@@ -551,7 +604,10 @@ def _refers(markers: DiscourseMarkers, text: str) -> str | None:
     >>> _refers(DISCOURSE_MARKERS["en"], "The governor's office didn't immediately respond to a request.")
     "didn't immediately respond"
     """
-    found = markers.refers.search(text) if markers.refers is not None else None
+    if markers.refers is None:
+        return None
+    found = markers.refers.search(text) if not markers.refers_words or any(
+        map(text.casefold().__contains__, markers.refers_words)) else markers.refers.match(text)
     return next(group for group in found.groups() if group).lower() if found else None
 
 
@@ -685,8 +741,7 @@ def capitalised_words(text: str, language: str | None, inside_sentences: bool = 
     """
     if inside_sentences:
         text = _OPENING_CAPITALISED.sub(r"\1", text)
-    words = set(" ".join(_CAPITALISED.findall(text)).lower().split())
-    words.difference_update(_NOT_CONTENT.get(language or "", ()))
+    words = set(" ".join(_CAPITALISED.findall(text)).lower().split()).difference(_NOT_CONTENT.get(language or "", ()))
     words.update(" ".join(_ALL_CAPITALS.findall(text)).lower().split())
     return frozenset(words)
 
@@ -721,26 +776,57 @@ def content_terms(text: str, language: str | None) -> set[str]:
     ['bake', 'baker']
     """
     stop = _NOT_TERMS.get(language or "", _SHORT_WORDS)
-    spaced = _spaced_ascii(text)
-    if spaced is not None:  # most often
+    spaced = _spaced_words_text(text)
+    if spaced.isascii():  # most often
         return _ascii_words(spaced).difference(stop)
+    letters = _letter_words(spaced) if "Σ" not in spaced else None  # (the regex lower-cases a sigma in context)
+    if letters is not None:  # most of the rest: accented Latin, Cyrillic
+        return _at_least_three_letters(set(letters[0]).difference(stop))
     lowered = spaced_typography(_NEGATION.sub("", text.lower()))  # after the negations ("n’t" holds one)
     return set(_TERM.findall(lowered)).difference(stop)
 
 
+def _spaced_words_text(text: str) -> str:
+    """``text`` without its negations and with its typography spaced, not lower-cased: what
+    :data:`_TERM` reads of the lower-cased text, lower-cased after (no character lower-cases to an
+    "n" or a "t" of a negation, nor changes from a word character to another; only a capital sigma
+    lower-cases by what follows it, which this changes). Checked by substring
+    tests first: an apostrophe is rarer than the search's first letter, and one is a ``memchr`` in C.
+
+    >>> _spaced_words_text("It DOESN’T rain — “yet”"), _spaced_words_text("Ça ne pleut pas")
+    ('It DOES rain    yet ', 'Ça ne pleut pas')
+    """
+    if text.isascii():
+        if "'" in text and ("'t" in text or "'T" in text):
+            text = _ANY_CASE_NEGATION.sub("", text)
+        return text
+    if ("'" in text or "’" in text) and ("'t" in text or "’t" in text or "'T" in text or "’T" in text):
+        text = _ANY_CASE_NEGATION.sub("", text)
+    return spaced_typography(text)
+
+
 def _spaced_ascii(text: str) -> str | None:
-    """``text`` without its negations and with its typography spaced, when that leaves ASCII: a text
-    of ASCII and :data:`TYPOGRAPHY` alone, in which lower-casing changes only A-Z, so it may come
-    after (:func:`_ascii_words`); ``None`` for any other text.
+    """:func:`_spaced_words_text` when that leaves ASCII: a text of ASCII and :data:`TYPOGRAPHY` alone,
+    in which lower-casing changes only A-Z, so it may come after (:func:`_ascii_words`); ``None`` for
+    any other text.
 
     >>> _spaced_ascii("It DOESN’T rain — “yet”"), _spaced_ascii("Ça ne pleut pas")
     ('It DOES rain    yet ', None)
     """
-    if "'t" in text or "’t" in text or "'T" in text or "’T" in text:  # cheaper than the search, in C
-        text = _ANY_CASE_NEGATION.sub("", text)
-    if not text.isascii():
-        text = spaced_typography(text)
+    text = _spaced_words_text(text)
     return text if text.isascii() else None
+
+
+def _at_least_three_letters(words: set[str]) -> set[str]:
+    """``words`` without those of one or two letters (:data:`_TERM`'s minimum), when it has any: those of
+    ASCII letters are stopwords already (:data:`_SHORT_WORDS`), so most sets have none, found in C.
+
+    >>> sorted(_at_least_three_letters({"ça", "été", "x"}))
+    ['été']
+    """
+    if min(map(len, words), default=3) >= 3:
+        return words
+    return {word for word in words if len(word) >= 3}
 
 
 def _ascii_words(text: str) -> set[str]:
@@ -779,7 +865,9 @@ def _weights(language: str, top: float, cap: float) -> Mapping[str, float] | Non
     import wordfreq
 
     log10, weights = math.log10, {}
-    for index, bucket in enumerate(wordfreq.get_frequency_list(language, wordlist="small")):
+    # read past wordfreq's own cache (``__wrapped__``), which would keep the list's buckets, lists of its
+    # words that the garbage collector walks at every full collection, as long as the process lives
+    for index, bucket in enumerate(wordfreq.get_frequency_list.__wrapped__(language, wordlist="small")):
         frequency = wordfreq.cB_to_freq(-index)  # what get_frequency_dict gives the bucket's words
         if frequency:
             weights.update(dict.fromkeys(bucket, min(cap, max(0.0, top - log10(frequency))) ** 2))
@@ -972,7 +1060,7 @@ def _edge_run(
         if not _judged(terms[k], weights, config):
             if run and back is not None and texts is not None and _stranded(k, terms, texts, core, core_range, threshold, weights):
                 break
-            lines = lines + 1 if texts is not None and _SENTENCE_END.search(texts[k]) is None else 0
+            lines = lines + 1 if texts is not None and not _sentence_ended(texts[k]) else 0
             if run and back is not None and config.max_stranded_lines is not None and lines > config.max_stranded_lines:
                 break
             continue
@@ -1045,8 +1133,8 @@ def _caption_before_prose(run: list[_Judged], texts: list[str], cues: _CueTable,
     (True, False)
     """
     k = run[-1].k
-    return (_SENTENCE_END.search(texts[k]) is None and cues[k].lower_case_share < config.series_min_lower_case_share
-            and any(_SENTENCE_END.search(texts[item.k]) is not None for item in run[:-1]))
+    return (not _sentence_ended(texts[k]) and cues[k].lower_case_share < config.series_min_lower_case_share
+            and any(_sentence_ended(texts[item.k]) for item in run[:-1]))
 
 
 def _disjoint_series(order: range, terms: list[set[str]], texts: list[str], cues: _CueTable,
@@ -1179,7 +1267,7 @@ def _stranded(k: int, terms: list[set[str]], texts: list[str], core: Counter[str
     """Block ``k``, too short to be judged, would be left stranded by a run going past it: a line that
     does not end as a sentence does (a caption, an attribution, a label; a short sentence goes with the
     run: :func:`_short_sentences`) and scores at least ``threshold`` against the core."""
-    if not terms[k] or _SENTENCE_END.search(texts[k]) is not None:
+    if not terms[k] or _sentence_ended(texts[k]):
         return False
     return topical_score(terms[k], core, own=int(k in core_range), weights=weights)[0] >= threshold
 
@@ -1225,7 +1313,7 @@ def _is_sentence(text: str, min_words: int) -> bool:
     >>> _is_sentence("A half century on, the band is still touring.", 6), _is_sentence("Read more", 6)
     (True, False)
     """
-    return len(text.split()) >= min_words and _SENTENCE_END.search(text) is not None
+    return len(text.split()) >= min_words and _sentence_ended(text)
 
 
 def _short_sentences(run: list[_Judged], order: range, terms: list[set[str]], texts: list[str] | None,
@@ -1457,13 +1545,13 @@ def _names_only_new_names(k: int, cues: _CueTable, texts: list[str], config: Top
 def _sentence_naming_new_names(k: int, cues: _CueTable, texts: list[str], config: TopicConfig) -> bool:
     """Block ``k`` ends as a sentence and names only new names (:func:`_names_only_new_names`): another story's
     first sentence, for :func:`_unrelated_series`."""
-    return _SENTENCE_END.search(texts[k]) is not None and _names_only_new_names(k, cues, texts, config)
+    return _sentence_ended(texts[k]) and _names_only_new_names(k, cues, texts, config)
 
 
 def _prose(text: str, cues: _CueFields, config: TopicConfig) -> bool:
     """The block ends as a sentence does and at least ``series_min_lower_case_share`` of its words are in
     lower case: a paragraph of prose, not a list of names, a citation or a caption."""
-    return _SENTENCE_END.search(text) is not None and cues.lower_case_share >= config.series_min_lower_case_share
+    return _sentence_ended(text) and cues.lower_case_share >= config.series_min_lower_case_share
 
 
 def _in_disjoint_series(k: int, terms: list[set[str]], texts: list[str], cues: _CueTable,
@@ -1679,7 +1767,7 @@ def _ends_as_sentence(texts: list[str], k: int) -> bool:
     >>> _ends_as_sentence(["Stocks fell on Monday.", "Additional quizzes, surprises and bonuses"], 1)
     False
     """
-    return _SENTENCE_END.search(texts[k]) is not None
+    return _sentence_ended(texts[k])
 
 
 def _clear_outer_part(found: dict[int, dict], config: TopicConfig, prose: Callable[[int], bool] | None = None) -> dict[int, dict]:

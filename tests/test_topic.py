@@ -655,7 +655,8 @@ def test_a_short_sentence_goes_with_the_run_it_lies_in():
 def test_content_terms_are_the_term_patterns_terms_whatever_the_typography():
     """content_terms' reading of a line ASCII but for typography (a split of its bytes, lower-cased
     in a table) gives what _TERM gives in the lower-cased line, whatever its case, negations, other
-    letters (a Kelvin sign lower-cases to "k", a Greek sigma depends on what follows it) or language."""
+    letters (a Kelvin sign lower-cases to "k", a Greek sigma depends on what follows it; accented Latin and
+    Cyrillic are split as bytes, a fraction or a no-break space sends a line to the regex) or language."""
     import random
 
     from cleaners.topic import _NEGATION, _NOT_CONTENT, _TERM, content_terms
@@ -663,7 +664,7 @@ def test_content_terms_are_the_term_patterns_terms_whatever_the_typography():
 
     rng = random.Random(0)
     pieces = ["bak", "er", "the", "The", "IT", "a", " ", "n't", "N'T", "n'T", "n’t", "N’t", "'", "é", "É", "ж",
-              "\u212a", "İ", "ΑΣ", "2", "_", "-", "\n"] + list(TYPOGRAPHY)
+              "\u212a", "İ", "ΑΣ", "2", "_", "-", "\n", "ß", "½", "\u00a0", "ª", "Жё"] + list(TYPOGRAPHY)
     for _ in range(40_000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
         for language in ("en", "el", None):
@@ -1358,3 +1359,69 @@ def test_a_tail_run_does_not_leave_an_articles_info_box_stranded():
     # so even a run reaching over the box, or over a box of two lines, ends before them.
     assert _kept(_mark(texts, config=TopicConfig(max_stranded_lines=None))) == [True] * 11 + [False] * 2
     assert _kept(_mark(STORY + [credits] + box[:2] + [CHEF, SMARTPHONES])) == [True] * 8 + [False] * 2
+
+
+def test_surnames_skipped_without_a_speech_verb_are_those_the_pattern_finds():
+    """_surnames does not search a text holding none of the markers' speech_verbs: the pattern finds the
+    same surnames in any text as when it is always searched."""
+    import random
+
+    from cleaners.topic import DISCOURSE_MARKERS, _surnames
+
+    markers = DISCOURSE_MARKERS["en"]
+    always = markers._replace(speech_verbs=())
+    rng = random.Random(0)
+    pieces = ["Smith", "O'Neil", "said", "says", "Said", "told", "added", "wrote", "explained", "sai", "the",
+              "mayor", " ", ", ", ". ", "“", "”", "—", "\n", "x"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert _surnames(text, markers) == _surnames(text, always), text
+
+
+def test_sentence_ended_answers_as_the_sentence_end_pattern():
+    """_sentence_ended strips spaces, then closing quotes and brackets, from the end: it answers as a search of
+    _SENTENCE_END does, whatever the text."""
+    import random
+
+    from cleaners.topic import _SENTENCE_END, _sentence_ended
+
+    rng = random.Random(0)
+    pieces = ["a", ".", "!", "?", "\"", "”", "’", "'", ")", "]", "(", " ", "\n", "\u00a0", "\u2003", "x.", "…", "“"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        assert _sentence_ended(text) == (_SENTENCE_END.search(text) is not None), repr(text)
+
+
+def test_refers_matched_at_the_start_alone_without_its_words_is_what_a_search_finds():
+    """_refers matches a text holding none of the markers' refers_words (case-folded) at its start alone: it
+    finds the same phrase as a search of the whole text, whatever the text and its case."""
+    import random
+
+    from cleaners.topic import DISCOURSE_MARKERS, _refers
+
+    markers = DISCOURSE_MARKERS["en"]
+    always = markers._replace(refers_words=())
+    rng = random.Random(0)
+    pieces = ["also", "Also", "A", ":", " ", "the findings", "Note", "Editor's note", "let's", "LET’S", "did not",
+              "didn't", "Didn’t", "declined", "could not be reached", "was not available", "to", "for", "comment",
+              "COMMENT", "reſpond", "respond", "immediately", "return", "reply", "x", ",", "\n", "—"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) + rng.choice(["", " "]) for _ in range(rng.randint(0, 10)))
+        assert _refers(markers, text) == _refers(always, text), text
+
+
+def test_dateline_matched_at_the_start_alone_without_its_strings_is_what_a_search_finds():
+    """_dateline matches a text holding none of the markers' dateline_words at its start alone: the same answer
+    as a search of the whole text, whatever the text."""
+    import random
+
+    from cleaners.topic import DISCOURSE_MARKERS, _dateline
+
+    markers = DISCOURSE_MARKERS["en"]
+    always = markers._replace(dateline_words=())
+    rng = random.Random(0)
+    pieces = ["HANOI", "NEW YORK", "N.M.", ",", " ", "(AP)", "(Reuters)", "(", ")", "AP", "CNN", " Business", "—",
+              "–", ":", "-", "Rain", "fell", "\n", "U.S."]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        assert _dateline(text, markers) == _dateline(text, always), text
