@@ -26,7 +26,7 @@ from trafilatura import metadata as trafilatura_metadata
 from .boilerplate import is_author_box
 from .decode import strip_control_chars
 from .types import (LIST_MARKER, LONGEST_KEPT_COUNT, Block, BlockType, Reason, Rejection,
-                    ends_with_mark, kept_word_count, may_open_with_list_marker, word_count)
+                    ends_with_mark, kept_word_count, may_open_with_list_marker, typed_blocks, word_count)
 
 __all__ = [
     "ExtractConfig", "Extracted", "classify_line", "classify_lines", "extract_html", "extract_text", "paragraph_chunks", "looks_like_heading",
@@ -329,7 +329,7 @@ def extract_text(text: str, config: ExtractConfig = ExtractConfig()) -> Extracte
     title = None
     if len(lines) >= 2 and _is_title_line(lines[0], lines[1], config):
         title, lines = lines[0], lines[1:]
-    blocks = tuple(map(Block, lines, _line_types(lines, config)))
+    blocks = typed_blocks(lines, _line_types(lines, config))
     return Extracted(blocks=blocks, title=title, normalized=True)
 
 
