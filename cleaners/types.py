@@ -379,7 +379,7 @@ class Article:
 
     @property
     def kept_blocks(self) -> tuple[Block, ...]:
-        return tuple(b for b in self.blocks if b.kept)
+        return tuple(b for b in self.blocks if b.decision is None)  # kept, read without a property's call
 
     @property
     def text(self) -> str:
