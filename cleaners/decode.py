@@ -35,6 +35,7 @@ __all__ = [
     "needs_ftfy_in_any",
     "repair_text",
     "strip_control_chars",
+    "strip_control_chars_printable",
 ]
 
 
@@ -470,5 +471,18 @@ def strip_control_chars(text: str) -> str:
     >>> strip_control_chars("a\\tb\\x00c\\nd")
     'a bc\\nd'
     """
+    return strip_control_chars_printable(text)[0]
+
+
+def strip_control_chars_printable(text: str) -> tuple[str, bool]:
+    """:func:`strip_control_chars` of ``text``, and whether every character of it but "\\n" was
+    printable (``str.isprintable``) once tabs and carriage returns were replaced: then it has no
+    space but " " either (every other space is unprintable), which a caller need not look for again.
+
+    >>> strip_control_chars_printable("a\\tb\\nc"), strip_control_chars_printable("a\\u00a0b\\x00")
+    (('a b\\nc', True), ('a\\xa0b', False))
+    """
     text = text.replace("\t", " ").replace("\r\n", "\n").replace("\r", "\n")
-    return text if _printable_but_line_breaks(text) else _CONTROL_OR_SURROGATE.sub("", text)
+    if _printable_but_line_breaks(text):
+        return text, True
+    return _CONTROL_OR_SURROGATE.sub("", text), False

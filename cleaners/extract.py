@@ -24,7 +24,7 @@ from lxml.html import HtmlElement
 from trafilatura import metadata as trafilatura_metadata
 
 from .boilerplate import is_author_box
-from .decode import strip_control_chars
+from .decode import strip_control_chars, strip_control_chars_printable
 from .types import (LIST_MARKER, LONGEST_KEPT_COUNT, Block, BlockType, Reason, Rejection,
                     ends_with_mark, kept_word_count, may_open_with_list_marker, typed_blocks, word_count)
 
@@ -95,6 +95,8 @@ _OTHER_SPACE = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000]")
 #: than the class tried at every place).
 _OTHER_SPACE_CHARS = "\u00a0" + "".join(map(chr, range(0x2000, 0x200c))) + "\u202f\u205f\u3000"
 assert all(_OTHER_SPACE.fullmatch(char) for char in _OTHER_SPACE_CHARS)
+#: ...none of them printable: a text ``str.isprintable`` but its line breaks has none.
+assert not any(char.isprintable() for char in _OTHER_SPACE_CHARS)
 
 
 def _normalize_space(text: str) -> str:
@@ -195,9 +197,15 @@ def _has_spaces_to_collapse(text: str) -> bool:
     return "  " in text or (not text.isascii() and any(map(text.__contains__, _OTHER_SPACE_CHARS)))
 
 
-def _text_lines(text: str) -> list[str]:
-    """Lines of text, with hard-wrapped sentence continuations joined; '' marks a blank line."""
-    normalize = _normalize_space if _has_spaces_to_collapse(text) else str.strip
+def _text_lines(text: str, other_spaces: bool = True) -> list[str]:
+    """Lines of text, with hard-wrapped sentence continuations joined; '' marks a blank line.
+    Without ``other_spaces`` the text is known to have no space of :data:`_OTHER_SPACE`.
+
+    >>> _text_lines("Home\\nThe storm hit the coast on Monday and the town\\nwas flooded.\\n\\nEnd"), _text_lines("a  b", False)
+    (['Home', 'The storm hit the coast on Monday and the town was flooded.', '', 'End'], ['a b'])
+    """
+    collapse = _has_spaces_to_collapse(text) if other_spaces else "  " in text
+    normalize = _normalize_space if collapse else str.strip
     normalized = list(map(normalize, text.split("\n")))
     # Only a line starting in lower case may continue the one above (:func:`_continues`): the
     # lines between two of them (nearly all) are taken as they are, a slice at a time.
@@ -316,7 +324,7 @@ def extract_text(text: str, config: ExtractConfig = ExtractConfig()) -> Extracte
     """
     if len(text) > config.max_block_chars:  # no line is longer than the whole text
         _check_block_sizes(text.split("\n"), config)  # before copying a 50 MB line around
-    text = strip_control_chars(text)
+    text, printable = strip_control_chars_printable(text)
     chunks = paragraph_chunks(text)
     if chunks is not None:
         blocks = tuple(
@@ -325,7 +333,8 @@ def extract_text(text: str, config: ExtractConfig = ExtractConfig()) -> Extracte
             for i, chunk in enumerate(chunks)
         )
         return Extracted(blocks=blocks, segmented=True, normalized=True)
-    lines = list(filter(None, _text_lines(text)))  # the lines with text
+    # a printable text has no space but " " (see strip_control_chars_printable): only "  " is looked for
+    lines = list(filter(None, _text_lines(text, other_spaces=not printable)))  # the lines with text
     title = None
     if len(lines) >= 2 and _is_title_line(lines[0], lines[1], config):
         title, lines = lines[0], lines[1:]
