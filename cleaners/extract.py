@@ -158,7 +158,7 @@ _FIRST_CHAR = operator.itemgetter(slice(None, 1))
 _LAST_CHAR = operator.itemgetter(slice(-1, None))
 
 
-def _all_heading_words(lines: list[str], max_words: int) -> list[int]:
+def _all_heading_words(lines: list[str], max_words: int, stripped: bool = False) -> list[int]:
     """:func:`_heading_words` of each line, written out in one comprehension (a call per line of a
     dump costs as much as the look at its ending).
 
@@ -167,7 +167,8 @@ def _all_heading_words(lines: list[str], max_words: int) -> list[int]:
     >>> _all_heading_words(["Local News Today", "It is the anthem we needed.", "", "Sports "], 25)
     [3, 0, 0, 1]
     """
-    ended = map(_TERMINAL_MARK_SET.__contains__, map(_LAST_CHAR, map(str.rstrip, lines)))  # in C, not per line
+    # in C, not per line; ``stripped`` lines (a dump's, as extract_text cuts them) need no rstrip
+    ended = map(_TERMINAL_MARK_SET.__contains__, map(_LAST_CHAR, lines if stripped else map(str.rstrip, lines)))
     # word_count (written out), not split(None, max_words): the same answer up to max_words, and
     # the next steps (the boilerplate rules, the menus, the main content window) find the count kept
     return [0 if end else words if 0 < (words := kept_word_count(line) if len(line) <= LONGEST_KEPT_COUNT
@@ -261,7 +262,7 @@ def classify_line(line: str, next_line: str | None, config: ExtractConfig = Extr
     return BlockType.PARAGRAPH
 
 
-def _line_types(lines: list[str], config: ExtractConfig) -> list[BlockType]:
+def _line_types(lines: list[str], config: ExtractConfig, stripped: bool = False) -> list[BlockType]:
     """:func:`classify_line` of each line with the line below it (the last line with none), each
     line's heading words (:func:`_heading_words`) counted once: a line is asked about as itself
     and as the line below the one above it.
@@ -270,9 +271,10 @@ def _line_types(lines: list[str], config: ExtractConfig) -> list[BlockType]:
     >>> [kind.value for kind in _line_types(["Local News", story, "- bread", "Sports"], ExtractConfig())]
     ['heading', 'paragraph', 'list_item', 'paragraph']
     """
-    heading = _all_heading_words(lines, config.heading_max_words)
+    heading = _all_heading_words(lines, config.heading_max_words, stripped)
     # what classify_line asks of the line below: looks_like_heading, with its own word limit
-    below_heading = heading if config.heading_max_words == _HEADING_WORDS else _all_heading_words(lines, _HEADING_WORDS)
+    below_heading = (heading if config.heading_max_words == _HEADING_WORDS
+                     else _all_heading_words(lines, _HEADING_WORDS, stripped))
     types = [BlockType.PARAGRAPH] * len(lines)
     # classify_line's questions asked only of the lines they can answer yes for (picked out in C):
     # a heading, one with heading words over a longer line that is no heading...
@@ -338,7 +340,7 @@ def extract_text(text: str, config: ExtractConfig = ExtractConfig()) -> Extracte
     title = None
     if len(lines) >= 2 and _is_title_line(lines[0], lines[1], config):
         title, lines = lines[0], lines[1:]
-    blocks = typed_blocks(lines, _line_types(lines, config))
+    blocks = typed_blocks(lines, _line_types(lines, config, stripped=True))  # _text_lines strips each line
     return Extracted(blocks=blocks, title=title, normalized=True)
 
 
