@@ -35,6 +35,7 @@ __all__ = [
     "needs_ftfy_in_any",
     "repair_text",
     "strip_control_chars",
+    "strip_control_chars_printable",
 ]
 
 
@@ -442,7 +443,42 @@ def needs_ftfy_in_any(texts: list[str], ascii_fold: bool = False) -> bool:
     """
     others = "\n".join(itertools.filterfalse(str.isascii, texts))  # filter's loops run in C
     ascii_texts = "\n".join(filter(str.isascii, texts)) if others else "\n".join(texts)
-    return needs_ftfy(ascii_texts, ascii_fold) or (others != "" and needs_ftfy(others, ascii_fold))
+    return needs_ftfy(ascii_texts, ascii_fold) or (others != "" and (
+        ascii_fold or _needs_ftfy_beyond_ascii(others)))
+
+
+#: A ``bytes.translate`` table making every ASCII byte a space.
+_ASCII_TO_SPACE = bytes(0x20 if code < 0x80 else code for code in range(256))
+
+
+def _needs_ftfy_beyond_ascii(text: str) -> bool:
+    """:func:`needs_ftfy` of a text that is not ASCII, without ``ascii_fold``: its looks at each
+    character (:data:`_NOT_INERT`, :data:`_SUSPECT_PAIR`) taken in its characters beyond ASCII
+    alone (most lines' few: curly quotes, dashes, accents), each run of them kept apart by a space
+    where ASCII ones were, cut out of its UTF-8 bytes. The ASCII characters :data:`_NOT_INERT`
+    takes are controls, found in those bytes as :func:`_has_ascii_target` finds them; a suspect
+    pair is two characters side by side beyond ASCII, or "Œ" or "œ" and a character no ASCII
+    letter (a space: such a pair found there may be none in ``text``, which is then searched).
+    The NFC and entity looks are made in ``text``.
+
+    >>> _needs_ftfy_beyond_ascii("“Déjà vu,” she said"), _needs_ftfy_beyond_ascii("café crème ” and “")
+    (False, False)
+    >>> _needs_ftfy_beyond_ascii("caf\u00c3\u00a9"), _needs_ftfy_beyond_ascii("é”"), _needs_ftfy_beyond_ascii("œ1"), _needs_ftfy_beyond_ascii("œuvre")
+    (True, True, True, False)
+    >>> [needs_ftfy(text) for text in ("“Déjà vu,” she said", "café crème ” and “", "caf\u00c3\u00a9", "é”", "œ1", "œuvre")]
+    [False, False, True, True, True, False]
+    """
+    encoded = text.encode("utf-8", "surrogatepass")
+    if encoded.translate(_ASCII_FTFY_TARGETS_TO_LINE_FEED) != encoded:
+        return True  # an ASCII control character: _NOT_INERT takes it
+    # (a space closes it: an "œ" at the end of a text ending with ASCII is followed by one)
+    beyond = (b" ".join(encoded.translate(_ASCII_TO_SPACE).split()) + b" ").decode("utf-8", "surrogatepass")
+    return (
+        _NOT_INERT.search(beyond) is not None
+        or _HTML_ENTITY.search(text) is not None
+        or (_SUSPECT_PAIR.search(beyond) is not None and _SUSPECT_PAIR.search(text) is not None)
+        or not unicodedata.is_normalized("NFC", text)
+    )
 
 
 def repair_text(text: str, ascii_fold: bool = False) -> tuple[str, tuple[str, ...]]:
@@ -470,5 +506,18 @@ def strip_control_chars(text: str) -> str:
     >>> strip_control_chars("a\\tb\\x00c\\nd")
     'a bc\\nd'
     """
+    return strip_control_chars_printable(text)[0]
+
+
+def strip_control_chars_printable(text: str) -> tuple[str, bool]:
+    """:func:`strip_control_chars` of ``text``, and whether every character of it but "\\n" was
+    printable (``str.isprintable``) once tabs and carriage returns were replaced: then it has no
+    space but " " either (every other space is unprintable), which a caller need not look for again.
+
+    >>> strip_control_chars_printable("a\\tb\\nc"), strip_control_chars_printable("a\\u00a0b\\x00")
+    (('a b\\nc', True), ('a\\xa0b', False))
+    """
     text = text.replace("\t", " ").replace("\r\n", "\n").replace("\r", "\n")
-    return text if _printable_but_line_breaks(text) else _CONTROL_OR_SURROGATE.sub("", text)
+    if _printable_but_line_breaks(text):
+        return text, True
+    return _CONTROL_OR_SURROGATE.sub("", text), False

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from typing import Iterable
 
-from .types import LIST_MARKER, Block, BlockType, Reason, may_open_with_list_marker
+from .types import LIST_MARKER, LONGEST_KEPT_COUNT, Block, BlockType, Reason, kept_word_count, may_open_with_list_marker
 
 __all__ = ["mark_duplicates", "mark_page_address"]
 
@@ -165,7 +165,7 @@ def mark_duplicates(blocks: Iterable[Block], title: str | None, min_repeat_words
     shortest_repeat = 2 * min_repeat_words - 1 if drops_repeats else None
     seen: dict[str, int] = {}
     out = list(blocks)
-    for i in _candidates(out, shortest_repeat, title_key):
+    for i in _candidates(out, shortest_repeat, title_key, min_repeat_words):
         block = out[i]
         if block.decision is not None:
             continue  # a dropped block repeats nothing and is no first of a repeat
@@ -180,18 +180,28 @@ def mark_duplicates(blocks: Iterable[Block], title: str | None, min_repeat_words
     return out
 
 
-def _candidates(blocks: list[Block], shortest_repeat: int | None, title_key: str | None) -> list[int]:
+def _candidates(blocks: list[Block], shortest_repeat: int | None, title_key: str | None,
+                min_repeat_words: int = 0) -> list[int]:
     """The indexes, in order, of the blocks that may repeat the title or an earlier block: at least
     ``shortest_repeat`` characters long (None: no repeats looked for), or, with a title, a heading
     or a block whose key may be as long as the title's (:func:`_key_shorter_than`). Without a
-    title (most text dumps) only the long blocks are looked at, not every block one by one.
+    title (most text dumps) only the long blocks are looked at, not every block one by one, and of
+    them only those of at least ``min_repeat_words`` words: a key has the words of its text, its
+    list marker aside (case folding makes no space and takes none), so a block of fewer words is
+    no repeat nor the first of one. Their words are counted as the boilerplate rules count them
+    (:func:`~cleaners.types.kept_word_count`, which keeps the count for them), not keyed.
 
     >>> blocks = [Block("Home"), Block("A line long enough to be a repeat of one"), Block("Big News", BlockType.HEADING)]
     >>> _candidates(blocks, 20, None), _candidates(blocks, None, "big news"), _candidates(blocks, None, None)
     ([1], [1, 2], [])
+    >>> _candidates(blocks, 20, None, min_repeat_words=11), _candidates(blocks, 20, None, min_repeat_words=10)
+    ([], [1])
     """
     if title_key is None:
-        return [] if shortest_repeat is None else [i for i, b in enumerate(blocks) if len(b.text) >= shortest_repeat]
+        if shortest_repeat is None:
+            return []
+        return [i for i, b in enumerate(blocks) if len(text := b.text) >= shortest_repeat
+                and (kept_word_count(text) if len(text) <= LONGEST_KEPT_COUNT else len(text.split())) >= min_repeat_words]
     heading = BlockType.HEADING  # looked up once: an enum's member is a slow attribute
     return [i for i, block in enumerate(blocks)
             if (shortest_repeat is not None and len(block.text) >= shortest_repeat) or block.type is heading

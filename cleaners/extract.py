@@ -24,9 +24,9 @@ from lxml.html import HtmlElement
 from trafilatura import metadata as trafilatura_metadata
 
 from .boilerplate import is_author_box
-from .decode import strip_control_chars
+from .decode import strip_control_chars, strip_control_chars_printable
 from .types import (LIST_MARKER, LONGEST_KEPT_COUNT, Block, BlockType, Reason, Rejection,
-                    ends_with_mark, kept_word_count, may_open_with_list_marker, word_count)
+                    ends_with_mark, kept_word_count, may_open_with_list_marker, typed_blocks, word_count)
 
 __all__ = [
     "ExtractConfig", "Extracted", "classify_line", "classify_lines", "extract_html", "extract_text", "paragraph_chunks", "looks_like_heading",
@@ -95,6 +95,8 @@ _OTHER_SPACE = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000]")
 #: than the class tried at every place).
 _OTHER_SPACE_CHARS = "\u00a0" + "".join(map(chr, range(0x2000, 0x200c))) + "\u202f\u205f\u3000"
 assert all(_OTHER_SPACE.fullmatch(char) for char in _OTHER_SPACE_CHARS)
+#: ...none of them printable: a text ``str.isprintable`` but its line breaks has none.
+assert not any(char.isprintable() for char in _OTHER_SPACE_CHARS)
 
 
 def _normalize_space(text: str) -> str:
@@ -156,7 +158,7 @@ _FIRST_CHAR = operator.itemgetter(slice(None, 1))
 _LAST_CHAR = operator.itemgetter(slice(-1, None))
 
 
-def _all_heading_words(lines: list[str], max_words: int) -> list[int]:
+def _all_heading_words(lines: list[str], max_words: int, stripped: bool = False) -> list[int]:
     """:func:`_heading_words` of each line, written out in one comprehension (a call per line of a
     dump costs as much as the look at its ending).
 
@@ -165,7 +167,8 @@ def _all_heading_words(lines: list[str], max_words: int) -> list[int]:
     >>> _all_heading_words(["Local News Today", "It is the anthem we needed.", "", "Sports "], 25)
     [3, 0, 0, 1]
     """
-    ended = map(_TERMINAL_MARK_SET.__contains__, map(_LAST_CHAR, map(str.rstrip, lines)))  # in C, not per line
+    # in C, not per line; ``stripped`` lines (a dump's, as extract_text cuts them) need no rstrip
+    ended = map(_TERMINAL_MARK_SET.__contains__, map(_LAST_CHAR, lines if stripped else map(str.rstrip, lines)))
     # word_count (written out), not split(None, max_words): the same answer up to max_words, and
     # the next steps (the boilerplate rules, the menus, the main content window) find the count kept
     return [0 if end else words if 0 < (words := kept_word_count(line) if len(line) <= LONGEST_KEPT_COUNT
@@ -195,9 +198,15 @@ def _has_spaces_to_collapse(text: str) -> bool:
     return "  " in text or (not text.isascii() and any(map(text.__contains__, _OTHER_SPACE_CHARS)))
 
 
-def _text_lines(text: str) -> list[str]:
-    """Lines of text, with hard-wrapped sentence continuations joined; '' marks a blank line."""
-    normalize = _normalize_space if _has_spaces_to_collapse(text) else str.strip
+def _text_lines(text: str, other_spaces: bool = True) -> list[str]:
+    """Lines of text, with hard-wrapped sentence continuations joined; '' marks a blank line.
+    Without ``other_spaces`` the text is known to have no space of :data:`_OTHER_SPACE`.
+
+    >>> _text_lines("Home\\nThe storm hit the coast on Monday and the town\\nwas flooded.\\n\\nEnd"), _text_lines("a  b", False)
+    (['Home', 'The storm hit the coast on Monday and the town was flooded.', '', 'End'], ['a b'])
+    """
+    collapse = _has_spaces_to_collapse(text) if other_spaces else "  " in text
+    normalize = _normalize_space if collapse else str.strip
     normalized = list(map(normalize, text.split("\n")))
     # Only a line starting in lower case may continue the one above (:func:`_continues`): the
     # lines between two of them (nearly all) are taken as they are, a slice at a time.
@@ -253,7 +262,7 @@ def classify_line(line: str, next_line: str | None, config: ExtractConfig = Extr
     return BlockType.PARAGRAPH
 
 
-def _line_types(lines: list[str], config: ExtractConfig) -> list[BlockType]:
+def _line_types(lines: list[str], config: ExtractConfig, stripped: bool = False) -> list[BlockType]:
     """:func:`classify_line` of each line with the line below it (the last line with none), each
     line's heading words (:func:`_heading_words`) counted once: a line is asked about as itself
     and as the line below the one above it.
@@ -262,9 +271,10 @@ def _line_types(lines: list[str], config: ExtractConfig) -> list[BlockType]:
     >>> [kind.value for kind in _line_types(["Local News", story, "- bread", "Sports"], ExtractConfig())]
     ['heading', 'paragraph', 'list_item', 'paragraph']
     """
-    heading = _all_heading_words(lines, config.heading_max_words)
+    heading = _all_heading_words(lines, config.heading_max_words, stripped)
     # what classify_line asks of the line below: looks_like_heading, with its own word limit
-    below_heading = heading if config.heading_max_words == _HEADING_WORDS else _all_heading_words(lines, _HEADING_WORDS)
+    below_heading = (heading if config.heading_max_words == _HEADING_WORDS
+                     else _all_heading_words(lines, _HEADING_WORDS, stripped))
     types = [BlockType.PARAGRAPH] * len(lines)
     # classify_line's questions asked only of the lines they can answer yes for (picked out in C):
     # a heading, one with heading words over a longer line that is no heading...
@@ -316,7 +326,7 @@ def extract_text(text: str, config: ExtractConfig = ExtractConfig()) -> Extracte
     """
     if len(text) > config.max_block_chars:  # no line is longer than the whole text
         _check_block_sizes(text.split("\n"), config)  # before copying a 50 MB line around
-    text = strip_control_chars(text)
+    text, printable = strip_control_chars_printable(text)
     chunks = paragraph_chunks(text)
     if chunks is not None:
         blocks = tuple(
@@ -325,11 +335,12 @@ def extract_text(text: str, config: ExtractConfig = ExtractConfig()) -> Extracte
             for i, chunk in enumerate(chunks)
         )
         return Extracted(blocks=blocks, segmented=True, normalized=True)
-    lines = list(filter(None, _text_lines(text)))  # the lines with text
+    # a printable text has no space but " " (see strip_control_chars_printable): only "  " is looked for
+    lines = list(filter(None, _text_lines(text, other_spaces=not printable)))  # the lines with text
     title = None
     if len(lines) >= 2 and _is_title_line(lines[0], lines[1], config):
         title, lines = lines[0], lines[1:]
-    blocks = tuple(map(Block, lines, _line_types(lines, config)))
+    blocks = typed_blocks(lines, _line_types(lines, config, stripped=True))  # _text_lines strips each line
     return Extracted(blocks=blocks, title=title, normalized=True)
 
 

@@ -279,7 +279,7 @@ def _clean(data: bytes | str, source: Source, compressed: bool, config: CleanCon
             Reason.FOREIGN_LANGUAGE,
             f"article language {article.language} (p={article.language_score}) not in {','.join(accepted)}",
         )
-    if not article.kept_blocks:
+    if all(block.decision is not None for block in article.blocks):  # no kept block (not a tuple of them made)
         raise Rejection(Reason.NO_TEXT, f"all {len(article.blocks)} blocks removed ({_removal_summary(article)})")
     return article
 

@@ -63,6 +63,10 @@ _CACHED_LINES = 2048
 _TRUNCATED = re.compile(r"(?:…|\.\.\.|\[…\]|\[\.\.\.\])\s*$")
 #: The marks that end a sentence, or a summary's clause, and no headline.
 _SENTENCE_MARKS = ".:;,…"
+#: :data:`_SENTENCE_MARKS` as a set: ``text.rstrip()[-1:] in`` it asks :func:`_ends_sentence` ("" is in no set).
+_SENTENCE_MARK_SET = frozenset(_SENTENCE_MARKS)
+#: What a text :data:`_TRUNCATED` matches ends with before its trailing spaces.
+_TRUNCATION_ENDINGS = ("…", "...", "]")
 #: A flattened teaser ends with its summary's sentence (or its cut).
 _ENDS_SUMMARY = re.compile(r"(?:[.!?…]|\.\.\.)[\"”’)]?\s*$")
 #: "Read also" lead-ins, which announce links to other stories (en, de, fr, es, pt, it, pl).
@@ -270,18 +274,18 @@ def _line_facts(text: str, config: TeaserConfig) -> _LineFacts:
     # headline's counts to ``few`` words at most, and a line ending a sentence (most prose) is no
     # headline: such a line is split that far only (its other words are not made strings).
     few = max(config.label_max_words, 5, config.headline_summary_min_words, config.headline_summary_head)
-    ends_sentence = _ends_sentence(text)
-    parts = text.split(None, few)
-    if len(parts) > few and not ends_sentence:
-        parts = text.split(None, max(few, config.headline_max_words))
+    stripped = text.rstrip()
+    ends_sentence = stripped[-1:] in _SENTENCE_MARK_SET  # _ends_sentence
+    parts = text.split(None, few if ends_sentence else max(few, config.headline_max_words))
     words = len(parts)  # the line's words, or the split's limit + 1 for more
     opens_headline = words >= config.headline_summary_min_words and _opens_with_headline(parts, config)
     max_words = config.headline_max_words
     # _headline, its look at the ending taken above
     headline = not ends_sentence and len(text) <= 40 * max_words and 2 <= words <= max_words
     label = words <= config.label_max_words and _label(text, words, config.label_max_words)  # a label: a few words
-    # a truncated line ends with "…", "." or "]" (_TRUNCATED), so ends a sentence unless it ends with "]"
-    truncated = (ends_sentence or ends_with_mark(text, "]")) and _truncated(text, words)
+    # a truncated line ends with "…", "..." or "]" (_TRUNCATED ends with one and spaces): _truncated
+    # only of those (not of every line ending a sentence)
+    truncated = stripped.endswith(_TRUNCATION_ENDINGS) and _truncated(text, words)
     # a related link's headline runs to the end of the line, so it ends a sentence if the line does (then it is none)
     related_link = not ends_sentence and is_related_link(text, max_words)
     flattened = opens_headline and _ends_summary(text)

@@ -569,3 +569,18 @@ def test_ascii_targets_are_the_control_characters_but_line_feed():
         char = chr(code)
         assert _has_ascii_target("a" + char + "b") == (char != "\n" and not char.isprintable()), code
         assert _has_ascii_target("plain " * 100 + char) == (char != "\n" and not char.isprintable()), code
+
+
+#: Characters around which needs_ftfy's looks beyond ASCII decide: ASCII letters, digits, marks,
+#: controls and "&"; accented capitals and letters, ftfy's signs, Cyrillic В Г Р С, Œ œ, curly
+#: quotes and dashes, a combining accent, Hangul jamo, mojibake's Ã and â, a lone surrogate.
+_BEYOND_ASCII_POOL = ("aZ 1,.\n&;#\t\x01\x7f" "ÀÉÑØÜÝĂČŁŒ" "ßàéñœšžﬁ" "¡«©‘“•”»€£²±×§°" "ВГРСЖ"
+                      "’—–…\u0301\u00a0\u1100\u1161Ã©â€\udc80")
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=_BEYOND_ASCII_POOL, min_size=1, max_size=12).filter(lambda text: not text.isascii()))
+def test_the_looks_beyond_ascii_answer_as_needs_ftfy(text):
+    from cleaners.decode import _needs_ftfy_beyond_ascii, needs_ftfy
+
+    assert _needs_ftfy_beyond_ascii(text) == needs_ftfy(text)
