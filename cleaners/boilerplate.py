@@ -1120,13 +1120,6 @@ _COMMENT_MARKER = re.compile(_COMMENT_HEADING + "|" + _COMMENTER, re.I)
 _COMMENT_HEADING_ONLY = re.compile(_COMMENT_HEADING, re.I)
 
 
-#: The letters the words a comment heading can open with begin with (:data:`_COMMENT_HEADING`: "top",
-#: "most", "latest", "reader", "user", "comments", "responses", "replies", "kommentare", "leave a",
-#: "add a", "post a", "join the", "laisser", "deja"), and those it cannot: the other ASCII letters, and "".
-_HEADING_INITIALS = "tmlrucakpjd"
-_NO_HEADING_INITIALS = frozenset({"", *(c for c in string.ascii_letters if c.lower() not in _HEADING_INITIALS)})
-
-
 def is_comment_marker(text: str) -> bool:
     """A line where a comment section starts (:data:`_COMMENT_MARKER`).
 
@@ -1136,12 +1129,8 @@ def is_comment_marker(text: str) -> bool:
     False
     """
     # the commenter's pattern ends with a colon and whitespace (what ``str.rstrip`` strips is ``\s``)
-    if text.rstrip().endswith(":"):
-        return _COMMENT_MARKER.match(text) is not None
-    # a heading opens with a number or a word of its own after any \W (an ASCII letter, a word
-    # character, is no \W; it matches, case ignored, only itself in either case): a line opening with
-    # another ASCII letter (of a window's lines, two in five on the 181 text dumps) is let go
-    return text[:1] not in _NO_HEADING_INITIALS and _COMMENT_HEADING_ONLY.match(text) is not None
+    pattern = _COMMENT_MARKER if text.rstrip().endswith(":") else _COMMENT_HEADING_ONLY
+    return pattern.match(text) is not None
 
 
 def _comment_cut(texts: list[str], line_values: list[float], start: int, end: int, config: WindowConfig,
