@@ -668,10 +668,7 @@ def _first_rule(text: str, rules: _RuleIndex = _EVERY_RULE) -> int | None:
     >>> _first_rule("Share this", _LONG_RULE_INDEX), RULES[_first_rule("© 2024", _LONG_RULE_INDEX)][0]
     (None, 'copyright')
     """
-    # _first_word(text), written out: asked of every line the rules' cache lacks
-    first = text.partition(" ")[0]
-    if not first.isalnum():
-        first = word.group(1) if (word := _FIRST_WORD.match(text)) is not None else ""
+    first = _first_word(text)
     if not first.isascii() and not _CASE_TRAPS.isdisjoint(first):
         return next((index for index in rules.order if RULES[index][1].match(text)), None)
     found = None

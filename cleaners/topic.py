@@ -867,7 +867,9 @@ def _weights(language: str, top: float, cap: float) -> Mapping[str, float] | Non
     log10, weights = math.log10, {}
     # read past wordfreq's own cache (``__wrapped__``), which would keep the list's buckets, lists of its
     # words that the garbage collector walks at every full collection, as long as the process lives
-    for index, bucket in enumerate(wordfreq.get_frequency_list.__wrapped__(language, wordlist="small")):
+    # (a second copy of what the weights keep)
+    read_list = getattr(wordfreq.get_frequency_list, "__wrapped__", wordfreq.get_frequency_list)
+    for index, bucket in enumerate(read_list(language, wordlist="small")):
         frequency = wordfreq.cB_to_freq(-index)  # what get_frequency_dict gives the bucket's words
         if frequency:
             weights.update(dict.fromkeys(bucket, min(cap, max(0.0, top - log10(frequency))) ** 2))

@@ -992,3 +992,18 @@ def test_date_word_trees_match_the_same_words():
     suffix = r"|(?-i:[A-Z]{2,4}))(?!\w)"
     assert _literal_strings(_DATE_TOKEN_WORDS_TREE.removesuffix(suffix) + ")") == _literal_strings(
         _DATE_TOKEN_WORDS.removesuffix(suffix) + ")")
+
+
+def test_a_run_of_letters_and_digits_is_what_the_first_word_pattern_takes():
+    """_first_word takes a line's head before its first space without the regex when ``str.isalnum``
+    says it is all word characters: on every code point, isalnum is ``\\w`` but for "_"."""
+    import re
+    import sys
+
+    from cleaners.boilerplate import _first_word
+
+    word = re.compile(r"\w")
+    differ = [c for c in map(chr, range(sys.maxunicode + 1)) if c.isalnum() != (c != "_" and word.match(c) is not None)]
+    assert differ == []
+    assert [_first_word(t) for t in ("Share this", "“Share this", "log_in now", "...", "3 hours ago", "")] == [
+        "Share", "Share", "log_in", "", "3", ""]
