@@ -12,6 +12,7 @@ of headline + truncated-summary pairs, or of headline lists, removed as a unit.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from typing import Any, Callable, Iterable, NamedTuple
 
@@ -195,6 +196,15 @@ def _title_cased_words(words: list[str], config: TeaserConfig) -> bool:
 
 
 _SMALL_WORDS = frozenset("a an and as at but by for from in into of off on or per the to up via vs with".split())
+#: Every casing of :data:`_SMALL_WORDS` ("the", "The", "THE", "tHe"...): ``word in`` it is
+#: ``word.lower() in _SMALL_WORDS`` without a lowered copy of the word (no character beyond ASCII
+#: lowers to an ASCII letter but "\u212a", the Kelvin sign, to "k", which no small word holds).
+_SMALL_WORD_CASINGS = frozenset(map("".join, itertools.chain.from_iterable(
+    itertools.product(*zip(word, word.upper())) for word in _SMALL_WORDS)))
+#: The words that, among a line's first, mark a dateline ("SAN FRANCISCO (AP) — ..."), not a headline.
+_DATELINE_DASHES = frozenset(("—", "–", "-", "--"))
+#: What :func:`_opens_with_headline` strips from each word: quotes, brackets, currency, punctuation.
+_HEADLINE_WORD_TRIM = "\"'‘’“”()[]$€£,:;"
 
 
 def starts_with_headline(text: str, config: TeaserConfig = TeaserConfig()) -> bool:
@@ -221,13 +231,15 @@ def _opens_with_headline(words: list[str], config: TeaserConfig) -> bool:
     its first words (``words``: the line split at least ``headline_summary_head`` times)."""
     content = 0
     for word in words[: config.headline_summary_head]:  # any of these failing decides: prose fails on its first word or two
-        if word in ("—", "–", "-", "--"):
+        if word in _DATELINE_DASHES:
             return False  # a dateline ("SAN FRANCISCO (AP) — Pacific Gas & Electric Co. was…") opens an article
-        word = word.strip("\"'‘’“”()[]$€£,:;")
-        if word and not word.isdigit() and word.lower() not in _SMALL_WORDS:
-            if word[0].isalpha() and not word[0].isupper():
-                return False
-            content += 1
+        word = word.strip(_HEADLINE_WORD_TRIM)
+        if word in _SMALL_WORD_CASINGS or not word or word.isdigit():
+            continue  # a small word, a number or a mark: neither way
+        first = word[0]
+        if first.isalpha() and not first.isupper():
+            return False
+        content += 1
     return content > 0
 
 
