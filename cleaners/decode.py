@@ -16,7 +16,7 @@ import itertools
 import re
 import unicodedata
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import charset_normalizer
@@ -54,6 +54,10 @@ class Decoded:
     text: str
     charset: str
     method: str  # "bom", "declared", "utf-8", "sniffed"
+    #: Whether every character of ``text`` but its line breaks, tabs and carriage returns is
+    #: printable, when known from the bytes (see :func:`decode_bytes`); None: not looked at.
+    #: What :func:`strip_control_chars_printable` tells, for the text path to ask no more.
+    printable: bool | None = field(default=None, compare=False, repr=False)
 
 
 _BOMS = (
@@ -111,7 +115,8 @@ _NONCHARACTERS_UTF8 = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")
 
 def _control_count(text: str, encoded: bytes | None = None) -> int:
     """How many characters of ``text`` :data:`_CONTROL` matches, counted in the text's UTF-8 bytes
-    (``encoded``, when the caller has them: the input of text decoded from UTF-8 as a whole):
+    (``encoded``, when the caller has them: the input of text decoded from UTF-8 as a whole, or
+    those bytes with some ASCII bytes that are no control left out, which changes no count):
     there each of them is bytes no other character has (an ASCII byte, or a lead byte with its
     continuation), found by a byte deletion and searches for a first byte, not by a look of the
     character class at every character (that regex made 59 % of decode_bytes' instructions on
@@ -139,10 +144,29 @@ def _printable_but_line_breaks(text: str) -> bool:
     non-characters and surrogates are not printable), known without the regex's look at each
     character. Most dumps; False also for a tab or a space such as U+00A0: then the regex decides.
 
+    A long text (a dump's) is asked in its characters beyond ASCII and its unprintable ASCII
+    ones alone, cut out of its UTF-8 bytes (a byte deletion): ``str.isprintable`` of the whole
+    text (its line breaks made spaces) looks each character up in the Unicode tables.
+
     >>> _printable_but_line_breaks("“Déjà vu”\\nok"), _printable_but_line_breaks("a\\x00b"), _printable_but_line_breaks("a\\tb")
     (True, False, False)
+    >>> long = "“Déjà vu”\\n" * 100
+    >>> _printable_but_line_breaks(long), _printable_but_line_breaks(long + "\\x7f"), _printable_but_line_breaks(long + "\\ud800")
+    (True, False, False)
     """
-    return text.replace("\n", " ").isprintable()
+    if len(text) < _LONG_TEXT:
+        return text.replace("\n", " ").isprintable()
+    # a multi-byte character's bytes are none of them ASCII: what is left is whole characters
+    rest = text.encode("utf-8", "surrogatepass").translate(None, _PRINTABLE_ASCII_AND_LINE_FEED)
+    return rest.decode("utf-8", "surrogatepass").isprintable()
+
+
+#: The bytes of the ASCII characters :func:`_printable_but_line_breaks` lets pass: printable ones and "\\n".
+_PRINTABLE_ASCII_AND_LINE_FEED = bytes(range(0x20, 0x7F)) + b"\n"
+assert all(chr(code).isprintable() for code in range(0x20, 0x7F))
+#: Texts at least this long are asked by :func:`_printable_but_line_breaks` in their bytes (a
+#: short one, an HTML element's, in its characters: fewer calls).
+_LONG_TEXT = 512
 
 
 def decompress(data: bytes, limit: int) -> bytes:
@@ -311,13 +335,24 @@ def decode_bytes(data: bytes, fmt: str, config: DecodeConfig = DecodeConfig()) -
     # counted in the text's bytes (cheaper than str.isprintable's look at each character): the
     # input's own when it is the whole text's UTF-8 (strict UTF-8 decoding and encoding are inverses)
     whole_utf8 = decoded.method == "utf-8" and len(sample) == len(decoded.text)
-    controls = _control_count(sample, data if whole_utf8 else None)
+    # the UTF-8 bytes of what is no printable ASCII character nor a line break, tab or carriage
+    # return: those _control_count counts, and the characters whose printing is in question
+    rest = data.translate(None, _PRINTABLE_ASCII_AND_SPACING) if whole_utf8 else None
+    controls = _control_count(sample, rest)
     if controls > config.max_control_ratio * max(len(sample), 1):
         raise Rejection(
             Reason.BINARY_INPUT,
             f"{controls} control characters in the first {len(sample)} decoded as {decoded.charset}",
         )
+    if rest is not None:  # a multi-byte character's bytes are none of them ASCII: rest is whole characters
+        return Decoded(decoded.text, decoded.charset, decoded.method, not controls and rest.decode().isprintable())
     return decoded
+
+
+#: The bytes :func:`decode_bytes` drops before it counts a UTF-8 text's control characters:
+#: printable ASCII characters, and line breaks, tabs and carriage returns (no control
+#: :data:`_CONTROL` takes; :func:`strip_control_chars` makes them a space or a line break).
+_PRINTABLE_ASCII_AND_SPACING = bytes(range(0x20, 0x7F)) + b"\t\n\r"
 
 
 _FTFY_CONFIG = ftfy.TextFixerConfig(
@@ -509,15 +544,19 @@ def strip_control_chars(text: str) -> str:
     return strip_control_chars_printable(text)[0]
 
 
-def strip_control_chars_printable(text: str) -> tuple[str, bool]:
+def strip_control_chars_printable(text: str, printable: bool | None = None) -> tuple[str, bool]:
     """:func:`strip_control_chars` of ``text``, and whether every character of it but "\\n" was
     printable (``str.isprintable``) once tabs and carriage returns were replaced: then it has no
     space but " " either (every other space is unprintable), which a caller need not look for again.
+    ``printable``: that answer when known already (:attr:`Decoded.printable`), not asked again.
 
     >>> strip_control_chars_printable("a\\tb\\nc"), strip_control_chars_printable("a\\u00a0b\\x00")
     (('a b\\nc', True), ('a\\xa0b', False))
+    >>> decoded = decode_bytes("“a”\\tb\\r\\nc".encode(), "text")
+    >>> decoded.printable, strip_control_chars_printable(decoded.text, decoded.printable)
+    (True, ('“a” b\\nc', True))
     """
     text = text.replace("\t", " ").replace("\r\n", "\n").replace("\r", "\n")
-    if _printable_but_line_breaks(text):
+    if _printable_but_line_breaks(text) if printable is None else printable:
         return text, True
     return _CONTROL_OR_SURROGATE.sub("", text), False

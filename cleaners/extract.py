@@ -310,8 +310,10 @@ def _check_block_sizes(texts: list[str], config: ExtractConfig) -> None:
         )
 
 
-def extract_text(text: str, config: ExtractConfig = ExtractConfig()) -> Extracted:
-    """Split scraped plain text into blocks, one per line, and detect a title line.
+def extract_text(text: str, config: ExtractConfig = ExtractConfig(), printable: bool | None = None) -> Extracted:
+    """Split scraped plain text into blocks, one per line, and detect a title line. ``printable``:
+    whether every character but line breaks, tabs and carriage returns is printable, when known
+    already (:attr:`~cleaners.decode.Decoded.printable`).
 
     A first line becomes the title when it reads like a headline and the next
     line is a real paragraph. Text laid out like the pipeline's own output
@@ -326,7 +328,7 @@ def extract_text(text: str, config: ExtractConfig = ExtractConfig()) -> Extracte
     """
     if len(text) > config.max_block_chars:  # no line is longer than the whole text
         _check_block_sizes(text.split("\n"), config)  # before copying a 50 MB line around
-    text, printable = strip_control_chars_printable(text)
+    text, printable = strip_control_chars_printable(text, printable)
     chunks = paragraph_chunks(text)
     if chunks is not None:
         blocks = tuple(

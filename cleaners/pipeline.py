@@ -125,8 +125,8 @@ def detect_format(path: str) -> tuple[str | None, bool]:
     return None, compressed
 
 
-def _extract(text: str, fmt: str, config: CleanConfig) -> Extracted:
-    return extract_html(text, config.extract) if fmt == "html" else extract_text(text, config.extract)
+def _extract(text: str, fmt: str, config: CleanConfig, printable: bool | None = None) -> Extracted:
+    return extract_html(text, config.extract) if fmt == "html" else extract_text(text, config.extract, printable)
 
 
 def _repair_blocks(extracted: Extracted, ascii_fold: bool) -> tuple[Extracted, tuple[str, ...]]:
@@ -166,11 +166,13 @@ def _repaired(blocks: tuple[Block, ...], repair: bool, normalized: bool, ascii_f
     return out
 
 
-def _to_text(data: bytes | str, fmt: str, config: CleanConfig) -> tuple[str, EncodingInfo]:
+def _to_text(data: bytes | str, fmt: str, config: CleanConfig) -> tuple[str, EncodingInfo, bool | None]:
+    """The text, its encoding, and whether it is printable but its line breaks and tabs when
+    decoding found out (:attr:`~cleaners.decode.Decoded.printable`; None: not known)."""
     if isinstance(data, str):
-        return data, EncodingInfo("utf-8", "given-as-text")
+        return data, EncodingInfo("utf-8", "given-as-text"), None
     decoded = decode_bytes(data, fmt, config.decode)
-    return decoded.text, EncodingInfo(decoded.charset, decoded.method)
+    return decoded.text, EncodingInfo(decoded.charset, decoded.method), decoded.printable
 
 
 def _promote_title(article: Article, blocks: list[Block]) -> tuple[Article, list[Block]]:
@@ -261,8 +263,8 @@ def _clean(data: bytes | str, source: Source, compressed: bool, config: CleanCon
         raise Rejection(Reason.TOO_LARGE, f"{len(raw)} bytes > limit of {config.max_input_bytes}")
     if compressed:
         data = decompress(raw, config.decode.max_decompressed_bytes)
-    text, encoding = _to_text(data, source.format, config)
-    extracted, repairs = _repair_blocks(_extract(text, source.format, config), config.decode.ascii_fold)
+    text, encoding, printable = _to_text(data, source.format, config)
+    extracted, repairs = _repair_blocks(_extract(text, source.format, config, printable), config.decode.ascii_fold)
     if not extracted.blocks:
         raise Rejection(Reason.NO_TEXT, f"no text blocks found in the {source.format} input")
     article = Article(

@@ -584,3 +584,23 @@ def test_the_looks_beyond_ascii_answer_as_needs_ftfy(text):
     from cleaners.decode import _needs_ftfy_beyond_ascii, needs_ftfy
 
     assert _needs_ftfy_beyond_ascii(text) == needs_ftfy(text)
+
+
+#: Printable ASCII, the spacing strip_control_chars replaces, controls (C0, DEL, C1), other spaces,
+#: a format character, non-characters, a line separator, letters of two and three bytes, an emoji.
+_PRINTABLE_POOL = "ab .\n\t\r\x00\x0b\x7f\x85\u00a0\u200b\ufffe\uffff\u2028é“日\U0001f600"
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=_PRINTABLE_POOL, min_size=1, max_size=40), st.integers(min_value=20, max_value=400))
+def test_decoded_printable_is_what_strip_control_chars_printable_finds(text, padding):
+    from cleaners.decode import _control_count, _PRINTABLE_ASCII_AND_SPACING, strip_control_chars_printable
+
+    data = ("x" * padding + text).encode()  # mostly plain: under the control ratio a rejection needs
+    assert _control_count(data.decode(), data) == _control_count(data.decode(), data.translate(None, _PRINTABLE_ASCII_AND_SPACING))
+    try:
+        decoded = decode_bytes(data, fmt="text")
+    except Rejection:
+        return
+    assert decoded.printable is not None
+    assert strip_control_chars_printable(decoded.text, decoded.printable) == strip_control_chars_printable(decoded.text)
