@@ -737,11 +737,13 @@ def match_rule(text: str, config: BoilerplateConfig = BoilerplateConfig()) -> tu
 #: :func:`match_rule`'s answers are kept for this many recent lines: a page's menus, share bars
 #: and footers repeat from page to page of a site, and across sites ("Home", "Facebook",
 #: "Privacy Policy"): of the 31,151 lines of the 181 text dumps the rules are asked about,
-#: 14,049 were among the 8,192 lines looked at last (10,545 among the last 2,048; on those dumps
-#: 8,192 lines took 51 M instructions fewer). (Fewer than those lines: a benchmark repeating its
-#: documents finds few of its earlier passes' answers, 6 % more hits than a first pass. A line
-#: kept is at most 40 * ``long_rule_max_words`` characters: 2,400, 48 on average on those dumps.)
-_CACHED_LINES = 8192
+#: 15,008 were among the 12,288 lines looked at last (14,049 among the last 8,192, 10,545 among
+#: the last 2,048; on those dumps 8,192 lines took 51 M instructions fewer than 2,048, 12,288
+#: 13.8 M fewer than 8,192). (Fewer than the 15,973 distinct lines of those dumps: a benchmark
+#: repeating its documents finds few of its earlier passes' answers, 18 % more hits than a first
+#: pass, 6 % with 8,192. A line kept is at most 40 * ``long_rule_max_words`` characters: 2,400,
+#: 48 on average on those dumps.)
+_CACHED_LINES = 12288
 
 
 def _rule_for(text: str, max_words: int, long_rule_max_words: int) -> tuple[str, str] | None:
@@ -1300,17 +1302,39 @@ def _headline_lines(blocks: list[Block], kept_index: list[int], texts: list[str]
     if len(title) < 3:
         return []
     found = []
+    may_lack = len(title) - _words_needed(len(title), config.title_anchor_overlap)  # of its words, a headline may lack these
     for k in _lines_holding_enough(texts, title, config.title_anchor_overlap):
         if kept_index[k] == 0 or blocks[kept_index[k]].decision is not None:
             continue
         lowered = texts[k].lower()
-        if sum(map(lowered.__contains__, title)) < config.title_anchor_overlap * len(title):
+        if _lacks_more(lowered, title, may_lack):
             continue  # each shared word is in the line as text: too few there, no need to cut it into words
         words = frozenset(_TITLE_WORD.findall(lowered))
         shared = len(words & title)
         if shared >= config.title_anchor_overlap * len(title) and shared >= config.title_anchor_overlap * len(words):
             found.append(k)
     return found
+
+
+def _words_needed(n: int, share: float) -> int:
+    """The fewest of ``n`` words that are ``share`` of them, compared as :func:`headline_lines` does
+    (``n + 1``: no count is).
+
+    >>> _words_needed(5, 0.8), _words_needed(4, 0.8), _words_needed(3, 1.5)
+    (4, 4, 4)
+    """
+    return next((count for count in range(n + 1) if count >= share * n), n + 1)
+
+
+def _lacks_more(lowered: str, words: Iterable[str], may_lack: int) -> bool:
+    """Whether ``lowered`` lacks (as text) more than ``may_lack`` of ``words``: the words it lacks
+    counted in C, up to the one too many (most lines the title's longest words find lack several
+    of its words: no need to look for the others).
+
+    >>> _lacks_more("storm hits the coast", ["storm", "hits", "coast", "city"], 1), _lacks_more("storm", ["hits", "coast"], 1)
+    (False, True)
+    """
+    return next(itertools.islice(itertools.filterfalse(lowered.__contains__, words), may_lack, None), None) is not None
 
 
 #: The characters beyond ASCII whose lower case holds an ASCII letter: "İ" ("i̇") and the Kelvin sign ("k").
@@ -1329,7 +1353,7 @@ def _lines_holding_enough(texts: list[str], title: frozenset[str], share: float)
     [1, 2]
     """
     n = len(title)
-    needed = next((count for count in range(n + 1) if count >= share * n), n + 1)  # as headline_lines compares
+    needed = _words_needed(n, share)
     if needed > n:
         return []
     joined = "\n".join(texts)

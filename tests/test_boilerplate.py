@@ -1007,3 +1007,20 @@ def test_a_run_of_letters_and_digits_is_what_the_first_word_pattern_takes():
     assert differ == []
     assert [_first_word(t) for t in ("Share this", "“Share this", "log_in now", "...", "3 hours ago", "")] == [
         "Share", "Share", "log_in", "", "3", ""]
+
+
+def test_lacks_more_is_the_count_of_words_held():
+    """_headline_lines' test of a line (it lacks more title words than a headline may) is the
+    count of the words it holds against the share, on random lines and titles."""
+    import random
+
+    from cleaners.boilerplate import _lacks_more, _words_needed
+
+    rng = random.Random(7)
+    vocabulary = ["storm", "hits", "the", "coast", "city", "in", "a", "at", "council", "budget"]
+    for _ in range(2000):
+        title = frozenset(rng.sample(vocabulary, rng.randint(3, 8)))
+        line = " ".join(rng.choices(vocabulary, k=rng.randint(0, 12)))
+        share = rng.choice([0.0, 0.5, 0.8, 1.0])
+        held = sum(map(line.__contains__, title))
+        assert _lacks_more(line, title, len(title) - _words_needed(len(title), share)) == (held < share * len(title))
