@@ -737,13 +737,11 @@ def match_rule(text: str, config: BoilerplateConfig = BoilerplateConfig()) -> tu
 #: :func:`match_rule`'s answers are kept for this many recent lines: a page's menus, share bars
 #: and footers repeat from page to page of a site, and across sites ("Home", "Facebook",
 #: "Privacy Policy"): of the 31,151 lines of the 181 text dumps the rules are asked about,
-#: 15,008 were among the 12,288 lines looked at last (14,049 among the last 8,192, 10,545 among
-#: the last 2,048; on those dumps 8,192 lines took 51 M instructions fewer than 2,048, 12,288
-#: 13.8 M fewer than 8,192). (Fewer than the 15,973 distinct lines of those dumps: a benchmark
-#: repeating its documents finds few of its earlier passes' answers, 18 % more hits than a first
-#: pass, 6 % with 8,192. A line kept is at most 40 * ``long_rule_max_words`` characters: 2,400,
-#: 48 on average on those dumps.)
-_CACHED_LINES = 12288
+#: 14,049 were among the 8,192 lines looked at last (10,545 among the last 2,048; on those dumps
+#: 8,192 lines took 51 M instructions fewer). (Fewer than those lines: a benchmark repeating its
+#: documents finds few of its earlier passes' answers, 6 % more hits than a first pass. A line
+#: kept is at most 40 * ``long_rule_max_words`` characters: 2,400, 48 on average on those dumps.)
+_CACHED_LINES = 8192
 
 
 def _rule_for(text: str, max_words: int, long_rule_max_words: int) -> tuple[str, str] | None:
