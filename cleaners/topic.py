@@ -354,8 +354,10 @@ _ASCII_WORDS = bytes(code + 32 if 65 <= code <= 90 else code if 97 <= code <= 12
 _SHORT_WORDS = frozenset(map("".join, itertools.chain(
     itertools.product(string.ascii_lowercase, repeat=1), itertools.product(string.ascii_lowercase, repeat=2))))
 #: :data:`_NOT_CONTENT` with :data:`_SHORT_WORDS`, per language: what a set of a split leaves out in one difference.
-_NOT_TERMS: Mapping[str, Mapping[str, None]] = _untracked_word_sets(
-    {code: words.keys() | _SHORT_WORDS for code, words in _NOT_CONTENT.items()})
+#: Each a dict made from a list of its words, whose look-ups compare strings as strings (``dict.fromkeys`` of a
+#: set makes a table for keys of any type, compared by ``==``).
+_NOT_TERMS: Mapping[str, Mapping[str, None]] = MappingProxyType(
+    {code: dict.fromkeys([*words, *_SHORT_WORDS]) for code, words in _NOT_CONTENT.items()})
 
 
 class DiscourseMarkers(NamedTuple):
