@@ -256,15 +256,7 @@ class Block:
         ...     "Home", BlockType.HEADING, None, Decision("x", Reason.BOILERPLATE))
         True
         """
-        # _new_block written out: boilerplate's rules and menus, and the main content window, drop
-        # a dump's blocks by the thousand through here
-        copy = _UnfrozenBlock()
-        copy.text = self.text
-        copy.type = self.type
-        copy.language = self.language
-        copy.decision = decision
-        copy.__class__ = Block  # type: ignore[assignment]
-        return copy  # type: ignore[return-value]
+        return _new_block(self.text, self.type, self.language, decision)
 
     def with_language(self, language: str | None) -> "Block":
         """A copy of this block tagged ``language`` (the language step tags most kept blocks).
