@@ -13,7 +13,7 @@ import re
 import unicodedata
 from typing import Iterable
 
-from .types import LIST_MARKER, LONGEST_KEPT_COUNT, Block, BlockType, Reason, kept_word_count, may_open_with_list_marker
+from .types import LIST_MARKER, Block, BlockType, Reason, may_open_with_list_marker, word_count
 
 __all__ = ["mark_duplicates", "mark_page_address"]
 
@@ -189,7 +189,7 @@ def _candidates(blocks: list[Block], shortest_repeat: int | None, title_key: str
     them only those of at least ``min_repeat_words`` words: a key has the words of its text, its
     list marker aside (case folding makes no space and takes none), so a block of fewer words is
     no repeat nor the first of one. Their words are counted as the boilerplate rules count them
-    (:func:`~cleaners.types.kept_word_count`, which keeps the count for them), not keyed.
+    (:func:`~cleaners.types.word_count`, whose count is kept for them), not keyed.
 
     >>> blocks = [Block("Home"), Block("A line long enough to be a repeat of one"), Block("Big News", BlockType.HEADING)]
     >>> _candidates(blocks, 20, None), _candidates(blocks, None, "big news"), _candidates(blocks, None, None)
@@ -200,8 +200,7 @@ def _candidates(blocks: list[Block], shortest_repeat: int | None, title_key: str
     if title_key is None:
         if shortest_repeat is None:
             return []
-        return [i for i, b in enumerate(blocks) if len(text := b.text) >= shortest_repeat
-                and (kept_word_count(text) if len(text) <= LONGEST_KEPT_COUNT else len(text.split())) >= min_repeat_words]
+        return [i for i, b in enumerate(blocks) if len(b.text) >= shortest_repeat and word_count(b.text) >= min_repeat_words]
     heading = BlockType.HEADING  # looked up once: an enum's member is a slow attribute
     return [i for i, block in enumerate(blocks)
             if (shortest_repeat is not None and len(block.text) >= shortest_repeat) or block.type is heading
