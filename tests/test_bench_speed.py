@@ -8,10 +8,13 @@ import gc
 import pytest
 
 from bench.speed import (
+    HTML_SETS,
     TEXT_TARGET_RATIO,
     _clean,
     format_table,
+    one_core_text,
     paired_overheads,
+    paired_text_ratios,
     text_vs_trafilatura,
     trafilatura_pages_per_s,
 )
@@ -90,3 +93,54 @@ def test_the_one_core_pipeline_runs_frozen_as_a_worker_of_clean_starts(monkeypat
         assert article.text == "A plain sentence of a story, long enough to be kept as it is."
     finally:
         gc.unfreeze()
+
+
+def test_paired_text_ratios_divide_each_pass_by_the_trafilatura_pass_after_it():
+    text = {"passes": [440.0, 470.0, 455.0], "trafilatura_after_passes": [55.0, 62.0, 60.0]}
+    assert paired_text_ratios(text) == pytest.approx([440 / 55, 470 / 62, 455 / 60])
+    figures = text_vs_trafilatura(ONE_CORE, {**text, "pipeline_docs_per_s": 455.0})
+    assert figures["paired_ratio_median"] == pytest.approx(455 / 60)  # the median of 8.0, 7.58, 7.58
+    assert figures["ratio"] == pytest.approx(455.0 / trafilatura_pages_per_s(ONE_CORE))  # the section's, as before
+
+
+def test_without_trafilatura_passes_there_is_no_paired_ratio():
+    figures = text_vs_trafilatura(ONE_CORE, {"passes": [435.0], "pipeline_docs_per_s": 435.0})
+    assert "paired_ratio_median" not in figures
+
+
+def _tiny_bench(root):
+    """A bench folder of two text dumps and one gzipped page per HTML set."""
+    import gzip
+
+    text = root / "scrapinghub_aeb" / "text"
+    text.mkdir(parents=True)
+    for i in range(2):
+        (text / f"{i}.txt").write_text(f"Story {i}\n" + "A plain sentence of a story, long enough to be kept. " * 4)
+    page = b"<html><body><article><p>" + b"A plain sentence of a story, long enough to be kept. " * 4 + b"</p></article></body></html>"
+    for corpus, sub, _ in HTML_SETS.values():
+        (root / corpus / sub).mkdir(parents=True, exist_ok=True)
+        (root / corpus / sub / "page.html.gz").write_bytes(gzip.compress(page))
+    return root
+
+
+def test_a_paired_text_section_times_trafilatura_after_each_pass(tmp_path, monkeypatch):
+    import trafilatura
+
+    calls = []
+    real_extract = trafilatura.extract
+    monkeypatch.setattr(trafilatura, "extract", lambda data: calls.append(len(data)) or real_extract(data))
+    result = one_core_text(_tiny_bench(tmp_path), None, passes=3, paired=True)
+    assert len(result["passes"]) == 3 and len(result["trafilatura_after_passes"]) == 3
+    assert len(calls) == 3 * len(HTML_SETS)  # each pass: every page of both sets, once
+    assert all(rate > 0 for rate in result["trafilatura_after_passes"])
+    unpaired = one_core_text(tmp_path, None, passes=1)
+    assert "trafilatura_after_passes" not in unpaired and len(calls) == 3 * len(HTML_SETS)
+
+
+def test_the_table_shows_the_paired_text_ratio():
+    text = {"set": "scrapinghub_aeb text", "docs": 181, "passes": [440.0, 470.0, 455.0],
+            "trafilatura_after_passes": [55.0, 62.0, 60.0], "pipeline_docs_per_s": 455.0}
+    text["vs_trafilatura"] = text_vs_trafilatura(ONE_CORE, text)
+    table = format_table({"meta": {"cpus": 2, "load_average_start": [0.1]}, "one_core": ONE_CORE, "text": text})
+    row = next(line for line in table.splitlines() if "in the pass after it" in line)
+    assert "7.58x" in row and "median of 8.00, 7.58, 7.58x" in row and "55.0, 62.0, 60.0 pages/s" in row
