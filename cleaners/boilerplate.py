@@ -731,7 +731,7 @@ def match_rule(text: str, config: BoilerplateConfig = BoilerplateConfig()) -> tu
     >>> match_rule("The cookie recipe is from my grandmother, who baked every Sunday for forty years.") is None
     True
     """
-    return _rule_for(text, config.max_words, config.long_rule_max_words)
+    return _rule_for(text, config.max_words, config.long_rule_max_words, config.menu_item_words)
 
 
 #: :func:`match_rule`'s answers are kept for this many recent lines: a page's menus, share bars
@@ -744,27 +744,45 @@ def match_rule(text: str, config: BoilerplateConfig = BoilerplateConfig()) -> tu
 _CACHED_LINES = 8192
 
 
-def _rule_for(text: str, max_words: int, long_rule_max_words: int) -> tuple[str, str] | None:
-    """:func:`match_rule` with the two settings it reads. A text too long for any rule is
-    answered at once and not kept (a paragraph of thousands of characters would hold memory
-    for nothing); the others' answers are kept (:data:`_CACHED_LINES`)."""
+def _rule_for(text: str, max_words: int, long_rule_max_words: int, menu_item_words: int) -> tuple[str, str] | None:
+    """:func:`match_rule` with the settings it reads. A text too long for any rule is answered
+    at once and not kept (a paragraph of thousands of characters would hold memory for
+    nothing); the others' answers are kept (:data:`_CACHED_LINES`)."""
     if len(text) > 40 * long_rule_max_words:
         return None
-    return _rules_with(max_words, long_rule_max_words)(text)
+    return _rules_with(max_words, long_rule_max_words, menu_item_words)(text)[0]
+
+
+#: :func:`_line_answer` of a text too long for any rule (and for a menu item).
+_NO_ANSWER: tuple[None, bool] = (None, False)
 
 
 @functools.lru_cache(maxsize=8)
-def _rules_with(max_words: int, long_rule_max_words: int) -> Callable[[str], tuple[str, str] | None]:
-    """:func:`_rule_for_line` with these two settings, as a function of the line alone whose answers
+def _rules_with(max_words: int, long_rule_max_words: int,
+                menu_item_words: int) -> Callable[[str], tuple[tuple[str, str] | None, bool]]:
+    """:func:`_line_answer` with these settings, as a function of the line alone whose answers
     are kept for :data:`_CACHED_LINES` lines: a cache keyed by the line itself (a string keeps its
     hash) looks an answer up faster than one keyed by (line, settings), a tuple hashed at each call.
 
-    >>> _rules_with(14, 60)("Share on Facebook")[0], _rules_with(14, 60) is _rules_with(14, 60)
-    ('share', True)
+    >>> _rules_with(14, 60, 3)("Share on Facebook")[0][0], _rules_with(14, 60, 3)("Politics"), _rules_with(14, 60, 3) is _rules_with(14, 60, 3)
+    ('share', (None, True), True)
     """
     # the settings bound as the first arguments (a partial with keywords would build a dict of them
     # at each call, ~15x the cost of the call), in C: no frame of a closure for each line the cache lacks
-    return functools.lru_cache(maxsize=_CACHED_LINES)(functools.partial(_rule_for_line, max_words, long_rule_max_words))
+    return functools.lru_cache(maxsize=_CACHED_LINES)(
+        functools.partial(_line_answer, max_words, long_rule_max_words, menu_item_words))
+
+
+def _line_answer(max_words: int, long_rule_max_words: int, menu_item_words: int,
+                 text: str) -> tuple[tuple[str, str] | None, bool]:
+    """What :func:`mark_boilerplate` asks of a line (a pure function of its arguments, so its answers
+    can be kept: :func:`_rules_with`): the rule it matches (:func:`_rule_for_line`), and whether
+    its text is a menu item's (:func:`_is_menu_text`), which menus ask of the same lines just after.
+
+    >>> _line_answer(14, 60, 3, "Share on Facebook")[0][0], _line_answer(14, 60, 3, "World")
+    ('share', (None, True))
+    """
+    return _rule_for_line(max_words, long_rule_max_words, text), _is_menu_text(text, menu_item_words)
 
 
 def _rule_for_line(max_words: int, long_rule_max_words: int, text: str) -> tuple[str, str] | None:
@@ -792,6 +810,19 @@ _MENU_ITEM = re.compile(r"^[^.!?…:;。！？：；]{1,40}$")
 #: Looked up once: an enum's member is a slow attribute (~0.15 us in Python 3.11), and a menu
 #: item is asked of every line.
 _PARAGRAPH = BlockType.PARAGRAPH
+#: The longest text :data:`_MENU_ITEM` matches: 40 characters and a final line break.
+_LONGEST_MENU_TEXT = 41
+
+
+def _is_menu_text(text: str, item_words: int) -> bool:
+    """A menu item's text (of a kept paragraph): short (:data:`_MENU_ITEM`), of at most
+    ``item_words`` words (counted before the match: the count of a line of a dump is kept since
+    extract_text counted it), with no mark that ends a sentence or a clause.
+
+    >>> _is_menu_text("Politics", 3), _is_menu_text("Read this.", 3), _is_menu_text("World news and more", 3)
+    (True, False, False)
+    """
+    return len(text) <= _LONGEST_MENU_TEXT and kept_word_count(text) <= item_words and _MENU_ITEM.match(text) is not None
 
 
 def _menu_runs(blocks: list[Block], config: BoilerplateConfig, across_dropped: bool) -> set[int]:
@@ -802,11 +833,9 @@ def _menu_runs(blocks: list[Block], config: BoilerplateConfig, across_dropped: b
     item_words, menu_run = config.menu_item_words, config.menu_run
     for i, block in enumerate(blocks):
         text = block.text
-        # a menu item (asked of every line of a dump, twice, so written out in the loop): a short
-        # paragraph (_MENU_ITEM matches 40 characters and a final line break) of few words (counted
-        # before the match: the count of a line of a dump is kept since extract_text counted it)
-        if (block.decision is None and block.type is _PARAGRAPH and len(text) <= 41
-                and kept_word_count(text) <= item_words and _MENU_ITEM.match(text)):  # 41 characters: kept
+        # a menu item: a kept short paragraph (a longer line let go before the call: most of them)
+        if (block.decision is None and block.type is _PARAGRAPH and len(text) <= _LONGEST_MENU_TEXT
+                and _is_menu_text(text, item_words)):
             run.append(i)
         elif run and (block.decision is None or not across_dropped):  # a line that ends the run (none begun: most lines)
             if len(run) >= menu_run:
@@ -815,6 +844,14 @@ def _menu_runs(blocks: list[Block], config: BoilerplateConfig, across_dropped: b
     if len(run) >= menu_run:
         marked.update(run)
     return marked
+
+
+def _drop_menus(blocks: list[Block], menus: Iterable[int], config: BoilerplateConfig) -> list[Block]:
+    """``blocks`` (changed in place, and returned) with the kept blocks at ``menus`` dropped as a ``menu``."""
+    menu = Decision(STEP, Reason.BOILERPLATE, {"rule": "menu", "run_min": config.menu_run})
+    for i in menus:
+        blocks[i] = blocks[i]._with_decision(menu)  # blocks[i].dropped_by(menu) of a kept block
+    return blocks
 
 
 #: A tag: one to six words, no mark that ends a sentence or a clause.
@@ -844,20 +881,38 @@ def mark_boilerplate(
     ['menu', 'menu', 'menu', 'menu', 'kept']
     """
     out = list(blocks)
-    # match_rule's settings read once: its function of the line alone, and the longest line it answers
-    rule_for, longest = _rules_with(config.max_words, config.long_rule_max_words), 40 * config.long_rule_max_words
+    # the settings read once: the function of the line alone, and the longest line it answers
+    answer_for = _rules_with(config.max_words, config.long_rule_max_words, config.menu_item_words)
+    longest, menu_run = 40 * config.long_rule_max_words, config.menu_run
     # the blocks one rule's pattern drops share one Decision (as a menu's lines do): the same evidence,
     # built once per document, not once per line (a dump's share bars and footers drop by the dozen)
     decisions: dict[tuple[str, str], Decision] = {}
+    # the menus found in the same pass (mark_menus' runs over the blocks the rules leave): a line's
+    # answer tells whether its text is a menu item's too
+    menus: list[int] = []
+    run: list[int] = []
     for i, block in enumerate(out):
-        if block.decision is None and len(block.text) <= longest and (hit := rule_for(block.text)):
-            decision = decisions.get(hit)
-            if decision is None:
-                decision = decisions[hit] = Decision(STEP, Reason.BOILERPLATE, {"rule": hit[0], "pattern": hit[1]})
-            out[i] = block._with_decision(decision)  # block.dropped_by(decision), its look at the decision done
-            if hit[0] == "tags" and i + 1 < len(out) and out[i + 1].decision is None and is_tag_list(out[i + 1].text):
-                out[i + 1] = out[i + 1].drop(STEP, Reason.BOILERPLATE, rule="tags", label=block.text)
-    return mark_menus(out, config, layout)
+        if block.decision is None:
+            text = block.text
+            hit, menu_like = answer_for(text) if len(text) <= longest else _NO_ANSWER
+            if hit is None:
+                if menu_like and block.type is _PARAGRAPH:
+                    run.append(i)
+                    continue
+            else:
+                decision = decisions.get(hit)
+                if decision is None:
+                    decision = decisions[hit] = Decision(STEP, Reason.BOILERPLATE, {"rule": hit[0], "pattern": hit[1]})
+                out[i] = block._with_decision(decision)  # block.dropped_by(decision), its look at the decision done
+                if hit[0] == "tags" and i + 1 < len(out) and out[i + 1].decision is None and is_tag_list(out[i + 1].text):
+                    out[i + 1] = out[i + 1].drop(STEP, Reason.BOILERPLATE, rule="tags", label=text)
+        if run:  # a line that ends the run (none begun: most lines)
+            if len(run) >= menu_run:
+                menus += run
+            run = []
+    if len(run) >= menu_run:
+        menus += run
+    return _drop_menus(out, menus, config) if layout in config.menu_layouts else out
 
 
 def mark_menus(
@@ -872,10 +927,7 @@ def mark_menus(
     """
     out = list(blocks)
     menus = _menu_runs(out, config, runs_across_dropped) if layout in config.menu_layouts else set()
-    menu = Decision(STEP, Reason.BOILERPLATE, {"rule": "menu", "run_min": config.menu_run})
-    for i in sorted(menus):
-        out[i] = out[i].dropped_by(menu)
-    return out
+    return _drop_menus(out, sorted(menus), config)
 
 
 # --- main content window (plain-text dumps) ----------------------------------------
