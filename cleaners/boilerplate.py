@@ -973,6 +973,36 @@ _SENTENCE_END = re.compile(r"(?:[.!?…。！？\"”’»):]|[\U0001F300-\U0001
 _NO_SPACE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
 
 
+def _utf8_first_bytes(char_class: re.Pattern[str]) -> tuple[int, ...]:
+    """The first bytes of the UTF-8 forms of the characters of ``char_class``, a class of ranges
+    (a character's first byte grows with its code point: those of each range's ends and between).
+
+    >>> [hex(byte) for byte in _utf8_first_bytes(re.compile("[\u00e0-\u00ff\u0e00-\u0e7f]"))]
+    ['0xc3', '0xe0']
+    """
+    ((op, items),) = _sre_parse.parse(char_class.pattern)
+    assert op is _sre.IN and all(kind is _sre.RANGE for kind, _ in items), char_class.pattern
+    return tuple(sorted({byte for _, (low, high) in items
+                         for byte in range(chr(low).encode()[0], chr(high).encode()[0] + 1)}))
+
+
+#: The bytes a character of :data:`_NO_SPACE_SCRIPT` begins with in UTF-8 (a text without any of
+#: them has none of its characters).
+_NO_SPACE_SCRIPT_FIRST_BYTES = _utf8_first_bytes(_NO_SPACE_SCRIPT)
+
+
+def _may_hold_no_space_script(utf8: bytes) -> bool:
+    """Whether a text (``utf8``, its UTF-8 form) may hold characters of :data:`_NO_SPACE_SCRIPT`: a
+    dump's whole text looked at once for the bytes they begin with (by ``memchr``, a few bytes a
+    cycle), not each line beyond ASCII searched by the regex (most dumps' have none: curly quotes,
+    accents).
+
+    >>> _may_hold_no_space_script("“Café”".encode()), _may_hold_no_space_script("市議会".encode())
+    (False, True)
+    """
+    return any(map(utf8.__contains__, _NO_SPACE_SCRIPT_FIRST_BYTES))
+
+
 def _word_count(text: str) -> float:
     """Words, counting three characters as a word in scripts written without spaces (none in ASCII).
 
@@ -1026,12 +1056,16 @@ def _line_values(texts: list[str], config: WindowConfig) -> list[float]:
     return _as_prose(texts, values, ranked_rows(texts, values, config))
 
 
-def _plain_line_values(texts: list[str], config: WindowConfig) -> list[float]:
+def _plain_line_values(texts: list[str], config: WindowConfig, no_space_script: bool = True) -> list[float]:
     """:func:`_line_value` of each line, an empty one (a line a rule dropped, read as a gap: half
-    the lines of a dump) given the value of "" worked out once.
+    the lines of a dump) given the value of "" worked out once. Without ``no_space_script`` (the
+    caller knows none of the lines holds a character of :data:`_NO_SPACE_SCRIPT`), they are not
+    looked for in each line.
 
     >>> _plain_line_values(["", "Home", ""], WindowConfig())
     [-8.0, -8.0, -8.0]
+    >>> _plain_line_values(["市議会は火曜日に新しい予算を承認しました。"], WindowConfig()), _plain_line_values(["“Home”"], WindowConfig(), False)
+    ([7.666666666666667], [-8.0])
     """
     empty = _line_value("", config)
     any_words, min_words, gap = config.prose_any_words, config.prose_min_words, -config.gap_penalty
@@ -1047,7 +1081,7 @@ def _plain_line_values(texts: list[str], config: WindowConfig) -> list[float]:
         # before they are counted: most lines beyond ASCII have none, a curly quote or an accent)
         # (word_count written out too: kept_word_count of a text short enough to keep)
         words: float = kept_word_count(text) if len(text) <= LONGEST_KEPT_COUNT else len(text.split())
-        if not text.isascii() and _NO_SPACE_SCRIPT.search(text) is not None:
+        if no_space_script and not text.isascii() and _NO_SPACE_SCRIPT.search(text) is not None:
             words += len(_NO_SPACE_SCRIPT.findall(text)) / 3
         words += 0.0
         if words >= any_words:
@@ -1346,14 +1380,16 @@ def headline_lines(blocks: list[Block], kept_index: list[int], config: WindowCon
     return _headline_lines(blocks, kept_index, texts, config)
 
 
-def _headline_lines(blocks: list[Block], kept_index: list[int], texts: list[str], config: WindowConfig) -> list[int]:
-    """:func:`headline_lines` given ``texts``: each kept line's text, "" for a dropped one and the first block."""
+def _headline_lines(blocks: list[Block], kept_index: list[int], texts: list[str], config: WindowConfig,
+                    joined: str | None = None, utf8: bytes | None = None) -> list[int]:
+    """:func:`headline_lines` given ``texts``: each kept line's text, "" for a dropped one (the first
+    block's, if there, is passed over); ``joined`` and ``utf8``: :func:`_lines_holding_enough`'s."""
     title = page_title_words(blocks[0].text)
     if len(title) < 3:
         return []
     found = []
     may_lack = len(title) - _words_needed(len(title), config.title_anchor_overlap)  # of its words, a headline may lack these
-    for k in _lines_holding_enough(texts, title, config.title_anchor_overlap):
+    for k in _lines_holding_enough(texts, title, config.title_anchor_overlap, joined, utf8):
         if kept_index[k] == 0 or blocks[kept_index[k]].decision is not None:
             continue
         lowered = texts[k].lower()
@@ -1391,11 +1427,13 @@ def _lacks_more(lowered: str, words: Iterable[str], may_lack: int) -> bool:
 _TO_ASCII_LOWER = "\u0130\u212a"
 
 
-def _lines_holding_enough(texts: list[str], title: frozenset[str], share: float) -> list[int]:
+def _lines_holding_enough(texts: list[str], title: frozenset[str], share: float,
+                          joined: str | None = None, utf8: bytes | None = None) -> list[int]:
     """The lines (indexes, in order) that may hold ``share`` of the ``title`` words, as text (case
     aside): those holding one of its longest words, found in the whole text at once. A line
     holding ``needed`` of the n words holds one of any n - needed + 1 of them; the other lines
-    cannot pass, and are not looked at one by one.
+    cannot pass, and are not looked at one by one. ``joined``: the lines joined by line breaks,
+    ``utf8``: its UTF-8 form (surrogates passed), if the caller made them.
 
     >>> _lines_holding_enough(["Home", "Storm hits the coast", "The coast"], frozenset({"storm", "hits", "coast"}), 0.8)
     [1, 2]
@@ -1406,13 +1444,14 @@ def _lines_holding_enough(texts: list[str], title: frozenset[str], share: float)
     needed = _words_needed(n, share)
     if needed > n:
         return []
-    joined = "\n".join(texts)
+    joined = "\n".join(texts) if joined is None else joined
     words = sorted(title, key=lambda word: (-len(word), word))[: n - needed + 1]
     if needed and not joined.isascii() and all(map(str.isascii, words)) and not any(map(joined.__contains__, _TO_ASCII_LOWER)):
         # ASCII words, and no letter beyond ASCII lowered into one: the words are looked for in the
         # text's UTF-8 bytes lowered (ASCII letters only), where the same lines hold them, at a
         # tenth of the cost of lowering a text beyond ASCII (most dumps: a curly quote is enough)
-        return _lines_finding(joined.encode("utf-8", "surrogatepass").lower(), [w.encode() for w in words], b"\n")
+        utf8 = joined.encode("utf-8", "surrogatepass") if utf8 is None else utf8
+        return _lines_finding(utf8.lower(), [w.encode() for w in words], b"\n")
     lowered = joined.lower()
     if needed == 0 or len(lowered) != len(joined):  # a character whose lower case is longer ("İ"): no offsets
         return list(range(len(texts)))
@@ -1474,12 +1513,14 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
     # share bar or a "Related" label between the story and a list of teasers still parts them).
     kept_index = [i for i, b in enumerate(out) if b.decision is None or b.decision.step == STEP]
     texts = [out[i].text if out[i].decision is None else "" for i in kept_index]
-    values = _plain_line_values(texts, config)
+    # the lines as one text, and its UTF-8 form: looked at once for a no-space script's characters
+    # (few dumps hold any) and for the title's words
+    joined = "\n".join(texts)
+    utf8 = None if joined.isascii() else joined.encode("utf-8", "surrogatepass")
+    values = _plain_line_values(texts, config, utf8 is not None and _may_hold_no_space_script(utf8))
     tables = ranked_rows(texts, values, config)
     values = _as_prose(texts, values, tables)
-    # headline_lines' texts: these, but the first block's
-    title_texts = ["", *texts[1:]] if len(out) > 1 and kept_index[0] == 0 else texts
-    headlines = _headline_lines(out, kept_index, title_texts, config) if len(out) > 1 else []
+    headlines = _headline_lines(out, kept_index, texts, config, joined, utf8) if len(out) > 1 else []
     window, headline = _anchored_window(values, _best_window(values), headlines, config)
     start, end, score = window
     if end == 0:

@@ -1047,3 +1047,22 @@ def test_lacks_more_is_the_count_of_words_held():
         share = rng.choice([0.0, 0.5, 0.8, 1.0])
         held = sum(map(line.__contains__, title))
         assert _lacks_more(line, title, len(title) - _words_needed(len(title), share)) == (held < share * len(title))
+
+
+def test_a_text_with_a_no_space_script_character_is_never_taken_for_one_without():
+    """_may_hold_no_space_script says yes for every character of _NO_SPACE_SCRIPT (wherever it is),
+    and no for a text of none of the characters whose UTF-8 forms begin as theirs."""
+    from cleaners.boilerplate import _NO_SPACE_SCRIPT, _may_hold_no_space_script
+
+    for code in range(0x0800, 0x10000):
+        char = chr(code)
+        if _NO_SPACE_SCRIPT.match(char):
+            assert _may_hold_no_space_script(("“a” " + char + " b").encode("utf-8", "surrogatepass"))
+    assert not _may_hold_no_space_script("“Café” — 12 €, naïve, Straße, Привет, 🙂".encode())
+
+
+def test_line_values_without_the_no_space_script_look_when_there_is_none():
+    from cleaners.boilerplate import WindowConfig, _plain_line_values
+
+    lines = ["“Home”", "The storm hit the coast early on Monday, officials said.", "Café — naïve résumé", ""]
+    assert _plain_line_values(lines, WindowConfig(), False) == _plain_line_values(lines, WindowConfig())
