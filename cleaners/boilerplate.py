@@ -731,7 +731,7 @@ def match_rule(text: str, config: BoilerplateConfig = BoilerplateConfig()) -> tu
     >>> match_rule("The cookie recipe is from my grandmother, who baked every Sunday for forty years.") is None
     True
     """
-    return _rule_for(text, config.max_words, config.long_rule_max_words)
+    return _rule_for(text, config.max_words, config.long_rule_max_words, config.menu_item_words)
 
 
 #: :func:`match_rule`'s answers are kept for this many recent lines: a page's menus, share bars
@@ -744,27 +744,45 @@ def match_rule(text: str, config: BoilerplateConfig = BoilerplateConfig()) -> tu
 _CACHED_LINES = 8192
 
 
-def _rule_for(text: str, max_words: int, long_rule_max_words: int) -> tuple[str, str] | None:
-    """:func:`match_rule` with the two settings it reads. A text too long for any rule is
-    answered at once and not kept (a paragraph of thousands of characters would hold memory
-    for nothing); the others' answers are kept (:data:`_CACHED_LINES`)."""
+def _rule_for(text: str, max_words: int, long_rule_max_words: int, menu_item_words: int) -> tuple[str, str] | None:
+    """:func:`match_rule` with the settings it reads. A text too long for any rule is answered
+    at once and not kept (a paragraph of thousands of characters would hold memory for
+    nothing); the others' answers are kept (:data:`_CACHED_LINES`)."""
     if len(text) > 40 * long_rule_max_words:
         return None
-    return _rules_with(max_words, long_rule_max_words)(text)
+    return _rules_with(max_words, long_rule_max_words, menu_item_words)(text)[0]
+
+
+#: :func:`_line_answer` of a text too long for any rule (and for a menu item).
+_NO_ANSWER: tuple[None, bool] = (None, False)
 
 
 @functools.lru_cache(maxsize=8)
-def _rules_with(max_words: int, long_rule_max_words: int) -> Callable[[str], tuple[str, str] | None]:
-    """:func:`_rule_for_line` with these two settings, as a function of the line alone whose answers
+def _rules_with(max_words: int, long_rule_max_words: int,
+                menu_item_words: int) -> Callable[[str], tuple[tuple[str, str] | None, bool]]:
+    """:func:`_line_answer` with these settings, as a function of the line alone whose answers
     are kept for :data:`_CACHED_LINES` lines: a cache keyed by the line itself (a string keeps its
     hash) looks an answer up faster than one keyed by (line, settings), a tuple hashed at each call.
 
-    >>> _rules_with(14, 60)("Share on Facebook")[0], _rules_with(14, 60) is _rules_with(14, 60)
-    ('share', True)
+    >>> _rules_with(14, 60, 3)("Share on Facebook")[0][0], _rules_with(14, 60, 3)("Politics"), _rules_with(14, 60, 3) is _rules_with(14, 60, 3)
+    ('share', (None, True), True)
     """
     # the settings bound as the first arguments (a partial with keywords would build a dict of them
     # at each call, ~15x the cost of the call), in C: no frame of a closure for each line the cache lacks
-    return functools.lru_cache(maxsize=_CACHED_LINES)(functools.partial(_rule_for_line, max_words, long_rule_max_words))
+    return functools.lru_cache(maxsize=_CACHED_LINES)(
+        functools.partial(_line_answer, max_words, long_rule_max_words, menu_item_words))
+
+
+def _line_answer(max_words: int, long_rule_max_words: int, menu_item_words: int,
+                 text: str) -> tuple[tuple[str, str] | None, bool]:
+    """What :func:`mark_boilerplate` asks of a line (a pure function of its arguments, so its answers
+    can be kept: :func:`_rules_with`): the rule it matches (:func:`_rule_for_line`), and whether
+    its text is a menu item's (:func:`_is_menu_text`), which menus ask of the same lines just after.
+
+    >>> _line_answer(14, 60, 3, "Share on Facebook")[0][0], _line_answer(14, 60, 3, "World")
+    ('share', (None, True))
+    """
+    return _rule_for_line(max_words, long_rule_max_words, text), _is_menu_text(text, menu_item_words)
 
 
 def _rule_for_line(max_words: int, long_rule_max_words: int, text: str) -> tuple[str, str] | None:
@@ -792,6 +810,19 @@ _MENU_ITEM = re.compile(r"^[^.!?…:;。！？：；]{1,40}$")
 #: Looked up once: an enum's member is a slow attribute (~0.15 us in Python 3.11), and a menu
 #: item is asked of every line.
 _PARAGRAPH = BlockType.PARAGRAPH
+#: The longest text :data:`_MENU_ITEM` matches: 40 characters and a final line break.
+_LONGEST_MENU_TEXT = 41
+
+
+def _is_menu_text(text: str, item_words: int) -> bool:
+    """A menu item's text (of a kept paragraph): short (:data:`_MENU_ITEM`), of at most
+    ``item_words`` words (counted before the match: the count of a line of a dump is kept since
+    extract_text counted it), with no mark that ends a sentence or a clause.
+
+    >>> _is_menu_text("Politics", 3), _is_menu_text("Read this.", 3), _is_menu_text("World news and more", 3)
+    (True, False, False)
+    """
+    return len(text) <= _LONGEST_MENU_TEXT and kept_word_count(text) <= item_words and _MENU_ITEM.match(text) is not None
 
 
 def _menu_runs(blocks: list[Block], config: BoilerplateConfig, across_dropped: bool) -> set[int]:
@@ -802,11 +833,9 @@ def _menu_runs(blocks: list[Block], config: BoilerplateConfig, across_dropped: b
     item_words, menu_run = config.menu_item_words, config.menu_run
     for i, block in enumerate(blocks):
         text = block.text
-        # a menu item (asked of every line of a dump, twice, so written out in the loop): a short
-        # paragraph (_MENU_ITEM matches 40 characters and a final line break) of few words (counted
-        # before the match: the count of a line of a dump is kept since extract_text counted it)
-        if (block.decision is None and block.type is _PARAGRAPH and len(text) <= 41
-                and kept_word_count(text) <= item_words and _MENU_ITEM.match(text)):  # 41 characters: kept
+        # a menu item: a kept short paragraph (a longer line let go before the call: most of them)
+        if (block.decision is None and block.type is _PARAGRAPH and len(text) <= _LONGEST_MENU_TEXT
+                and _is_menu_text(text, item_words)):
             run.append(i)
         elif run and (block.decision is None or not across_dropped):  # a line that ends the run (none begun: most lines)
             if len(run) >= menu_run:
@@ -815,6 +844,14 @@ def _menu_runs(blocks: list[Block], config: BoilerplateConfig, across_dropped: b
     if len(run) >= menu_run:
         marked.update(run)
     return marked
+
+
+def _drop_menus(blocks: list[Block], menus: Iterable[int], config: BoilerplateConfig) -> list[Block]:
+    """``blocks`` (changed in place, and returned) with the kept blocks at ``menus`` dropped as a ``menu``."""
+    menu = Decision(STEP, Reason.BOILERPLATE, {"rule": "menu", "run_min": config.menu_run})
+    for i in menus:
+        blocks[i] = blocks[i]._with_decision(menu)  # blocks[i].dropped_by(menu) of a kept block
+    return blocks
 
 
 #: A tag: one to six words, no mark that ends a sentence or a clause.
@@ -844,20 +881,38 @@ def mark_boilerplate(
     ['menu', 'menu', 'menu', 'menu', 'kept']
     """
     out = list(blocks)
-    # match_rule's settings read once: its function of the line alone, and the longest line it answers
-    rule_for, longest = _rules_with(config.max_words, config.long_rule_max_words), 40 * config.long_rule_max_words
+    # the settings read once: the function of the line alone, and the longest line it answers
+    answer_for = _rules_with(config.max_words, config.long_rule_max_words, config.menu_item_words)
+    longest, menu_run = 40 * config.long_rule_max_words, config.menu_run
     # the blocks one rule's pattern drops share one Decision (as a menu's lines do): the same evidence,
     # built once per document, not once per line (a dump's share bars and footers drop by the dozen)
     decisions: dict[tuple[str, str], Decision] = {}
+    # the menus found in the same pass (mark_menus' runs over the blocks the rules leave): a line's
+    # answer tells whether its text is a menu item's too
+    menus: list[int] = []
+    run: list[int] = []
     for i, block in enumerate(out):
-        if block.decision is None and len(block.text) <= longest and (hit := rule_for(block.text)):
-            decision = decisions.get(hit)
-            if decision is None:
-                decision = decisions[hit] = Decision(STEP, Reason.BOILERPLATE, {"rule": hit[0], "pattern": hit[1]})
-            out[i] = block._with_decision(decision)  # block.dropped_by(decision), its look at the decision done
-            if hit[0] == "tags" and i + 1 < len(out) and out[i + 1].decision is None and is_tag_list(out[i + 1].text):
-                out[i + 1] = out[i + 1].drop(STEP, Reason.BOILERPLATE, rule="tags", label=block.text)
-    return mark_menus(out, config, layout)
+        if block.decision is None:
+            text = block.text
+            hit, menu_like = answer_for(text) if len(text) <= longest else _NO_ANSWER
+            if hit is None:
+                if menu_like and block.type is _PARAGRAPH:
+                    run.append(i)
+                    continue
+            else:
+                decision = decisions.get(hit)
+                if decision is None:
+                    decision = decisions[hit] = Decision(STEP, Reason.BOILERPLATE, {"rule": hit[0], "pattern": hit[1]})
+                out[i] = block._with_decision(decision)  # block.dropped_by(decision), its look at the decision done
+                if hit[0] == "tags" and i + 1 < len(out) and out[i + 1].decision is None and is_tag_list(out[i + 1].text):
+                    out[i + 1] = out[i + 1].drop(STEP, Reason.BOILERPLATE, rule="tags", label=text)
+        if run:  # a line that ends the run (none begun: most lines)
+            if len(run) >= menu_run:
+                menus += run
+            run = []
+    if len(run) >= menu_run:
+        menus += run
+    return _drop_menus(out, menus, config) if layout in config.menu_layouts else out
 
 
 def mark_menus(
@@ -872,10 +927,7 @@ def mark_menus(
     """
     out = list(blocks)
     menus = _menu_runs(out, config, runs_across_dropped) if layout in config.menu_layouts else set()
-    menu = Decision(STEP, Reason.BOILERPLATE, {"rule": "menu", "run_min": config.menu_run})
-    for i in sorted(menus):
-        out[i] = out[i].dropped_by(menu)
-    return out
+    return _drop_menus(out, sorted(menus), config)
 
 
 # --- main content window (plain-text dumps) ----------------------------------------
@@ -919,6 +971,36 @@ class WindowConfig(NamedTuple):
 #: statement:"), or an emoji (a blog's sentence ends with one: "We hope to see you soon 🙂").
 _SENTENCE_END = re.compile(r"(?:[.!?…。！？\"”’»):]|[\U0001F300-\U0001FAFF\u2600-\u27BF]\ufe0f?)\s*$")
 _NO_SPACE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
+
+
+def _utf8_first_bytes(char_class: re.Pattern[str]) -> tuple[int, ...]:
+    """The first bytes of the UTF-8 forms of the characters of ``char_class``, a class of ranges
+    (a character's first byte grows with its code point: those of each range's ends and between).
+
+    >>> [hex(byte) for byte in _utf8_first_bytes(re.compile("[\u00e0-\u00ff\u0e00-\u0e7f]"))]
+    ['0xc3', '0xe0']
+    """
+    ((op, items),) = _sre_parse.parse(char_class.pattern)
+    assert op is _sre.IN and all(kind is _sre.RANGE for kind, _ in items), char_class.pattern
+    return tuple(sorted({byte for _, (low, high) in items
+                         for byte in range(chr(low).encode()[0], chr(high).encode()[0] + 1)}))
+
+
+#: The bytes a character of :data:`_NO_SPACE_SCRIPT` begins with in UTF-8 (a text without any of
+#: them has none of its characters).
+_NO_SPACE_SCRIPT_FIRST_BYTES = _utf8_first_bytes(_NO_SPACE_SCRIPT)
+
+
+def _may_hold_no_space_script(utf8: bytes) -> bool:
+    """Whether a text (``utf8``, its UTF-8 form) may hold characters of :data:`_NO_SPACE_SCRIPT`: a
+    dump's whole text looked at once for the bytes they begin with (by ``memchr``, a few bytes a
+    cycle), not each line beyond ASCII searched by the regex (most dumps' have none: curly quotes,
+    accents).
+
+    >>> _may_hold_no_space_script("“Café”".encode()), _may_hold_no_space_script("市議会".encode())
+    (False, True)
+    """
+    return any(map(utf8.__contains__, _NO_SPACE_SCRIPT_FIRST_BYTES))
 
 
 def _word_count(text: str) -> float:
@@ -974,12 +1056,16 @@ def _line_values(texts: list[str], config: WindowConfig) -> list[float]:
     return _as_prose(texts, values, ranked_rows(texts, values, config))
 
 
-def _plain_line_values(texts: list[str], config: WindowConfig) -> list[float]:
+def _plain_line_values(texts: list[str], config: WindowConfig, no_space_script: bool = True) -> list[float]:
     """:func:`_line_value` of each line, an empty one (a line a rule dropped, read as a gap: half
-    the lines of a dump) given the value of "" worked out once.
+    the lines of a dump) given the value of "" worked out once. Without ``no_space_script`` (the
+    caller knows none of the lines holds a character of :data:`_NO_SPACE_SCRIPT`), they are not
+    looked for in each line.
 
     >>> _plain_line_values(["", "Home", ""], WindowConfig())
     [-8.0, -8.0, -8.0]
+    >>> _plain_line_values(["市議会は火曜日に新しい予算を承認しました。"], WindowConfig()), _plain_line_values(["“Home”"], WindowConfig(), False)
+    ([7.666666666666667], [-8.0])
     """
     empty = _line_value("", config)
     any_words, min_words, gap = config.prose_any_words, config.prose_min_words, -config.gap_penalty
@@ -995,7 +1081,7 @@ def _plain_line_values(texts: list[str], config: WindowConfig) -> list[float]:
         # before they are counted: most lines beyond ASCII have none, a curly quote or an accent)
         # (word_count written out too: kept_word_count of a text short enough to keep)
         words: float = kept_word_count(text) if len(text) <= LONGEST_KEPT_COUNT else len(text.split())
-        if not text.isascii() and _NO_SPACE_SCRIPT.search(text) is not None:
+        if no_space_script and not text.isascii() and _NO_SPACE_SCRIPT.search(text) is not None:
             words += len(_NO_SPACE_SCRIPT.findall(text)) / 3
         words += 0.0
         if words >= any_words:
@@ -1294,14 +1380,16 @@ def headline_lines(blocks: list[Block], kept_index: list[int], config: WindowCon
     return _headline_lines(blocks, kept_index, texts, config)
 
 
-def _headline_lines(blocks: list[Block], kept_index: list[int], texts: list[str], config: WindowConfig) -> list[int]:
-    """:func:`headline_lines` given ``texts``: each kept line's text, "" for a dropped one and the first block."""
+def _headline_lines(blocks: list[Block], kept_index: list[int], texts: list[str], config: WindowConfig,
+                    joined: str | None = None, utf8: bytes | None = None) -> list[int]:
+    """:func:`headline_lines` given ``texts``: each kept line's text, "" for a dropped one (the first
+    block's, if there, is passed over); ``joined`` and ``utf8``: :func:`_lines_holding_enough`'s."""
     title = page_title_words(blocks[0].text)
     if len(title) < 3:
         return []
     found = []
     may_lack = len(title) - _words_needed(len(title), config.title_anchor_overlap)  # of its words, a headline may lack these
-    for k in _lines_holding_enough(texts, title, config.title_anchor_overlap):
+    for k in _lines_holding_enough(texts, title, config.title_anchor_overlap, joined, utf8):
         if kept_index[k] == 0 or blocks[kept_index[k]].decision is not None:
             continue
         lowered = texts[k].lower()
@@ -1339,11 +1427,13 @@ def _lacks_more(lowered: str, words: Iterable[str], may_lack: int) -> bool:
 _TO_ASCII_LOWER = "\u0130\u212a"
 
 
-def _lines_holding_enough(texts: list[str], title: frozenset[str], share: float) -> list[int]:
+def _lines_holding_enough(texts: list[str], title: frozenset[str], share: float,
+                          joined: str | None = None, utf8: bytes | None = None) -> list[int]:
     """The lines (indexes, in order) that may hold ``share`` of the ``title`` words, as text (case
     aside): those holding one of its longest words, found in the whole text at once. A line
     holding ``needed`` of the n words holds one of any n - needed + 1 of them; the other lines
-    cannot pass, and are not looked at one by one.
+    cannot pass, and are not looked at one by one. ``joined``: the lines joined by line breaks,
+    ``utf8``: its UTF-8 form (surrogates passed), if the caller made them.
 
     >>> _lines_holding_enough(["Home", "Storm hits the coast", "The coast"], frozenset({"storm", "hits", "coast"}), 0.8)
     [1, 2]
@@ -1354,13 +1444,14 @@ def _lines_holding_enough(texts: list[str], title: frozenset[str], share: float)
     needed = _words_needed(n, share)
     if needed > n:
         return []
-    joined = "\n".join(texts)
+    joined = "\n".join(texts) if joined is None else joined
     words = sorted(title, key=lambda word: (-len(word), word))[: n - needed + 1]
     if needed and not joined.isascii() and all(map(str.isascii, words)) and not any(map(joined.__contains__, _TO_ASCII_LOWER)):
         # ASCII words, and no letter beyond ASCII lowered into one: the words are looked for in the
         # text's UTF-8 bytes lowered (ASCII letters only), where the same lines hold them, at a
         # tenth of the cost of lowering a text beyond ASCII (most dumps: a curly quote is enough)
-        return _lines_finding(joined.encode("utf-8", "surrogatepass").lower(), [w.encode() for w in words], b"\n")
+        utf8 = joined.encode("utf-8", "surrogatepass") if utf8 is None else utf8
+        return _lines_finding(utf8.lower(), [w.encode() for w in words], b"\n")
     lowered = joined.lower()
     if needed == 0 or len(lowered) != len(joined):  # a character whose lower case is longer ("İ"): no offsets
         return list(range(len(texts)))
@@ -1422,12 +1513,14 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
     # share bar or a "Related" label between the story and a list of teasers still parts them).
     kept_index = [i for i, b in enumerate(out) if b.decision is None or b.decision.step == STEP]
     texts = [out[i].text if out[i].decision is None else "" for i in kept_index]
-    values = _plain_line_values(texts, config)
+    # the lines as one text, and its UTF-8 form: looked at once for a no-space script's characters
+    # (few dumps hold any) and for the title's words
+    joined = "\n".join(texts)
+    utf8 = None if joined.isascii() else joined.encode("utf-8", "surrogatepass")
+    values = _plain_line_values(texts, config, utf8 is not None and _may_hold_no_space_script(utf8))
     tables = ranked_rows(texts, values, config)
     values = _as_prose(texts, values, tables)
-    # headline_lines' texts: these, but the first block's
-    title_texts = ["", *texts[1:]] if len(out) > 1 and kept_index[0] == 0 else texts
-    headlines = _headline_lines(out, kept_index, title_texts, config) if len(out) > 1 else []
+    headlines = _headline_lines(out, kept_index, texts, config, joined, utf8) if len(out) > 1 else []
     window, headline = _anchored_window(values, _best_window(values), headlines, config)
     start, end, score = window
     if end == 0:

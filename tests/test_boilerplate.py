@@ -950,18 +950,41 @@ def test_keywords_of_a_paper_are_not_tags():
 
 
 def test_rules_with_settings_answer_as_match_rule_and_keep_one_function_per_settings():
-    """_rules_with gives one function of the line per pair of settings (kept: the same object
-    each time), answering as _rule_for_line with those settings."""
-    from cleaners.boilerplate import _rule_for_line, _rules_with
+    """_rules_with gives one function of the line per set of settings (kept: the same object
+    each time), answering as _rule_for_line and _is_menu_text with those settings."""
+    from cleaners.boilerplate import _is_menu_text, _rule_for_line, _rules_with
 
-    assert _rules_with(14, 60) is _rules_with(14, 60) and _rules_with(14, 60) is not _rules_with(3, 60)
+    assert _rules_with(14, 60, 3) is _rules_with(14, 60, 3) and _rules_with(14, 60, 3) is not _rules_with(3, 60, 3)
     lines = ["Share on Facebook", "Share prices fell sharply after the news of the merger broke.", "© 2024 Example",
-             "We use cookies to improve your experience on this site and to show you ads, " * 2, "Home", ""]
+             "We use cookies to improve your experience on this site and to show you ads, " * 2, "Home", "",
+             "World News", "Local politics and sport", "Read on."]
     for max_words in (14, 3):
-        for text in lines:
-            assert _rules_with(max_words, 60)(text) == _rule_for_line(max_words, 60, text)
-    assert _rules_with(3, 60)("Share this story on Facebook now") is None  # more words than the setting allows
+        for item_words in (3, 1):
+            for text in lines:
+                assert _rules_with(max_words, 60, item_words)(text) == (
+                    _rule_for_line(max_words, 60, text), _is_menu_text(text, item_words))
+    assert _rules_with(3, 60, 3)("Share this story on Facebook now") == (None, False)  # more words than the setting allows
     assert match_rule("Share on Facebook", BoilerplateConfig(max_words=2)) is None
+
+
+def test_mark_boilerplate_finds_the_menus_mark_menus_finds():
+    """mark_boilerplate finds the menus in its pass over the rules: the same as mark_menus over the
+    blocks the rules leave, whatever the settings and layout (lines dropped before, headings, a
+    tags label whose line of tags goes with it, too long a line)."""
+    import random
+
+    texts = ["World", "Politics", "Sports", "Culture", "Share on Facebook", "Tags", "news, sport, weather",
+             "A real sentence of the story, long enough.", "Home", "Read on.", "x" * 2500, "Local politics and sport", ""]
+    rng = random.Random(7)
+    for _ in range(300):
+        blocks = []
+        for _ in range(rng.randrange(0, 14)):
+            block = Block(rng.choice(texts), rng.choice([BlockType.PARAGRAPH] * 4 + [BlockType.HEADING]))
+            blocks.append(block.drop("duplicates", Reason.DUPLICATE) if rng.random() < 0.1 else block)
+        config = BoilerplateConfig(menu_run=rng.choice([2, 3, 4]), menu_item_words=rng.choice([1, 3]))
+        for layout in ("text", "paragraphs"):
+            rules_only = mark_boilerplate(blocks, config._replace(menu_layouts=()), layout)
+            assert mark_boilerplate(blocks, config, layout) == mark_menus(rules_only, config, layout)
 
 
 _VALUE_LINES = ["", "Home", "The storm hit the coast.", "The storm hit the coast early on Monday",
@@ -1024,3 +1047,22 @@ def test_lacks_more_is_the_count_of_words_held():
         share = rng.choice([0.0, 0.5, 0.8, 1.0])
         held = sum(map(line.__contains__, title))
         assert _lacks_more(line, title, len(title) - _words_needed(len(title), share)) == (held < share * len(title))
+
+
+def test_a_text_with_a_no_space_script_character_is_never_taken_for_one_without():
+    """_may_hold_no_space_script says yes for every character of _NO_SPACE_SCRIPT (wherever it is),
+    and no for a text of none of the characters whose UTF-8 forms begin as theirs."""
+    from cleaners.boilerplate import _NO_SPACE_SCRIPT, _may_hold_no_space_script
+
+    for code in range(0x0800, 0x10000):
+        char = chr(code)
+        if _NO_SPACE_SCRIPT.match(char):
+            assert _may_hold_no_space_script(("“a” " + char + " b").encode("utf-8", "surrogatepass"))
+    assert not _may_hold_no_space_script("“Café” — 12 €, naïve, Straße, Привет, 🙂".encode())
+
+
+def test_line_values_without_the_no_space_script_look_when_there_is_none():
+    from cleaners.boilerplate import WindowConfig, _plain_line_values
+
+    lines = ["“Home”", "The storm hit the coast early on Monday, officials said.", "Café — naïve résumé", ""]
+    assert _plain_line_values(lines, WindowConfig(), False) == _plain_line_values(lines, WindowConfig())
