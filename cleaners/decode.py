@@ -464,7 +464,7 @@ def _has_ascii_target(text: str) -> bool:
     return encoded.translate(_ASCII_FTFY_TARGETS_TO_LINE_FEED) != encoded
 
 
-def needs_ftfy_in_any(texts: list[str], ascii_fold: bool = False) -> bool:
+def needs_ftfy_in_any(texts: list[str], ascii_fold: bool = False, controls: bool = True) -> bool:
     """False when ftfy could change none of ``texts``: :func:`needs_ftfy` asked once of them all
     joined by line breaks, instead of once per text. What it looks for in one text it finds in the
     joined ones (a line break is ASCII, no entity or control character, and NFC neither composes
@@ -472,21 +472,29 @@ def needs_ftfy_in_any(texts: list[str], ascii_fold: bool = False) -> bool:
     ("œ" ending one text), after which each text is asked. The ASCII texts (most lines of a page)
     are joined apart from the others: they need only :func:`needs_ftfy`'s two ASCII looks, taken
     in a string of one byte per character, and the others' five looks take the rest alone.
+    ``controls=False``: the texts are known to hold no ASCII control character but "\\n" (a text
+    dump's lines: :func:`strip_control_chars_printable` took the others before they were cut),
+    which are then not looked for (a ``bytes.translate`` of the ASCII texts and one of the others).
 
     >>> needs_ftfy_in_any(["Plain ASCII.", "“Déjà vu,” she said"]), needs_ftfy_in_any(["Fine.", "Tom &amp; Jerry"])
     (False, True)
+    >>> needs_ftfy_in_any(["Fine.", "“Tom” &amp; Jerry"], controls=False), needs_ftfy_in_any(["caf\u00c3\u00a9"], controls=False)
+    (True, True)
     """
     others = "\n".join(itertools.filterfalse(str.isascii, texts))  # filter's loops run in C
     ascii_texts = "\n".join(filter(str.isascii, texts)) if others else "\n".join(texts)
-    return needs_ftfy(ascii_texts, ascii_fold) or (others != "" and (
-        ascii_fold or _needs_ftfy_beyond_ascii(others)))
+    if controls:
+        ascii_needs = needs_ftfy(ascii_texts, ascii_fold)
+    else:  # needs_ftfy of ASCII text, its look for control characters known to find none
+        ascii_needs = _HTML_ENTITY.search(ascii_texts) is not None
+    return ascii_needs or (others != "" and (ascii_fold or _needs_ftfy_beyond_ascii(others, controls)))
 
 
 #: A ``bytes.translate`` table making every ASCII byte a space.
 _ASCII_TO_SPACE = bytes(0x20 if code < 0x80 else code for code in range(256))
 
 
-def _needs_ftfy_beyond_ascii(text: str) -> bool:
+def _needs_ftfy_beyond_ascii(text: str, controls: bool = True) -> bool:
     """:func:`needs_ftfy` of a text that is not ASCII, without ``ascii_fold``: its looks at each
     character (:data:`_NOT_INERT`, :data:`_SUSPECT_PAIR`) taken in its characters beyond ASCII
     alone (most lines' few: curly quotes, dashes, accents), each run of them kept apart by a space
@@ -494,7 +502,8 @@ def _needs_ftfy_beyond_ascii(text: str) -> bool:
     takes are controls, found in those bytes as :func:`_has_ascii_target` finds them; a suspect
     pair is two characters side by side beyond ASCII, or "Œ" or "œ" and a character no ASCII
     letter (a space: such a pair found there may be none in ``text``, which is then searched).
-    The NFC and entity looks are made in ``text``.
+    The NFC and entity looks are made in ``text``. ``controls=False``: ``text`` is known to hold
+    no ASCII control character but "\\n" (see :func:`needs_ftfy_in_any`), not looked for.
 
     >>> _needs_ftfy_beyond_ascii("“Déjà vu,” she said"), _needs_ftfy_beyond_ascii("café crème ” and “")
     (False, False)
@@ -504,7 +513,7 @@ def _needs_ftfy_beyond_ascii(text: str) -> bool:
     [False, False, True, True, True, False]
     """
     encoded = text.encode("utf-8", "surrogatepass")
-    if encoded.translate(_ASCII_FTFY_TARGETS_TO_LINE_FEED) != encoded:
+    if controls and encoded.translate(_ASCII_FTFY_TARGETS_TO_LINE_FEED) != encoded:
         return True  # an ASCII control character: _NOT_INERT takes it
     # (a space closes it: an "œ" at the end of a text ending with ASCII is followed by one)
     beyond = (b" ".join(encoded.translate(_ASCII_TO_SPACE).split()) + b" ").decode("utf-8", "surrogatepass")

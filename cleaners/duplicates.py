@@ -9,6 +9,7 @@ earlier in the article.
 
 from __future__ import annotations
 
+import collections
 import re
 import unicodedata
 from typing import Iterable
@@ -189,22 +190,54 @@ def _candidates(blocks: list[Block], shortest_repeat: int | None, title_key: str
     them only those of at least ``min_repeat_words`` words: a key has the words of its text, its
     list marker aside (case folding makes no space and takes none), so a block of fewer words is
     no repeat nor the first of one. Their words are counted as the boilerplate rules count them
-    (:func:`~cleaners.types.word_count`, whose count is kept for them), not keyed.
+    (:func:`~cleaners.types.word_count`, whose count is kept for them), not keyed, and of them
+    only those whose key's word count another's shares (:func:`_sharing_key_words`).
 
-    >>> blocks = [Block("Home"), Block("A line long enough to be a repeat of one"), Block("Big News", BlockType.HEADING)]
+    >>> blocks = [Block("Home"), Block("A line long enough to be a repeat of one"), Block("Big News", BlockType.HEADING),
+    ...           Block("A LINE long enough to be a repeat of one")]
     >>> _candidates(blocks, 20, None), _candidates(blocks, None, "big news"), _candidates(blocks, None, None)
-    ([1], [1, 2], [])
+    ([1, 3], [1, 2, 3], [])
     >>> _candidates(blocks, 20, None, min_repeat_words=11), _candidates(blocks, 20, None, min_repeat_words=10)
-    ([], [1])
+    ([], [1, 3])
+    >>> _candidates(blocks[:3], 20, None)  # no other of ten words: no repeat, nor the first of one
+    []
     """
     if title_key is None:
         if shortest_repeat is None:
             return []
-        return [i for i, b in enumerate(blocks) if len(b.text) >= shortest_repeat and word_count(b.text) >= min_repeat_words]
+        long = [i for i, b in enumerate(blocks) if len(b.text) >= shortest_repeat and word_count(b.text) >= min_repeat_words]
+        return _sharing_key_words(blocks, long)
     heading = BlockType.HEADING  # looked up once: an enum's member is a slow attribute
     return [i for i, block in enumerate(blocks)
             if (shortest_repeat is not None and len(block.text) >= shortest_repeat) or block.type is heading
             or not _key_shorter_than(block.text, len(title_key))]
+
+
+def _key_words(text: str) -> int:
+    """The words of :func:`_key` of ``text`` (``len(_key(text).split())``), told from the text's own
+    count (:func:`~cleaners.types.word_count`, kept for the boilerplate rules) without keying it:
+    case folding neither makes nor takes a space (tests/test_duplicates.py checks every code
+    point), and a list marker (:data:`~cleaners.types.LIST_MARKER`) is one whole word.
+
+    >>> [_key_words(text) == len(_key(text).split()) for text in ("- Bread  AND butter ", "Straße 3", "3. Step")]
+    [True, True, True]
+    """
+    return word_count(text) - (1 if may_open_with_list_marker(text) and LIST_MARKER.match(text) else 0)
+
+
+def _sharing_key_words(blocks: list[Block], indexes: list[int]) -> list[int]:
+    """Those of ``indexes`` whose block's key has as many words (:func:`_key_words`) as another's:
+    without a title a block is dropped only as a repeat of an earlier one (equal keys, so as many
+    words) and kept as the first of a later one, so a block whose key's word count no other has
+    is neither, and is not keyed (a case folding of its whole text).
+
+    >>> blocks = [Block("one two three"), Block("- One two three"), Block("four five six seven")]
+    >>> _sharing_key_words(blocks, [0, 1, 2])
+    [0, 1]
+    """
+    counts = [_key_words(blocks[i].text) for i in indexes]
+    shared = {count for count, times in collections.Counter(counts).items() if times > 1}
+    return [i for i, count in zip(indexes, counts) if count in shared]
 
 
 def _bare_address(url: str) -> str:

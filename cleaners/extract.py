@@ -77,6 +77,9 @@ class Extracted:
     #: Every block's text already as :func:`normalize_lines` leaves it (plain text is cut into
     #: normalized lines; HTML blocks are not: a tab made a space after normalizing, for one).
     normalized: bool = False
+    #: No block's text holds an ASCII control character but "\n": plain text's were taken by
+    #: :func:`~cleaners.decode.strip_control_chars_printable` before it was cut (HTML's: not known).
+    control_free: bool = False
 
 
 #: The marks that end a sentence (or a line that is no heading): the last character before trailing whitespace.
@@ -336,14 +339,14 @@ def extract_text(text: str, config: ExtractConfig = ExtractConfig(), printable: 
             else Block(chunk[0], classify_line(chunk[0], _next_block_text(chunks, i), config))
             for i, chunk in enumerate(chunks)
         )
-        return Extracted(blocks=blocks, segmented=True, normalized=True)
+        return Extracted(blocks=blocks, segmented=True, normalized=True, control_free=True)
     # a printable text has no space but " " (see strip_control_chars_printable): only "  " is looked for
     lines = list(filter(None, _text_lines(text, other_spaces=not printable)))  # the lines with text
     title = None
     if len(lines) >= 2 and _is_title_line(lines[0], lines[1], config):
         title, lines = lines[0], lines[1:]
     blocks = typed_blocks(lines, _line_types(lines, config, stripped=True))  # _text_lines strips each line
-    return Extracted(blocks=blocks, title=title, normalized=True)
+    return Extracted(blocks=blocks, title=title, normalized=True, control_free=True)
 
 
 def _next_block_text(chunks: list[list[str]], i: int) -> str | None:

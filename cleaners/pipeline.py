@@ -131,7 +131,8 @@ def _extract(text: str, fmt: str, config: CleanConfig, printable: bool | None = 
 
 def _repair_blocks(extracted: Extracted, ascii_fold: bool) -> tuple[Extracted, tuple[str, ...]]:
     repairs: list[str] = []
-    repair = needs_ftfy_in_any([block.text for block in extracted.blocks], ascii_fold)  # one look, not one per line
+    # one look, not one per line (the control characters not looked for where extract took them)
+    repair = needs_ftfy_in_any([block.text for block in extracted.blocks], ascii_fold, not extracted.control_free)
     blocks: list[Block] | tuple[Block, ...]
     if repair or not extracted.normalized:
         blocks = _repaired(extracted.blocks, repair, extracted.normalized, ascii_fold, repairs)

@@ -354,15 +354,37 @@ def _ends_summary(text: str) -> bool:
     return ends_with(_ENDS_SUMMARY, text, reach=4)
 
 
+def _starts_no_unit(facts: _LineFacts, truncated_below: bool) -> bool:
+    """A line of ``facts`` (``truncated_below``: the next line's ``truncated``) where
+    :func:`_find_runs` finds no unit, each of its rules taking one line at least: no label
+    (a dangling label, a labelled run or list), no headline over a truncated summary (an unlabelled
+    run of pairs), no related link, no flattened teaser and no title-cased headline (a run of
+    either starts with one). Told by its facts, without trying each rule.
+
+    >>> _starts_no_unit(_LineFacts(False, True, False, False, False, False, False), False)
+    True
+    >>> _starts_no_unit(_LineFacts(False, True, False, False, False, False, False), True)
+    False
+    """
+    return not (facts.label or facts.related_link or facts.flattened or facts.title_cased
+                or (facts.headline and truncated_below))
+
+
 def _find_runs(kept: list[Block], config: TeaserConfig, fmt: str) -> list[tuple[int, int, str, dict[str, Any]]]:
     """(start, end, rule, evidence) for each teaser unit among the kept blocks."""
     facts_of = _facts_with(config)
     facts = [facts_of(block.text) for block in kept]
     runs: list[tuple[int, int, str, dict[str, Any]]] = []
+    last = len(kept) - 1
+    # each run rule takes a unit of at least one line (else the loop below would not move on)
+    skips = min(config.min_pairs, config.min_flattened_run, config.min_headline_run) >= 1
     i = 0
     while i < len(kept):
         if facts[i] is _NO_FACTS:
             i += 1  # a unit's first line has one of the facts (a label, a headline...): none starts here
+            continue
+        if skips and _starts_no_unit(facts[i], i < last and facts[i + 1].truncated):
+            i += 1  # (most lines with facts: a short line, a headline alone)
             continue
         label = facts[i].label
         body = i + 1 if label else i

@@ -561,6 +561,18 @@ def test_needs_ftfy_in_any_is_false_only_when_no_text_needs_ftfy(texts, ascii_fo
         assert not any(needs_ftfy(text, ascii_fold) for text in texts)
 
 
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(st.lists(st.lists(st.sampled_from(_FTFY_PIECES), max_size=3).map("".join), max_size=6),
+       st.booleans())
+def test_needs_ftfy_in_any_without_controls_as_with_them(texts, ascii_fold):
+    """Texts without ASCII control characters (a text dump's lines) get the same answer when they
+    are not looked for (``controls=False``)."""
+    from cleaners.decode import needs_ftfy_in_any, strip_control_chars
+
+    texts = [strip_control_chars(text) for text in texts]
+    assert needs_ftfy_in_any(texts, ascii_fold, controls=False) == needs_ftfy_in_any(texts, ascii_fold)
+
+
 def test_ascii_targets_are_the_control_characters_but_line_feed():
     """ftfy's targets in ASCII text, looked for in its bytes: every control character but a line break."""
     from cleaners.decode import _has_ascii_target

@@ -228,3 +228,26 @@ def test_candidates_are_the_blocks_the_one_by_one_loop_looked_at():
                        and (title_key is None or (b.type is not BlockType.HEADING
                                                   and _key_shorter_than(b.text, len(title_key)))) for b in blocks]
             assert _candidates(blocks, shortest, title_key) == [i for i, skip in enumerate(skipped) if not skip]
+
+
+def test_case_folding_neither_makes_nor_takes_a_space():
+    """What _key_words relies on, checked against every character: a space folds to spaces, any
+    other character to one or more characters none of which is a space."""
+    for code in range(0x110000):
+        char = chr(code)
+        folded = char.casefold()
+        assert folded and (folded.isspace() if char.isspace() else not any(map(str.isspace, folded))), code
+
+
+def test_key_words_are_the_words_of_the_key():
+    """_key_words (the text's count, its list marker aside) is the word count of _key, on random lines."""
+    import random
+
+    from cleaners.duplicates import _key, _key_words
+
+    rng = random.Random(1)
+    pieces = ["a", "B", "ß", " ", "  ", "\t", "\u00a0", "\u2009", "-", "•", "1.", "12)", "1234.", "٣.", "x", "İ", "\n", "“",
+              "\u200b", "\x85", "\u2028", "\x0b", "\x1f", "\x00", "\r", "ﬁ", "--", "ŉ", "\u1680"]
+    for _ in range(30_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 9)))
+        assert _key_words(text) == len(_key(text).split()), repr(text)

@@ -613,3 +613,17 @@ def test_the_options_built_once_are_those_of_bare_extractions_keywords_and_stay_
         if ours is not None:
             assert etree.tostring(ours.body) == etree.tostring(theirs.body)
     assert _options(_extractor(config, fast)) == before
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(alphabet=st.sampled_from(["a", "B", " ", "\n", "\t", "\r", "\x00", "\x1b", "\x7f", "\x85", "é", "&", "."]),
+               max_size=60))
+def test_extract_text_blocks_hold_no_control_characters_but_line_feed(text):
+    """extract_text says its blocks are control_free: none holds an ASCII control character but
+    a line break (what needs_ftfy_in_any then does not look for)."""
+    from cleaners.extract import extract_text
+
+    extracted = extract_text(text)
+    assert extracted.control_free
+    for block in extracted.blocks:
+        assert not any(ord(char) < 0x20 and char != "\n" or char == "\x7f" for char in block.text)

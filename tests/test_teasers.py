@@ -418,3 +418,30 @@ def test_related_link_separators_are_the_marks_its_pattern_needs():
         assert _RELATED_LINK.match(line) and any(mark in line for mark in _RELATED_LINK_SEPARATORS)
         assert is_related_link(line)
     assert not is_related_link("Read more about the bridge in our archive")
+
+
+_RUN_LINES = ["News", "More stories", "Storm Hits the Coast Overnight", "Council Votes on New Budget Today",
+              "Residents woke to flooded streets after a night of heavy…", "The council met on Tuesday to discuss the plan that...",
+              "Read more: Looted colonial art", "Ford Recalls F-150s; Loose Cable Can Cause Stalling Ford is recalling trucks.",
+              "Police: 2 In Custody After Death Of Student A 24-year-old woman and a man were arrested.",
+              "The article's last paragraph ends here, properly and with a full stop.", "Share this", "Home", "- bread",
+              "Sony Bets on Artificial Intelligence With New Global Division"]
+
+
+def test_lines_starting_no_unit_are_stepped_over_as_trying_each_rule_did(monkeypatch):
+    """_find_runs steps over the lines _starts_no_unit tells of: the same runs as when each rule is tried at each line."""
+    import random
+
+    import cleaners.teasers as teasers
+
+    rng = random.Random(2)
+    kinds = [BlockType.PARAGRAPH, BlockType.HEADING, BlockType.LIST_ITEM]
+    configs = [TeaserConfig(), TeaserConfig(min_pairs=1, min_flattened_run=1, min_headline_run=1, min_listed_headlines=1),
+               TeaserConfig(min_pairs=3, min_pairs_with_label=2, min_flattened_run=2, min_headline_run=2)]
+    for _ in range(3000):
+        kept = [Block(rng.choice(_RUN_LINES), rng.choice(kinds)) for _ in range(rng.randint(0, 9))]
+        config, fmt = rng.choice(configs), rng.choice(["text", "html", "paragraphs"])
+        found = teasers._find_runs(kept, config, fmt)
+        with monkeypatch.context() as patched:
+            patched.setattr(teasers, "_starts_no_unit", lambda facts, truncated_below: False)
+            assert found == teasers._find_runs(kept, config, fmt)
