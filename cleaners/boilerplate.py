@@ -825,10 +825,10 @@ def _is_menu_text(text: str, item_words: int) -> bool:
     return len(text) <= _LONGEST_MENU_TEXT and kept_word_count(text) <= item_words and _MENU_ITEM.match(text) is not None
 
 
-def _menu_runs(blocks: list[Block], config: BoilerplateConfig, across_dropped: bool) -> set[int]:
-    """Indexes of blocks in runs of at least ``menu_run`` menu-like kept blocks; with
+def _menu_runs(blocks: list[Block], config: BoilerplateConfig, across_dropped: bool) -> list[int]:
+    """Indexes (in order) of blocks in runs of at least ``menu_run`` menu-like kept blocks; with
     ``across_dropped``, blocks already dropped between them do not break a run."""
-    marked: set[int] = set()
+    marked: list[int] = []
     run: list[int] = []
     item_words, menu_run = config.menu_item_words, config.menu_run
     for i, block in enumerate(blocks):
@@ -838,12 +838,20 @@ def _menu_runs(blocks: list[Block], config: BoilerplateConfig, across_dropped: b
                 and _is_menu_text(text, item_words)):
             run.append(i)
         elif run and (block.decision is None or not across_dropped):  # a line that ends the run (none begun: most lines)
-            if len(run) >= menu_run:
-                marked.update(run)
+            _add_if_long_enough(run, menu_run, marked)
             run = []
-    if len(run) >= menu_run:
-        marked.update(run)
+    _add_if_long_enough(run, menu_run, marked)
     return marked
+
+
+def _add_if_long_enough(run: list[int], menu_run: int, menus: list[int]) -> None:
+    """Add ``run``, the indexes of consecutive menu items, to ``menus`` when it holds ``menu_run`` or more.
+
+    >>> menus = [1, 2]; _add_if_long_enough([4, 5], 3, menus); _add_if_long_enough([7, 8, 9], 3, menus); menus
+    [1, 2, 7, 8, 9]
+    """
+    if len(run) >= menu_run:
+        menus += run
 
 
 def _drop_menus(blocks: list[Block], menus: Iterable[int], config: BoilerplateConfig) -> list[Block]:
@@ -907,11 +915,9 @@ def mark_boilerplate(
                 if hit[0] == "tags" and i + 1 < len(out) and out[i + 1].decision is None and is_tag_list(out[i + 1].text):
                     out[i + 1] = out[i + 1].drop(STEP, Reason.BOILERPLATE, rule="tags", label=text)
         if run:  # a line that ends the run (none begun: most lines)
-            if len(run) >= menu_run:
-                menus += run
+            _add_if_long_enough(run, menu_run, menus)
             run = []
-    if len(run) >= menu_run:
-        menus += run
+    _add_if_long_enough(run, menu_run, menus)
     return _drop_menus(out, menus, config) if layout in config.menu_layouts else out
 
 
@@ -926,8 +932,8 @@ def mark_menus(
     still sees the gaps.
     """
     out = list(blocks)
-    menus = _menu_runs(out, config, runs_across_dropped) if layout in config.menu_layouts else set()
-    return _drop_menus(out, sorted(menus), config)
+    menus = _menu_runs(out, config, runs_across_dropped) if layout in config.menu_layouts else []
+    return _drop_menus(out, menus, config)
 
 
 # --- main content window (plain-text dumps) ----------------------------------------
