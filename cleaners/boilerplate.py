@@ -20,7 +20,7 @@ import re._constants as _sre
 import re._parser as _sre_parse
 import string
 from types import MappingProxyType
-from typing import Any, AnyStr, Callable, Iterable, Mapping, NamedTuple
+from typing import Any, Callable, Iterable, Mapping, NamedTuple
 
 from .types import LONGEST_KEPT_COUNT, Block, BlockType, Decision, Reason, ends_with, kept_word_count, word_count
 
@@ -1086,10 +1086,9 @@ def _plain_line_values(texts: list[str], config: WindowConfig, no_space_script: 
         # _word_count, written out: a float, as its dense characters' share makes it (looked for
         # before they are counted: most lines beyond ASCII have none, a curly quote or an accent)
         # (word_count written out too: kept_word_count of a text short enough to keep)
-        words: float = kept_word_count(text) if len(text) <= LONGEST_KEPT_COUNT else len(text.split())
+        words: float = float(kept_word_count(text) if len(text) <= LONGEST_KEPT_COUNT else len(text.split()))
         if no_space_script and not text.isascii() and _NO_SPACE_SCRIPT.search(text) is not None:
             words += len(_NO_SPACE_SCRIPT.findall(text)) / 3
-        words += 0.0
         if words >= any_words:
             values.append(words)
         elif words < min_words:
@@ -1464,8 +1463,9 @@ def _lines_holding_enough(texts: list[str], title: frozenset[str], share: float,
     return _lines_finding(lowered, words, "\n")
 
 
-def _lines_finding(lowered: AnyStr, words: list[AnyStr], line_break: AnyStr) -> list[int]:
-    r"""The lines (indexes, in order) of ``lowered``, parted by ``line_break``, that hold one of ``words``.
+def _lines_finding(lowered: Any, words: list[Any], line_break: Any) -> list[int]:
+    r"""The lines (indexes, in order) of ``lowered``, parted by ``line_break``, that hold one of ``words``:
+    all ``str`` or all ``bytes`` (typed ``Any``: the mypy that compiles the build rejects ``AnyStr`` here).
 
     >>> _lines_finding("home\nstorm hits\nthe coast", ["coast", "storm"], "\n"), _lines_finding(b"a\nb", [b"b"], b"\n")
     ([1, 2], [1])
@@ -1546,7 +1546,7 @@ def mark_outside_main_content(blocks: Iterable[Block], config: WindowConfig = Wi
     rows = [[kept_index[run[0]], kept_index[run[-1]]] for run in tables if start <= run[0] and run[-1] < tail]
     anchor.update({"table_rows": rows} if rows else {})
     # the lines outside the window share one Decision per side (most lines of a dump)
-    after = {"side": "after"} if list_intro is None else {"side": "after", "list_after": kept_index[list_intro]}
+    after: dict[str, Any] = {"side": "after"} if list_intro is None else {"side": "after", "list_after": kept_index[list_intro]}
     outside = {before: Decision(STEP, Reason.BOILERPLATE, {"rule": "outside_main_content", "window": window_lines,
                                                            "window_score": window_score, **side, **anchor})
                for before, side in ((True, {"side": "before"}), (False, after))}

@@ -38,6 +38,7 @@ import justext
 import numpy as np
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
+from mypy_extensions import mypyc_attr
 from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
 from .types import Block, BlockType, Reason, kept_indexes, spaced_typography
@@ -187,6 +188,7 @@ class _StopwordTable(Protocol):
     def __call__(self, word: str, /) -> int | None: ...
     @overload
     def __call__(self, word: str, default: int, /) -> int: ...
+    def __call__(self, word: str, default: int | None = None, /) -> int | None: ...  # for mypyc
 
     def __hash__(self) -> int: ...  # a key of the weight tables (:func:`_word_weights`)
 
@@ -410,6 +412,7 @@ _LANGID_DEPTH = 6
 _LANGID_NUMPY_FROM = 128
 
 
+@mypyc_attr(native_class=False)
 class _LangidIdentifier(LanguageIdentifier):
     """py3langid's identifier with its automaton walk done by numpy: the same features, counts
     and order, so the same scores. Its loop is a chain of dependent look-ups into a 39 MB

@@ -152,6 +152,8 @@ from collections import Counter
 from types import MappingProxyType
 from typing import Any, Callable, Collection, Iterable, Mapping, NamedTuple, Protocol
 
+from mypy_extensions import mypyc_attr
+
 from .language import STOPWORDS, _letter_words, _untracked_word_sets
 from .types import Block, Reason, kept_indexes, spaced_typography
 
@@ -613,6 +615,7 @@ def _refers(markers: DiscourseMarkers, text: str) -> str | None:
     return next(group for group in found.groups() if group).lower() if found else None
 
 
+@mypyc_attr(native_class=False)
 class _Cues:
     """The :class:`DiscourseCues` of one text, each field worked out when first read (:data:`_CUES`): a run
     reads a block's share of lower-case words far more often than its names or its datelines.
