@@ -79,6 +79,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+from importlib import import_module, machinery
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -444,6 +445,20 @@ def _cpu_seconds(who: tuple[int, ...] = (resource.RUSAGE_SELF, resource.RUSAGE_C
     return sum(u.ru_utime + u.ru_stime for u in usages)
 
 
+def cleaners_build() -> dict[str, Any]:
+    """The build of ``cleaners/`` this process imports: ``"compiled"`` when some of its modules
+    load from C extensions (setup.py, ``CLEAN_COMPILE=1``), with their names, else ``"pure"``
+    (tests: ``test_bench_speed`` on the sources, ``test_compiled`` on a compiled build).
+    """
+    import cleaners
+    import pkgutil
+
+    names = sorted(module.name for module in pkgutil.iter_modules(cleaners.__path__))
+    compiled = [name for name in names
+                if str(import_module(f"cleaners.{name}").__file__).endswith(tuple(machinery.EXTENSION_SUFFIXES))]
+    return {"kind": "compiled" if compiled else "pure", "compiled": compiled, "modules": len(names)}
+
+
 def child_main(spec: dict[str, Any]) -> dict[str, Any]:
     """In a fresh process: one ``run_clean`` (or one flow run) over ``spec['folder']``."""
     started = time.perf_counter()
@@ -469,7 +484,7 @@ def child_main(spec: dict[str, Any]) -> dict[str, Any]:
         "mode": spec["mode"], "workers": spec["workers"], "batch_size": spec["batch_size"],
         "inputs": report["inputs"], "articles": report["articles"], "rejected": report["rejected"],
         "run_mode": report["run"]["mode"], "seconds": seconds, "docs_per_s": report["inputs"] / seconds,
-        "import_seconds": imported,
+        "import_seconds": imported, "build": cleaners_build()["kind"],
         # CPU seconds of this process and its finished children (pool workers) during the run:
         # cpu / seconds is the number of cores kept busy (load from others lowers it)
         "cpu_seconds": cpu, "cores_busy": cpu / seconds, "runner_process_cpu_seconds": own_cpu,
@@ -557,6 +572,7 @@ def measure(args: argparse.Namespace, bench_dir: Path) -> dict[str, Any]:
         "bench_dir": str(bench_dir), "docs": args.docs, "big": args.big, "batch_size": args.batch_size,
         "cpus": os.cpu_count(), "load_average_start": os.getloadavg(), "python": platform.python_version(),
         "platform": platform.platform(), "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "build": cleaners_build(),
     }}
     if "one_core" in sections:
         results["one_core"] = one_core_html(bench_dir, args.pages)
@@ -714,8 +730,17 @@ def format_table(results: dict[str, Any]) -> str:
     line = lambda r: f"{r[0]:<{widths[0]}}  {r[1]:>{widths[1]}}  {r[2]}".rstrip()  # noqa: E731
     meta = results["meta"]
     footer = (f"{meta['cpus']} CPUs; load average at start {meta['load_average_start'][0]:.2f}, "
-              f"at end {meta.get('load_average_end', [float('nan')])[0]:.2f}")
+              f"at end {meta.get('load_average_end', [float('nan')])[0]:.2f}; {_build_note(results)}")
     return "\n".join([line(head), line(tuple("-" * w for w in widths)), *map(line, rows), footer])
+
+
+def _build_note(results: dict[str, Any]) -> str:
+    """Which build of ``cleaners/`` the run measured, in this process and in its child processes."""
+    build = results["meta"].get("build", {"kind": "?", "compiled": []})
+    note = f"cleaners/ {build['kind']}" + (f" ({len(build['compiled'])} of {build['modules']} modules)"
+                                           if build["compiled"] else "")
+    children = {run["build"] for run in results.get("runs", {}).values() if isinstance(run, dict) and "build" in run}
+    return note + (f"; child processes: {', '.join(sorted(children))}" if children - {build["kind"]} else "")
 
 
 def _sections(value: str) -> list[str]:

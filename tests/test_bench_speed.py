@@ -11,6 +11,7 @@ from bench.speed import (
     HTML_SETS,
     TEXT_TARGET_RATIO,
     _clean,
+    cleaners_build,
     format_table,
     one_core_text,
     paired_overheads,
@@ -144,3 +145,22 @@ def test_the_table_shows_the_paired_text_ratio():
     table = format_table({"meta": {"cpus": 2, "load_average_start": [0.1]}, "one_core": ONE_CORE, "text": text})
     row = next(line for line in table.splitlines() if "in the pass after it" in line)
     assert "7.58x" in row and "median of 8.00, 7.58, 7.58x" in row and "55.0, 62.0, 60.0 pages/s" in row
+
+
+def test_the_sources_are_the_pure_build():
+    build = cleaners_build()
+    assert build == {"kind": "pure", "compiled": [], "modules": build["modules"]} and build["modules"] >= 10
+
+
+def test_the_table_says_which_build_it_measured_and_when_child_processes_ran_another():
+    meta = {"cpus": 2, "load_average_start": [0.1],
+            "build": {"kind": "compiled", "compiled": ["boilerplate", "topic"], "modules": 11}}
+    runs = {"run_clean_2": {"docs_per_s": 106.4, "seconds": 9.4, "cores_busy": 1.9, "cpu_seconds": 18.0,
+                            "inputs": 1000, "peak_rss_mib": 250.0, "peak_worker_rss_mib": 340.0,
+                            "peak_tree_rss_mib": 900.0, "build": "compiled"}}
+    text = {"set": "scrapinghub_aeb text", "docs": 181, "passes": [440.0], "pipeline_docs_per_s": 440.0}
+    footer = format_table({"meta": meta, "text": text, "corpus": {"docs": 1000}, "runs": runs}).splitlines()[-1]
+    assert footer.endswith("; cleaners/ compiled (2 of 11 modules)")
+    runs["run_clean_2"]["build"] = "pure"
+    footer = format_table({"meta": meta, "text": text, "corpus": {"docs": 1000}, "runs": runs}).splitlines()[-1]
+    assert footer.endswith("; cleaners/ compiled (2 of 11 modules); child processes: pure")

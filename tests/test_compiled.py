@@ -12,6 +12,7 @@ where the benchmark's data is present, its ScrapingHub text dumps and HTML pages
 from __future__ import annotations
 
 import ast
+import json
 import os
 import shutil
 import subprocess
@@ -97,6 +98,14 @@ def test_the_compiled_build_holds_an_extension_for_each_module_setup_names(compi
     files = _module_files(compiled_site, modules, compiled_site.parent)
     assert all(Path(file).parent == compiled_site / "cleaners" for file in files), files
     assert all(file.endswith(sysconfig.get_config_var("EXT_SUFFIX")) for file in files), files
+
+
+def test_the_benchmark_reports_the_compiled_build_it_runs(compiled_site):
+    code = "import json; from bench.speed import cleaners_build; print(json.dumps(cleaners_build()))"
+    done = subprocess.run([sys.executable, "-c", code], cwd=compiled_site.parent, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(compiled_site)}, check=True)
+    build = json.loads(done.stdout)
+    assert build["kind"] == "compiled" and build["compiled"] == sorted(_compiled_modules()), build
 
 
 def test_the_compiled_build_writes_the_records_the_sources_write(compiled_site):
