@@ -49,6 +49,12 @@ time of the runner and its pool processes per document) does not depend on that 
     trafilatura's ``bare_extraction`` (text only) and its ``trafilatura_sequence``, ftfy
     repair, and each of our steps (language with its detector calls).
 
+The JSON's ``meta.build`` and the table's last line say which build of ``cleaners/`` was
+measured: the pure sources, or a compiled build (``CLEAN_COMPILE=1 pip install .``; README, "A
+compiled build"), in this process and in the child processes. Child processes run with
+``python -P``, so they import the installed package. This process imports the sources when
+it runs from the checkout; to measure an installed build, run it from another folder.
+
 The folder of files is made by writing the bench pages (HTML as stored, ``.html.gz``;
 text dumps as ``.txt``), shuffled with a fixed seed and cycled, under new names into a
 temporary folder, never into the project; it is deleted at the end.
@@ -495,7 +501,9 @@ def child_main(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def run_child(spec: dict[str, Any], env: dict[str, str] | None = None) -> dict[str, Any]:
-    done = subprocess.run([sys.executable, "-m", "bench.speed", "_child", json.dumps(spec)],
+    # -P: the child imports the installed package (a compiled build too), never the sources in
+    # the working folder; the table's footer names the build each side ran
+    done = subprocess.run([sys.executable, "-P", "-m", "bench.speed", "_child", json.dumps(spec)],
                           capture_output=True, text=True, env=env, timeout=3600)
     if done.returncode != 0:
         raise RuntimeError(f"child {spec['mode']} failed:\n{done.stderr[-4000:]}")

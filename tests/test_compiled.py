@@ -47,9 +47,7 @@ def _has_c_toolchain() -> bool:
     return shutil.which(compiler) is not None and headers.exists()
 
 
-def _install(tmp: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
-    """``pip install --target tmp/site`` of a copy of the package's build inputs."""
-    source = tmp / "source"
+def _copy_build_inputs(source: Path) -> None:
     for name in BUILD_INPUTS:
         path = PROJECT / name
         if path.is_dir():
@@ -57,6 +55,12 @@ def _install(tmp: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
         else:
             source.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, source / name)
+
+
+def _install(tmp: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """``pip install --target tmp/site`` of a copy of the package's build inputs."""
+    source = tmp / "source"
+    _copy_build_inputs(source)
     return subprocess.run(
         [sys.executable, "-m", "pip", "install", "--no-deps", "-v", "--target",
          str(tmp / "site"), str(source)],
@@ -137,3 +141,14 @@ def test_a_build_that_cannot_compile_installs_the_pure_package_with_a_warning(tm
     assert not list(site.rglob("*.so"))
     files = _module_files(site, _compiled_modules(), tmp_path)
     assert all(file.endswith(".py") and Path(file).parent == site / "cleaners" for file in files), files
+
+
+def test_an_editable_install_stays_pure_when_a_compiled_build_is_asked(tmp_path):
+    source = tmp_path / "source"
+    _copy_build_inputs(source)
+    subprocess.run([sys.executable, "-m", "venv", str(tmp_path / "venv")], check=True)
+    done = subprocess.run([str(tmp_path / "venv" / "bin" / "python"), "-m", "pip", "install", "--no-deps", "-e",
+                           str(source)], env={**os.environ, "CLEAN_COMPILE": "1"}, capture_output=True, text=True,
+                          timeout=900)
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
+    assert not list(source.rglob("*.so")) and not list((tmp_path / "venv").rglob("*__mypyc*"))
