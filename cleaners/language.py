@@ -188,7 +188,7 @@ class _StopwordTable(Protocol):
     def __call__(self, word: str, /) -> int | None: ...
     @overload
     def __call__(self, word: str, default: int, /) -> int: ...
-    def __call__(self, word: str, default: int | None = None, /) -> int | None: ...  # for mypyc
+    def __call__(self, word: str, default: int | None = None, /) -> int | None: ...  # mypyc asks overloads for one
 
     def __hash__(self) -> int: ...  # a key of the weight tables (:func:`_word_weights`)
 
@@ -412,7 +412,7 @@ _LANGID_DEPTH = 6
 _LANGID_NUMPY_FROM = 128
 
 
-@mypyc_attr(native_class=False)
+@mypyc_attr(native_class=False)  # compiled (setup.py), still a Python class: its base is one
 class _LangidIdentifier(LanguageIdentifier):
     """py3langid's identifier with its automaton walk done by numpy: the same features, counts
     and order, so the same scores. Its loop is a chain of dependent look-ups into a 39 MB

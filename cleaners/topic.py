@@ -615,7 +615,7 @@ def _refers(markers: DiscourseMarkers, text: str) -> str | None:
     return next(group for group in found.groups() if group).lower() if found else None
 
 
-@mypyc_attr(native_class=False)
+@mypyc_attr(native_class=False)  # compiled (setup.py), still a Python class: fields set when first read
 class _Cues:
     """The :class:`DiscourseCues` of one text, each field worked out when first read (:data:`_CUES`): a run
     reads a block's share of lower-case words far more often than its names or its datelines.
