@@ -1,5 +1,5 @@
 """The package's build: pure Python, or with ``CLEAN_COMPILE=1`` most modules of ``cleaners/``
-compiled by mypyc (the same code as C extensions: ~12 % fewer seconds per plain-text document,
+compiled by mypyc (the same code as C extensions: ~15 % fewer seconds per plain-text document,
 the same records; README: "A compiled build"). A compiled build that fails (no C compiler, no
 Python headers, a mypyc error) installs the pure package instead, with a warning. An editable
 install (``pip install -e .``) is always pure: extensions beside the sources would shadow every
@@ -14,11 +14,11 @@ import sys
 from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
-#: The modules compiled: every module of ``cleaners/`` but ``types.py`` (its records and enum
-#: are what other tools and tests build, patch and pickle; compiled, they would gain nothing
-#: measurable and lose being plain dataclasses) and the package's ``__init__``.
+#: The modules compiled: every module of ``cleaners/`` but the package's ``__init__``. The classes
+#: of ``types.py`` (the records and enums other tools and the tests build, patch and pickle) stay
+#: plain Python classes there; its functions and methods are compiled.
 COMPILED = [f"cleaners/{name}.py" for name in (
-    "decode", "extract", "duplicates", "boilerplate", "teasers", "language", "topic", "pipeline", "record")]
+    "decode", "extract", "duplicates", "boilerplate", "teasers", "language", "topic", "pipeline", "record", "types")]
 
 #: The mypy that compiles. Pinned: mypyc's code is part of the output's correctness. mypy 2.x
 #: compiles ``str.lower`` to a primitive that lowers a word-final capital sigma to "σ" where

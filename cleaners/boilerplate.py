@@ -20,13 +20,13 @@ import re._constants as _sre
 import re._parser as _sre_parse
 import string
 from types import MappingProxyType
-from typing import Any, Callable, Iterable, Mapping, NamedTuple
+from typing import Any, Callable, Final, Iterable, Mapping, NamedTuple
 
 from .types import LONGEST_KEPT_COUNT, Block, BlockType, Decision, Reason, ends_with, kept_word_count, word_count
 
 __all__ = ["BoilerplateConfig", "RULES", "announces_list", "is_author_box", "match_rule", "mark_boilerplate", "mark_menus"]
 
-STEP = "boilerplate"
+STEP: Final = "boilerplate"
 
 
 class BoilerplateConfig(NamedTuple):
@@ -45,17 +45,17 @@ class BoilerplateConfig(NamedTuple):
     long_rule_max_words: int = 60
 
 
-_LONG_RULES = frozenset({"cookie", "copyright", "newsletter", "contact", "credit", "comment_notice"})
+_LONG_RULES: Final = frozenset({"cookie", "copyright", "newsletter", "contact", "credit", "comment_notice"})
 
 
 #: A sentence: six words or more, ending in a lower-case word and a full stop. Rules other
 #: than cookie and copyright never match one ("Share prices fell sharply after the news.").
-_SENTENCE = re.compile(r"[^\W\d_]*[a-zß-ÿ]{2}[.]\s*$")
-_SENTENCE_RULES_OK = frozenset({"cookie", "copyright", "infinite_scroll", "newsletter", "form_message", "contact",
+_SENTENCE: Final = re.compile(r"[^\W\d_]*[a-zß-ÿ]{2}[.]\s*$")
+_SENTENCE_RULES_OK: Final = frozenset({"cookie", "copyright", "infinite_scroll", "newsletter", "form_message", "contact",
                                 "credit", "comment_notice"})
 
 
-_DATE_WORDS = (
+_DATE_WORDS: Final = (
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|(?:mon|tue|tues|wed|thu|thurs|fri|sat|sun)\.?)"
     r"|(?:january|february|march|april|may|june|july|august|september|october|november|december"
     r"|(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?)"
@@ -70,18 +70,18 @@ _DATE_WORDS = (
 
 #: What makes a run of numbers a date or time: a date word, hh:mm, am/pm, a d/m/y date or a
 #: year. Without one it is a price, a score or a phone number ("$309.16", "1-0", "02-751-1500").
-_DATE_ANCHOR = (
+_DATE_ANCHOR: Final = (
     r"(?=.*(?:(?<!\w)(?:" + _DATE_WORDS + r")(?!\w)|\d{1,2}[:h]\d{2}|(?<!\w)[ap]\.?m\.?(?!\w)"
     r"|(?<!\d)\d{1,2}[./-]\d{1,2}[./-]\d{2,4}(?!\d)|(?<!\d)(?:19|20)\d\d(?!\d)))"
 )
 
 
 #: A date line to its end: two or more date words, numbers and separators.
-_DATE_TOKEN_WORDS = r"(?:" + _DATE_WORDS + r"|at|um|à|às|alle|a las|de|of|[ap]\.?m\.?|(?-i:[A-Z]{2,4}))(?!\w)"
-_DATE_TOKEN_OTHERS = r"|\d{1,4}(?:st|nd|rd|th|\.)?(?!\w)|[,./:\-–|()@])\s*){2,}$"
-_DATE_TOKENS = r"(?:(?:" + _DATE_TOKEN_WORDS + _DATE_TOKEN_OTHERS
+_DATE_TOKEN_WORDS: Final = r"(?:" + _DATE_WORDS + r"|at|um|à|às|alle|a las|de|of|[ap]\.?m\.?|(?-i:[A-Z]{2,4}))(?!\w)"
+_DATE_TOKEN_OTHERS: Final = r"|\d{1,4}(?:st|nd|rd|th|\.)?(?!\w)|[,./:\-–|()@])\s*){2,}$"
+_DATE_TOKENS: Final = r"(?:(?:" + _DATE_TOKEN_WORDS + _DATE_TOKEN_OTHERS
 #: The timestamp rule's other lines: a relative time ("3 hours ago") and an ISO 8601 stamp.
-_OTHER_TIMESTAMPS = (
+_OTHER_TIMESTAMPS: Final = (
     r"|^\W*\d{1,3}\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago"
     r"(?:\s+at\s+\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?)?\W*$"
     r"|^\W*(?:vor|il y a|hace)\s+\d{1,3}\s+\w+\W*$"
@@ -95,7 +95,7 @@ def _rx(*alternatives: str) -> re.Pattern[str]:
 
 #: The rules over the whole block, in order: (name, alternatives), each rule one regex
 #: ``^\W*(?:alternative|...)\W*$`` (:func:`_rx`). English, German, French, Spanish.
-_WHOLE_BLOCK_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
+_WHOLE_BLOCK_RULES: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
     ("infinite_scroll", (
         r"end of (?:content|results|feed|page)", r"no more (?:pages|posts|articles|results|stories)(?: to (?:load|show))?",
         r"(?:load|show|view|see) more(?: (?:posts|articles|stories|news|results|comments))?",
@@ -223,7 +223,7 @@ _WHOLE_BLOCK_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 #: One entry per rule: (name, pattern over the whole block), in the order they are tried.
-RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+RULES: Final[tuple[tuple[str, re.Pattern[str]], ...]] = tuple(
     (name, _rx(*alternatives)) for name, alternatives in _WHOLE_BLOCK_RULES
 ) + (
     ("timestamp", re.compile(r"^\W*(?=.*\d)" + _DATE_ANCHOR + _DATE_TOKENS + _OTHER_TIMESTAMPS, re.I)),
@@ -292,8 +292,8 @@ def _tree_of(pattern: str) -> str:
 
 
 #: :data:`_DATE_WORDS` as a tree (:func:`_exact_tree`), and the tokens' words with it.
-_DATE_WORDS_TREE = _tree_of(_DATE_WORDS)
-_DATE_TOKEN_WORDS_TREE = r"(?:" + _tree_of(r"(?:" + _DATE_WORDS + r"|at|um|à|às|alle|a las|de|of|[ap]\.?m\.?)") + r"|(?-i:[A-Z]{2,4}))(?!\w)"
+_DATE_WORDS_TREE: Final = _tree_of(_DATE_WORDS)
+_DATE_TOKEN_WORDS_TREE: Final = r"(?:" + _tree_of(r"(?:" + _DATE_WORDS + r"|at|um|à|às|alle|a las|de|of|[ap]\.?m\.?)") + r"|(?-i:[A-Z]{2,4}))(?!\w)"
 assert _DATE_TOKEN_WORDS == r"(?:" + _DATE_WORDS + r"|at|um|à|às|alle|a las|de|of|[ap]\.?m\.?|(?-i:[A-Z]{2,4}))(?!\w)"
 assert _DATE_WORDS in _DATE_ANCHOR
 
@@ -307,7 +307,7 @@ assert _DATE_WORDS in _DATE_ANCHOR
 #: Its tokens' words are tried only at a letter (each of them begins with one): at a number or
 #: a mark, the ~100 date words are not tried one by one (a regex ignoring case tries each).
 #: Its date words are written as a tree (:data:`_DATE_WORDS_TREE`).
-_TIMESTAMP_TOKENS_FIRST = (r"(?=\D*+\d)(?:^\W*(?=(?:(?:(?=[^\W\d_])" + _DATE_TOKEN_WORDS_TREE + _DATE_TOKEN_OTHERS
+_TIMESTAMP_TOKENS_FIRST: Final = (r"(?=\D*+\d)(?:^\W*(?=(?:(?:(?=[^\W\d_])" + _DATE_TOKEN_WORDS_TREE + _DATE_TOKEN_OTHERS
                            + r")(?=.*\d)" + _DATE_ANCHOR.replace(_DATE_WORDS, _DATE_WORDS_TREE) + _OTHER_TIMESTAMPS + ")")
 
 # --- the rules indexed by a block's first word ----------------------------------------
@@ -320,9 +320,9 @@ _TIMESTAMP_TOKENS_FIRST = (r"(?=\D*+\d)(?:^\W*(?=(?:(?:(?=[^\W\d_])" + _DATE_TOK
 # (a sentence, a headline) has no entry, and is let go after a dictionary look-up.
 
 #: The characters ``\W`` matches, as the parser writes them in a class (``\s``, ``\W``).
-_NOT_WORD_CATEGORIES = frozenset({_sre.CATEGORY_SPACE, _sre.CATEGORY_NOT_WORD, _sre.CATEGORY_LINEBREAK})
-_ZERO_WIDTH = frozenset({_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT})
-_REPEATS = frozenset({_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT})
+_NOT_WORD_CATEGORIES: Final = frozenset({_sre.CATEGORY_SPACE, _sre.CATEGORY_NOT_WORD, _sre.CATEGORY_LINEBREAK})
+_ZERO_WIDTH: Final = frozenset({_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT})
+_REPEATS: Final = frozenset({_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT})
 
 
 class _UnknownWord(Exception):
@@ -438,16 +438,16 @@ def _named_rules(pairs: Iterable[tuple[str, str]]) -> re.Pattern[str]:
 _BY_WORD, _ANYWHERE = _rules_by_first_word()
 #: A rule's index in :data:`RULES` by its name (read with a match's ``lastgroup`` too: ``None``
 #: for no named group, which no alternative of the patterns read so is).
-_RULE_INDEX: Mapping[str | None, int] = MappingProxyType({name: index for index, (name, _) in enumerate(RULES)})
+_RULE_INDEX: Final[Mapping[str | None, int]] = MappingProxyType({name: index for index, (name, _) in enumerate(RULES)})
 #: The rules that are no whole-block ones (timestamp, asset_url: the last ones), all at once, a
 #: named group each: a match's ``lastgroup`` names the first of them, in order, that matches.
-_OTHER_RULES = re.compile(
+_OTHER_RULES: Final = re.compile(
     "|".join(f"(?P<{name}>{_TIMESTAMP_TOKENS_FIRST if name == 'timestamp' else pattern.pattern})"
              for name, pattern in RULES[len(_WHOLE_BLOCK_RULES):]),
     re.I,
 )
 assert _OTHER_RULES.groups == len(RULES) - len(_WHOLE_BLOCK_RULES), "a rule has a capturing group: lastgroup could name it"
-_FIRST_WORD = re.compile(r"\W*(\w+)")
+_FIRST_WORD: Final = re.compile(r"\W*(\w+)")
 
 
 def _first_word(text: str) -> str:
@@ -466,7 +466,7 @@ def _first_word(text: str) -> str:
 #: The first words (lower case) a timestamp's line can begin with but a number or an upper-case
 #: abbreviation ("GMT"): a date word, "at", "um", "a.m.", "vor", "il y a", "hace" (see
 #: :data:`_DATE_TOKENS` and :data:`_OTHER_TIMESTAMPS`).
-_TIMESTAMP_WORDS = _known(first_words(r"(?:" + _DATE_WORDS + r"|at|um|à|a las|de|of|[ap]\.?m\.?|vor|il y a|hace)"))
+_TIMESTAMP_WORDS: Final = _known(first_words(r"(?:" + _DATE_WORDS + r"|at|um|à|a las|de|of|[ap]\.?m\.?|vor|il y a|hace)"))
 
 
 def _literal_prefix(items: Any) -> str:
@@ -549,7 +549,7 @@ def _rule_guard(alternatives: Iterable[str]) -> re.Pattern[str] | None:
 
 #: Characters by how often they begin a place a search must try (a space, then letters by their
 #: frequency in English and the other languages of the rules); any other character is rarer.
-_COMMON_CHARACTERS = " etaoinsrhldcumfpgwybvkxjqz"
+_COMMON_CHARACTERS: Final = " etaoinsrhldcumfpgwybvkxjqz"
 
 
 def _rarest_part(string: str, shortest: int = 4) -> str:
@@ -582,7 +582,7 @@ def _search_for_parts(strings: frozenset[str] | None) -> re.Pattern[str] | None:
 
 
 #: What a block needs for :data:`_ANYWHERE` to match it, e.g. "copyright", "©", " cookies".
-_ANYWHERE_NEEDS = _needed_strings(alternative for _, alternative in _ANYWHERE)
+_ANYWHERE_NEEDS: Final = _needed_strings(alternative for _, alternative in _ANYWHERE)
 
 
 class _RuleIndex(NamedTuple):
@@ -628,14 +628,14 @@ def _rule_index(names: Iterable[str]) -> _RuleIndex:
 
 
 #: The names of the rules that are no whole-block ones (:data:`_OTHER_RULES`).
-_OTHER_RULE_NAMES = frozenset(name for name, _ in RULES[len(_WHOLE_BLOCK_RULES):])
+_OTHER_RULE_NAMES: Final = frozenset(name for name, _ in RULES[len(_WHOLE_BLOCK_RULES):])
 #: Every rule, as a block of at most ``max_words`` words is tried against them.
-_EVERY_RULE = _rule_index(name for name, _ in RULES)
+_EVERY_RULE: Final = _rule_index(name for name, _ in RULES)
 #: The rules a block of more words is tried against (the long rules): its first word looks up
 #: only their alternatives, and the search before those that can begin anywhere looks for the
 #: strings only those need (a long line of prose holds "more ", "read" or "follow" often, a
 #: cookie notice's " cookies" or a copyright's "©" seldom).
-_LONG_RULE_INDEX = _rule_index(_LONG_RULES)
+_LONG_RULE_INDEX: Final = _rule_index(_LONG_RULES)
 
 
 def _may_be_other_rule(text: str, first: str) -> bool:
@@ -712,7 +712,7 @@ def _looked_up_strings() -> frozenset[str]:
 #: beyond lower case ("ſ" for "s", "ı" for "i"). A first word holding one is looked up the slow
 #: way, a block holding one searched by the rules themselves. tests/test_boilerplate.py checks
 #: this against every character.
-_CASE_TRAPS = frozenset(
+_CASE_TRAPS: Final = frozenset(
     "\u0130" + "".join(chr(other) for char in {c for word in _looked_up_strings() for c in word}
                        for other in _casefix._EXTRA_CASES.get(ord(char), ()))
 )
@@ -741,7 +741,7 @@ def match_rule(text: str, config: BoilerplateConfig = BoilerplateConfig()) -> tu
 #: 8,192 lines took 51 M instructions fewer). (Fewer than those lines: a benchmark repeating its
 #: documents finds few of its earlier passes' answers, 6 % more hits than a first pass. A line
 #: kept is at most 40 * ``long_rule_max_words`` characters: 2,400, 48 on average on those dumps.)
-_CACHED_LINES = 8192
+_CACHED_LINES: Final = 8192
 
 
 def _rule_for(text: str, max_words: int, long_rule_max_words: int, menu_item_words: int) -> tuple[str, str] | None:
@@ -754,7 +754,7 @@ def _rule_for(text: str, max_words: int, long_rule_max_words: int, menu_item_wor
 
 
 #: :func:`_line_answer` of a text too long for any rule (and for a menu item).
-_NO_ANSWER: tuple[None, bool] = (None, False)
+_NO_ANSWER: Final[tuple[None, bool]] = (None, False)
 
 
 @functools.lru_cache(maxsize=8)
@@ -806,12 +806,12 @@ def _rule_for_line(max_words: int, long_rule_max_words: int, text: str) -> tuple
     return name, pattern.pattern[:80]
 
 
-_MENU_ITEM = re.compile(r"^[^.!?…:;。！？：；]{1,40}$")
+_MENU_ITEM: Final = re.compile(r"^[^.!?…:;。！？：；]{1,40}$")
 #: Looked up once: an enum's member is a slow attribute (~0.15 us in Python 3.11), and a menu
 #: item is asked of every line.
-_PARAGRAPH = BlockType.PARAGRAPH
+_PARAGRAPH: Final = BlockType.PARAGRAPH
 #: The longest text :data:`_MENU_ITEM` matches: 40 characters and a final line break.
-_LONGEST_MENU_TEXT = 41
+_LONGEST_MENU_TEXT: Final = 41
 
 
 def _is_menu_text(text: str, item_words: int) -> bool:
@@ -863,7 +863,7 @@ def _drop_menus(blocks: list[Block], menus: Iterable[int], config: BoilerplateCo
 
 
 #: A tag: one to six words, no mark that ends a sentence or a clause.
-_TAG = re.compile(r"^\s*[^\s.!?;:]+(?:\s+[^\s.!?;:]+){0,5}\s*$")
+_TAG: Final = re.compile(r"^\s*[^\s.!?;:]+(?:\s+[^\s.!?;:]+){0,5}\s*$")
 
 
 def is_tag_list(text: str, min_tags: int = 3) -> bool:
@@ -975,8 +975,8 @@ class WindowConfig(NamedTuple):
 #: How a line of prose ends: a full stop, a question or exclamation mark, a closing quote or
 #: bracket, a colon (a sentence introducing a quote or a list: "The ministry said in a
 #: statement:"), or an emoji (a blog's sentence ends with one: "We hope to see you soon 🙂").
-_SENTENCE_END = re.compile(r"(?:[.!?…。！？\"”’»):]|[\U0001F300-\U0001FAFF\u2600-\u27BF]\ufe0f?)\s*$")
-_NO_SPACE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
+_SENTENCE_END: Final = re.compile(r"(?:[.!?…。！？\"”’»):]|[\U0001F300-\U0001FAFF\u2600-\u27BF]\ufe0f?)\s*$")
+_NO_SPACE_SCRIPT: Final = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
 
 
 def _utf8_first_bytes(char_class: re.Pattern[str]) -> tuple[int, ...]:
@@ -994,7 +994,7 @@ def _utf8_first_bytes(char_class: re.Pattern[str]) -> tuple[int, ...]:
 
 #: The bytes a character of :data:`_NO_SPACE_SCRIPT` begins with in UTF-8 (a text without any of
 #: them has none of its characters).
-_NO_SPACE_SCRIPT_FIRST_BYTES = _utf8_first_bytes(_NO_SPACE_SCRIPT)
+_NO_SPACE_SCRIPT_FIRST_BYTES: Final = _utf8_first_bytes(_NO_SPACE_SCRIPT)
 
 
 def _may_hold_no_space_script(utf8: bytes) -> bool:
@@ -1020,7 +1020,7 @@ def _word_count(text: str) -> float:
 
 
 #: A count in brackets ends no sentence: "Myles Garrett should expect a significant suspension (148)".
-_COUNT_END = re.compile(r"\(\s*[\d.,%]+\s*\)\s*$")
+_COUNT_END: Final = re.compile(r"\(\s*[\d.,%]+\s*\)\s*$")
 
 
 def _ends_with_count(text: str) -> bool:
@@ -1034,7 +1034,7 @@ def _ends_with_count(text: str) -> bool:
 
 
 #: Links closing a line: an embedded post's "… from 2014. https://t.co/hF… pic.twitter.com/KQ…".
-_TRAILING_LINKS = re.compile(r"(?:\s+(?:https?://|pic\.twitter\.com/|www\.)\S+)+\s*$")
+_TRAILING_LINKS: Final = re.compile(r"(?:\s+(?:https?://|pic\.twitter\.com/|www\.)\S+)+\s*$")
 
 
 def _without_trailing_links(text: str) -> str:
@@ -1110,8 +1110,8 @@ def _as_prose(texts: list[str], values: list[float], runs: list[range]) -> list[
     return values
 
 
-_LEADING_NUMBER = re.compile(r"^\W{0,3}(\d{1,3})(?!\d)")
-_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,:]\d+)*(?:st|nd|rd|th|a|º|ª|%)?(?!\w)")
+_LEADING_NUMBER: Final = re.compile(r"^\W{0,3}(\d{1,3})(?!\d)")
+_NUMBER: Final = re.compile(r"(?<![\w.,])\d+(?:[.,:]\d+)*(?:st|nd|rd|th|a|º|ª|%)?(?!\w)")
 
 
 def ranked_rows(texts: list[str], values: list[float], config: WindowConfig) -> list[range]:
@@ -1193,7 +1193,7 @@ def _window_from(values: list[float], start: int) -> tuple[int, int, float]:
 
 #: Where a comment section starts: a heading or count ("12 comments"), a call to comment, a
 #: thread's title ("2 responses to …"), then a commenter's line (:data:`_COMMENTER`).
-_COMMENT_HEADING = (
+_COMMENT_HEADING: Final = (
     r"^\W*(?:\d+\s+)?(?:(?:top|top rated|most (?:popular|liked|recent)|latest|reader|readers'?|user)\s+)?"
     r"(?:comments?|responses?|replies|kommentare?|commentaires?|comentarios?)(?:\s*\(\d+\))?\W*$"
     r"|^\W*(?:leave a (?:comment|reply)|add a comment|post a comment|join the (?:discussion|conversation)|kommentar schreiben"
@@ -1201,11 +1201,11 @@ _COMMENT_HEADING = (
     r"|^\W*\d+\s+(?:comments?|responses?|replies|thoughts)\s+(?:to|on)\b.{0,160}$"
 )
 #: A commenter: dated ("Ann on May 1, 2019 at 4:47 pm said:"), or a user name ("user says:").
-_COMMENTER = r"^(?:(?=.*\d).{2,80}|\S{2,40})\s(?:said|says|wrote|sagte|schrieb|a dit|a écrit|dijo|escribió)\s*:\s*$"
-_COMMENT_MARKER = re.compile(_COMMENT_HEADING + "|" + _COMMENTER, re.I)
+_COMMENTER: Final = r"^(?:(?=.*\d).{2,80}|\S{2,40})\s(?:said|says|wrote|sagte|schrieb|a dit|a écrit|dijo|escribió)\s*:\s*$"
+_COMMENT_MARKER: Final = re.compile(_COMMENT_HEADING + "|" + _COMMENTER, re.I)
 #: :data:`_COMMENT_MARKER` for a line not ending with a colon, which no commenter's line does:
 #: the commenter's pattern, costly on a long line it fails on, is not tried there.
-_COMMENT_HEADING_ONLY = re.compile(_COMMENT_HEADING, re.I)
+_COMMENT_HEADING_ONLY: Final = re.compile(_COMMENT_HEADING, re.I)
 
 
 def is_comment_marker(text: str) -> bool:
@@ -1249,7 +1249,7 @@ def _comment_cut(texts: list[str], line_values: list[float], start: int, end: in
     return end
 
 
-_ANNOUNCES_LIST = re.compile(r"^\W*\w\S*(?:\s+\S+){2,}?.*\w\W{0,2}:\s*$")
+_ANNOUNCES_LIST: Final = re.compile(r"^\W*\w\S*(?:\s+\S+){2,}?.*\w\W{0,2}:\s*$")
 
 
 def announces_list(text: str) -> bool:
@@ -1313,7 +1313,7 @@ def _sparse_tail(values: list[float], start: int, end: int, config: WindowConfig
 
 #: An author box's heading: "About Brigit Katz", "Sobre Carlos Nadalim", "Über Moritz Bachmann",
 #: "About the author" (a name of one to four capitalized words, or the words "the author").
-_AUTHOR_BOX = re.compile(
+_AUTHOR_BOX: Final = re.compile(
     r"^\W*(?:(?:about|sobre|über|à propos de|acerca de|a proposito di)\s+(?P<name>(?-i:[A-ZÀ-Ý][\w.'’-]+)(?:\s+(?-i:[A-ZÀ-Ý][\w.'’-]+)){0,3})"
     r"|about the author|sobre (?:o|a|el|la) autora?|über (?:den|die) autor(?:in)?|à propos de l'auteur(?:e)?)\W*$",
     re.I,
@@ -1357,8 +1357,8 @@ def _author_box_cut(texts: list[str], line_values: list[float], start: int, end:
     return end
 
 
-_TITLE_SEPARATOR = re.compile(r"\s+(?:[-–—|:·•»]|::)\s+")
-_TITLE_WORD = re.compile(r"\w+")
+_TITLE_SEPARATOR: Final = re.compile(r"\s+(?:[-–—|:·•»]|::)\s+")
+_TITLE_WORD: Final = re.compile(r"\w+")
 
 
 def page_title_words(first_line: str) -> frozenset[str]:
@@ -1429,7 +1429,7 @@ def _lacks_more(lowered: str, words: Iterable[str], may_lack: int) -> bool:
 
 
 #: The characters beyond ASCII whose lower case holds an ASCII letter: "İ" ("i̇") and the Kelvin sign ("k").
-_TO_ASCII_LOWER = "\u0130\u212a"
+_TO_ASCII_LOWER: Final = "\u0130\u212a"
 
 
 def _lines_holding_enough(texts: list[str], title: frozenset[str], share: float,

@@ -17,7 +17,7 @@ import re
 import unicodedata
 import zlib
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 import charset_normalizer
 import ftfy
@@ -60,7 +60,7 @@ class Decoded:
     printable: bool | None = field(default=None, compare=False, repr=False)
 
 
-_BOMS = (
+_BOMS: Final = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
     (codecs.BOM_UTF8, "utf-8"),
@@ -70,8 +70,8 @@ _BOMS = (
 
 #: Magic numbers; the short ones (a text may start "MZ Wallace..." or "ID3 tags...") count
 #: only with a NUL or control byte in the first 256 bytes.
-_WEAK_MAGIC = frozenset({b"MZ", b"ID3", b"BZh", b"GIF8", b"RIFF", b"OggS", b"\x00\x00\x01\x00", b"wOFF"})
-_MAGIC = (
+_WEAK_MAGIC: Final = frozenset({b"MZ", b"ID3", b"BZh", b"GIF8", b"RIFF", b"OggS", b"\x00\x00\x01\x00", b"wOFF"})
+_MAGIC: Final = (
     (b"%PDF", "PDF document"),
     (b"\x89PNG", "PNG image"),
     (b"\xff\xd8\xff", "JPEG image"),
@@ -89,28 +89,28 @@ _MAGIC = (
     (b"wOFF", "web font"),
 )
 
-_WORD = re.compile(r"[^\W\d_]+")
-_BINARY_BYTE = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
-_ESCAPED_BYTE = re.compile(r"[\udc80-\udcff]+")
+_WORD: Final = re.compile(r"[^\W\d_]+")
+_BINARY_BYTE: Final = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+_ESCAPED_BYTE: Final = re.compile(r"[\udc80-\udcff]+")
 #: A non-ASCII symbol between two letters ("Za¿ó³æ"): a sign of the wrong legacy charset.
-_SYMBOL_IN_WORD = re.compile(r"(?<=[^\W\d_])[^\w\s\x00-\x7f](?=[^\W\d_])")
+_SYMBOL_IN_WORD: Final = re.compile(r"(?<=[^\W\d_])[^\w\s\x00-\x7f](?=[^\W\d_])")
 #: Stopwords of every language that contain a non-ASCII letter (read-only).
-NON_ASCII_STOPWORDS = frozenset(w for words in STOPWORDS.values() for w in words if not w.isascii())
+NON_ASCII_STOPWORDS: Final = frozenset(w for words in STOPWORDS.values() for w in words if not w.isascii())
 
-_META_CHARSET = re.compile(rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]{2,40})""", re.I)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_META_CHARSET: Final = re.compile(rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]{2,40})""", re.I)
+_CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 #: What :func:`strip_control_chars` drops: control characters but tab and newline, non-characters, and
 #: lone surrogates (bytes ``surrogateescape`` kept), in one pass: dropping one kind cannot make another.
-_CONTROL_OR_SURROGATE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+_CONTROL_OR_SURROGATE: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 
 
 #: The bytes of :data:`_CONTROL`'s ASCII characters (C0 controls but tab, line feed and carriage return; DEL).
-_ASCII_CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_ASCII_CONTROL_BYTES: Final = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 #: A ``bytes.translate`` table making each of :data:`_ASCII_CONTROL_BYTES` a space.
-_ASCII_CONTROLS_TO_SPACE = bytes(0x20 if code in _ASCII_CONTROL_BYTES else code for code in range(256))
+_ASCII_CONTROLS_TO_SPACE: Final = bytes(0x20 if code in _ASCII_CONTROL_BYTES else code for code in range(256))
 #: :data:`_CONTROL`'s other characters in UTF-8: C1 controls (``\xc2`` and a byte 0x80-0x9f), U+FFFE and U+FFFF.
-_C1_CONTROL_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
-_NONCHARACTERS_UTF8 = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")
+_C1_CONTROL_UTF8: Final = re.compile(rb"\xc2[\x80-\x9f]")
+_NONCHARACTERS_UTF8: Final = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")
 
 
 def _control_count(text: str, encoded: bytes | None = None) -> int:
@@ -162,11 +162,11 @@ def _printable_but_line_breaks(text: str) -> bool:
 
 
 #: The bytes of the ASCII characters :func:`_printable_but_line_breaks` lets pass: printable ones and "\\n".
-_PRINTABLE_ASCII_AND_LINE_FEED = bytes(range(0x20, 0x7F)) + b"\n"
+_PRINTABLE_ASCII_AND_LINE_FEED: Final = bytes(range(0x20, 0x7F)) + b"\n"
 assert all(chr(code).isprintable() for code in range(0x20, 0x7F))
 #: Texts at least this long are asked by :func:`_printable_but_line_breaks` in their bytes (a
 #: short one, an HTML element's, in its characters: fewer calls).
-_LONG_TEXT = 512
+_LONG_TEXT: Final = 512
 
 
 def decompress(data: bytes, limit: int) -> bytes:
@@ -352,10 +352,10 @@ def decode_bytes(data: bytes, fmt: str, config: DecodeConfig = DecodeConfig()) -
 #: The bytes :func:`decode_bytes` drops before it counts a UTF-8 text's control characters:
 #: printable ASCII characters, and line breaks, tabs and carriage returns (no control
 #: :data:`_CONTROL` takes; :func:`strip_control_chars` makes them a space or a line break).
-_PRINTABLE_ASCII_AND_SPACING = bytes(range(0x20, 0x7F)) + b"\t\n\r"
+_PRINTABLE_ASCII_AND_SPACING: Final = bytes(range(0x20, 0x7F)) + b"\t\n\r"
 
 
-_FTFY_CONFIG = ftfy.TextFixerConfig(
+_FTFY_CONFIG: Final = ftfy.TextFixerConfig(
     unescape_html="auto",
     uncurl_quotes=False,
     fix_character_width=False,
@@ -363,26 +363,26 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
     normalization="NFC",
     explain=True,
 )
-_FTFY_FOLDING = _FTFY_CONFIG._replace(uncurl_quotes=True, normalization="NFKC")
+_FTFY_FOLDING: Final = _FTFY_CONFIG._replace(uncurl_quotes=True, normalization="NFKC")
 
-_ASCII_FOLD = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2026": "...", "\u00a0": " "})
+_ASCII_FOLD: Final = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2026": "...", "\u00a0": " "})
 
 
 #: In ASCII text, ftfy's fixers can only act on these: HTML entities (:data:`_HTML_ENTITY`),
 #: terminal escapes, line breaks and other control characters (mojibake, ligatures, widths and
 #: quotes are non-ASCII): every ASCII control character but "\n", made a "\n" by this
 #: ``bytes.translate`` table (which gives the same bytes back when it changes none).
-_ASCII_FTFY_TARGETS_TO_LINE_FEED = bytes(0x0A if code < 0x20 or code == 0x7F else code for code in range(256))
+_ASCII_FTFY_TARGETS_TO_LINE_FEED: Final = bytes(0x0A if code < 0x20 or code == 0x7F else code for code in range(256))
 #: What ftfy's ``unescape_html`` replaces (its own pattern, ``&#?[0-9A-Za-z]{1,24};``): an "&"
 #: that starts none ("Q&A", "Tom & Jerry", "AT&T") is left as it is, by that fixer and every other.
-_HTML_ENTITY = ftfy.chardata.HTML_ENTITY_RE
+_HTML_ENTITY: Final = ftfy.chardata.HTML_ENTITY_RE
 
 #: Non-ASCII characters that none of ftfy's fixers (as configured here) changes on its own:
 #: typography, Latin letters, Cyrillic, other scripts, symbols and emoji. Left out: C1 and
 #: other control characters, line and paragraph separators, ligatures, box drawing, ftfy's
 #: "bad" mojibake characters (¤ ¦ ¨ ª ¬ ¯ ¸ º ƒ ˆ † ‡ ‰ ◊ ...), the letters that open its
 #: multi-character patterns (Â Ã Î Ð Ø Ù Ђ √ ‚), Greek, combining marks and private use.
-_INERT_NON_ASCII = (
+_INERT_NON_ASCII: Final = (
     "\u00a0-\u00a3\u00a5\u00a7\u00a9\u00ab\u00ad\u00ae\u00b0-\u00b7\u00b9\u00bb-\u00c1\u00c4-\u00cd"
     "\u00cf\u00d1-\u00d7\u00da-\u00ff"  # Latin-1 signs and letters
     "\u0100-\u0131\u0134-\u0148\u014a-\u017f\u0218-\u021b\u1e00-\u1eff"  # Latin Extended-A, ș ț, Vietnamese
@@ -394,19 +394,19 @@ _INERT_NON_ASCII = (
 )
 #: A character outside ASCII-without-targets and the inert set: ftfy decides ("&" is inert
 #: unless it starts an entity, looked for apart: :data:`_HTML_ENTITY`).
-_NOT_INERT = re.compile(f"[^\\n\\x20-\\x7e{_INERT_NON_ASCII}]")
+_NOT_INERT: Final = re.compile(f"[^\\n\\x20-\\x7e{_INERT_NON_ASCII}]")
 
-_MOJIBAKE = ftfy.badness.MOJIBAKE_CATEGORIES
-_UPPER = _MOJIBAKE["upper_accented"]
-_ACCENTED = _MOJIBAKE["lower_accented"] + _UPPER
-_SIGNS = "".join(_MOJIBAKE[name] for name in ("start_punctuation", "end_punctuation", "currency", "numeric", "law")) + "°"
+_MOJIBAKE: Final = ftfy.badness.MOJIBAKE_CATEGORIES
+_UPPER: Final = _MOJIBAKE["upper_accented"]
+_ACCENTED: Final = _MOJIBAKE["lower_accented"] + _UPPER
+_SIGNS: Final = "".join(_MOJIBAKE[name] for name in ("start_punctuation", "end_punctuation", "currency", "numeric", "law")) + "°"
 #: Adjacent characters (first, second, which of them the search keys on) at least one pair of
 #: which is in every sequence ftfy's mojibake heuristic (``ftfy.badness.is_bad``) flags in text
 #: made of the inert characters: an accented capital next to a non-ASCII character ("Ã©",
 #: "Ã‰"), an accented letter or sign before a sign ("é”", "â€"), a sign before an accented
 #: letter ("”é"), a Cyrillic В Г Р С before a sign ("Р°"), and "œ" before a non-letter.
 #: tests/test_decode.py proves this against ftfy's own pattern.
-_SUSPECT_PAIRS = (
+_SUSPECT_PAIRS: Final = (
     ("^\\x00-\\x7f", _UPPER, 1),
     (_UPPER, "^\\x00-\\x7f", 0),
     (_ACCENTED + _SIGNS + "ВГРС", _SIGNS, 1),
@@ -423,7 +423,7 @@ def _pairs_pattern(pairs: tuple[tuple[str, str, int], ...]) -> re.Pattern[str]:
     return re.compile(f"[{keys}](?:{'|'.join(tails)})")
 
 
-_SUSPECT_PAIR = _pairs_pattern(_SUSPECT_PAIRS)
+_SUSPECT_PAIR: Final = _pairs_pattern(_SUSPECT_PAIRS)
 
 
 def needs_ftfy(text: str, ascii_fold: bool = False) -> bool:
@@ -491,7 +491,7 @@ def needs_ftfy_in_any(texts: list[str], ascii_fold: bool = False, controls: bool
 
 
 #: A ``bytes.translate`` table making every ASCII byte a space.
-_ASCII_TO_SPACE = bytes(0x20 if code < 0x80 else code for code in range(256))
+_ASCII_TO_SPACE: Final = bytes(0x20 if code < 0x80 else code for code in range(256))
 
 
 def _needs_ftfy_beyond_ascii(text: str, controls: bool = True) -> bool:

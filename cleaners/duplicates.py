@@ -12,13 +12,13 @@ from __future__ import annotations
 import collections
 import re
 import unicodedata
-from typing import Iterable
+from typing import Final, Iterable
 
 from .types import LIST_MARKER, Block, BlockType, Reason, may_open_with_list_marker, word_count
 
 __all__ = ["mark_duplicates", "mark_page_address"]
 
-STEP = "duplicates"
+STEP: Final = "duplicates"
 
 
 def _key(text: str) -> str:
@@ -56,21 +56,21 @@ def _single_spaced(text: str) -> bool:
 
 #: A ``bytes.translate`` table: each byte of an ASCII character ``str.split`` splits at (tab, line
 #: breaks, form feed, the information separators ``\x1c``-``\x1f``, the space) made a space.
-_ASCII_WHITESPACE_TO_SPACE = bytes(0x20 if code < 128 and chr(code).isspace() else code for code in range(256))
+_ASCII_WHITESPACE_TO_SPACE: Final = bytes(0x20 if code < 128 and chr(code).isspace() else code for code in range(256))
 
 
 #: What separates a page title from the site's name or section: "Story | Site", "Site - Story".
-_SITE_SEPARATOR = re.compile(r"\s+(?:[|·•:]{1,2}|[-–—]{1,2})\s+")
+_SITE_SEPARATOR: Final = re.compile(r"\s+(?:[|·•:]{1,2}|[-–—]{1,2})\s+")
 #: Typographic variants a heading and the page title may differ by: curly quotes, dashes.
-_TYPOGRAPHY = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "–": "-", "—": "-"})
-_WORD = re.compile(r"\w+")
+_TYPOGRAPHY: Final = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "–": "-", "—": "-"})
+_WORD: Final = re.compile(r"\w+")
 #: A heading and the title whose words (case aside) overlap this much (Jaccard: about one word
 #: in seven differs; "Calendário da Stock Car 2018" and "Calendário Stock Car 2018", 0.8, do not) are the same
 #: headline ("Milan Design Week 2018 | Michael Anastassiades’ light installation for FLOS"
 #: under the title "… | Anastassiades' light installation for FLOS")...
-MIN_TITLE_SIMILARITY = 0.85
+MIN_TITLE_SIMILARITY: Final = 0.85
 #: ...when both have at least this many words.
-MIN_TITLE_WORDS = 4
+MIN_TITLE_WORDS: Final = 4
 
 
 def _title_keys(title: str) -> frozenset[str]:
@@ -140,13 +140,13 @@ def _key_shorter_than(text: str, length: int) -> bool:
 
 #: Only blocks of at least this many words count as repeats of an earlier block: short
 #: lines (interview questions, "See it on Amazon", recipe steps) legitimately recur.
-MIN_REPEAT_WORDS = 25
+MIN_REPEAT_WORDS: Final = 25
 
 #: Layouts whose long repeats are dropped: a scraper's line dump repeats image captions,
 #: cookie notices and teaser summaries. An HTML page's extracted text and text already cut
 #: into paragraphs repeat only what the article itself repeats (a meal plan's recurring
 #: entries; on the benchmark pages every HTML repeat was in the reference text).
-REPEAT_LAYOUTS = ("text",)
+REPEAT_LAYOUTS: Final = ("text",)
 
 
 def mark_duplicates(blocks: Iterable[Block], title: str | None, min_repeat_words: int = MIN_REPEAT_WORDS,

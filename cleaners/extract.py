@@ -13,7 +13,7 @@ import itertools
 import operator
 import re
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 import lxml.html
 import trafilatura
@@ -83,20 +83,20 @@ class Extracted:
 
 
 #: The marks that end a sentence (or a line that is no heading): the last character before trailing whitespace.
-_TERMINAL_MARKS = ".!?…:;,\"”»)]"
+_TERMINAL_MARKS: Final = ".!?…:;,\"”»)]"
 #: ...as a set: ``line.rstrip()[-1:] in`` it asks :func:`ends_with_mark` in one step ("" is in no set).
-_TERMINAL_MARK_SET = frozenset(_TERMINAL_MARKS)
-_SPACES = re.compile(r"[ \u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_TERMINAL_MARK_SET: Final = frozenset(_TERMINAL_MARKS)
+_SPACES: Final = re.compile(r"[ \u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 #: The runs of :data:`_SPACES` that are not already a single plain space (the same result
 #: as replacing every run, without a replacement per word).
-_SPACES_TO_COLLAPSE = re.compile(r" [ \u00a0\u2000-\u200b\u202f\u205f\u3000]+|[\u00a0\u2000-\u200b\u202f\u205f\u3000][ \u00a0\u2000-\u200b\u202f\u205f\u3000]*")
+_SPACES_TO_COLLAPSE: Final = re.compile(r" [ \u00a0\u2000-\u200b\u202f\u205f\u3000]+|[\u00a0\u2000-\u200b\u202f\u205f\u3000][ \u00a0\u2000-\u200b\u202f\u205f\u3000]*")
 
 
 #: The spaces of :data:`_SPACES` other than " ".
-_OTHER_SPACE = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000]")
+_OTHER_SPACE: Final = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000]")
 #: ...each of them, looked for one by one in a whole dump (a look for one character is cheaper
 #: than the class tried at every place).
-_OTHER_SPACE_CHARS = "\u00a0" + "".join(map(chr, range(0x2000, 0x200c))) + "\u202f\u205f\u3000"
+_OTHER_SPACE_CHARS: Final = "\u00a0" + "".join(map(chr, range(0x2000, 0x200c))) + "\u202f\u205f\u3000"
 assert all(_OTHER_SPACE.fullmatch(char) for char in _OTHER_SPACE_CHARS)
 #: ...none of them printable: a text ``str.isprintable`` but its line breaks has none.
 assert not any(char.isprintable() for char in _OTHER_SPACE_CHARS)
@@ -127,7 +127,7 @@ def normalize_lines(text: str) -> str:
 
 
 #: How many words :func:`looks_like_heading` allows unless told (what :func:`classify_line` asks of the line below).
-_HEADING_WORDS = 25
+_HEADING_WORDS: Final = 25
 
 
 def looks_like_heading(line: str, max_words: int = _HEADING_WORDS) -> bool:
@@ -156,9 +156,9 @@ def _heading_words(line: str, max_words: int) -> int:
 
 
 #: A text's first character ("" for ""), as ``text[:1]``.
-_FIRST_CHAR = operator.itemgetter(slice(None, 1))
+_FIRST_CHAR: Final = operator.itemgetter(slice(None, 1))
 #: ...and its last, as ``text[-1:]``.
-_LAST_CHAR = operator.itemgetter(slice(-1, None))
+_LAST_CHAR: Final = operator.itemgetter(slice(-1, None))
 
 
 def _all_heading_words(lines: list[str], max_words: int, stripped: bool = False) -> list[int]:
@@ -405,7 +405,7 @@ def _is_title_line(first: str, second: str, config: ExtractConfig) -> bool:
 
 # --- HTML -----------------------------------------------------------------------
 
-_BLOCK_TYPES = {
+_BLOCK_TYPES: Final = {
     "p": BlockType.PARAGRAPH,
     "head": BlockType.HEADING,
     "quote": BlockType.QUOTE,
@@ -415,7 +415,7 @@ _BLOCK_TYPES = {
 
 
 #: Every character ftfy (or a reader) would take as a line break.
-_LINE_BREAKS = re.compile(r"[\n\r\v\f\x85\u2028\u2029]")
+_LINE_BREAKS: Final = re.compile(r"[\n\r\v\f\x85\u2028\u2029]")
 
 
 def _element_text(element: etree._Element) -> str:
@@ -440,8 +440,8 @@ def _table_text(table: etree._Element) -> str:
 
 
 #: Elements of trafilatura's output that are blocks of their own.
-_BLOCK_TAGS = frozenset({"p", "head", "list", "quote", "table", "code", "div", "section", "article", "main", "graphic"})
-_MAX_NESTING = 50
+_BLOCK_TAGS: Final = frozenset({"p", "head", "list", "quote", "table", "code", "div", "section", "article", "main", "graphic"})
+_MAX_NESTING: Final = 50
 
 
 def _holds_blocks(element: etree._Element) -> bool:
@@ -506,7 +506,7 @@ def _body_blocks(body: etree._Element) -> list[Block]:
     return _container_blocks(body, 0)
 
 
-_METADATA_FIELDS = ("author", "date", "sitename", "description", "categories", "tags", "url", "hostname")
+_METADATA_FIELDS: Final = ("author", "date", "sitename", "description", "categories", "tags", "url", "hostname")
 
 
 def _metadata(document: Any) -> dict[str, Any]:
@@ -531,7 +531,7 @@ def _sitename(document: Any, tree: HtmlElement) -> str | None:
 
 
 #: The meta tags declaring a section, below a <head>.
-_SECTION_METAS = etree.XPath('.//meta[@property="article:section" or contains(@name, "subject")]/@content')
+_SECTION_METAS: Final = etree.XPath('.//meta[@property="article:section" or contains(@name, "subject")]/@content')
 
 
 def _meta_sections(tree: HtmlElement) -> list[str]:
@@ -588,7 +588,7 @@ def page_metadata(tree: HtmlElement) -> Any:
 
 
 #: The characters trafilatura's ``load_html`` removes before parsing (its ``INVALID_XML_CHARS``), one by one.
-_INVALID_XML_CHARS = "".join(map(chr, [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])) + "\ufffe\uffff"
+_INVALID_XML_CHARS: Final = "".join(map(chr, [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])) + "\ufffe\uffff"
 
 
 def _has_invalid_xml_chars(html: str) -> bool:

@@ -32,7 +32,7 @@ import re
 from itertools import repeat
 from operator import itemgetter, mul
 from types import MappingProxyType
-from typing import Callable, Iterable, Mapping, NamedTuple, Protocol, overload
+from typing import Callable, Final, Iterable, Mapping, NamedTuple, Protocol, overload
 
 import justext
 import numpy as np
@@ -57,12 +57,12 @@ __all__ = [
     "STOPWORDS",
 ]
 
-STEP = "language"
+STEP: Final = "language"
 
-DETECTORS = ("langid", "langdetect")
+DETECTORS: Final = ("langid", "langdetect")
 
 #: The languages either detector may answer: langdetect's profiles, Chinese as one code.
-LANGUAGES: tuple[str, ...] = (
+LANGUAGES: Final[tuple[str, ...]] = (
     "af", "ar", "bg", "bn", "ca", "cs", "cy", "da", "de", "el", "en", "es", "et", "fa", "fi", "fr", "gu", "he",
     "hi", "hr", "hu", "id", "it", "ja", "kn", "ko", "lt", "lv", "mk", "ml", "mr", "ne", "nl", "no", "pa", "pl",
     "pt", "ro", "ru", "sk", "sl", "so", "sq", "sv", "sw", "ta", "te", "th", "tl", "tr", "uk", "ur", "vi", "zh",
@@ -121,7 +121,7 @@ class LanguageConfig(NamedTuple):
     accept_languages: tuple[str, ...] = ()
 
 
-_JUSTEXT_NAMES = {
+_JUSTEXT_NAMES: Final = {
     "af": "Afrikaans", "ar": "Arabic", "bg": "Bulgarian", "bn": "Bengali", "ca": "Catalan", "cs": "Czech",
     "cy": "Welsh", "da": "Danish", "de": "German", "el": "Greek", "en": "English", "es": "Spanish",
     "et": "Estonian", "fa": "Persian", "fi": "Finnish", "fr": "French", "gu": "Gujarati", "he": "Hebrew",
@@ -154,13 +154,13 @@ def _untracked_word_sets(stoplists: Mapping[str, Iterable[str]]) -> Mapping[str,
     return MappingProxyType({code: dict.fromkeys(words) for code, words in stoplists.items()})
 
 
-_JUSTEXT_STOPLISTS = {code: frozenset(justext.get_stoplist(name)) for code, name in _JUSTEXT_NAMES.items()}
+_JUSTEXT_STOPLISTS: Final = {code: frozenset(justext.get_stoplist(name)) for code, name in _JUSTEXT_NAMES.items()}
 #: jusText's stoplists per ISO 639-1 code, whole (read once at import, never changed; by membership only:
 #: :func:`_untracked_word_sets`).
-_FULL_STOPWORDS: Mapping[str, Mapping[str, None]] = _untracked_word_sets(_JUSTEXT_STOPLISTS)
+_FULL_STOPWORDS: Final[Mapping[str, Mapping[str, None]]] = _untracked_word_sets(_JUSTEXT_STOPLISTS)
 #: Stopwords per ISO 639-1 code, from jusText's stoplists with English contamination
 #: removed (read once at import, never changed).
-STOPWORDS: Mapping[str, frozenset[str]] = MappingProxyType(_distinctive(_JUSTEXT_STOPLISTS))
+STOPWORDS: Final[Mapping[str, frozenset[str]]] = MappingProxyType(_distinctive(_JUSTEXT_STOPLISTS))
 del _JUSTEXT_STOPLISTS
 
 def _invert(stopwords: Mapping[str, frozenset[str]]) -> Mapping[str, tuple[str, ...]]:
@@ -172,12 +172,12 @@ def _invert(stopwords: Mapping[str, frozenset[str]]) -> Mapping[str, tuple[str, 
 
 
 #: Stopword -> the languages it is a stopword of (read-only).
-_STOPWORD_LANGUAGES = _invert(STOPWORDS)
+_STOPWORD_LANGUAGES: Final = _invert(STOPWORDS)
 
 #: The distinct sets of languages a stopword is one of (:data:`_STOPWORD_LANGUAGES`' values; ~500),
 #: numbered from 1 in this order (0: no stopword).
-_STOPWORD_GROUPS: tuple[tuple[str, ...], ...] = tuple(sorted(set(_STOPWORD_LANGUAGES.values())))
-_GROUP_NUMBER = {codes: number for number, codes in enumerate(_STOPWORD_GROUPS, 1)}
+_STOPWORD_GROUPS: Final[tuple[tuple[str, ...], ...]] = tuple(sorted(set(_STOPWORD_LANGUAGES.values())))
+_GROUP_NUMBER: Final = {codes: number for number, codes in enumerate(_STOPWORD_GROUPS, 1)}
 
 
 class _StopwordTable(Protocol):
@@ -195,19 +195,19 @@ class _StopwordTable(Protocol):
 
 #: Stopword -> the number of its group (a read-only dict's lookup, bound once: the one table the
 #: hot loops read, so that it stays in cache).
-_group_of_word: _StopwordTable = {word: _GROUP_NUMBER[codes] for word, codes in _STOPWORD_LANGUAGES.items()}.get
+_group_of_word: Final[_StopwordTable] = {word: _GROUP_NUMBER[codes] for word, codes in _STOPWORD_LANGUAGES.items()}.get
 #: ...and of the ASCII stopwords alone (a fifth of them: a table small enough to stay in cache),
 #: which answers the same for ASCII words.
-_ascii_stopword_groups = {word: _GROUP_NUMBER[codes] for word, codes in _STOPWORD_LANGUAGES.items() if word.isascii()}
-_group_of_ascii_word: _StopwordTable = _ascii_stopword_groups.get
+_ascii_stopword_groups: Final = {word: _GROUP_NUMBER[codes] for word, codes in _STOPWORD_LANGUAGES.items() if word.isascii()}
+_group_of_ascii_word: Final[_StopwordTable] = _ascii_stopword_groups.get
 #: ...and for words of a text whose apostrophes were curly ("’"), read with straight ones: the
 #: stopwords with a curly apostrophe under their straight spelling, the other ASCII ones as they are.
-_curly_stopword_groups = {word.replace("’", "'"): _GROUP_NUMBER[codes] for word, codes in _STOPWORD_LANGUAGES.items()
+_curly_stopword_groups: Final = {word.replace("’", "'"): _GROUP_NUMBER[codes] for word, codes in _STOPWORD_LANGUAGES.items()
                           if "'" not in word and word.replace("’", "'").isascii()}
-_group_of_curly_word: _StopwordTable = _curly_stopword_groups.get
+_group_of_curly_word: Final[_StopwordTable] = _curly_stopword_groups.get
 #: A word's weight counts another language's stopword in these units, its own language's in ones.
-_OTHERS_BITS = 32
-_OTHERS_UNIT = 1 << _OTHERS_BITS
+_OTHERS_BITS: Final = 32
+_OTHERS_UNIT: Final = 1 << _OTHERS_BITS
 
 
 @functools.lru_cache(maxsize=64)
@@ -227,7 +227,7 @@ def _stopword_weights(language: str) -> list[int]:
 
 #: The tables of ASCII words (:data:`_group_of_ascii_word`'s, :data:`_group_of_curly_word`'s) with
 #: every word at the weight of another language's stopword (read-only: copied by :func:`_word_weights`).
-_AT_OTHERS_WEIGHT: Mapping[_StopwordTable, MappingProxyType[str, int]] = MappingProxyType({
+_AT_OTHERS_WEIGHT: Final[Mapping[_StopwordTable, MappingProxyType[str, int]]] = MappingProxyType({
     group_of: MappingProxyType(dict.fromkeys(table, _OTHERS_UNIT))
     for group_of, table in ((_group_of_ascii_word, _ascii_stopword_groups), (_group_of_curly_word, _curly_stopword_groups))})
 
@@ -252,43 +252,43 @@ def _word_weights(language: str, group_of: _StopwordTable) -> Callable[[str, int
     return weights.get
 
 
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_WORD: Final = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 #: :data:`_WORD` in lower-case ASCII text, where a letter is a-z (and there is no ’)...
-_ASCII_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_ASCII_WORD: Final = re.compile(r"[a-z]+(?:'[a-z]+)?")
 #: ...and in such text without an apostrophe.
-_ASCII_LETTERS_RUN = re.compile(r"[a-z]+")
+_ASCII_LETTERS_RUN: Final = re.compile(r"[a-z]+")
 #: ...and in lower-case text whose only character beyond ASCII is "’".
-_ASCII_LETTERS_WORD = re.compile(r"[a-z]+(?:['’][a-z]+)?")
+_ASCII_LETTERS_WORD: Final = re.compile(r"[a-z]+(?:['’][a-z]+)?")
 
 
 #: ASCII letters lower-cased, every other byte a space (``bytes.translate``'s table: one look-up
 #: per byte in C, a tenth of ``str.lower`` then ``str.translate``)...
-_LOWER_LETTERS_ONLY = bytes(code + 0x20 if 0x41 <= code <= 0x5A else code if 0x61 <= code <= 0x7A else 0x20
+_LOWER_LETTERS_ONLY: Final = bytes(code + 0x20 if 0x41 <= code <= 0x5A else code if 0x61 <= code <= 0x7A else 0x20
                             for code in range(256))
 #: ...and the same keeping the apostrophe...
-_LOWER_LETTERS_AND_APOSTROPHES = bytes(code if code == 0x27 else _LOWER_LETTERS_ONLY[code] for code in range(256))
+_LOWER_LETTERS_AND_APOSTROPHES: Final = bytes(code if code == 0x27 else _LOWER_LETTERS_ONLY[code] for code in range(256))
 #: ...and keeping every byte beyond ASCII instead (UTF-8's bytes of the letters beyond ASCII).
-_LOWER_LETTERS_AND_BEYOND_ASCII = bytes(code if code >= 0x80 else _LOWER_LETTERS_ONLY[code] for code in range(256))
+_LOWER_LETTERS_AND_BEYOND_ASCII: Final = bytes(code if code >= 0x80 else _LOWER_LETTERS_ONLY[code] for code in range(256))
 #: The ASCII bytes (deleted from UTF-8, they leave the bytes of the characters beyond ASCII).
-_ASCII_BYTES = bytes(range(128))
+_ASCII_BYTES: Final = bytes(range(128))
 #: Latin-1's bytes of the ASCII characters and of the letters beyond them (deleted from a
 #: Latin-1 text, they leave its characters beyond ASCII that are no letter)...
-_ASCII_AND_LATIN1_LETTER_BYTES = _ASCII_BYTES + bytes(code for code in range(128, 256) if chr(code).isalpha())
+_ASCII_AND_LATIN1_LETTER_BYTES: Final = _ASCII_BYTES + bytes(code for code in range(128, 256) if chr(code).isalpha())
 #: ...and the bytes of a Latin-1 text lower-cased: an ASCII letter's or a letter's beyond ASCII as
 #: ``str.lower`` does (in Latin-1 each stays one Latin-1 letter: ``bytes`` would refuse another),
 #: every other byte a space (past the check above, only ASCII ones are left).
-_LATIN1_LOWER_LETTERS = bytes(ord(chr(code).lower()) if code >= 0x80 and chr(code).isalpha()
+_LATIN1_LOWER_LETTERS: Final = bytes(ord(chr(code).lower()) if code >= 0x80 and chr(code).isalpha()
                               else _LOWER_LETTERS_ONLY[code] for code in range(256))
 #: In text of a-z, apostrophes and spaces: a second apostrophe in the same run of letters (or
 #: right after another one); a pattern that opens with a literal, so the regex engine skips ahead
 #: to each apostrophe instead of trying every position.
-_TWO_APOSTROPHES_IN_A_RUN = re.compile(r"'[a-z]*'")
+_TWO_APOSTROPHES_IN_A_RUN: Final = re.compile(r"'[a-z]*'")
 
 
 #: Beyond ASCII and :data:`~cleaners.types.TYPOGRAPHY`, punctuation spaced out with it where words
 #: and letters are counted: no letter of any script (nor beyond Latin), no part of a :data:`_WORD`,
 #: without a case; German's opening quote, whose texts would otherwise go to the regexes.
-_SPACED_PUNCTUATION = "„"
+_SPACED_PUNCTUATION: Final = "„"
 
 
 def _spaced(text: str, keep: str = "") -> str:
@@ -406,10 +406,10 @@ def _langdetect_factory() -> DetectorFactory:
 
 #: py3langid's byte automaton is an Aho-Corasick one at most this many bytes deep: the state
 #: after any byte is the one reached from the start on the last 6 bytes alone.
-_LANGID_DEPTH = 6
+_LANGID_DEPTH: Final = 6
 #: Shorter inputs (in UTF-8 bytes) are walked by py3langid's own loop: numpy's fixed cost is
 #: about what the loop spends on this many bytes.
-_LANGID_NUMPY_FROM = 128
+_LANGID_NUMPY_FROM: Final = 128
 
 
 @mypyc_attr(native_class=False)  # compiled (setup.py), still a Python class: its base is one
@@ -582,7 +582,7 @@ def _counted_in_order_of_first_visit(found: np.ndarray) -> tuple[np.ndarray, np.
 
 
 #: :meth:`_LangidIdentifier.ranked` lists the languages of at least this probability.
-_LISTED_FROM = 0.00005
+_LISTED_FROM: Final = 0.00005
 
 
 def _shortlist(ranked: list[tuple[str, float]], language: str | None) -> list[tuple[str, float]]:
@@ -631,7 +631,7 @@ def load_models(config: LanguageConfig = LanguageConfig()) -> None:
         _langid_identifier()
 
 
-_LANGDETECT_CODES = {"zh-cn": "zh", "zh-tw": "zh"}
+_LANGDETECT_CODES: Final = {"zh-cn": "zh", "zh-tw": "zh"}
 
 
 def _ranked_by_langdetect(text: str, seed: int) -> list[tuple[str, float]]:
@@ -652,7 +652,7 @@ def _ranked_by_langid(text: str) -> list[tuple[str, float]]:
     return _langid_identifier().ranked(text)
 
 
-_LETTER = re.compile(r"[^\W\d_]")
+_LETTER: Final = re.compile(r"[^\W\d_]")
 
 
 def _has_letters(text: str, count: int) -> bool:
@@ -798,9 +798,9 @@ def best_stopword_language(text: str) -> tuple[str | None, float]:
     return best, round(counts[best] / words, 4)
 
 
-_DENSE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af\u0e00-\u0e7f]")
+_DENSE_SCRIPT: Final = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af\u0e00-\u0e7f]")
 #: Each script's letters, as ranges of code points (first, last); a tie goes to the first script.
-_SCRIPT_CODE_POINTS: tuple[tuple[str, tuple[tuple[int, int], ...]], ...] = (
+_SCRIPT_CODE_POINTS: Final[tuple[tuple[str, tuple[tuple[int, int], ...]], ...]] = (
     ("latin", ((0x41, 0x5A), (0x61, 0x7A), (0xC0, 0x24F))),
     ("cyrillic", ((0x400, 0x4FF),)),
     ("greek", ((0x370, 0x3FF),)),
@@ -812,17 +812,17 @@ _SCRIPT_CODE_POINTS: tuple[tuple[str, tuple[tuple[int, int], ...]], ...] = (
     ("hangul", ((0xAC00, 0xD7AF), (0x1100, 0x11FF))),
 )
 #: ...as one regex character class per script.
-_SCRIPT_RANGES = tuple(
+_SCRIPT_RANGES: Final = tuple(
     (name, re.compile("[" + "".join(f"\\u{first:04x}-\\u{last:04x}" for first, last in ranges) + "]"))
     for name, ranges in _SCRIPT_CODE_POINTS
 )
 #: ...as the sorted starts and ends (+1) of all ranges: a code point's place among them
 #: (``np.searchsorted``, side right) numbers the stretch it lies in...
-_SCRIPT_BOUNDS = np.array(sorted({first for _, ranges in _SCRIPT_CODE_POINTS for first, _ in ranges}
+_SCRIPT_BOUNDS: Final = np.array(sorted({first for _, ranges in _SCRIPT_CODE_POINTS for first, _ in ranges}
                                  | {last + 1 for _, ranges in _SCRIPT_CODE_POINTS for _, last in ranges}),
                           dtype=np.uint32)
 #: ...and per stretch, the number of its script in :data:`_SCRIPT_CODE_POINTS` (their count: none).
-_SCRIPT_OF_STRETCH = np.full(len(_SCRIPT_BOUNDS) + 1, len(_SCRIPT_CODE_POINTS), dtype=np.intp)
+_SCRIPT_OF_STRETCH: Final = np.full(len(_SCRIPT_BOUNDS) + 1, len(_SCRIPT_CODE_POINTS), dtype=np.intp)
 for _number, (_, _ranges) in enumerate(_SCRIPT_CODE_POINTS):
     for _first, _last in _ranges:
         _SCRIPT_OF_STRETCH[np.searchsorted(_SCRIPT_BOUNDS, _first, side="right"):
@@ -845,10 +845,10 @@ def _script_letters(text: str) -> list[int]:
     return np.bincount(stretches, minlength=len(_SCRIPT_CODE_POINTS) + 1)[:-1].tolist()
 
 
-_BEYOND_LATIN = re.compile(r"[^\u0000-\u024f\u1e00-\u1eff\u2000-\u206f]")
-_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
-_LATIN_BEYOND_ASCII = re.compile(r"[\u00c0-\u024f\u1e00-\u1eff]")
-_ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
+_BEYOND_LATIN: Final = re.compile(r"[^\u0000-\u024f\u1e00-\u1eff\u2000-\u206f]")
+_LATIN_LETTER: Final = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+_LATIN_BEYOND_ASCII: Final = re.compile(r"[\u00c0-\u024f\u1e00-\u1eff]")
+_ASCII_LETTERS: Final = bytes(range(65, 91)) + bytes(range(97, 123))
 
 
 def _latin_letters(text: str) -> int:
@@ -864,7 +864,7 @@ def _latin_letters(text: str) -> int:
 
 
 #: The Latin-1 characters (the first 256, none beyond Latin) :data:`_LATIN_LETTER` matches, as bytes.
-_LATIN1_LETTER_BYTES = bytes(code for code in range(256) if _LATIN_LETTER.match(chr(code)))
+_LATIN1_LETTER_BYTES: Final = bytes(code for code in range(256) if _LATIN_LETTER.match(chr(code)))
 
 
 def _latin1_letters(text: str) -> int | None:
@@ -919,9 +919,9 @@ def dominant_script(text: str, sample: int = 400) -> tuple[str | None, int]:
 #: The high bytes of the UTF-16 code units of the characters below U+0300 (ASCII, Latin-1, Latin
 #: Extended, IPA, spacing modifiers) and of U+2000-U+2FFF (typography, currency, symbols). A text of
 #: such code units alone holds no letter of a script but Latin (:data:`_SCRIPT_CODE_POINTS`).
-_LATIN_OR_SYMBOL_HIGH_BYTES = bytes((0x00, 0x01, 0x02)) + bytes(range(0x20, 0x30))
+_LATIN_OR_SYMBOL_HIGH_BYTES: Final = bytes((0x00, 0x01, 0x02)) + bytes(range(0x20, 0x30))
 #: The script of every block of a Latin document (:func:`_latin_only`), as :func:`_judge_block` reads it.
-_LATIN = ("latin", 0)
+_LATIN: Final = ("latin", 0)
 
 
 def _latin_only(texts: list[str]) -> bool:
@@ -1091,7 +1091,7 @@ def _is_list_like(block: Block) -> bool:
     return sum(w[0].islower() for w in words) < 0.4 * max(len(words), 1)
 
 
-_HANDLE = re.compile(r"(?:https?://|www\.|@|#)\S+")
+_HANDLE: Final = re.compile(r"(?:https?://|www\.|@|#)\S+")
 
 
 def block_script(text: str) -> tuple[str | None, int]:
@@ -1116,8 +1116,8 @@ def _in_other_script(script: tuple[str | None, int], text: str, doc_script: str 
 
 
 #: Scripts that, of :data:`LANGUAGES`, only one language is written in (:data:`_SCRIPT_RANGES`' names).
-_SCRIPT_LANGUAGE = MappingProxyType({"greek": "el", "hebrew": "he", "thai": "th", "hangul": "ko"})
-_KANA = re.compile(r"[\u3040-\u30ff]")
+_SCRIPT_LANGUAGE: Final = MappingProxyType({"greek": "el", "hebrew": "he", "thai": "th", "hangul": "ko"})
+_KANA: Final = re.compile(r"[\u3040-\u30ff]")
 
 
 def _written_as_only(script: tuple[str | None, int], text: str, language: str, config: LanguageConfig) -> bool:
@@ -1167,7 +1167,7 @@ def _clearly_in_words(words: list[str], language: str, config: LanguageConfig,
 
 #: Blocks whose beginning is not read alone (:func:`_clearly_in_beginning`): a table's or code's first
 #: words ("Nr | Zawodnik |", "import sys def bar(i): if") say little of the whole block's language.
-_READ_WHOLE = frozenset({BlockType.TABLE, BlockType.CODE})
+_READ_WHOLE: Final = frozenset({BlockType.TABLE, BlockType.CODE})
 
 
 def _clearly_in_beginning(block: Block, language: str, config: LanguageConfig) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from . import __version__
 from .boilerplate import BoilerplateConfig, WindowConfig, mark_boilerplate, mark_menus, mark_outside_main_content
@@ -30,7 +30,7 @@ __all__ = [
     "load_models", "COMMON_LANGUAGES",
 ]
 
-_FORMATS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".xhtml": "html"}
+_FORMATS: Final = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".xhtml": "html"}
 
 
 class CleanConfig(NamedTuple):
@@ -53,7 +53,7 @@ class CleanConfig(NamedTuple):
 
 #: The languages whose model data :func:`load_models` loads ahead: eight of the languages most used
 #: for web content (W3Techs' survey of content languages), English first.
-COMMON_LANGUAGES = ("en", "es", "de", "ja", "fr", "ru", "pt", "it")
+COMMON_LANGUAGES: Final = ("en", "es", "de", "ja", "fr", "ru", "pt", "it")
 
 
 def load_models(config: CleanConfig = CleanConfig(), languages: tuple[str, ...] = COMMON_LANGUAGES) -> None:

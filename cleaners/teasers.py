@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from typing import Any, Callable, Iterable, NamedTuple
+from typing import Any, Callable, Final, Iterable, NamedTuple
 
 from .boilerplate import announces_list
 from .types import Block, BlockType, Reason, ends_with, ends_with_mark, kept_indexes
@@ -22,7 +22,7 @@ from .types import Block, BlockType, Reason, ends_with, ends_with_mark, kept_ind
 __all__ = ["TeaserConfig", "is_truncated", "is_teaser_headline", "is_section_label", "is_related_link",
            "starts_with_headline", "mark_teasers"]
 
-STEP = "teasers"
+STEP: Final = "teasers"
 
 
 class TeaserConfig(NamedTuple):
@@ -59,19 +59,19 @@ class TeaserConfig(NamedTuple):
 #: answers (:class:`_LineFacts`) are kept for this many recent lines (:func:`_facts_with`). (Fewer than the lines the
 #: teaser step sees in 181 text dumps: a benchmark repeating its documents finds none of its
 #: earlier passes' answers.)
-_CACHED_LINES = 2048
+_CACHED_LINES: Final = 2048
 
-_TRUNCATED = re.compile(r"(?:…|\.\.\.|\[…\]|\[\.\.\.\])\s*$")
+_TRUNCATED: Final = re.compile(r"(?:…|\.\.\.|\[…\]|\[\.\.\.\])\s*$")
 #: The marks that end a sentence, or a summary's clause, and no headline.
-_SENTENCE_MARKS = ".:;,…"
+_SENTENCE_MARKS: Final = ".:;,…"
 #: :data:`_SENTENCE_MARKS` as a set: ``text.rstrip()[-1:] in`` it asks :func:`_ends_sentence` ("" is in no set).
-_SENTENCE_MARK_SET = frozenset(_SENTENCE_MARKS)
+_SENTENCE_MARK_SET: Final = frozenset(_SENTENCE_MARKS)
 #: What a text :data:`_TRUNCATED` matches ends with before its trailing spaces.
-_TRUNCATION_ENDINGS = ("…", "...", "]")
+_TRUNCATION_ENDINGS: Final = ("…", "...", "]")
 #: A flattened teaser ends with its summary's sentence (or its cut).
-_ENDS_SUMMARY = re.compile(r"(?:[.!?…]|\.\.\.)[\"”’)]?\s*$")
+_ENDS_SUMMARY: Final = re.compile(r"(?:[.!?…]|\.\.\.)[\"”’)]?\s*$")
 #: "Read also" lead-ins, which announce links to other stories (en, de, fr, es, pt, it, pl).
-_READ_ALSO = (
+_READ_ALSO: Final = (
     r"read (?:also|more|next)|also read|see (?:also|more)|more on this(?: topic| story)?|you (?:may|might) also like"
     r"|lesen sie (?:auch|mehr|hier)|auch lesen|lies auch|siehe auch|auch interessant|schon gelesen"
     r"|das könnte (?:sie|dich) (?:auch )?interessieren|das thema könnte (?:sie|dich) (?:auch )?interessieren"
@@ -83,7 +83,7 @@ _READ_ALSO = (
     r"|puedes ver|mira|notas relacionadas|zum weiterlesen|weitere (?:artikel|beiträge) zum thema"
     r"|lesen sie auch die folgenden (?:beiträge|artikel)"
 )
-_LABEL = re.compile(
+_LABEL: Final = re.compile(
     r"^\W*(?:news|latest(?: news)?|related(?: (?:news|stories|articles|posts|content))?|more (?:news|stories|articles|from (?:the )?\w+(?: \w+){0,3}|on this(?: topic)?)"
     r"|(?:latest|top|more|recent|breaking|local|weather|sports?|business|entertainment|tech) (?:headlines|stories|videos|news|sports)"
     r"|most (?:read|popular|viewed|shared)|you (?:may|might) like|recommended(?: for you)?|also more|read more"
@@ -96,11 +96,11 @@ _LABEL = re.compile(
 #: Lead-ins that announce another story only when its headline follows on the same line: alone on
 #: a line, "Don't miss" also heads an article's own list (a deals page's product and its features:
 #: 10 gold lines of a ScrapingHub article went as a ``related_list``).
-_LEAD_IN_ONLY = r"don'?t miss|do not miss"
+_LEAD_IN_ONLY: Final = r"don'?t miss|do not miss"
 #: A "read also" lead-in and the linked story's headline on one line ("Lea también: Impiden ingreso a…").
-_RELATED_LINK = re.compile(r"^\W*(?:related|" + _READ_ALSO + "|" + _LEAD_IN_ONLY + r")\s*[:|»>–—-]\s*(?P<headline>\S.*)$", re.I)
+_RELATED_LINK: Final = re.compile(r"^\W*(?:related|" + _READ_ALSO + "|" + _LEAD_IN_ONLY + r")\s*[:|»>–—-]\s*(?P<headline>\S.*)$", re.I)
 #: The marks one of which :data:`_RELATED_LINK` needs between the lead-in and the headline (none has a case).
-_RELATED_LINK_SEPARATORS = ":|»>–—-"
+_RELATED_LINK_SEPARATORS: Final = ":|»>–—-"
 
 
 def is_truncated(text: str) -> bool:
@@ -195,16 +195,16 @@ def _title_cased_words(words: list[str], config: TeaserConfig) -> bool:
     return bool(long_words) and sum(w[0].isupper() for w in long_words) >= 0.75 * len(long_words)
 
 
-_SMALL_WORDS = frozenset("a an and as at but by for from in into of off on or per the to up via vs with".split())
+_SMALL_WORDS: Final = frozenset("a an and as at but by for from in into of off on or per the to up via vs with".split())
 #: Every casing of :data:`_SMALL_WORDS` ("the", "The", "THE", "tHe"...): ``word in`` it is
 #: ``word.lower() in _SMALL_WORDS`` without a lowered copy of the word (no character beyond ASCII
 #: lowers to an ASCII letter but "\u212a", the Kelvin sign, to "k", which no small word holds).
-_SMALL_WORD_CASINGS = frozenset(map("".join, itertools.chain.from_iterable(
+_SMALL_WORD_CASINGS: Final = frozenset(map("".join, itertools.chain.from_iterable(
     itertools.product(*zip(word, word.upper())) for word in _SMALL_WORDS)))
 #: The words that, among a line's first, mark a dateline ("SAN FRANCISCO (AP) — ..."), not a headline.
-_DATELINE_DASHES = frozenset(("—", "–", "-", "--"))
+_DATELINE_DASHES: Final = frozenset(("—", "–", "-", "--"))
 #: What :func:`_opens_with_headline` strips from each word: quotes, brackets, currency, punctuation.
-_HEADLINE_WORD_TRIM = "\"'‘’“”()[]$€£,:;"
+_HEADLINE_WORD_TRIM: Final = "\"'‘’“”()[]$€£,:;"
 
 
 def starts_with_headline(text: str, config: TeaserConfig = TeaserConfig()) -> bool:
@@ -256,7 +256,7 @@ class _LineFacts(NamedTuple):
 
 
 #: The facts of a line with none of them (most lines of an article: its prose), one value for all.
-_NO_FACTS = _LineFacts(*(False,) * len(_LineFacts._fields))
+_NO_FACTS: Final = _LineFacts(*(False,) * len(_LineFacts._fields))
 
 
 @functools.lru_cache(maxsize=8)

@@ -150,7 +150,7 @@ import re
 import string
 from collections import Counter
 from types import MappingProxyType
-from typing import Any, Callable, Collection, Iterable, Mapping, NamedTuple, Protocol
+from typing import Any, Callable, Collection, Final, Iterable, Mapping, NamedTuple, Protocol
 
 from mypy_extensions import mypyc_attr
 
@@ -160,7 +160,7 @@ from .types import Block, Reason, kept_indexes, spaced_typography
 __all__ = ["TopicConfig", "CALENDAR_WORDS", "DISCOURSE_MARKERS", "DiscourseCues", "content_terms", "term_specificity",
            "topical_score", "discourse_cues", "cohesion", "lead_like", "peel_edges", "mark_off_topic"]
 
-STEP = "topic"
+STEP: Final = "topic"
 
 
 class TopicConfig(NamedTuple):
@@ -321,7 +321,7 @@ class TopicConfig(NamedTuple):
 #: Words of dates and times per language: not content words (:func:`content_terms`). Every
 #: dated story has them, so sharing them says nothing about a subject: an appended lead "released
 #: Monday" scored over the threshold for sharing "monday" with an article that mentions its Monday.
-CALENDAR_WORDS: Mapping[str, frozenset[str]] = MappingProxyType({
+CALENDAR_WORDS: Final[Mapping[str, frozenset[str]]] = MappingProxyType({
     "en": frozenset({
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
         "january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -333,32 +333,32 @@ CALENDAR_WORDS: Mapping[str, frozenset[str]] = MappingProxyType({
 #: The news agencies a dateline credits ("NEW YORK (Reuters) -", "(CNN)"): not content words either. Every
 #: wire story names its agency, so an appended lead credited to Reuters does not look related to an article
 #: that quotes Reuters.
-AGENCY_WORDS: Mapping[str, frozenset[str]] = MappingProxyType({
+AGENCY_WORDS: Final[Mapping[str, frozenset[str]]] = MappingProxyType({
     "en": frozenset({"reuters", "afp", "upi", "dpa", "cnn"}),
 })
 #: Stopwords, calendar and agency words together: what :func:`content_terms` leaves out, per language; each
 #: a dict of the words, read by membership (a set's ``difference`` reads a dict in C as it reads a set), which
 #: the garbage collector does not walk at each full collection as it walks every set (:func:`_untracked_word_sets`).
-_NOT_CONTENT: Mapping[str, Mapping[str, None]] = _untracked_word_sets(
+_NOT_CONTENT: Final[Mapping[str, Mapping[str, None]]] = _untracked_word_sets(
     {code: words | CALENDAR_WORDS.get(code, frozenset()) | AGENCY_WORDS.get(code, frozenset())
      for code, words in STOPWORDS.items()})
 
-_TERM = re.compile(r"[^\W\d_]{3,}")
+_TERM: Final = re.compile(r"[^\W\d_]{3,}")
 #: English negative contractions: "doesn't" would leave "doesn", a word no list knows
 #: (so it would look as specific as a name), where "does" is a stopword.
-_NEGATION = re.compile(r"n['’]t\b")
+_NEGATION: Final = re.compile(r"n['’]t\b")
 #: :data:`_NEGATION` in a text not lower-cased yet, of ASCII and typography alone (:func:`_spaced_ascii`).
-_ANY_CASE_NEGATION = re.compile(r"[nN]['’][tT]\b")
+_ANY_CASE_NEGATION: Final = re.compile(r"[nN]['’][tT]\b")
 #: A byte table that lower-cases ASCII letters and makes every other byte a space: an ASCII line's
 #: words of :data:`_TERM`, lower-cased, are then its ``split()`` (in C, a third of a regex's cost).
-_ASCII_WORDS = bytes(code + 32 if 65 <= code <= 90 else code if 97 <= code <= 122 else 32 for code in range(256))
+_ASCII_WORDS: Final = bytes(code + 32 if 65 <= code <= 90 else code if 97 <= code <= 122 else 32 for code in range(256))
 #: The words of one or two ASCII letters: :data:`_TERM` needs three, a split of :data:`_ASCII_WORDS` does not.
-_SHORT_WORDS = frozenset(map("".join, itertools.chain(
+_SHORT_WORDS: Final = frozenset(map("".join, itertools.chain(
     itertools.product(string.ascii_lowercase, repeat=1), itertools.product(string.ascii_lowercase, repeat=2))))
 #: :data:`_NOT_CONTENT` with :data:`_SHORT_WORDS`, per language: what a set of a split leaves out in one difference.
 #: Each a dict made from a list of its words, whose look-ups compare strings as strings (``dict.fromkeys`` of a
 #: set makes a table for keys of any type, compared by ``==``).
-_NOT_TERMS: Mapping[str, Mapping[str, None]] = MappingProxyType(
+_NOT_TERMS: Final[Mapping[str, Mapping[str, None]]] = MappingProxyType(
     {code: dict.fromkeys([*words, *_SHORT_WORDS]) for code, words in _NOT_CONTENT.items()})
 
 
@@ -405,10 +405,10 @@ class DiscourseMarkers(NamedTuple):
     dateline_words: tuple[str, ...] = ()
 
 
-_SPEECH_VERBS = ("said", "says", "added", "told", "wrote", "explained")
-_SPEECH = "(?:" + "|".join(_SPEECH_VERBS) + ")"
+_SPEECH_VERBS: Final = ("said", "says", "added", "told", "wrote", "explained")
+_SPEECH: Final = "(?:" + "|".join(_SPEECH_VERBS) + ")"
 #: Per document language; a language without markers gets neither signal (evidence ``discourse: null``).
-DISCOURSE_MARKERS: Mapping[str, DiscourseMarkers] = MappingProxyType({
+DISCOURSE_MARKERS: Final[Mapping[str, DiscourseMarkers]] = MappingProxyType({
     "en": DiscourseMarkers(
         openings=frozenset({
             "he", "she", "they", "it", "him", "them", "his", "her", "their", "its",
@@ -434,12 +434,12 @@ DISCOURSE_MARKERS: Mapping[str, DiscourseMarkers] = MappingProxyType({
         dateline_words=("(",),
     ),
 })
-_FIRST_WORD = re.compile(r"\W*(\w+)")
-_ITEM_MARKER = re.compile(r"\s*(\.{3}|…|[•·*–—-])\s")
-_TIME_DEIXIS = re.compile(r"\W*\w+\s+(?:holiday\s+)?(?:season|week|weekend|month|year|morning|afternoon|evening|summer|winter|spring|fall|autumn|time)\b", re.I)
-_SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s*$")
+_FIRST_WORD: Final = re.compile(r"\W*(\w+)")
+_ITEM_MARKER: Final = re.compile(r"\s*(\.{3}|…|[•·*–—-])\s")
+_TIME_DEIXIS: Final = re.compile(r"\W*\w+\s+(?:holiday\s+)?(?:season|week|weekend|month|year|morning|afternoon|evening|summer|winter|spring|fall|autumn|time)\b", re.I)
+_SENTENCE_END: Final = re.compile(r"[.!?][\"”’')\]]*\s*$")
 #: The closing quotes and brackets :data:`_SENTENCE_END` lets follow the mark.
-_CLOSERS = "\"”’')]"
+_CLOSERS: Final = "\"”’')]"
 
 
 def _sentence_ended(text: str) -> bool:
@@ -546,7 +546,7 @@ def _opening(text: str, markers: DiscourseMarkers, language: str) -> str | None:
 
 #: How each field of :class:`DiscourseCues` is worked out from a text, its language's markers and its language:
 #: :func:`discourse_cues` works out all of them, :class:`_Cues` only those a run reads.
-_CUES: Mapping[str, Callable[[str, DiscourseMarkers, str], Any]] = MappingProxyType({
+_CUES: Final[Mapping[str, Callable[[str, DiscourseMarkers, str], Any]]] = MappingProxyType({
     "opening": _opening,
     "surnames": lambda text, markers, language: _surnames(text, markers),
     "dateline": lambda text, markers, language: _dateline(text, markers),
@@ -560,7 +560,7 @@ _CUES: Mapping[str, Callable[[str, DiscourseMarkers, str], Any]] = MappingProxyT
 })
 
 
-_WORD_INITIAL = re.compile(r"(?<![\w’'-])[^\W\d_]")
+_WORD_INITIAL: Final = re.compile(r"(?<![\w’'-])[^\W\d_]")
 
 
 def lower_case_share(text: str) -> float:
@@ -718,13 +718,13 @@ def lead_like(cues: _CueFields, core: Counter[str], own: int = 0) -> str | None:
 #: A word opening with a capital (``\b[A-Z][A-Za-z]+``; the capital comes first, then the look back that
 #: is ``\b``, so that a search skips ahead to capitals: about half the time on the bench's texts, a third
 #: for :data:`_ALL_CAPITALS`).
-_CAPITALISED = re.compile(r"[A-Z](?<!\w.)[A-Za-z]+")
+_CAPITALISED: Final = re.compile(r"[A-Z](?<!\w.)[A-Za-z]+")
 #: :data:`_CAPITALISED` of capitals alone (an acronym), or of dotted capitals ("U.S."): ``\b[A-Z]{2,}(?![A-Za-z])
 #: |\b(?:[A-Z]\.){2,}``, the capital first as there.
-_ALL_CAPITALS = re.compile(r"[A-Z](?<!\w.)(?:[A-Z]+(?![A-Za-z])|\.(?:[A-Z]\.)+)")
+_ALL_CAPITALS: Final = re.compile(r"[A-Z](?<!\w.)(?:[A-Z]+(?![A-Za-z])|\.(?:[A-Z]\.)+)")
 #: A capitalised word opening a sentence (group 1: what comes before it): the text's first, or after . ! ? :
 #: or a dash, past spaces, quotes and brackets.
-_OPENING_CAPITALISED = re.compile(r"((?:^|[.!?:—–])[\s\"“‘'(\[]*)\b[A-Z][A-Za-z]+")
+_OPENING_CAPITALISED: Final = re.compile(r"((?:^|[.!?:—–])[\s\"“‘'(\[]*)\b[A-Z][A-Za-z]+")
 
 
 def capitalised_words(text: str, language: str | None, inside_sentences: bool = False) -> frozenset[str]:
@@ -852,7 +852,7 @@ def _wordfreq_languages() -> frozenset[str]:
 
 #: Word lists kept in memory per process, as :func:`_weights`: each is 3-7 MiB (Russian 7.5) and
 #: takes 10-30 ms to read and weigh, so a worker seeing every language holds at most ~60 MiB of them.
-_KEPT_WORD_LISTS = 16
+_KEPT_WORD_LISTS: Final = 16
 
 
 @functools.lru_cache(maxsize=_KEPT_WORD_LISTS)
@@ -1250,7 +1250,7 @@ def _names_a_new_story(k: int, score: float, terms: list[set[str]], texts: list[
     return _new_names_above(k, cues, texts)
 
 
-_DEFINITE_OPENING = re.compile(r"\W*(?:the|this|these|its|our)\s+((?:[\w’'-]+\s+){0,2}[\w’'-]+)", re.I)
+_DEFINITE_OPENING: Final = re.compile(r"\W*(?:the|this|these|its|our)\s+((?:[\w’'-]+\s+){0,2}[\w’'-]+)", re.I)
 
 
 def _definite_reference(text: str, core: Counter[str], own: int = 0) -> str | None:

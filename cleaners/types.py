@@ -18,7 +18,13 @@ import itertools
 import re
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Iterable, Mapping
+from typing import Any, Final, Iterable, Mapping
+
+from mypy_extensions import mypyc_attr
+
+# Compiled in a compiled build (setup.py), as the other modules: its functions and methods. Every
+# class stays a plain Python class (``mypyc_attr(native_class=False)``): the records and enums
+# other tools and the tests build, pickle and patch, and Block's layout trick (_new_block).
 
 __all__ = [
     "Reason",
@@ -45,10 +51,10 @@ __all__ = [
 ]
 
 #: A list item's marker at the start of a line: a bullet or a number (``- ``, ``• ``, ``3. ``).
-LIST_MARKER = re.compile(r"^\s*(?:[-*•·▪◦‣–]|\d{1,3}[.)])\s+")
+LIST_MARKER: Final = re.compile(r"^\s*(?:[-*•·▪◦‣–]|\d{1,3}[.)])\s+")
 #: The characters a line with a :data:`LIST_MARKER` can begin with but a digit (``\\d`` is
 #: ``str.isdecimal``) or a space.
-LIST_MARKER_CHARS = frozenset("-*•·▪◦‣–")
+LIST_MARKER_CHARS: Final = frozenset("-*•·▪◦‣–")
 
 
 def may_open_with_list_marker(text: str) -> bool:
@@ -91,7 +97,7 @@ def ends_with_mark(text: str, marks: str) -> bool:
 #: letter, digit nor "_" (``\W``), so a space in its place leaves the same runs of letters, and a
 #: line with no other character beyond ASCII can then be read by a regex's cheaper ASCII classes
 #: (most non-ASCII lines of English pages hold only these).
-TYPOGRAPHY = "’‘“”—–…«»•"
+TYPOGRAPHY: Final = "’‘“”—–…«»•"
 assert not any(char.isalnum() or char == "_" for char in TYPOGRAPHY)
 
 
@@ -109,10 +115,10 @@ def spaced_typography(text: str, keep: str = "") -> str:
 
 #: :func:`kept_word_count` keeps its answers for this many recent texts (more than the lines of
 #: nearly every dump, which go from one step to the next within a document)...
-_COUNTED_TEXTS = 4096
+_COUNTED_TEXTS: Final = 4096
 #: ...each of at most this many characters: a longer one (a paragraph of a page without line
 #: breaks) is counted again when asked, not kept (the cache would hold it in memory for nothing).
-LONGEST_KEPT_COUNT = 4000
+LONGEST_KEPT_COUNT: Final = 4000
 
 
 @functools.lru_cache(maxsize=_COUNTED_TEXTS)
@@ -138,6 +144,7 @@ def word_count(text: str) -> int:
     return kept_word_count(text) if len(text) <= LONGEST_KEPT_COUNT else len(text.split())
 
 
+@mypyc_attr(native_class=False)
 class Reason(str, Enum):
     """Why a block was removed or an input yielded no article. Declared once."""
 
@@ -159,6 +166,7 @@ class Reason(str, Enum):
     INTERNAL_ERROR = "internal_error"
 
 
+@mypyc_attr(native_class=False)
 class BlockType(str, Enum):
     PARAGRAPH = "paragraph"
     HEADING = "heading"
@@ -169,6 +177,7 @@ class BlockType(str, Enum):
 
 
 @dataclass(frozen=True, slots=True)
+@mypyc_attr(native_class=False)
 class Decision:
     """Why a block was dropped: the step, the reason and what decided it."""
 
@@ -190,10 +199,11 @@ class Decision:
 #: The setters of Decision's slots, for its ``__init__`` (as :data:`_SET_TEXT` for Block's).
 _SET_STEP, _SET_REASON, _SET_EVIDENCE = (getattr(Decision, name).__set__ for name in ("step", "reason", "evidence"))
 
-_new_object = object.__new__
+_new_object: Final = object.__new__
 
 
 @dataclass(frozen=True, slots=True)
+@mypyc_attr(native_class=False)
 class Block:
     """One paragraph, heading, list item, quote... of an article.
 
@@ -282,6 +292,7 @@ _SET_TEXT, _SET_TYPE, _SET_LANGUAGE, _SET_DECISION = (
 )
 
 
+@mypyc_attr(native_class=False)
 class _UnfrozenBlock:
     """A :class:`Block` being made by :func:`_new_block`: Block's slots (the same, in the same
     order: the same layout), without its frozen ``__setattr__``."""
@@ -341,6 +352,7 @@ def kept_indexes(blocks: "list[Block] | tuple[Block, ...]") -> list[int]:
 
 
 @dataclass(frozen=True)
+@mypyc_attr(native_class=False)
 class Source:
     """Where an input came from: a path (or label), its format and the sha256 of its bytes."""
 
@@ -354,6 +366,7 @@ class Source:
 
 
 @dataclass(frozen=True)
+@mypyc_attr(native_class=False)
 class EncodingInfo:
     """How bytes became text: the charset, how it was found, and ftfy's repairs."""
 
@@ -366,6 +379,7 @@ class EncodingInfo:
 
 
 @dataclass(frozen=True)
+@mypyc_attr(native_class=False)
 class Article:
     """A document as it moves through the steps."""
 
@@ -414,9 +428,10 @@ class Article:
         return copy
 
 
-_ARTICLE_FIELDS = frozenset(field.name for field in dataclasses.fields(Article))
+_ARTICLE_FIELDS: Final = frozenset(field.name for field in dataclasses.fields(Article))
 
 
+@mypyc_attr(native_class=False)
 class Rejection(Exception):
     """Raised by a step when an input cannot yield an article; carries the reason."""
 
@@ -427,6 +442,7 @@ class Rejection(Exception):
 
 
 @dataclass(frozen=True)
+@mypyc_attr(native_class=False)
 class RejectedInput:
     """An input that yielded no article, and why."""
 

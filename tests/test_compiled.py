@@ -98,10 +98,38 @@ def compiled_site(tmp_path_factory) -> Path:
 
 def test_the_compiled_build_holds_an_extension_for_each_module_setup_names(compiled_site):
     modules = _compiled_modules()
-    assert modules and "types" not in modules
+    assert modules
     files = _module_files(compiled_site, modules, compiled_site.parent)
     assert all(Path(file).parent == compiled_site / "cleaners" for file in files), files
     assert all(file.endswith(sysconfig.get_config_var("EXT_SUFFIX")) for file in files), files
+
+
+def test_the_compiled_records_stay_plain_python_classes(compiled_site):
+    """types.py is compiled, its classes are not: a Block made by a compiled step is a frozen
+    dataclass that pickles, an enum member is an Enum's, and an Article pickles whole (what
+    Dask and the worker processes send)."""
+    code = """if True:
+        import dataclasses, enum, pickle, sys
+        import cleaners.types as t
+        from cleaners.pipeline import clean_document
+        assert t.__file__.endswith(sys.argv[1]), t.__file__
+        article = clean_document(b"Home\\nThe council met on Monday and approved the budget for the schools.", "a.txt")
+        block = article.blocks[0]
+        assert type(block) is t.Block and dataclasses.is_dataclass(block) and not hasattr(block, "__dict__")
+        try:
+            block.text = "x"
+        except dataclasses.FrozenInstanceError:
+            pass
+        else:
+            raise AssertionError("a Block is frozen")
+        assert isinstance(t.Reason.BOILERPLATE, enum.Enum) and t.Reason("boilerplate") is t.Reason.BOILERPLATE
+        assert pickle.loads(pickle.dumps(article)) == article
+        print("plain")
+    """
+    done = subprocess.run([sys.executable, "-c", code, sysconfig.get_config_var("EXT_SUFFIX")],
+                          cwd=compiled_site.parent, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(compiled_site)})
+    assert done.returncode == 0 and done.stdout.split() == ["plain"], done.stdout + done.stderr
 
 
 def test_the_benchmark_reports_the_compiled_build_it_runs(compiled_site):
