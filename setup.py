@@ -1,5 +1,5 @@
-"""The package's build: pure Python, or with ``CLEAN_COMPILE=1`` most modules of ``cleaners/``
-compiled by mypyc (the same code as C extensions: ~15 % fewer seconds per plain-text document,
+"""The package's build: pure Python, or with ``CLEAN_COMPILE=1`` the modules of ``cleaners/``
+compiled by mypyc (the same code as C extensions: ~12 % fewer seconds per plain-text document,
 the same records; README: "A compiled build"). A compiled build that fails (no C compiler, no
 Python headers, a mypyc error) installs the pure package instead, with a warning. An editable
 install (``pip install -e .``) is always pure: extensions beside the sources would shadow every
