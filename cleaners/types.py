@@ -22,9 +22,9 @@ from typing import Any, Final, Iterable, Mapping
 
 from mypy_extensions import mypyc_attr
 
-# Compiled in a compiled build (setup.py), as the other modules: its functions and methods. Every
-# class stays a plain Python class (``mypyc_attr(native_class=False)``): the records and enums
-# other tools and the tests build, pickle and patch, and Block's layout trick (_new_block).
+# A compiled build (setup.py) compiles this module's functions and methods. Every class stays a
+# plain Python class (``mypyc_attr(native_class=False)``): the records and enums that other tools
+# and the tests build, pickle and patch, and the class swap :func:`_new_block` makes.
 
 __all__ = [
     "Reason",
