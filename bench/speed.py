@@ -465,6 +465,27 @@ def cleaners_build() -> dict[str, Any]:
     return {"kind": "compiled" if compiled else "pure", "compiled": compiled, "modules": len(names)}
 
 
+def interpreter(maps: Path = Path("/proc/self/maps")) -> dict[str, Any]:
+    """The Python this process runs: its version, its executable (links resolved) and how it holds
+    libpython: ``"shared"`` when the library is mapped from a ``libpython*.so`` (a build with
+    ``--enable-shared``, pyenv's default), ``"linked in"`` when it is part of the executable (as in
+    Debian's ``/usr/bin/python3.11``), ``None`` where ``maps`` cannot be read. The same cleaning
+    code runs faster or slower by the interpreter's build (README, "Sizing it"), so a run names
+    the one it measured.
+
+    >>> interpreter()["version"] == platform.python_version()
+    True
+    """
+    try:
+        mapped = maps.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        libpython = None
+    else:
+        libpython = "shared" if "/libpython" in mapped else "linked in"
+    return {"version": platform.python_version(), "executable": os.path.realpath(sys.executable),
+            "libpython": libpython}
+
+
 def child_main(spec: dict[str, Any]) -> dict[str, Any]:
     """In a fresh process: one ``run_clean`` (or one flow run) over ``spec['folder']``."""
     started = time.perf_counter()
@@ -580,7 +601,7 @@ def measure(args: argparse.Namespace, bench_dir: Path) -> dict[str, Any]:
         "bench_dir": str(bench_dir), "docs": args.docs, "big": args.big, "batch_size": args.batch_size,
         "cpus": os.cpu_count(), "load_average_start": os.getloadavg(), "python": platform.python_version(),
         "platform": platform.platform(), "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "build": cleaners_build(),
+        "build": cleaners_build(), "interpreter": interpreter(),
     }}
     if "one_core" in sections:
         results["one_core"] = one_core_html(bench_dir, args.pages)
@@ -738,7 +759,8 @@ def format_table(results: dict[str, Any]) -> str:
     line = lambda r: f"{r[0]:<{widths[0]}}  {r[1]:>{widths[1]}}  {r[2]}".rstrip()  # noqa: E731
     meta = results["meta"]
     footer = (f"{meta['cpus']} CPUs; load average at start {meta['load_average_start'][0]:.2f}, "
-              f"at end {meta.get('load_average_end', [float('nan')])[0]:.2f}; {_build_note(results)}")
+              f"at end {meta.get('load_average_end', [float('nan')])[0]:.2f}; {_build_note(results)}"
+              + _interpreter_note(meta.get("interpreter")))
     return "\n".join([line(head), line(tuple("-" * w for w in widths)), *map(line, rows), footer])
 
 
@@ -749,6 +771,18 @@ def _build_note(results: dict[str, Any]) -> str:
                                            if build["compiled"] else "")
     children = {run["build"] for run in results.get("runs", {}).values() if isinstance(run, dict) and "build" in run}
     return note + (f"; child processes: {', '.join(sorted(children))}" if children - {build["kind"]} else "")
+
+
+def _interpreter_note(found: dict[str, Any] | None) -> str:
+    """The footer's words on :func:`interpreter`'s answer ("" for a run that did not record one).
+
+    >>> _interpreter_note({"version": "3.11.2", "executable": "/usr/bin/python3.11", "libpython": "linked in"})
+    '; Python 3.11.2 (/usr/bin/python3.11, libpython linked in)'
+    """
+    if not found:
+        return ""
+    libpython = f", libpython {found['libpython']}" if found.get("libpython") else ""
+    return f"; Python {found['version']} ({found['executable']}{libpython})"
 
 
 def _sections(value: str) -> list[str]:

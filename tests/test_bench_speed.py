@@ -14,6 +14,7 @@ from bench.speed import (
     _clean,
     cleaners_build,
     format_table,
+    interpreter,
     one_core_text,
     paired_overheads,
     paired_text_ratios,
@@ -167,3 +168,23 @@ def test_the_table_says_which_build_it_measured_and_when_child_processes_ran_ano
     runs["run_clean_2"]["build"] = "pure"
     footer = format_table({"meta": meta, "text": text, "corpus": {"docs": 1000}, "runs": runs}).splitlines()[-1]
     assert footer.endswith("; cleaners/ compiled (2 of 11 modules); child processes: pure")
+
+
+def test_the_table_names_the_interpreter_it_ran_on(tmp_path):
+    meta = {"cpus": 2, "load_average_start": [0.1], "build": {"kind": "pure", "compiled": [], "modules": 10},
+            "interpreter": {"version": "3.11.7", "executable": "/opt/py/bin/python3.11", "libpython": "shared"}}
+    text = {"set": "scrapinghub_aeb text", "docs": 181, "passes": [440.0], "pipeline_docs_per_s": 440.0}
+    footer = format_table({"meta": meta, "text": text}).splitlines()[-1]
+    assert footer.endswith("; cleaners/ pure; Python 3.11.7 (/opt/py/bin/python3.11, libpython shared)")
+    del meta["interpreter"]  # a run recorded before interpreter() was
+    assert format_table({"meta": meta, "text": text}).splitlines()[-1].endswith("; cleaners/ pure")
+
+
+def test_the_interpreter_holds_libpython_shared_or_linked_in_by_its_memory_map(tmp_path):
+    maps = tmp_path / "maps"
+    maps.write_text("7f00-7f10 r-xp 0 08:01 5 /root/.pyenv/versions/3.11.7/lib/libpython3.11.so.1.0\n")
+    assert interpreter(maps)["libpython"] == "shared"
+    maps.write_text("5600-5610 r-xp 0 08:01 7 /usr/bin/python3.11\n7f00-7f10 r-xp 0 08:01 9 /usr/lib/libc.so.6\n")
+    assert interpreter(maps)["libpython"] == "linked in"
+    assert interpreter(tmp_path / "missing")["libpython"] is None
+    assert Path(interpreter()["executable"]).is_absolute()
