@@ -466,12 +466,12 @@ def cleaners_build() -> dict[str, Any]:
 
 
 def interpreter(maps: Path = Path("/proc/self/maps")) -> dict[str, Any]:
-    """The Python this process runs: its version, its executable (links resolved) and how it holds
-    libpython: ``"shared"`` when the library is mapped from a ``libpython*.so`` (a build with
-    ``--enable-shared``, pyenv's default), ``"linked in"`` when it is part of the executable (as in
-    Debian's ``/usr/bin/python3.11``), ``None`` where ``maps`` cannot be read. The same cleaning
-    code runs faster or slower by the interpreter's build (README, "Sizing it"), so a run names
-    the one it measured.
+    """The Python this process runs: its version, its executable (links resolved) and how it
+    holds libpython: ``"shared"`` when the library is mapped from a ``libpython*.so`` (a build
+    with ``--enable-shared``, as this machine's pyenv Python), ``"linked in"`` when it is part of
+    the executable (as in Debian's ``/usr/bin/python3.11``), ``None`` where ``maps`` cannot be
+    read. The same cleaning code runs faster or slower by the interpreter's build (README,
+    "Scaling out"), so a run names the one it measured.
 
     >>> interpreter()["version"] == platform.python_version()
     True
