@@ -1208,6 +1208,24 @@ _COMMENT_MARKER: Final = re.compile(_COMMENT_HEADING + "|" + _COMMENTER, re.I)
 _COMMENT_HEADING_ONLY: Final = re.compile(_COMMENT_HEADING, re.I)
 
 
+def _without_counts(heading: str) -> str:
+    """``heading`` (:data:`_COMMENT_HEADING`) without its counts (``\\d+\\s+``): what is left begins with literal words.
+
+    >>> _without_counts(r"^\\W*(?:\\d+\\s+)?(?:comments?)|^\\W*\\d+\\s+(?:replies)")
+    '^\\\\W*(?:comments?)|^\\\\W*(?:replies)'
+    """
+    optional, required = r"(?:\d+\s+)?", r"|^\W*\d+\s+"
+    assert optional in heading and required in heading, "the heading's counts are written otherwise"
+    return heading.replace(optional, "").replace(required, r"|^\W*")
+
+
+#: The first words (lower case) of a line :data:`_COMMENT_HEADING` matches, but for a count
+#: (a number, ``\d+``): a line of prose (most lines of a window) begins with none of them, and is let go
+#: without the pattern (its optional groups are the regex engine's slow repeats: ~3,700 instructions a line of prose;
+#: the look at the first word costs ~2,000 of them in the pure build: ic.sh 3,200 -> 3,196 M).
+_COMMENT_FIRST_WORDS: Final = _known(first_words(_without_counts(_COMMENT_HEADING)))
+
+
 def is_comment_marker(text: str) -> bool:
     """A line where a comment section starts (:data:`_COMMENT_MARKER`).
 
@@ -1217,8 +1235,14 @@ def is_comment_marker(text: str) -> bool:
     False
     """
     # the commenter's pattern ends with a colon and whitespace (what ``str.rstrip`` strips is ``\s``)
-    pattern = _COMMENT_MARKER if text.rstrip().endswith(":") else _COMMENT_HEADING_ONLY
-    return pattern.match(text) is not None
+    if text.rstrip().endswith(":"):
+        return _COMMENT_MARKER.match(text) is not None
+    # a heading's first word is a count or one of its words (an ASCII word is compared lower-cased:
+    # the regex ignoring case folds only characters beyond ASCII, "ſ" for "s", into ASCII letters)
+    first = _first_word(text)
+    if first.isascii() and not first.isdecimal() and first.lower() not in _COMMENT_FIRST_WORDS:
+        return False
+    return _COMMENT_HEADING_ONLY.match(text) is not None
 
 
 def _comment_cut(texts: list[str], line_values: list[float], start: int, end: int, config: WindowConfig,

@@ -1066,3 +1066,19 @@ def test_line_values_without_the_no_space_script_look_when_there_is_none():
 
     lines = ["“Home”", "The storm hit the coast early on Monday, officials said.", "Café — naïve résumé", ""]
     assert _plain_line_values(lines, WindowConfig(), False) == _plain_line_values(lines, WindowConfig())
+
+
+_COMMENT_PARTS = ["12", "comments", "Comments", "COMMENT", "reſponses", "Top rated", "most liked", "readers'", "Leave a reply",
+                  "Join the discussion", "thoughts on", "Kommentare", "The", "comments he made", "(3)", "…", " ", ":",
+                  "٣", "Ann said:", "said", "user", "—", "Kelvin \u212aommentar", "\u212aommentare", "a"]
+
+
+@settings(max_examples=600, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(_COMMENT_PARTS), max_size=5), st.sampled_from(["", " ", "—"]))
+def test_comment_marker_first_word_gate_equals_the_patterns(parts, joiner):
+    """is_comment_marker lets a line go by its first word only where the patterns find no marker."""
+    from cleaners.boilerplate import _COMMENT_HEADING_ONLY, _COMMENT_MARKER, is_comment_marker
+
+    text = joiner.join(parts)
+    plain = (_COMMENT_MARKER if text.rstrip().endswith(":") else _COMMENT_HEADING_ONLY).match(text) is not None
+    assert is_comment_marker(text) == plain

@@ -429,6 +429,18 @@ def test_normalize_space_collapses_only_when_a_double_or_other_space_is_there(te
     assert _normalize_space(text) == _SPACES.sub(" ", text).strip()
 
 
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.text(alphabet=st.sampled_from(list("a \n\r\t\x85\u2028")), max_size=12))
+def test_lines_of_reads_what_stringio_reads(text):
+    """paragraph_chunks' line reader gives the lines io.StringIO(text, newline="\\n") reads,
+    their "\\n" removed: parted at "\\n" alone, no empty last line."""
+    import io
+
+    from cleaners.extract import _lines_of
+
+    assert list(_lines_of(text)) == [raw.removesuffix("\n") for raw in io.StringIO(text, newline="\n")]
+
+
 _LINE_PARTS = ["Local News", "The council approved the new budget on Tuesday after a long debate about it.",
                "- bread", "3. Stir", "Sports", "It ended.", "A Short Story Title Here", "word " * 13, "word " * 26,
                "Loading...", "“Quoted headline”", " - indented item", "٣. Arabic-Indic digit", "-"]
