@@ -572,9 +572,33 @@ def lower_case_share(text: str) -> float:
     >>> lower_case_share("MADRID (AP) — Rafael Nadal kept Spain's hopes alive on Sunday.")
     0.4
     """
+    if text.isascii():  # most texts: the initials counted in C, not listed by the regex
+        lower, upper = _ascii_initials(text)
+        return round(lower / (lower + upper), 4) if lower + upper else 0.0
     initials = _WORD_INITIAL.findall(text)
     return round(sum(map(str.islower, initials)) / len(initials), 4) if initials else 0.0
 
+
+#: ASCII bytes as :data:`_WORD_INITIAL` sees them: a lower-case letter "a", a capital "A", a character a word
+#: goes on after ("0": a digit, "_", an apostrophe, a hyphen; ``\w`` of ASCII is letters, digits and "_"),
+#: any other a space. An initial is a letter after a space or at the start.
+_INITIAL_CLASSES: Final = bytes(
+    0x61 if 97 <= code <= 122 else 0x41 if 65 <= code <= 90 else 0x30 if chr(code) in "0123456789_'-" else 0x20
+    for code in range(256))
+
+
+def _ascii_initials(text: str) -> tuple[int, int]:
+    """How many of :data:`_WORD_INITIAL`'s matches in the ASCII ``text`` are lower-case, how many capitals:
+    each character made its class by a byte table (:data:`_INITIAL_CLASSES`), then the two-byte patterns of
+    an initial counted, all in C (the regex built a string per word: the step's share of lower-case words,
+    18 M instructions compiled on the text dumps).
+
+    >>> _ascii_initials("Rock'n'roll at 9pm: x-ray _under ok"), _ascii_initials("")
+    ((3, 1), (0, 0))
+    """
+    classes = text.encode("ascii").translate(_INITIAL_CLASSES)
+    return (classes.count(b" a") + classes.startswith(b"a"),
+            classes.count(b" A") + classes.startswith(b"A"))
 
 
 def _surnames(text: str, markers: DiscourseMarkers) -> tuple[str, ...]:

@@ -1455,3 +1455,23 @@ def test_bucket_weights_are_the_bucket_by_bucket_updates():
             if frequency:
                 expected.update(dict.fromkeys(bucket, min(4.0, max(0.0, -2.5 - math.log10(frequency))) ** 2))
         assert _weights(language, -2.5, 4.0) == expected
+
+
+def test_lower_case_share_of_ascii_text_is_the_regex_share():
+    """lower_case_share counts an ASCII text's word initials by a byte table (_ascii_initials): the same share as
+    the regex's initials (_WORD_INITIAL), whatever the text: every ASCII character, and runs of them."""
+    import random
+    import string
+
+    from cleaners.topic import _WORD_INITIAL, lower_case_share
+
+    def by_regex(text: str) -> float:
+        initials = _WORD_INITIAL.findall(text)
+        return round(sum(map(str.islower, initials)) / len(initials), 4) if initials else 0.0
+
+    rng = random.Random(0)
+    pieces = [*map(chr, range(128)), "ab", "Cd", "x-ray", "it's", "O'Neil", "_x", "9pm", "U.S.", "  ", "A", "z"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert lower_case_share(text) == by_regex(text), repr(text)
+    assert all(lower_case_share(chr(code) + "a b") == by_regex(chr(code) + "a b") for code in range(128))
