@@ -207,11 +207,26 @@ def _run_steps(article: Article, config: CleanConfig, segmented: bool = False) -
         blocks = mark_outside_main_content(blocks, config.window)
         if article.title is None:
             article, blocks = _promote_title(article, blocks)
-    blocks = mark_teasers(blocks, config.teasers, layout)
-    language, score, blocks = mark_foreign_blocks(blocks, config.language)
-    blocks = mark_off_topic(blocks, article.title, language, config.topic, layout)
-    blocks = _settle(blocks, config, layout)
-    return article.replace(blocks=tuple(blocks), language=language, language_score=score)
+    # the steps from here on read and mark the kept blocks alone (a dropped block is none of their runs nor
+    # samples), so they are given those alone, not each a dump's every line to pick them out of again
+    kept_index = kept_indexes(blocks)
+    kept = mark_teasers([blocks[i] for i in kept_index], config.teasers, layout)
+    language, score, kept = mark_foreign_blocks(kept, config.language)
+    kept = mark_off_topic(kept, article.title, language, config.topic, layout)
+    kept = _settle(kept, config, layout)
+    return article.replace(blocks=tuple(_placed(blocks, kept_index, kept)), language=language, language_score=score)
+
+
+def _placed(blocks: list[Block], indexes: list[int], placed: list[Block]) -> list[Block]:
+    """``blocks`` with ``placed[j]`` at index ``indexes[j]``.
+
+    >>> [b.text for b in _placed([Block("a"), Block("b"), Block("c")], [0, 2], [Block("x"), Block("z")])]
+    ['x', 'b', 'z']
+    """
+    out = list(blocks)
+    for i, block in zip(indexes, placed):
+        out[i] = block
+    return out
 
 
 def _settle(blocks: list[Block], config: CleanConfig, layout: str) -> list[Block]:

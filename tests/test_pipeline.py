@@ -489,3 +489,34 @@ def test_the_common_languages_fit_the_topic_steps_word_lists_kept():
 
     assert len(pipeline.COMMON_LANGUAGES) < topic._KEPT_WORD_LISTS
     assert set(pipeline.COMMON_LANGUAGES) <= topic._wordfreq_languages()
+
+
+@pytest.mark.parametrize("layout", ["text", "html", "paragraphs"])
+def test_late_steps_given_the_kept_blocks_alone_mark_what_they_mark_in_all_the_blocks(layout):
+    """_run_steps gives the teaser, language and topic steps and the settling the kept blocks alone and puts
+    them back in place: the same blocks as each step given every block (dropped ones among them), the language
+    and its score the same too."""
+    from cleaners.boilerplate import mark_boilerplate, mark_outside_main_content
+    from cleaners.duplicates import mark_duplicates
+    from cleaners.language import mark_foreign_blocks
+    from cleaners.teasers import mark_teasers
+    from cleaners.topic import mark_off_topic
+    from cleaners.types import Block
+
+    config = CleanConfig()
+    lines = [line for line in SCRAPED.splitlines() if line] + ["Read more: Another story headline here", "Home"]
+    for start in range(0, 4):
+        blocks = [Block(line) for line in lines[start:]]
+        blocks = mark_boilerplate(mark_duplicates(blocks, None, layout=layout), config.boilerplate, layout)
+        if layout == "text":
+            blocks = mark_outside_main_content(blocks, config.window)
+        assert any(not block.kept for block in blocks)  # dropped blocks among those the late steps are given
+        everyone = mark_teasers(blocks, config.teasers, layout)
+        language, score, everyone = mark_foreign_blocks(everyone, config.language)
+        everyone = pipeline._settle(mark_off_topic(everyone, None, language, config.topic, layout), config, layout)
+        kept_index = [i for i, block in enumerate(blocks) if block.kept]
+        kept = mark_teasers([blocks[i] for i in kept_index], config.teasers, layout)
+        kept_language, kept_score, kept = mark_foreign_blocks(kept, config.language)
+        kept = pipeline._settle(mark_off_topic(kept, None, kept_language, config.topic, layout), config, layout)
+        assert pipeline._placed(blocks, kept_index, kept) == everyone
+        assert (kept_language, kept_score) == (language, score)

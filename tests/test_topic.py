@@ -1425,3 +1425,53 @@ def test_dateline_matched_at_the_start_alone_without_its_strings_is_what_a_searc
     for _ in range(20_000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
         assert _dateline(text, markers) == _dateline(text, always), text
+
+
+def test_bucket_weights_are_the_bucket_by_bucket_updates():
+    """_bucket_weights (one dict of all the buckets' words) is the dict that one ``update`` per bucket builds:
+    the same words in the same order, a word in several buckets with its last bucket's weight; and the weights
+    of real word lists are what those updates give."""
+    import math
+    import random
+
+    import wordfreq
+
+    from cleaners.topic import _bucket_weights, _weights
+
+    rng = random.Random(0)
+    words = ["the", "of", "river", "mill", "x", "ogunjobi"]
+    for _ in range(5_000):
+        buckets = [[rng.choice(words) for _ in range(rng.randint(0, 4))] for _ in range(rng.randint(0, 5))]
+        weights = [rng.choice([0.0, 1.0, rng.random() * 16]) for _ in buckets]
+        expected: dict[str, float] = {}
+        for bucket, weight in zip(buckets, weights):
+            expected.update(dict.fromkeys(bucket, weight))
+        built = _bucket_weights(buckets, weights)
+        assert built == expected and list(built) == list(expected)
+    for language in ("en", "id"):
+        expected = {}
+        for index, bucket in enumerate(wordfreq.get_frequency_list(language, wordlist="small")):
+            frequency = wordfreq.cB_to_freq(-index)
+            if frequency:
+                expected.update(dict.fromkeys(bucket, min(4.0, max(0.0, -2.5 - math.log10(frequency))) ** 2))
+        assert _weights(language, -2.5, 4.0) == expected
+
+
+def test_lower_case_share_of_ascii_text_is_the_regex_share():
+    """lower_case_share counts an ASCII text's word initials by a byte table (_ascii_initials): the same share as
+    the regex's initials (_WORD_INITIAL), whatever the text: every ASCII character, and runs of them."""
+    import random
+    import string
+
+    from cleaners.topic import _WORD_INITIAL, lower_case_share
+
+    def by_regex(text: str) -> float:
+        initials = _WORD_INITIAL.findall(text)
+        return round(sum(map(str.islower, initials)) / len(initials), 4) if initials else 0.0
+
+    rng = random.Random(0)
+    pieces = [*map(chr, range(128)), "ab", "Cd", "x-ray", "it's", "O'Neil", "_x", "9pm", "U.S.", "  ", "A", "z"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert lower_case_share(text) == by_regex(text), repr(text)
+    assert all(lower_case_share(chr(code) + "a b") == by_regex(chr(code) + "a b") for code in range(128))
