@@ -238,9 +238,8 @@ def _settle(blocks: list[Block], config: CleanConfig, layout: str) -> list[Block
     These rules read the kept blocks only (a run goes across dropped ones), so they are run over
     the blocks kept now, not over every line of a dump (most of them dropped already).
     """
-    out = list(blocks)
-    kept_index = kept_indexes(out)
-    kept = [out[i] for i in kept_index]
+    kept_index = kept_indexes(blocks)
+    kept = [blocks[i] for i in kept_index]
     while True:
         again = _retype_text_lines(kept, config.extract) if layout != "html" else kept
         again = mark_menus(again, config.boilerplate, layout, runs_across_dropped=True)
@@ -248,9 +247,7 @@ def _settle(blocks: list[Block], config: CleanConfig, layout: str) -> list[Block
         if again == kept:
             break
         kept = again
-    for i, block in zip(kept_index, kept):
-        out[i] = block
-    return out
+    return _placed(blocks, kept_index, kept)
 
 
 def _retype_text_lines(blocks: list[Block], config: ExtractConfig) -> list[Block]:
