@@ -483,6 +483,30 @@ def test_load_models_loads_the_word_list_of_each_language_given():
     assert topic._weights.cache_info().hits == loaded.hits + 1  # found, not loaded again
 
 
+def test_load_models_loads_the_detector_too_and_leaves_no_thread_behind():
+    """The detector's model is read in a thread beside the word lists; both are loaded on return and
+    the thread is gone (workers forked next copy no half-loaded model and no thread)."""
+    import threading
+
+    from cleaners import language
+
+    language._langid_identifier.cache_clear()  # model data: cleared, it is only loaded again
+    pipeline.load_models(pipeline.CleanConfig(), ("en",))
+    assert language._langid_identifier.cache_info().currsize == 1
+    assert not [t for t in threading.enumerate() if t.name.startswith("load-detector")]
+
+
+def test_a_detector_that_cannot_load_fails_load_models(monkeypatch):
+    """An error in the detector's thread is raised to the caller (a worker must not start without it)."""
+
+    def broken(config):
+        raise OSError("model file missing")
+
+    monkeypatch.setattr(pipeline, "load_language_models", broken)
+    with pytest.raises(OSError, match="model file missing"):
+        pipeline.load_models(pipeline.CleanConfig(), ("en",))
+
+
 def test_the_common_languages_fit_the_topic_steps_word_lists_kept():
     """Every language loaded ahead stays loaded beside others met later (each has a wordfreq list)."""
     from cleaners import topic
